@@ -1,0 +1,180 @@
+/**
+ * The fiscal register as Kassa sees it, above any one protocol. Shtrih-M (protocol v1 over a
+ * serial line) is the first implementation; ATOL (through its driver), German TSE, Italian RT and
+ * Austrian RKSV can be added behind the same interface.
+ *
+ * Money is always integer minor units (kopecks). Quantities are plain numbers with at most six
+ * decimals (the device carries them as integers ×10⁶).
+ */
+
+/** Calculation sign, FFD tag 1054. */
+export type ReceiptKind = "income" | "income_return";
+
+/** Tax system, FFD tag 1055 (bit flags on the device). */
+export type TaxSystem = "osn" | "usn_income" | "usn_income_outcome" | "esn" | "patent";
+
+/** A VAT rate id from the rate table (data, see ffd/vat-rates.ts), e.g. "vat20", "vat22", "none". */
+export type VatRateId = string;
+
+/** Subject of calculation, FFD tag 1212. */
+export type ItemSubject = "goods" | "excise" | "job" | "service" | "payment" | "another";
+
+/** Payment method, FFD tag 1214. */
+export type PaymentMethod =
+  | "full_prepayment"
+  | "prepayment"
+  | "advance"
+  | "full_payment"
+  | "partial_payment"
+  | "credit"
+  | "credit_payment";
+
+/** Measure unit, FFD tag 2108. */
+export type MeasureUnit = "pcs" | "kg" | "l" | "other";
+
+export interface FiscalItem {
+  name: string;
+  /** Price per unit, kopecks. */
+  price: number;
+  quantity: number;
+  /** round(price × quantity), kopecks. */
+  sum: number;
+  vat: VatRateId;
+  subject: ItemSubject;
+  paymentMethod: PaymentMethod;
+  unit: MeasureUnit;
+}
+
+export interface FiscalPayments {
+  /** Kopecks paid in cash (may exceed the total: the excess is change). */
+  cash: number;
+  /** Kopecks paid electronically. */
+  electronic: number;
+}
+
+export interface Cashier {
+  name: string;
+  inn?: string;
+}
+
+export interface FiscalReceipt {
+  /** Kassa's receipt id. Written to the document as tag 1192 so the receipt can be recognized later. */
+  receiptId: string;
+  kind: ReceiptKind;
+  items: FiscalItem[];
+  payments: FiscalPayments;
+  taxSystem: TaxSystem;
+  cashier: Cashier;
+}
+
+/** What the device returns for a fiscal document. */
+export interface FiscalAttributes {
+  fdNumber: number;
+  /** Fiscal sign (FP) as a decimal string. */
+  fiscalSign: string;
+  fnNumber: string;
+  shiftNumber: number;
+  /** ISO-8601 date-time as the device recorded it. */
+  dateTime: string;
+}
+
+export interface ReceiptResult extends FiscalAttributes {
+  /** Change the device computed, kopecks. */
+  change: number;
+}
+
+export type DeviceMode =
+  | "idle"
+  | "shift_open"
+  | "shift_expired"
+  | "shift_closed"
+  | "document_open"
+  | "other";
+
+export interface DeviceStatus {
+  mode: DeviceMode;
+  /** Raw mode/submode numbers for diagnostics. */
+  rawMode: number;
+  rawSubmode: number;
+  paperPresent: boolean;
+  printing: boolean;
+  /** Waiting for continue-print after paper was loaded. */
+  awaitingContinuePrint: boolean;
+}
+
+export interface FnWarnings {
+  keyExpiresIn3Days: boolean;
+  keyExpiresIn30Days: boolean;
+  archiveNearlyFull: boolean;
+  ofdTimeout: boolean;
+}
+
+export interface FnStatus {
+  /** FN life phase (3 = fiscal mode). */
+  lifePhase: number;
+  shiftOpen: boolean;
+  fnNumber: string;
+  lastFdNumber: number;
+  dateTime: string;
+  warnings: FnWarnings;
+}
+
+export interface OfdExchangeStatus {
+  /** Documents without an OFD confirmation. */
+  unsentCount: number;
+  firstUnsentFd: number | null;
+  /** ISO-8601 of the oldest unsent document, null when none (the 30-day rule counts from here). */
+  oldestUnsentAt: string | null;
+}
+
+export interface ShiftReport {
+  shiftNumber: number;
+  fdNumber: number;
+  fiscalSign: string;
+  dateTime: string;
+}
+
+/** A fiscal document read back from the FN. */
+export interface StoredDocument {
+  fdNumber: number;
+  /** FFD document type: 1 registration, 2 shift open, 3 receipt, 5 shift close, 31 correction… */
+  documentType: number;
+  dateTime: string;
+  fiscalSign: string;
+  /** The raw FFD TLV of the document. */
+  tlv: Uint8Array;
+  /** Tag 1192 (Kassa's receipt id) when present. */
+  receiptTag: string | null;
+}
+
+/** The outcome of the exactly-once recovery check. */
+export type RecoveryResult =
+  | { fiscalized: true; attributes: FiscalAttributes }
+  | { fiscalized: false; lastFdNumber: number };
+
+export interface FiscalDevice {
+  status(): Promise<DeviceStatus>;
+  fnStatus(): Promise<FnStatus>;
+  openShift(cashier: Cashier): Promise<ShiftReport>;
+  xReport(cashier: Cashier): Promise<void>;
+  /** Z report: closes the shift. */
+  closeShift(cashier: Cashier): Promise<ShiftReport>;
+  fiscalizeReceipt(receipt: FiscalReceipt): Promise<ReceiptResult>;
+  /** Cancels a receipt that is open on the device (never one already closed). */
+  cancelReceipt(): Promise<void>;
+  /** Continue printing after paper was loaded (Shtrih-M B0). */
+  continuePrint(): Promise<void>;
+  findDocument(fdNumber: number): Promise<StoredDocument | null>;
+  /**
+   * Exactly-once recovery: did the device fiscalize `receiptId`? Looks up documents from
+   * `expectedFdNumber` (the number remembered before printing started) up to the FN's last FD
+   * and matches tag 1192. Never prints.
+   */
+  recoverReceipt(receiptId: string, expectedFdNumber: number): Promise<RecoveryResult>;
+  ofdStatus(): Promise<OfdExchangeStatus>;
+  /** Reads the FN's next outgoing OFD message (session header + body), or null when none is waiting. */
+  readOfdMessage(): Promise<Uint8Array | null>;
+  /** Writes the OFD's answer (receipt confirmation) back into the FN. */
+  writeOfdReceipt(answer: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}

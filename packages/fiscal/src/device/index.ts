@@ -1,0 +1,2 @@
+export * from "./fiscal-device.ts";
+export * from "./errors.ts";
