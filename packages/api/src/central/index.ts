@@ -1,0 +1,3 @@
+export { type CentralContext, type CentralDatabase, createCentralContext } from "./context.ts";
+export { type CentralRouter, centralRouter } from "./router.ts";
+export { type AuthenticatedTerminal, createCallerFactory } from "./trpc.ts";

@@ -1,0 +1,61 @@
+import { initTRPC } from "@trpc/server";
+import { verifyTerminalKey } from "@kassa/db/central";
+import superjson from "superjson";
+import { AppError, formatKassaError } from "../errors.ts";
+import type { CentralContext } from "./context.ts";
+
+/**
+ * The central server's tRPC instance. superjson carries BigInt money and Dates between the
+ * central server, the dashboard and the agents' sync client.
+ */
+const t = initTRPC.context<CentralContext>().create({
+  transformer: superjson,
+  errorFormatter: formatKassaError,
+});
+
+export const router = t.router;
+export const middleware = t.middleware;
+export const createCallerFactory = t.createCallerFactory;
+export const publicProcedure = t.procedure;
+
+/** The terminal a sync call comes from, proven by its credential. */
+export interface AuthenticatedTerminal {
+  organizationId: string;
+  storeId: string;
+  id: string;
+}
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+
+/**
+ * Terminal procedures: `Authorization: Bearer <terminal id>.<secret>`. The terminal id in the key
+ * picks the row; the secret must match its stored hash; retired terminals are refused. Every
+ * handler then writes only `ctx.terminal`'s own data.
+ */
+export const terminalProcedure = t.procedure.use(async ({ ctx, next }) => {
+  const key = BEARER.exec(ctx.headers.get("authorization") ?? "")?.[1];
+  const terminalId = key?.split(".")[0];
+  if (!key || !terminalId) {
+    throw new AppError("UNAUTHORIZED", {
+      message: "Send the terminal's key as `Authorization: Bearer <key>` (see KASSA_TERMINAL_KEY).",
+    });
+  }
+  const row = await ctx.db.prisma.terminal.findUnique({
+    where: { id: terminalId },
+    select: { organizationId: true, storeId: true, id: true, keyHash: true, status: true },
+  });
+  if (!row || !verifyTerminalKey(key, row.keyHash)) {
+    throw new AppError("UNAUTHORIZED", {
+      message: "The terminal key is not valid. Provision the terminal again or rotate its key in the dashboard.",
+    });
+  }
+  if (row.status !== "active") {
+    throw new AppError("FORBIDDEN", { message: `Terminal ${row.id} is retired and may no longer sync.` });
+  }
+  const terminal: AuthenticatedTerminal = {
+    organizationId: row.organizationId,
+    storeId: row.storeId,
+    id: row.id,
+  };
+  return next({ ctx: { ...ctx, terminal } });
+});

@@ -1,0 +1,104 @@
+import { TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { ZodError } from "zod";
+
+/**
+ * Kassa's application error codes: one documented enum, mapped to tRPC (and so to HTTP) in one
+ * place. A POS written in any language reads `error.data.kassaCode`.
+ */
+export const AppErrorCode = {
+  VALIDATION_FAILED: "BAD_REQUEST",
+  UNAUTHORIZED: "UNAUTHORIZED",
+  FORBIDDEN: "FORBIDDEN",
+  NOT_FOUND: "NOT_FOUND",
+  IDEMPOTENCY_CONFLICT: "CONFLICT",
+  RECEIPT_CONFLICT: "CONFLICT",
+  LEASE_CONFLICT: "CONFLICT",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  SHIFT_CLOSED: "UNPROCESSABLE_CONTENT",
+  SHIFT_EXPIRED: "UNPROCESSABLE_CONTENT",
+  SHIFT_ALREADY_OPEN: "UNPROCESSABLE_CONTENT",
+  DEVICE_UNAVAILABLE: "UNPROCESSABLE_CONTENT",
+  USER_LOCKED: "TOO_MANY_REQUESTS",
+  RETRY_LATER: "TOO_MANY_REQUESTS",
+  BUFFER_FULL: "SERVICE_UNAVAILABLE",
+  INTERNAL: "INTERNAL_SERVER_ERROR",
+} as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
+
+export type AppErrorCode = keyof typeof AppErrorCode;
+
+/** Field path ("items.0.quantity") → messages. */
+export type FieldErrors = Record<string, string[]>;
+
+export interface AppErrorOptions {
+  message: string;
+  fieldErrors?: FieldErrors;
+  /** For RETRY_LATER / BUFFER_FULL: when the caller may try again. */
+  retryAfterSeconds?: number;
+  cause?: unknown;
+}
+
+export class AppError extends TRPCError {
+  readonly kassaCode: AppErrorCode;
+  readonly fieldErrors: FieldErrors | undefined;
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(kassaCode: AppErrorCode, options: AppErrorOptions) {
+    super({ code: AppErrorCode[kassaCode], message: options.message, cause: options.cause });
+    this.name = "AppError";
+    this.kassaCode = kassaCode;
+    this.fieldErrors = options.fieldErrors;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+  }
+}
+
+/** Flattens a ZodError into dotted paths, so a form can put each message beside its field. */
+export function zodFieldErrors(error: ZodError): FieldErrors {
+  const fieldErrors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const path = issue.path.length > 0 ? issue.path.map(String).join(".") : "_";
+    (fieldErrors[path] ??= []).push(issue.message);
+  }
+  return fieldErrors;
+}
+
+export interface KassaErrorData {
+  kassaCode: AppErrorCode;
+  fieldErrors?: FieldErrors;
+  retryAfterSeconds?: number;
+}
+
+/**
+ * The tRPC `errorFormatter` both servers use: adds `kassaCode`, `fieldErrors` and
+ * `retryAfterSeconds` to `error.data`, and never leaks a stack trace.
+ */
+export function formatKassaError<TShape extends { data: object }>({
+  shape,
+  error,
+}: {
+  shape: TShape;
+  error: TRPCError;
+}): TShape & { data: TShape["data"] & KassaErrorData } {
+  const { stack: _stack, ...data } = shape.data as TShape["data"] & { stack?: string };
+  if (error instanceof AppError) {
+    return {
+      ...shape,
+      data: {
+        ...data,
+        kassaCode: error.kassaCode,
+        ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}),
+        ...(error.retryAfterSeconds !== undefined ? { retryAfterSeconds: error.retryAfterSeconds } : {}),
+      },
+    };
+  }
+  if (error.cause instanceof ZodError) {
+    return {
+      ...shape,
+      message: "The request is invalid: see fieldErrors.",
+      data: { ...data, kassaCode: "VALIDATION_FAILED", fieldErrors: zodFieldErrors(error.cause) },
+    };
+  }
+  const kassaCode = (Object.entries(AppErrorCode).find(([, code]) => code === error.code)?.[0] ??
+    "INTERNAL") as AppErrorCode;
+  return { ...shape, data: { ...data, kassaCode } };
+}
