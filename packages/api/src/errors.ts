@@ -57,7 +57,7 @@ export function zodFieldErrors(error: ZodError): FieldErrors {
   const fieldErrors: FieldErrors = {};
   for (const issue of error.issues) {
     const path = issue.path.length > 0 ? issue.path.map(String).join(".") : "_";
-    (fieldErrors[path] ??= []).push(issue.message);
+    fieldErrors[path] = [...(fieldErrors[path] ?? []), issue.message];
   }
   return fieldErrors;
 }

@@ -1,5 +1,5 @@
-import { initTRPC } from "@trpc/server";
 import { verifyTerminalKey } from "@kassa/db/central";
+import { initTRPC } from "@trpc/server";
 import superjson from "superjson";
 import { AppError, formatKassaError } from "../errors.ts";
 import type { CentralContext } from "./context.ts";
@@ -46,7 +46,8 @@ export const terminalProcedure = t.procedure.use(async ({ ctx, next }) => {
   });
   if (!row || !verifyTerminalKey(key, row.keyHash)) {
     throw new AppError("UNAUTHORIZED", {
-      message: "The terminal key is not valid. Provision the terminal again or rotate its key in the dashboard.",
+      message:
+        "The terminal key is not valid. Provision the terminal again or rotate its key in the dashboard.",
     });
   }
   if (row.status !== "active") {
