@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { FiscalDeviceError } from "../device/errors.ts";
+import { describeDeviceError, deviceError } from "./error-codes.ts";
+
+describe("device error codes", () => {
+  it.each([
+    [0x6b, "PAPER_OUT", /paper/i],
+    [0x4e, "SHIFT_EXPIRED", /24 hours/],
+    [0x16, "SHIFT_EXPIRED", /Z report/],
+    [0x14, "FN_OFD_BLOCKED", /30 days/],
+    [0x12, "FN_FULL", /Replace/],
+    [0x45, "PAYMENTS_LESS_THAN_TOTAL", /full amount/],
+    [0x4f, "WRONG_PASSWORD", /password/],
+    [0x50, "DEVICE_BUSY", /printing/],
+    [0x73, "NOT_ALLOWED_IN_MODE", /shift/],
+  ] as const)("0x%s maps to %s with a message saying what to do", (code, kassaCode, text) => {
+    const err = deviceError(code, 0xff46);
+    expect(err).toBeInstanceOf(FiscalDeviceError);
+    expect(err.kassaCode).toBe(kassaCode);
+    expect(err.deviceCode).toBe(code);
+    expect(err.uncertain).toBe(false);
+    expect(err.message).toMatch(text);
+    expect(err.message).toMatch(/FF46/);
+  });
+  it("an unknown code still gets a typed error with the code in hex", () => {
+    expect(describeDeviceError(0xee)).toMatchObject({
+      kassaCode: "DEVICE_ERROR",
+      meaning: "device error 0xEE",
+    });
+  });
+});

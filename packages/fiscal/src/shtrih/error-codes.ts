@@ -1,0 +1,199 @@
+/**
+ * Shtrih-M device error bytes → typed errors with a message a cashier can act on.
+ * Codes: fiscal-reference.md "Modes and errors" and Shtrih-M protocol v1.17 appendix "Коды ошибок"
+ * (00–3F are FN errors relayed by the KKT, 40+ are the KKT's own).
+ */
+import { FiscalDeviceError, type FiscalErrorCode } from "../device/errors.ts";
+
+export interface DeviceErrorInfo {
+  kassaCode: FiscalErrorCode;
+  /** Short description of the device's error. */
+  meaning: string;
+  /** What the cashier (or support) should do next. */
+  action: string;
+}
+
+const CALL_SUPPORT = "Call support: the fiscal storage (FN) may need service.";
+
+const TABLE: Record<number, DeviceErrorInfo> = {
+  1: {
+    kassaCode: "BAD_PARAMETERS",
+    meaning: "unknown command or bad command format",
+    action: "Update the driver or the device firmware; call support.",
+  },
+  2: {
+    kassaCode: "NOT_ALLOWED_IN_MODE",
+    meaning: "the FN is in the wrong state for this command",
+    action: "Check the shift (open or close it) and retry.",
+  },
+  3: { kassaCode: "DEVICE_ERROR", meaning: "fiscal storage (FN) failure", action: CALL_SUPPORT },
+  4: { kassaCode: "DEVICE_ERROR", meaning: "FN crypto coprocessor failure", action: CALL_SUPPORT },
+  5: {
+    kassaCode: "DEVICE_ERROR",
+    meaning: "the FN's service life is over",
+    action: "Replace the fiscal storage (FN).",
+  },
+  6: {
+    kassaCode: "FN_FULL",
+    meaning: "the FN archive is full",
+    action: "Replace the fiscal storage (FN); sales are kept and will print after the replacement.",
+  },
+  7: {
+    kassaCode: "BAD_PARAMETERS",
+    meaning: "wrong date or time",
+    action: "Check the device clock and retry.",
+  },
+  8: {
+    kassaCode: "DEVICE_ERROR",
+    meaning: "the requested data is not in the FN",
+    action: "Check the document number.",
+  },
+  9: {
+    kassaCode: "BAD_PARAMETERS",
+    meaning: "bad parameter value",
+    action: "Check the receipt data and retry.",
+  },
+  16: {
+    kassaCode: "BAD_PARAMETERS",
+    meaning: "TLV data too large",
+    action: "Shorten the item names or extra attributes and retry.",
+  },
+  17: {
+    kassaCode: "DEVICE_ERROR",
+    meaning: "no transport connection to the OFD",
+    action: "Check the network; documents are kept and sent later.",
+  },
+  18: {
+    kassaCode: "FN_FULL",
+    meaning: "the FN's crypto key has expired",
+    action: "Replace the fiscal storage (FN) before selling again.",
+  },
+  20: {
+    kassaCode: "FN_OFD_BLOCKED",
+    meaning: "the FN is blocked: documents were not confirmed by the OFD for 30 days",
+    action:
+      "Restore the internet connection so documents reach the OFD; sales resume once they are confirmed.",
+  },
+  21: {
+    kassaCode: "FN_OFD_BLOCKED",
+    meaning: "the FN's wait for OFD transmission is exhausted",
+    action: "Restore the internet connection so documents reach the OFD.",
+  },
+  22: {
+    kassaCode: "SHIFT_EXPIRED",
+    meaning: "the shift has lasted more than 24 hours",
+    action: "Close the shift (Z report) and open a new one; the sale is kept and will print then.",
+  },
+  23: {
+    kassaCode: "BAD_PARAMETERS",
+    meaning: "the device clock went backwards between documents",
+    action: "Check the device clock.",
+  },
+  32: {
+    kassaCode: "DEVICE_ERROR",
+    meaning: "the FN rejected the OFD's answer",
+    action: "Support: check the OFD settings.",
+  },
+  51: {
+    kassaCode: "BAD_PARAMETERS",
+    meaning: "bad parameters in the command",
+    action: "Check the receipt data (prices, quantities, VAT) and retry.",
+  },
+  55: {
+    kassaCode: "PROTOCOL_ERROR",
+    meaning: "command not supported by this device",
+    action: "Update the device firmware or call support.",
+  },
+  69: {
+    kassaCode: "PAYMENTS_LESS_THAN_TOTAL",
+    meaning: "payments are less than the receipt total",
+    action: "Take the full amount and retry.",
+  },
+  74: {
+    kassaCode: "NOT_ALLOWED_IN_MODE",
+    meaning: "a receipt is open on the device",
+    action: "Finish or cancel the open receipt and retry.",
+  },
+  78: {
+    kassaCode: "SHIFT_EXPIRED",
+    meaning: "the shift has lasted more than 24 hours",
+    action: "Close the shift (Z report) and open a new one; the sale is kept and will print then.",
+  },
+  79: {
+    kassaCode: "WRONG_PASSWORD",
+    meaning: "wrong operator password",
+    action: "Check the cashier/admin password in the till settings.",
+  },
+  80: {
+    kassaCode: "DEVICE_BUSY",
+    meaning: "the device is still printing the previous command",
+    action: "Wait a moment; Kassa retries by itself.",
+  },
+  88: {
+    kassaCode: "DEVICE_BUSY",
+    meaning: "the device waits for the continue-print command after paper was loaded",
+    action: "Kassa sends continue-print by itself; if this persists, press the feed button.",
+  },
+  107: {
+    kassaCode: "PAPER_OUT",
+    meaning: "the printer is out of receipt paper",
+    action: "Load a new paper roll; the sale is kept and will print when paper is loaded.",
+  },
+  108: {
+    kassaCode: "PAPER_OUT",
+    meaning: "the printer is out of journal paper",
+    action: "Load a new journal roll; the sale is kept and will print when paper is loaded.",
+  },
+  114: {
+    kassaCode: "NOT_ALLOWED_IN_MODE",
+    meaning: "command not allowed in this submode",
+    action: "Wait for printing to finish (load paper if it ran out) and retry.",
+  },
+  115: {
+    kassaCode: "NOT_ALLOWED_IN_MODE",
+    meaning: "command not allowed in this mode",
+    action: "Check the shift state (open a shift, or close an expired one) and retry.",
+  },
+  142: {
+    kassaCode: "BAD_PARAMETERS",
+    meaning: "the receipt total is zero",
+    action: "Add items with a non-zero price and retry.",
+  },
+};
+
+for (let code = 0xa0; code <= 0xa5; code++) {
+  TABLE[code] = {
+    kassaCode: "BAD_PARAMETERS",
+    meaning: `marking code error (0x${code.toString(16).toUpperCase()})`,
+    action: "Re-scan the marking code or sell the item without it after checking with support.",
+  };
+}
+
+export function describeDeviceError(code: number): DeviceErrorInfo {
+  return (
+    TABLE[code] ?? {
+      kassaCode: "DEVICE_ERROR",
+      meaning: `device error 0x${code.toString(16).padStart(2, "0").toUpperCase()}`,
+      action: "Check the device's display and paper, then retry; call support if it repeats.",
+    }
+  );
+}
+
+/** The typed error for an error byte in the answer to `command` (a command code). */
+export function deviceError(code: number, command?: number): FiscalDeviceError {
+  const info = describeDeviceError(code);
+  const where = command === undefined ? "" : ` (command ${command.toString(16).toUpperCase()})`;
+  return new FiscalDeviceError(info.kassaCode, `${capitalize(info.meaning)}${where}. ${info.action}`, {
+    deviceCode: code,
+  });
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+export const ERR_OK = 0x00;
+export const ERR_NO_DATA = 0x08;
+export const ERR_BUSY = 0x50;
+export const ERR_AWAITING_CONTINUE_PRINT = 0x58;
+export const ERR_NO_PAPER = 0x6b;
