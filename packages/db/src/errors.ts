@@ -13,6 +13,8 @@ export const DbErrorCode = {
   MIGRATIONS_FOLDER_INVALID: "MIGRATIONS_FOLDER_INVALID",
   /** A database setting (URL, data directory, file path) is unusable. */
   INVALID_DATABASE_CONFIG: "INVALID_DATABASE_CONFIG",
+  /** The database server could not be reached or refused the login. */
+  DATABASE_UNREACHABLE: "DATABASE_UNREACHABLE",
 } as const;
 export type DbErrorCode = (typeof DbErrorCode)[keyof typeof DbErrorCode];
 

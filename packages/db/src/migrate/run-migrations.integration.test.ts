@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DbErrorCode, MigrationError } from "../errors.ts";
+import { readMigrationFiles } from "./migration-files.ts";
 import { agentMigrationsDir, centralMigrationsDir } from "./paths.ts";
 import { MIGRATIONS_TABLE, runMigrations } from "./run-migrations.ts";
 import { allTargets, type Target } from "./test-targets.ts";
@@ -54,9 +55,11 @@ describe.each(allTargets())("migration runner on $name", (kind) => {
     const dir = dialect === "sqlite" ? agentMigrationsDir : centralMigrationsDir;
     const lines: string[] = [];
     const first = await runMigrations({ backend: target.backend, dir, log: (line) => lines.push(line) });
-    expect(first.applied).toEqual(["20261122080000_init"]);
-    expect(lines[0]).toMatch(/^applied 20261122080000_init in \d+ ms$/);
-    console.info(`[${kind.name}] ${lines[0]}`);
+    expect(first.applied).toEqual(readMigrationFiles(dir).map((file) => file.name));
+    expect(first.applied[0]).toBe("20261122080000_init");
+    expect(lines).toHaveLength(first.applied.length);
+    for (const line of lines) expect(line).toMatch(/^applied \d{14}_\w+ in \d+ ms$/);
+    console.info(`[${kind.name}] ${lines.join("; ")}`);
 
     const tablesAfterFirst = await tableNames(target, dialect);
     expect(tablesAfterFirst).toContain("receipts");
