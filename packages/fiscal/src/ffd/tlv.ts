@@ -285,6 +285,15 @@ export function decodeTlv(bytes: Uint8Array, schema: TlvSchema = ffdSchema): Tlv
   return decodeLevel(bytes, schema, 0, 0);
 }
 
+/** `decodeTlv` of a slice that starts at `baseOffset` of a larger buffer (error offsets stay absolute). */
+export function decodeTlvAt(
+  bytes: Uint8Array,
+  baseOffset: number,
+  schema: TlvSchema = ffdSchema,
+): TlvField[] {
+  return decodeLevel(bytes, schema, 1, baseOffset);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Builders and lookups, so documents read as lists of named fields
 
