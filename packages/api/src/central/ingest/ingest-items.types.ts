@@ -1,0 +1,111 @@
+import { z } from "zod";
+
+/**
+ * The items an agent delivers to the central server, one schema per outbox kind. Money is an
+ * integer in minor units carried as a JSON number (safe up to 2^53 kopecks); times are ISO-8601
+ * strings. Plain JSON keeps superjson from adding per-field metadata, which would cost bytes on
+ * a till's uplink (target: ≤ 150 bytes per receipt compressed).
+ */
+
+const ZId = z.string().min(1).max(64);
+/** The agent's HLC: "<wall ms, 13 digits>.<counter, 5 digits>", sortable as a string. */
+export const ZHlc = z.string().regex(/^\d{13}\.\d{5}$/, "must be an HLC like 1763798400000.00001");
+const ZMinor = z.number().int().safe();
+const ZIsoTime = z.iso.datetime({ offset: true });
+
+export const ZFiscalAttributes = z.object({
+  fdNumber: z.number().int().nonnegative(),
+  fiscalSign: z.string().min(1).max(32),
+  fnNumber: z.string().min(1).max(32),
+  shiftNumber: z.number().int().nonnegative(),
+  dateTime: ZIsoTime,
+});
+export type TFiscalAttributes = z.infer<typeof ZFiscalAttributes>;
+
+export const ZReceiptLine = z
+  .object({
+    name: z.string().min(1).max(128),
+    price: ZMinor.nonnegative(),
+    quantity: z.number().positive(),
+    sum: ZMinor.nonnegative().optional(),
+    unit: z.string().max(16).optional(),
+    vat: z.string().min(1).max(16),
+    subject: z.string().max(32).optional(),
+    paymentMethod: z.string().max(32).optional(),
+  })
+  .loose();
+
+export const ZReceiptPayment = z.object({
+  type: z.string().min(1).max(16),
+  amount: ZMinor.positive(),
+});
+
+export const ZReceiptData = z.object({
+  idempotencyKey: z.string().min(1).max(64),
+  seq: z.number().int().nonnegative(),
+  kind: z.enum(["sale", "refund"]),
+  taxSystem: z.string().min(1).max(32),
+  cashier: z.object({ name: z.string().min(1).max(128), inn: z.string().max(12).optional() }),
+  items: z.array(ZReceiptLine).min(1).max(1000),
+  payments: z.array(ZReceiptPayment).min(1).max(20),
+  total: ZMinor.nonnegative(),
+  change: ZMinor.nonnegative(),
+  acceptedAt: ZIsoTime,
+  fiscal: ZFiscalAttributes.optional(),
+});
+export type TReceiptData = z.infer<typeof ZReceiptData>;
+
+/** Everything a till records besides receipts (shifts, cash, RUM, device events …): stored as-is. */
+const ZRecordData = z.record(z.string(), z.unknown());
+
+export const ZDlqData = z.object({
+  destination: z.string().min(1).max(32),
+  itemKind: z.string().min(1).max(64),
+  itemId: ZId,
+  /** pending = waiting for support; retried / discarded after a command was applied. */
+  status: z.enum(["pending", "retried", "discarded"]),
+  reason: z.string().max(2000),
+  fingerprint: z.string().max(128),
+  attempts: z.number().int().nonnegative(),
+  errors: z.array(z.object({ at: ZIsoTime, message: z.string().max(2000) })).max(50),
+  payload: z.unknown(),
+  discardReason: z.string().max(2000).optional(),
+});
+export type TDlqData = z.infer<typeof ZDlqData>;
+
+export const ZBreakerTransitionData = z.object({
+  destination: z.string().min(1).max(32),
+  at: ZIsoTime,
+  from: z.enum(["closed", "open", "half_open", "isolated"]),
+  to: z.enum(["closed", "open", "half_open", "isolated"]),
+  cause: z.string().max(2000),
+  failures: z.number().int().nonnegative(),
+});
+export type TBreakerTransitionData = z.infer<typeof ZBreakerTransitionData>;
+
+export const ZCommandAckData = z.object({
+  commandId: ZId,
+  outcome: z.enum(["applied", "not_found"]),
+  appliedAt: ZIsoTime,
+});
+
+export const ZOfdStatusData = z.object({
+  unsentCount: z.number().int().nonnegative(),
+  oldestUnsentAt: ZIsoTime.nullable(),
+  measuredAt: ZIsoTime,
+});
+
+/** Kinds stored in `terminal_records` as JSON (the dashboard reads them by kind). */
+export const RECORD_KINDS = ["shift", "cash_movement", "rum", "device_event"] as const;
+
+export const ZIngestItem = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("receipt"), id: ZId, hlc: ZHlc, data: ZReceiptData }),
+  z.object({ kind: z.literal("receipt_fiscalized"), id: ZId, hlc: ZHlc, data: ZFiscalAttributes }),
+  z.object({ kind: z.literal("dlq_item"), id: ZId, hlc: ZHlc, data: ZDlqData }),
+  z.object({ kind: z.literal("breaker_transition"), id: ZId, hlc: ZHlc, data: ZBreakerTransitionData }),
+  z.object({ kind: z.literal("command_ack"), id: ZId, hlc: ZHlc, data: ZCommandAckData }),
+  z.object({ kind: z.literal("ofd_status"), id: ZId, hlc: ZHlc, data: ZOfdStatusData }),
+  z.object({ kind: z.enum(RECORD_KINDS), id: ZId, hlc: ZHlc, data: ZRecordData }),
+]);
+export type TIngestItem = z.infer<typeof ZIngestItem>;
+export type TIngestItemKind = TIngestItem["kind"];

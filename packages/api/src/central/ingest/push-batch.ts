@@ -1,0 +1,31 @@
+import { AppError } from "../../errors.ts";
+import { ingestAdmission } from "../sync/admission.ts";
+import { ingestBatch } from "../sync/ingest-batch.ts";
+import { terminalProcedure } from "../trpc.ts";
+import { ZPushBatchInput, ZPushBatchOutput } from "./push-batch.types.ts";
+
+/**
+ * `ingest.push`: one round trip per batch. Every item is validated before anything is written (a
+ * malformed batch is a typed 400 naming the item, and changes nothing); each item is then answered
+ * accepted | duplicate | rejected-with-reason.
+ */
+export const pushBatch = terminalProcedure
+  .input(ZPushBatchInput)
+  .output(ZPushBatchOutput)
+  .mutation(async ({ ctx, input }) => {
+    if (input.terminalId !== ctx.terminal.id) {
+      throw new AppError("FORBIDDEN", {
+        message: `This key belongs to terminal ${ctx.terminal.id}; it cannot write terminal ${input.terminalId}'s data.`,
+      });
+    }
+    const release = ingestAdmission.admit(ctx.terminal.storeId);
+    try {
+      const outcome = await ingestBatch(ctx.db.sql, ctx.terminal, input, ctx.now());
+      return {
+        ...outcome,
+        lease: { token: outcome.lease.token, expiresAtMs: outcome.lease.expiresAt.getTime() },
+      };
+    } finally {
+      release();
+    }
+  });

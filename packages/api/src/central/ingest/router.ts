@@ -1,0 +1,7 @@
+import { router } from "../trpc.ts";
+import { pushBatch } from "./push-batch.ts";
+
+/** What terminal agents call: authenticated by the terminal key, scoped to that terminal. */
+export const ingestRouter = router({
+  push: pushBatch,
+});

@@ -1,0 +1,179 @@
+import { randomUUID } from "node:crypto";
+import { AppError } from "../../errors.ts";
+import { accepted, duplicate, type ItemResult, rejected } from "./item-result.ts";
+import type { SqlRunner, TerminalScope } from "./sql.ts";
+
+export type DlqAction = "retry" | "discard";
+
+/** A support action on its way to a terminal. */
+export interface SyncCommandOut {
+  id: string;
+  action: DlqAction;
+  dlqItemId: string;
+  reason: string | null;
+}
+
+export interface IssueDlqCommandInput {
+  organizationId: string;
+  terminalId: string;
+  dlqItemId: string;
+  action: DlqAction;
+  /** Required for discard: why the item will never be delivered. */
+  reason?: string;
+  /** Who asked (user id or email), for the audit trail. */
+  actor: string;
+}
+
+/**
+ * Queues a retry or discard of one DLQ item for its terminal (the dashboard's action). The
+ * terminal receives it with its next sync answer, applies it once and acknowledges it; both ends
+ * are audited.
+ */
+export async function issueDlqCommand(
+  sql: SqlRunner,
+  input: IssueDlqCommandInput,
+  now: Date,
+): Promise<string> {
+  if (input.action === "discard" && !input.reason?.trim()) {
+    throw new AppError("VALIDATION_FAILED", {
+      message: "Say why the item is discarded: a discard without a reason is not accepted.",
+      fieldErrors: { reason: ["Required for discard"] },
+    });
+  }
+  const item = await sql.query<{ id: string }>(
+    "SELECT id FROM dlq_items WHERE organization_id = $1 AND terminal_id = $2 AND id = $3",
+    [input.organizationId, input.terminalId, input.dlqItemId],
+  );
+  if (item.length === 0) {
+    throw new AppError("NOT_FOUND", {
+      message: `DLQ item ${input.dlqItemId} of terminal ${input.terminalId} is not known here; refresh the list.`,
+    });
+  }
+  const id = randomUUID();
+  await sql.query(
+    `INSERT INTO sync_commands (organization_id, terminal_id, id, dlq_item_id, action, reason, issued_by, issued_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [
+      input.organizationId,
+      input.terminalId,
+      id,
+      input.dlqItemId,
+      input.action,
+      input.reason ?? null,
+      input.actor,
+      now,
+    ],
+  );
+  await audit(sql, {
+    organizationId: input.organizationId,
+    terminalId: input.terminalId,
+    dlqItemId: input.dlqItemId,
+    commandId: id,
+    event: `${input.action}_issued`,
+    actor: input.actor,
+    reason: input.reason ?? null,
+    at: now,
+  });
+  return id;
+}
+
+/** Commands not yet acknowledged, oldest first: sent with every sync answer until acknowledged. */
+export async function pendingCommands(
+  sql: SqlRunner,
+  terminal: TerminalScope,
+  now: Date,
+  limit = 100,
+): Promise<SyncCommandOut[]> {
+  const rows = await sql.query<{ id: string; action: DlqAction; dlq_item_id: string; reason: string | null }>(
+    `UPDATE sync_commands SET delivered_at = COALESCE(delivered_at, $3)
+     WHERE (organization_id, terminal_id, id) IN (
+       SELECT organization_id, terminal_id, id FROM sync_commands
+       WHERE organization_id = $1 AND terminal_id = $2 AND acked_at IS NULL
+       ORDER BY issued_at LIMIT $4)
+     RETURNING id, action, dlq_item_id, reason, issued_at`,
+    [terminal.organizationId, terminal.id, now, limit],
+  );
+  return rows.map((r) => ({ id: r.id, action: r.action, dlqItemId: r.dlq_item_id, reason: r.reason }));
+}
+
+export interface CommandAckItem {
+  id: string;
+  data: { commandId: string; outcome: "applied" | "not_found"; appliedAt: string };
+}
+
+export async function storeCommandAcks(
+  sql: SqlRunner,
+  terminal: TerminalScope,
+  items: readonly CommandAckItem[],
+): Promise<Map<string, ItemResult>> {
+  const results = new Map<string, ItemResult>();
+  for (const item of items) {
+    const rows = await sql.query<{ dlq_item_id: string; action: string }>(
+      `UPDATE sync_commands SET acked_at = $4, outcome = $5
+       WHERE organization_id = $1 AND terminal_id = $2 AND id = $3 AND acked_at IS NULL
+       RETURNING dlq_item_id, action`,
+      [terminal.organizationId, terminal.id, item.data.commandId, item.data.appliedAt, item.data.outcome],
+    );
+    const row = rows[0];
+    if (row) {
+      await audit(sql, {
+        organizationId: terminal.organizationId,
+        terminalId: terminal.id,
+        dlqItemId: row.dlq_item_id,
+        commandId: item.data.commandId,
+        event: `${row.action}_${item.data.outcome}`,
+        actor: `terminal:${terminal.id}`,
+        reason: null,
+        at: new Date(item.data.appliedAt),
+      });
+      results.set(item.id, accepted("command_ack", item.id));
+      continue;
+    }
+    const known = await sql.query(
+      "SELECT 1 FROM sync_commands WHERE organization_id = $1 AND terminal_id = $2 AND id = $3",
+      [terminal.organizationId, terminal.id, item.data.commandId],
+    );
+    results.set(
+      item.id,
+      known.length > 0
+        ? duplicate("command_ack", item.id)
+        : rejected(
+            "command_ack",
+            item.id,
+            "COMMAND_UNKNOWN",
+            `Command ${item.data.commandId} was not issued to this terminal.`,
+          ),
+    );
+  }
+  return results;
+}
+
+async function audit(
+  sql: SqlRunner,
+  entry: {
+    organizationId: string;
+    terminalId: string;
+    dlqItemId: string;
+    commandId: string;
+    event: string;
+    actor: string;
+    reason: string | null;
+    at: Date;
+  },
+): Promise<void> {
+  await sql.query(
+    `INSERT INTO sync_audit (organization_id, id, terminal_id, dlq_item_id, command_id, event, actor, reason, at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [
+      entry.organizationId,
+      randomUUID(),
+      entry.terminalId,
+      entry.dlqItemId,
+      entry.commandId,
+      entry.event,
+      entry.actor,
+      entry.reason,
+      entry.at,
+    ],
+  );
+}

@@ -1,0 +1,158 @@
+import type { TIngestItem } from "../ingest/ingest-items.types.ts";
+import { canonicalJson } from "./body-hash.ts";
+import { type CommandAckItem, pendingCommands, type SyncCommandOut, storeCommandAcks } from "./commands.ts";
+import { duplicate, type ItemResult, rejected } from "./item-result.ts";
+import { acquireOrRenewLease, type SyncLease } from "./leases.ts";
+import type { SqlRunner, TerminalScope, TransactionalSql } from "./sql.ts";
+import { type BreakerTransitionItem, storeBreakerTransitions } from "./store-breaker-transitions.ts";
+import { type DlqMirrorItem, storeDlqMirror } from "./store-dlq-mirror.ts";
+import { type FiscalizationItem, storeFiscalizations } from "./store-fiscalizations.ts";
+import { type ReceiptItem, storeReceipts } from "./store-receipts.ts";
+import { type RecordItem, storeRecords } from "./store-records.ts";
+import { recordTerminalSync } from "./terminal-sync-state.ts";
+
+export interface IngestBatch {
+  holder: string;
+  leaseToken: string | null;
+  sentAtMs: number;
+  hlc: string;
+  items: readonly TIngestItem[];
+}
+
+export interface IngestOutcome {
+  results: ItemResult[];
+  lease: SyncLease;
+  serverTimeMs: number;
+  clockSkewMs: number;
+  commands: SyncCommandOut[];
+}
+
+/**
+ * One batch from one terminal: fence by lease, store every kind in bulk (receipts before their
+ * fiscalizations), answer per item in the batch's order, and hand back pending support commands.
+ */
+export function ingestBatch(
+  db: TransactionalSql,
+  terminal: TerminalScope,
+  batch: IngestBatch,
+  now: Date,
+): Promise<IngestOutcome> {
+  // One transaction: the lease row stays locked until the batch is written, so a takeover waits
+  // for it and a stale holder's batch can never interleave with the new holder's.
+  return db.transaction((sql) => ingestInTransaction(sql, terminal, batch, now));
+}
+
+async function ingestInTransaction(
+  sql: SqlRunner,
+  terminal: TerminalScope,
+  batch: IngestBatch,
+  now: Date,
+): Promise<IngestOutcome> {
+  const lease = await acquireOrRenewLease(
+    sql,
+    terminal,
+    { holder: batch.holder, token: batch.leaseToken },
+    now,
+  );
+
+  // An item repeated inside the batch is answered by comparing it with its first copy.
+  const first = new Map<string, { index: number; json: string }>();
+  const repeats = new Map<number, ItemResult>();
+  const receipts: ReceiptItem[] = [];
+  const fiscalizations: FiscalizationItem[] = [];
+  const records: RecordItem[] = [];
+  const transitions: BreakerTransitionItem[] = [];
+  const dlq: DlqMirrorItem[] = [];
+  const acks: CommandAckItem[] = [];
+  let ofdStatus: Extract<TIngestItem, { kind: "ofd_status" }> | undefined;
+
+  batch.items.forEach((item, index) => {
+    const key = `${item.kind}:${item.id}`;
+    const json = canonicalJson(item.data);
+    const seen = first.get(key);
+    if (seen) {
+      repeats.set(
+        index,
+        seen.json === json
+          ? duplicate(item.kind, item.id)
+          : rejected(
+              item.kind,
+              item.id,
+              "BATCH_CONFLICT",
+              `${item.kind} ${item.id} appears twice in this batch with different bodies.`,
+            ),
+      );
+      return;
+    }
+    first.set(key, { index, json });
+    switch (item.kind) {
+      case "receipt":
+        receipts.push(item);
+        break;
+      case "receipt_fiscalized":
+        fiscalizations.push(item);
+        break;
+      case "breaker_transition":
+        transitions.push(item);
+        break;
+      case "dlq_item":
+        dlq.push(item);
+        break;
+      case "command_ack":
+        acks.push(item);
+        break;
+      case "ofd_status":
+        if (!ofdStatus || ofdStatus.hlc < item.hlc) ofdStatus = item;
+        break;
+      case "shift":
+      case "cash_movement":
+      case "rum":
+      case "device_event":
+        records.push(item);
+        break;
+      default: {
+        const never: never = item;
+        throw new Error(`unhandled item kind ${(never as TIngestItem).kind}`);
+      }
+    }
+  });
+
+  const byReceipt = await storeReceipts(sql, terminal, receipts);
+  const byFiscal = await storeFiscalizations(sql, terminal, fiscalizations);
+  const byRecord = await storeRecords(sql, terminal, records);
+  const byTransition = await storeBreakerTransitions(sql, terminal, transitions);
+  const byDlq = await storeDlqMirror(sql, terminal, dlq, now);
+  const byAck = await storeCommandAcks(sql, terminal, acks);
+
+  const clockSkewMs = batch.sentAtMs - now.getTime();
+  await recordTerminalSync(sql, terminal, { now, clockSkewMs, hlc: batch.hlc, ofd: ofdStatus?.data });
+
+  const results = batch.items.map((item, index): ItemResult => {
+    const repeat = repeats.get(index);
+    if (repeat) return repeat;
+    const found = (() => {
+      switch (item.kind) {
+        case "receipt":
+          return byReceipt.get(item.id);
+        case "receipt_fiscalized":
+          return byFiscal.get(item.id);
+        case "breaker_transition":
+          return byTransition.get(item.id);
+        case "dlq_item":
+          return byDlq.get(item.id);
+        case "command_ack":
+          return byAck.get(item.id);
+        case "ofd_status":
+          return { id: item.id, kind: item.kind, status: "accepted" as const };
+        default:
+          return byRecord.get(`${item.kind}:${item.id}`);
+      }
+    })();
+    return (
+      found ?? rejected(item.kind, item.id, "INTERNAL", "The item was not processed; send it again.", true)
+    );
+  });
+
+  const commands = await pendingCommands(sql, terminal, now);
+  return { results, lease, serverTimeMs: now.getTime(), clockSkewMs, commands };
+}

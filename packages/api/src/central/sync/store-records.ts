@@ -1,0 +1,70 @@
+import { bodyHash } from "./body-hash.ts";
+import { accepted, duplicate, type ItemResult, rejected } from "./item-result.ts";
+import type { SqlRunner, TerminalScope } from "./sql.ts";
+
+export interface RecordItem {
+  kind: string;
+  id: string;
+  hlc: string;
+  data: unknown;
+}
+
+const INSERT_RECORDS = `
+INSERT INTO terminal_records (organization_id, terminal_id, kind, id, hlc, body_hash, data)
+SELECT $1, $2, v.kind, v.id, v.hlc, v.hash, v.data::jsonb
+FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS v(kind, id, hlc, hash, data)
+ON CONFLICT DO NOTHING
+RETURNING kind, id`;
+
+const STORED = `
+SELECT kind, id, body_hash FROM terminal_records
+WHERE organization_id = $1 AND terminal_id = $2 AND kind = ANY($3::text[]) AND id = ANY($4::text[])`;
+
+/** Shifts, cash movements, RUM samples, device events: immutable once stored, like receipts. */
+export async function storeRecords(
+  sql: SqlRunner,
+  terminal: TerminalScope,
+  items: readonly RecordItem[],
+): Promise<Map<string, ItemResult>> {
+  const results = new Map<string, ItemResult>();
+  if (items.length === 0) return results;
+  const hashes = items.map((i) => bodyHash(i.data));
+  const inserted = await sql.query<{ kind: string; id: string }>(INSERT_RECORDS, [
+    terminal.organizationId,
+    terminal.id,
+    items.map((i) => i.kind),
+    items.map((i) => i.id),
+    items.map((i) => i.hlc),
+    hashes,
+    items.map((i) => JSON.stringify(i.data)),
+  ]);
+  const done = new Set(inserted.map((row) => `${row.kind}:${row.id}`));
+  const rest = items.filter((i) => !done.has(`${i.kind}:${i.id}`));
+  for (const key of done) {
+    const [kind = "", id = ""] = key.split(/:(.*)/s);
+    results.set(key, accepted(kind, id));
+  }
+  if (rest.length === 0) return results;
+  const stored = await sql.query<{ kind: string; id: string; body_hash: string }>(STORED, [
+    terminal.organizationId,
+    terminal.id,
+    [...new Set(rest.map((i) => i.kind))],
+    rest.map((i) => i.id),
+  ]);
+  const byKey = new Map(stored.map((row) => [`${row.kind}:${row.id}`, row.body_hash]));
+  for (const item of rest) {
+    const key = `${item.kind}:${item.id}`;
+    results.set(
+      key,
+      byKey.get(key) === bodyHash(item.data)
+        ? duplicate(item.kind, item.id)
+        : rejected(
+            item.kind,
+            item.id,
+            "RECORD_CONFLICT",
+            `${item.kind} ${item.id} is already stored with a different body; the stored one is kept.`,
+          ),
+    );
+  }
+  return results;
+}

@@ -1,0 +1,95 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type CentralDatabase, createCentralDatabase, issueTerminalCredential } from "@kassa/db/central";
+import pg from "pg";
+
+/**
+ * A throwaway central database for tests and benchmarks: a fresh database with a random name on
+ * TEST_DATABASE_URL's server (dropped afterwards), or PGlite in a temporary directory.
+ */
+export async function openThrowawayCentral(
+  serverUrl = process.env.TEST_DATABASE_URL,
+  poolSize?: number,
+): Promise<{ db: CentralDatabase; dispose(): Promise<void> }> {
+  const quiet = () => {};
+  if (serverUrl) {
+    const name = `kassa_sync_${randomBytes(6).toString("hex")}`;
+    await admin(serverUrl, `CREATE DATABASE "${name}"`);
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    const db = await createCentralDatabase({
+      url: url.toString(),
+      shared: false,
+      log: quiet,
+      ...(poolSize ? { poolSize } : {}),
+    });
+    return {
+      db,
+      async dispose() {
+        await db.close();
+        await admin(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      },
+    };
+  }
+  const dir = mkdtempSync(join(tmpdir(), "kassa-central-"));
+  const db = await createCentralDatabase({ dataDir: dir, shared: false, log: quiet });
+  return {
+    db,
+    async dispose() {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function admin(serverUrl: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface SeededTerminal {
+  organizationId: string;
+  storeId: string;
+  id: string;
+  key: string;
+}
+
+/** An organization with `stores` stores and `perStore` active terminals each; returns their keys. */
+export async function seedFleet(
+  db: CentralDatabase,
+  options: { organizationId?: string; stores?: number; perStore?: number } = {},
+): Promise<SeededTerminal[]> {
+  const organizationId = options.organizationId ?? `org-${randomBytes(4).toString("hex")}`;
+  await db.sql.query("INSERT INTO organizations (id, name) VALUES ($1, $2)", [organizationId, "Optika"]);
+  const terminals: SeededTerminal[] = [];
+  for (let s = 0; s < (options.stores ?? 1); s++) {
+    const storeId = `${organizationId}-s${s}`;
+    await db.sql.query("INSERT INTO stores (organization_id, id, name) VALUES ($1, $2, $3)", [
+      organizationId,
+      storeId,
+      `Store ${s}`,
+    ]);
+    const ids: string[] = [];
+    const hashes: string[] = [];
+    for (let t = 0; t < (options.perStore ?? 1); t++) {
+      const id = `${storeId}-t${t}`;
+      const credential = issueTerminalCredential(id);
+      ids.push(id);
+      hashes.push(credential.keyHash);
+      terminals.push({ organizationId, storeId, id, key: credential.key });
+    }
+    await db.sql.query(
+      `INSERT INTO terminals (organization_id, id, store_id, name, key_hash)
+       SELECT $1, v.id, $2, v.id, v.hash FROM unnest($3::text[], $4::text[]) AS v(id, hash)`,
+      [organizationId, storeId, ids, hashes],
+    );
+  }
+  return terminals;
+}
