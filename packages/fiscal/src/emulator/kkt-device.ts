@@ -1,0 +1,158 @@
+/**
+ * The register's logic above the wire: modes, operator passwords, the print engine, the receipt in
+ * RAM and the fake FN. `execute(command, data)` takes a decoded frame and returns the answer's
+ * error byte and data — the byte-level handshake lives in device-link.ts.
+ *
+ * Mode numbers follow Shtrih-M protocol v1.17 "Режимы ФР": 2 shift open, 3 shift open and over
+ * 24 h, 4 shift closed, 8 document open (high nibble: 0 sale, 1 purchase, 2 sale return,
+ * 3 purchase return).
+ */
+import { FiscalDeviceError } from "../device/errors.ts";
+import type { CommandDef } from "../shtrih/commands/define.ts";
+import { ERR_OK } from "../shtrih/error-codes.ts";
+import type { Clock } from "./clock.ts";
+import type { FakeFn } from "./fake-fn.ts";
+import { modeStatusOf, type OpenReceipt } from "./open-receipt.ts";
+import { Printer } from "./printer.ts";
+import { DEFAULT_TAX_GROUPS } from "./tax-groups.ts";
+
+export const ERR_BAD_FORMAT = 0x01;
+export const ERR_BAD_PARAMETERS = 0x33;
+export const ERR_NOT_SUPPORTED = 0x37;
+export const ERR_PAYMENTS_LESS_THAN_TOTAL = 0x45;
+export const ERR_RECEIPT_OPEN = 0x4a;
+export const ERR_SHIFT_OVER_24H = 0x4e;
+export const ERR_WRONG_PASSWORD = 0x4f;
+export const ERR_NOT_IN_MODE = 0x73;
+export const ERR_ZERO_TOTAL = 0x8e;
+
+export interface Answer {
+  error: number;
+  data: Uint8Array;
+}
+
+const EMPTY = new Uint8Array(0);
+export const ok = (data: Uint8Array = EMPTY): Answer => ({ error: ERR_OK, data });
+export const fail = (error: number): Answer => ({ error, data: EMPTY });
+
+/** The OFD relay's progress (FF30–FF33): KKT RAM, restarted after a power loss. */
+export interface OfdRelay {
+  /** The outgoing message FF30 handed out, and its document. */
+  message: Uint8Array | null;
+  fdNumber: number | null;
+  /** The OFD's answer being written with FF32/FF33. */
+  answer: Uint8Array | null;
+  written: number;
+}
+
+const idleRelay = (): OfdRelay => ({ message: null, fdNumber: null, answer: null, written: 0 });
+
+export type Handler = (device: KktDevice, data: Uint8Array) => Answer;
+
+export interface KktDeviceOptions {
+  clock: Clock;
+  fn: FakeFn;
+  /** Print time per printed line, ms. Default 0 (instant). */
+  printMsPerLine?: number;
+  /** Operator passwords → operator number. Default: password n is operator n for 1..30 (30 = system administrator). */
+  operators?: ReadonlyMap<number, number>;
+  /** FF46 tax group → FFD 1199 code (see tax-groups.ts). */
+  taxGroups?: Readonly<Record<number, number>>;
+  /** Factory serial number (0x11). */
+  serialNumber?: number;
+  /** Owner's INN (0x11), digits. */
+  inn?: string;
+}
+
+function defaultOperators(): Map<number, number> {
+  const m = new Map<number, number>();
+  for (let i = 1; i <= 30; i++) m.set(i, i);
+  return m;
+}
+
+export class KktDevice {
+  readonly clock: Clock;
+  fn: FakeFn;
+  readonly printer: Printer;
+  readonly operators: ReadonlyMap<number, number>;
+  readonly taxGroups: Readonly<Record<number, number>>;
+  readonly serialNumber: number;
+  readonly inn: string;
+  receipt: OpenReceipt | null = null;
+  /** The document FF3A selected for reading and how far FF3B got. */
+  tlvCursor: { tlv: Uint8Array; offset: number } | null = null;
+  ofdRelay: OfdRelay = idleRelay();
+  private readonly handlers = new Map<number, Handler>();
+
+  constructor(options: KktDeviceOptions) {
+    this.clock = options.clock;
+    this.fn = options.fn;
+    this.printer = new Printer(options.clock, options.printMsPerLine ?? 0);
+    this.operators = options.operators ?? defaultOperators();
+    this.taxGroups = options.taxGroups ?? DEFAULT_TAX_GROUPS;
+    this.serialNumber = options.serialNumber ?? 4312;
+    this.inn = options.inn ?? "7700000000";
+  }
+
+  register(code: number, handler: Handler): void {
+    this.handlers.set(code, handler);
+  }
+
+  now(): Date {
+    return this.clock.now();
+  }
+
+  /** Full mode byte (low nibble mode, high nibble its status). */
+  mode(now: Date = this.now()): number {
+    if (this.receipt) return 8 | (modeStatusOf(this.receipt.operationType) << 4);
+    if (this.fn.shiftOpen) return this.fn.shiftExpired(now) ? 3 : 2;
+    return 4;
+  }
+
+  execute(command: number, data: Uint8Array): Answer {
+    const handler = this.handlers.get(command);
+    if (!handler) return fail(ERR_NOT_SUPPORTED);
+    try {
+      return handler(this, data);
+    } catch (err) {
+      // A request too short for its layout (decodeRequest throws a PROTOCOL_ERROR) or a bad value.
+      if (err instanceof FiscalDeviceError || err instanceof RangeError || err instanceof TypeError) {
+        return fail(ERR_BAD_FORMAT);
+      }
+      throw err;
+    }
+  }
+
+  /** Operator number for a password, or null when the password is wrong. */
+  operatorFor(password: number): number | null {
+    return this.operators.get(password) ?? null;
+  }
+
+  /** Power loss: everything in the KKT's RAM is gone; the FN keeps its documents. */
+  powerOff(): void {
+    // Design assumption (unverified on hardware): an open receipt is annulled when power returns,
+    // as Shtrih-M devices print "ЧЕК АННУЛИРОВАН" after a restart.
+    this.receipt = null;
+    this.tlvCursor = null;
+    this.ofdRelay = idleRelay();
+    this.printer.powerOff();
+  }
+}
+
+/**
+ * Wraps a command definition: decodes the request, checks the password and hands the typed
+ * request and operator number to `run`.
+ */
+export function handle<Req extends { password: number }, Ans>(
+  def: CommandDef<Req, Ans>,
+  run: (device: KktDevice, req: Req, operator: number) => Ans | number,
+): Handler {
+  return (device, data) => {
+    const req = def.decodeRequest(data);
+    const operator = device.operatorFor(req.password);
+    if (operator === null) return fail(ERR_WRONG_PASSWORD);
+    const result = run(device, req, operator);
+    if (typeof result === "number") return fail(result);
+    return ok(def.encodeAnswer(result));
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * The FN is non-volatile: with a `stateFile` the emulator keeps it in a JSON file, rewritten
+ * atomically (temp file + rename, fsync'd) after every change, so a restarted emulator process
+ * still has its documents, shift and OFD state. The KKT's RAM (an open receipt, the pending
+ * answer) is not kept: a restart is a power cycle.
+ */
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
+import { FiscalDeviceError } from "../device/errors.ts";
+import type { FnState } from "./fake-fn.ts";
+
+const VERSION = 1;
+
+interface StateFileContent {
+  version: number;
+  fn: FnState;
+}
+
+export function loadState(path: string): FnState | null {
+  if (!existsSync(path)) return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new FiscalDeviceError(
+      "DEVICE_ERROR",
+      `Emulator state file ${path} is not valid JSON: fix or delete it (deleting starts a fresh FN)`,
+      { cause: err },
+    );
+  }
+  const content = parsed as Partial<StateFileContent>;
+  if (content.version !== VERSION || typeof content.fn !== "object" || content.fn === null) {
+    throw new FiscalDeviceError(
+      "DEVICE_ERROR",
+      `Emulator state file ${path} has an unknown format (version ${String(content.version)}): delete it to start a fresh FN`,
+    );
+  }
+  return content.fn;
+}
+
+export function saveState(path: string, fn: FnState): void {
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, "w");
+  try {
+    writeSync(fd, JSON.stringify({ version: VERSION, fn } satisfies StateFileContent));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
