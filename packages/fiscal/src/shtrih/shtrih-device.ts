@@ -1,0 +1,501 @@
+/**
+ * `FiscalDevice` for Shtrih-M registers speaking protocol v1 (serial). A receipt is FF46 per item,
+ * FF0C with tag 1192 (Kassa's receipt id) and cashier tags, then FF45; only FF45 creates a fiscal
+ * document. Before anything is printed the next FD number is known (FF01 last FD + 1), so any
+ * uncertain outcome is settled from the FN's documents — the vendor's own advice against duplicates.
+ */
+import type { Duplex } from "node:stream";
+import { FiscalDeviceError } from "../device/errors.ts";
+import type {
+  Cashier,
+  DeviceMode,
+  DeviceStatus,
+  FiscalDevice,
+  FiscalReceipt,
+  FnStatus,
+  OfdExchangeStatus,
+  ReceiptResult,
+  RecoveryResult,
+  ShiftReport,
+  StoredDocument,
+} from "../device/fiscal-device.ts";
+import { ITEM_SUBJECT, MEASURE_UNIT, PAYMENT_METHOD, TAX_SYSTEM } from "../ffd/codes.ts";
+import { Tag } from "../ffd/tags.ts";
+import { encodeTlv, type TlvField, tlv } from "../ffd/tlv.ts";
+import { defaultVatRates, type VatRateTable } from "../ffd/vat-rates.ts";
+import { dateTimeToIso } from "./binary.ts";
+import {
+  cancelReceipt,
+  closeReceipt,
+  continuePrint,
+  DeviceFlags,
+  DocumentType,
+  FnWarningBits,
+  findDocument,
+  fnStatus,
+  MAX_OFD_BLOCK,
+  MAX_TLV_WRITE,
+  Mode,
+  OperationType,
+  ofdMessageLength,
+  ofdStatus,
+  openShift,
+  operation,
+  readOfdBlock,
+  Submode,
+  shiftParams,
+  shortStatus,
+  startOfdAnswer,
+  writeOfdBlock,
+  writeOperationTlv,
+  writeReceiptTlv,
+  xReport,
+  zReport,
+} from "./commands/index.ts";
+import { asCertain, DeviceCaller } from "./device-call.ts";
+import { readStoredDocument } from "./document-reader.ts";
+import { receiptTagFor } from "./receipt-tag.ts";
+import { ShtrihTransport, type TransportOptions, type TransportTimers } from "./transport.ts";
+
+export interface ShtrihDeviceOptions extends TransportOptions {
+  /** Operator password for receipts and opening a shift. Default 1 (cashier 1). */
+  cashierPassword?: number;
+  /** Password for status, reports and FN commands. Default 30 (system administrator). */
+  adminPassword?: number;
+  /** VAT rate table (ids → FF46 tax group). Default: the built-in rates of ffd/vat-rates.ts. */
+  vatRates?: VatRateTable;
+  /** Department (section) byte for FF46. Default 1. */
+  department?: number;
+  /** Wait between retries while the device is busy printing (0x50), ms. Default 200. */
+  busyPollMs?: number;
+  /** Give up on a device that stays busy this long, ms. Default 60 000. */
+  busyTimeoutMs?: number;
+  /** Close the stream on `close()` (set by openShtrihSerial). Default false. */
+  ownsStream?: boolean;
+}
+
+const timersOf = (o: ShtrihDeviceOptions): TransportTimers =>
+  o.timers ?? {
+    setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+    clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
+  };
+
+export class ShtrihDevice implements FiscalDevice {
+  readonly transport: ShtrihTransport;
+  private readonly caller: DeviceCaller;
+  private readonly cashierPassword: number;
+  private readonly adminPassword: number;
+  private readonly vatRates: VatRateTable;
+  private readonly department: number;
+
+  constructor(
+    private readonly stream: Duplex,
+    private readonly options: ShtrihDeviceOptions = {},
+  ) {
+    this.cashierPassword = options.cashierPassword ?? 1;
+    this.adminPassword = options.adminPassword ?? 30;
+    this.vatRates = options.vatRates ?? defaultVatRates;
+    this.department = options.department ?? 1;
+    this.transport = new ShtrihTransport(stream, options);
+    this.caller = new DeviceCaller(this.transport, {
+      continuePrintPassword: this.cashierPassword,
+      timers: timersOf(options),
+      ...(options.busyPollMs === undefined ? {} : { busyPollMs: options.busyPollMs }),
+      ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
+    });
+  }
+
+  private get admin() {
+    return { password: this.adminPassword };
+  }
+  private get cashier() {
+    return { password: this.cashierPassword };
+  }
+
+  // ---- state -------------------------------------------------------------------------------
+
+  async status(): Promise<DeviceStatus> {
+    const s = await this.caller.call(shortStatus, this.admin, { readOnly: true });
+    const mode = s.mode & 0x0f;
+    const paperOut = s.submode === Submode.paperOutPassive || s.submode === Submode.paperOutActive;
+    return {
+      mode: modeName(mode),
+      rawMode: s.mode,
+      rawSubmode: s.submode,
+      paperPresent: !paperOut && (s.flags & DeviceFlags.receiptPaperSensor) !== 0,
+      printing: s.submode === Submode.printing || s.submode === Submode.printingLong,
+      awaitingContinuePrint: s.submode === Submode.awaitingContinuePrint,
+    };
+  }
+
+  async fnStatus(): Promise<FnStatus> {
+    const a = await this.caller.call(fnStatus, this.admin, { readOnly: true });
+    return {
+      lifePhase: a.lifePhase,
+      shiftOpen: a.shiftOpen,
+      fnNumber: a.fnNumber,
+      lastFdNumber: a.lastFdNumber,
+      dateTime: dateTimeToIso(a.dateTime),
+      warnings: {
+        keyExpiresIn3Days: (a.warnings & FnWarningBits.keyExpiresIn3Days) !== 0,
+        keyExpiresIn30Days: (a.warnings & FnWarningBits.keyExpiresIn30Days) !== 0,
+        archiveNearlyFull: (a.warnings & FnWarningBits.archiveNearlyFull) !== 0,
+        ofdTimeout: (a.warnings & FnWarningBits.ofdTimeout) !== 0,
+      },
+    };
+  }
+
+  // ---- shifts ------------------------------------------------------------------------------
+
+  async openShift(_cashier: Cashier): Promise<ShiftReport> {
+    const before = await this.caller.call(fnStatus, this.admin, { readOnly: true });
+    if (before.shiftOpen) {
+      throw new FiscalDeviceError(
+        "SHIFT_ALREADY_OPEN",
+        "A shift is already open on the fiscal register. Keep selling, or close it (Z report) first.",
+      );
+    }
+    try {
+      await this.caller.call(openShift, this.cashier);
+    } catch (err) {
+      // Uncertain: did the shift open? The FN knows.
+      if (!isUncertain(err) || this.transport.disconnected) throw err;
+      const after = await this.caller.call(fnStatus, this.admin, { readOnly: true });
+      if (!after.shiftOpen) throw asCertain(err);
+    }
+    return this.lastShiftReport(DocumentType.shiftOpen);
+  }
+
+  async xReport(_cashier: Cashier): Promise<void> {
+    await this.caller.call(xReport, this.admin);
+  }
+
+  async closeShift(_cashier: Cashier): Promise<ShiftReport> {
+    const before = await this.caller.call(fnStatus, this.admin, { readOnly: true });
+    if (!before.shiftOpen) {
+      throw new FiscalDeviceError(
+        "SHIFT_CLOSED",
+        "No shift is open on the fiscal register: nothing to close.",
+      );
+    }
+    try {
+      await this.caller.call(zReport, this.admin);
+    } catch (err) {
+      if (!isUncertain(err) || this.transport.disconnected) throw err;
+      const after = await this.caller.call(fnStatus, this.admin, { readOnly: true });
+      if (after.shiftOpen) throw asCertain(err);
+    }
+    return this.lastShiftReport(DocumentType.shiftClose);
+  }
+
+  private async lastShiftReport(expectedType: number): Promise<ShiftReport> {
+    const fn = await this.caller.call(fnStatus, this.admin, { readOnly: true });
+    const doc = await this.caller.call(
+      findDocument,
+      { ...this.admin, fdNumber: fn.lastFdNumber },
+      { readOnly: true },
+    );
+    if (doc.documentType !== expectedType || doc.details.kind !== "shift") {
+      throw new FiscalDeviceError(
+        "PROTOCOL_ERROR",
+        `The fiscal register's last document (FD ${doc.fdNumber}) is of type ${doc.documentType}, not the shift report expected. Print an X report and call support.`,
+      );
+    }
+    return {
+      shiftNumber: doc.details.shiftNumber,
+      fdNumber: doc.fdNumber,
+      fiscalSign: String(doc.fiscalSign),
+      dateTime: dateTimeToIso(doc.dateTime),
+    };
+  }
+
+  // ---- receipts ----------------------------------------------------------------------------
+
+  async fiscalizeReceipt(receipt: FiscalReceipt): Promise<ReceiptResult> {
+    const plan = this.planReceipt(receipt); // bad input: typed error, nothing sent
+    await this.prepareForReceipt(receipt.receiptId);
+    const fn = await this.caller.call(fnStatus, this.admin, { readOnly: true });
+    const expectedFd = fn.lastFdNumber + 1;
+    const shift = await this.caller.call(shiftParams, this.admin, { readOnly: true });
+
+    try {
+      for (const item of plan.items) {
+        await this.caller.call(operation, { ...this.cashier, ...item.request });
+        if (item.tlv) await this.caller.call(writeOperationTlv, { ...this.cashier, tlv: item.tlv });
+      }
+      await this.caller.call(writeReceiptTlv, { ...this.cashier, tlv: plan.receiptTlv });
+    } catch (err) {
+      // Only FF45 makes a fiscal document: whatever happened so far, this sale is not fiscalized.
+      await this.cancelQuietly();
+      throw asCertain(withReceipt(err, receipt.receiptId));
+    }
+
+    let closed: Awaited<ReturnType<typeof closeReceipt.decodeAnswer>>;
+    try {
+      closed = await this.caller.call(closeReceipt, { ...this.cashier, ...plan.close });
+    } catch (err) {
+      // An FF45 failure may still have registered the document (e.g. paper ran out while it printed):
+      // ask the FN before declaring anything.
+      if (this.transport.disconnected) throw withReceipt(err, receipt.receiptId);
+      let found: RecoveryResult;
+      try {
+        found = await this.recoverReceipt(receipt.receiptId, expectedFd);
+      } catch {
+        throw withReceipt(err, receipt.receiptId);
+      }
+      if (found.fiscalized) return { ...found.attributes, change: Math.max(0, plan.paid - plan.total) };
+      await this.cancelQuietly();
+      throw asCertain(withReceipt(err, receipt.receiptId));
+    }
+
+    const doc = await this.caller
+      .call(findDocument, { ...this.admin, fdNumber: closed.fdNumber }, { readOnly: true })
+      .catch(() => null);
+    return {
+      fdNumber: closed.fdNumber,
+      fiscalSign: String(closed.fiscalSign),
+      fnNumber: fn.fnNumber,
+      shiftNumber: shift.shiftNumber,
+      dateTime: doc ? dateTimeToIso(doc.dateTime) : dateTimeToIso(fn.dateTime),
+      change: closed.change,
+    };
+  }
+
+  /** Leftovers of an earlier crash: finish printing, drop an unclosed (never fiscal) receipt. */
+  private async prepareForReceipt(receiptId: string): Promise<void> {
+    const s = await this.caller.call(shortStatus, this.admin, { readOnly: true });
+    if (s.submode === Submode.awaitingContinuePrint) await this.caller.call(continuePrint, this.cashier);
+    const mode = s.mode & 0x0f;
+    if (mode === Mode.documentOpen) await this.caller.call(cancelReceipt, this.cashier);
+    if (mode === Mode.shiftExpired) {
+      throw new FiscalDeviceError(
+        "SHIFT_EXPIRED",
+        `The shift has lasted more than 24 hours. Close it (Z report) and open a new one; receipt ${receiptId} is kept and will print then.`,
+      );
+    }
+    if (mode === Mode.shiftClosed) {
+      throw new FiscalDeviceError(
+        "SHIFT_CLOSED",
+        `No shift is open on the fiscal register. Open a shift; receipt ${receiptId} is kept and will print then.`,
+      );
+    }
+  }
+
+  private planReceipt(receipt: FiscalReceipt) {
+    const bad = (msg: string) =>
+      new FiscalDeviceError(
+        "BAD_PARAMETERS",
+        `Receipt ${receipt.receiptId}: ${msg}. Fix the sale and try again.`,
+      );
+    if (!receipt.items?.length) throw bad("it has no items");
+    const operationType =
+      receipt.kind === "income_return" ? OperationType.incomeReturn : OperationType.income;
+    let total = 0;
+    const items = receipt.items.map((item, i) => {
+      if (!this.vatRates.has(item.vat)) throw bad(`item ${i + 1} has an unknown VAT rate "${item.vat}"`);
+      for (const [k, v] of [
+        ["price", item.price],
+        ["sum", item.sum],
+      ] as const) {
+        if (!Number.isSafeInteger(v) || v < 0)
+          throw bad(`item ${i + 1} ${k} must be whole kopecks ≥ 0, got ${v}`);
+      }
+      if (!(item.quantity > 0) || Math.round(item.quantity * 1e6) / 1e6 !== item.quantity) {
+        throw bad(`item ${i + 1} quantity must be > 0 with at most 6 decimals, got ${item.quantity}`);
+      }
+      if (!item.name.trim()) throw bad(`item ${i + 1} has no name`);
+      total += item.sum;
+      const unit = MEASURE_UNIT[item.unit];
+      return {
+        request: {
+          operationType,
+          quantity: item.quantity,
+          price: item.price,
+          sum: item.sum,
+          tax: null,
+          taxGroup: this.vatRates.get(item.vat).shtrihTaxGroup,
+          department: this.department,
+          paymentMethod: PAYMENT_METHOD[item.paymentMethod],
+          subject: ITEM_SUBJECT[item.subject],
+          name: truncateCp1251(item.name, 128),
+        },
+        // FF46 has no measure-unit field; the device assumes pieces (2108 = 0) unless told.
+        tlv: unit === 0 || unit === undefined ? null : encodeTlv([tlv.byte(Tag.MEASURE_UNIT, unit)]),
+      };
+    });
+    const { cash, electronic } = receipt.payments;
+    for (const [k, v] of [
+      ["cash", cash],
+      ["electronic", electronic],
+    ] as const) {
+      if (!Number.isSafeInteger(v) || v < 0) throw bad(`payment ${k} must be whole kopecks ≥ 0, got ${v}`);
+    }
+    if (cash + electronic < total)
+      throw bad(`payments ${cash + electronic} are less than the total ${total}`);
+    if (electronic > total)
+      throw bad("change can only be given in cash: the electronic payment exceeds the total");
+    const taxSystem = TAX_SYSTEM[receipt.taxSystem];
+    if (taxSystem === undefined) throw bad(`unknown tax system "${receipt.taxSystem}"`);
+    const fields: TlvField[] = [
+      tlv.string(Tag.ADDITIONAL_RECEIPT_ATTRIBUTE, receiptTagFor(receipt.receiptId)),
+    ];
+    if (receipt.cashier?.name) fields.unshift(tlv.string(Tag.CASHIER, receipt.cashier.name.slice(0, 64)));
+    if (receipt.cashier?.inn) fields.splice(1, 0, tlv.string(Tag.CASHIER_INN, receipt.cashier.inn));
+    const receiptTlv = encodeTlv(fields);
+    if (receiptTlv.length > MAX_TLV_WRITE) throw bad("the cashier's name is too long for the device");
+    return {
+      items,
+      receiptTlv,
+      total,
+      paid: cash + electronic,
+      close: { payments: [cash, electronic], rounding: 0, taxes: [], taxSystem, text: "" },
+    };
+  }
+
+  async cancelReceipt(): Promise<void> {
+    const s = await this.caller.call(shortStatus, this.admin, { readOnly: true });
+    if ((s.mode & 0x0f) !== Mode.documentOpen) return; // nothing open: nothing to cancel
+    await this.caller.call(cancelReceipt, this.cashier);
+  }
+
+  private async cancelQuietly(): Promise<void> {
+    if (this.transport.disconnected) return;
+    try {
+      await this.cancelReceipt();
+    } catch {
+      // The next sale cancels it (prepareForReceipt): an open receipt is never fiscal.
+    }
+  }
+
+  async continuePrint(): Promise<void> {
+    await this.caller.call(continuePrint, this.cashier);
+  }
+
+  // ---- documents and recovery --------------------------------------------------------------
+
+  async findDocument(fdNumber: number): Promise<StoredDocument | null> {
+    if (!Number.isSafeInteger(fdNumber) || fdNumber < 1 || fdNumber > 0xffffffff) {
+      throw new TypeError(`"fdNumber" must be a document number ≥ 1, got ${fdNumber}`);
+    }
+    return readStoredDocument(this.caller, this.adminPassword, fdNumber);
+  }
+
+  async recoverReceipt(receiptId: string, expectedFdNumber: number): Promise<RecoveryResult> {
+    if (!Number.isSafeInteger(expectedFdNumber) || expectedFdNumber < 1) {
+      throw new TypeError(`"expectedFdNumber" must be a document number ≥ 1, got ${expectedFdNumber}`);
+    }
+    const tag = receiptTagFor(receiptId);
+    const fn = await this.caller.call(fnStatus, this.admin, { readOnly: true });
+    for (let fd = expectedFdNumber; fd <= fn.lastFdNumber; fd++) {
+      const doc = await readStoredDocument(this.caller, this.adminPassword, fd);
+      if (!doc || doc.documentType !== DocumentType.receipt || doc.receiptTag !== tag) continue;
+      return {
+        fiscalized: true,
+        attributes: {
+          fdNumber: doc.fdNumber,
+          fiscalSign: doc.fiscalSign,
+          fnNumber: fn.fnNumber,
+          shiftNumber: doc.shiftNumber ?? 0,
+          dateTime: doc.dateTime,
+        },
+      };
+    }
+    return { fiscalized: false, lastFdNumber: fn.lastFdNumber };
+  }
+
+  // ---- OFD relay ---------------------------------------------------------------------------
+
+  async ofdStatus(): Promise<OfdExchangeStatus> {
+    const a = await this.caller.call(ofdStatus, this.admin, { readOnly: true });
+    const none = a.unsentCount === 0;
+    return {
+      unsentCount: a.unsentCount,
+      firstUnsentFd: none || a.firstUnsentFd === 0 ? null : a.firstUnsentFd,
+      oldestUnsentAt: none ? null : dateTimeToIso(a.firstUnsentDateTime),
+    };
+  }
+
+  async readOfdMessage(): Promise<Uint8Array | null> {
+    const { length } = await this.caller.call(ofdMessageLength, this.admin);
+    if (length === 0) return null;
+    const out = new Uint8Array(length);
+    let offset = 0;
+    while (offset < length) {
+      const want = Math.min(MAX_OFD_BLOCK, length - offset);
+      const { data } = await this.caller.call(readOfdBlock, { ...this.admin, offset, length: want });
+      if (data.length === 0) {
+        throw new FiscalDeviceError(
+          "PROTOCOL_ERROR",
+          `The FN stopped handing out its OFD message at byte ${offset} of ${length}. Retry later.`,
+        );
+      }
+      out.set(data.subarray(0, length - offset), offset);
+      offset += data.length;
+    }
+    return out;
+  }
+
+  async writeOfdReceipt(answer: Uint8Array): Promise<void> {
+    if (!(answer instanceof Uint8Array) || answer.length === 0 || answer.length > 0xffff) {
+      throw new TypeError('"answer" must be the OFD answer bytes (1..65535)');
+    }
+    await this.caller.call(startOfdAnswer, { ...this.admin, length: answer.length });
+    // FF33 data: 255 − 2 command − 4 password − 2 offset bytes per frame.
+    const block = 247;
+    for (let offset = 0; offset < answer.length; offset += block) {
+      await this.caller.call(writeOfdBlock, {
+        ...this.admin,
+        offset,
+        data: answer.subarray(offset, offset + block),
+      });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.transport.detach();
+    if (!this.options.ownsStream || this.stream.destroyed) return;
+    await new Promise<void>((resolve) => {
+      this.stream.once("close", () => resolve());
+      this.stream.destroy();
+    });
+  }
+}
+
+function modeName(mode: number): DeviceMode {
+  switch (mode) {
+    case 0:
+      return "idle";
+    case Mode.shiftOpen:
+      return "shift_open";
+    case Mode.shiftExpired:
+      return "shift_expired";
+    case Mode.shiftClosed:
+      return "shift_closed";
+    case Mode.documentOpen:
+      return "document_open";
+    default:
+      return "other";
+  }
+}
+
+function isUncertain(err: unknown): boolean {
+  return err instanceof FiscalDeviceError && err.uncertain;
+}
+
+/** Adds the receipt id to device errors a cashier sees (paper out, shift expired…). */
+function withReceipt(err: unknown, receiptId: string): unknown {
+  if (!(err instanceof FiscalDeviceError) || err.message.includes(receiptId)) return err;
+  if (err.kassaCode === "PAPER_OUT") {
+    return new FiscalDeviceError(
+      "PAPER_OUT",
+      `The printer is out of paper: receipt ${receiptId} is saved and will print when paper is loaded.`,
+      { deviceCode: err.deviceCode, uncertain: err.uncertain, cause: err },
+    );
+  }
+  return err;
+}
+
+function truncateCp1251(name: string, maxBytes: number): string {
+  // CP1251 is one byte per character; characters outside it become "?" (iconv), still one byte.
+  return name.length > maxBytes ? name.slice(0, maxBytes) : name;
+}

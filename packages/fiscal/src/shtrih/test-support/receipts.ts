@@ -1,0 +1,35 @@
+/** Receipts for driver tests. */
+import type { FiscalReceipt } from "../../device/fiscal-device.ts";
+
+export function sampleReceipt(receiptId: string, overrides: Partial<FiscalReceipt> = {}): FiscalReceipt {
+  return {
+    receiptId,
+    kind: "income",
+    items: [
+      {
+        name: "Хлеб бородинский",
+        price: 5990,
+        quantity: 2,
+        sum: 11980,
+        vat: "vat10",
+        subject: "goods",
+        paymentMethod: "full_payment",
+        unit: "pcs",
+      },
+      {
+        name: "Сыр российский",
+        price: 89900,
+        quantity: 0.35,
+        sum: 31465,
+        vat: "vat20",
+        subject: "goods",
+        paymentMethod: "full_payment",
+        unit: "kg",
+      },
+    ],
+    payments: { cash: 50000, electronic: 0 },
+    taxSystem: "osn",
+    cashier: { name: "Иванова А.", inn: "770000000001" },
+    ...overrides,
+  };
+}
