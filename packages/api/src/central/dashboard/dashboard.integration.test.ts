@@ -1,0 +1,321 @@
+import type { CentralDatabase } from "@kassa/db/central";
+import { seedOrganization, seedReceipt, seedStore, seedTerminal, seedUser } from "@kassa/db/seed";
+import { createTestCentralDatabase } from "@kassa/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SESSION_COOKIE } from "../auth/cookie.ts";
+import { createDashboardContext } from "../auth/dashboard-context.ts";
+import { createSessionToken } from "../auth/session-token.ts";
+import { signIn } from "../auth/sign-in.ts";
+import { createCallerFactory } from "../trpc.ts";
+import { dashboardRouter } from "./router.ts";
+
+const SECRET = "test-session-secret-0123456789abcdef";
+const NOW = new Date("2026-11-22T10:00:00Z");
+const createCaller = createCallerFactory(dashboardRouter);
+
+let db: CentralDatabase;
+const ids = {} as Record<"orgA" | "orgB" | "storeA1" | "storeA2" | "storeB1" | "tA1" | "tA2" | "tB1", string>;
+const users = {} as Record<
+  "ownerA" | "managerA1" | "ownerB" | "loner",
+  { id: string; email: string; password: string }
+>;
+
+function callerFor(userId: string | null, options: { cookie?: string; now?: Date } = {}) {
+  const headers = new Headers();
+  const cookie =
+    options.cookie ??
+    (userId
+      ? `${SESSION_COOKIE}=${createSessionToken({ userId, expiresAt: new Date(NOW.getTime() + 3600_000) }, SECRET)}`
+      : undefined);
+  if (cookie) headers.set("cookie", cookie);
+  const now = options.now ?? NOW;
+  return createCaller(createDashboardContext({ db, headers, sessionSecret: SECRET, now: () => now }));
+}
+
+const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
+
+beforeAll(async () => {
+  db = await createTestCentralDatabase();
+  const p = db.prisma;
+  const orgA = await seedOrganization(p, { name: "Optika A" });
+  const orgB = await seedOrganization(p, { name: "Jewels B" });
+  const storeA1 = await seedStore(p, {
+    organizationId: orgA.id,
+    name: "A1 Tverskaya",
+    timezone: "Europe/Moscow",
+  });
+  const storeA2 = await seedStore(p, {
+    organizationId: orgA.id,
+    name: "A2 Vladivostok",
+    timezone: "Asia/Vladivostok",
+  });
+  const storeB1 = await seedStore(p, { organizationId: orgB.id, name: "B1 Nevsky" });
+  const tA1 = await seedTerminal(p, {
+    organizationId: orgA.id,
+    storeId: storeA1.id,
+    name: "A1 till 1",
+    lastSyncAt: minutesAgo(1),
+    clockSkewMs: 420,
+  });
+  const tA2 = await seedTerminal(p, {
+    organizationId: orgA.id,
+    storeId: storeA2.id,
+    name: "A2 till 1",
+    lastSyncAt: minutesAgo(30),
+  });
+  const tB1 = await seedTerminal(p, {
+    organizationId: orgB.id,
+    storeId: storeB1.id,
+    name: "B1 till 1",
+    lastSyncAt: minutesAgo(1),
+  });
+  Object.assign(ids, {
+    orgA: orgA.id,
+    orgB: orgB.id,
+    storeA1: storeA1.id,
+    storeA2: storeA2.id,
+    storeB1: storeB1.id,
+    tA1: tA1.terminal.id,
+    tA2: tA2.terminal.id,
+    tB1: tB1.terminal.id,
+  });
+
+  // tA1: 7 receipts one minute apart, odd ones fiscalized (FD 101, 103, …); tA2: 2; tB1: 3.
+  for (let i = 1; i <= 7; i++) {
+    await seedReceipt(p, {
+      terminal: tA1.terminal,
+      acceptedAt: minutesAgo(100 - i),
+      items: [{ name: `Lens ${i}`, price: 450_000, quantity: 2, sum: 900_000, vat: "vat20" }],
+      payments: [{ type: "cash", amount: 1_000_000 }],
+      ...(i % 2 === 1
+        ? {
+            fiscal: {
+              fdNumber: 100 + i,
+              fiscalSign: `42816883${i}`,
+              fnNumber: "9287440301120991",
+              shiftNumber: 17,
+              fiscalizedAt: minutesAgo(100 - i),
+            },
+          }
+        : {}),
+    });
+  }
+  for (let i = 1; i <= 2; i++)
+    await seedReceipt(p, { terminal: tA2.terminal, acceptedAt: minutesAgo(50 - i) });
+  for (let i = 1; i <= 3; i++)
+    await seedReceipt(p, { terminal: tB1.terminal, acceptedAt: minutesAgo(50 - i) });
+
+  const ownerA = await seedUser(p, {
+    organizationId: orgA.id,
+    role: "owner",
+    email: "owner@a.test",
+    password: "correct horse",
+  });
+  const managerA1 = await seedUser(p, { organizationId: orgA.id, role: "manager", storeIds: [storeA1.id] });
+  const ownerB = await seedUser(p, { organizationId: orgB.id, role: "owner" });
+  const loner = await seedUser(p, { organizationId: orgB.id });
+  await p.membership.deleteMany({ where: { userId: loner.user.id } });
+  for (const [name, seeded] of Object.entries({ ownerA, managerA1, ownerB, loner })) {
+    users[name as keyof typeof users] = {
+      id: seeded.user.id,
+      email: seeded.user.email,
+      password: seeded.password,
+    };
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await db?.close();
+});
+
+describe("tenancy", () => {
+  it("an owner sees every terminal of their organization and none of another's", async () => {
+    const { terminals } = await callerFor(users.ownerA.id).fleet.list();
+    expect(terminals.map((t) => t.id).sort()).toEqual([ids.tA1, ids.tA2].sort());
+    const a1 = terminals.find((t) => t.id === ids.tA1)!;
+    expect(a1).toMatchObject({
+      online: true,
+      receiptsCount: 7,
+      clockSkewMs: 420,
+      store: { name: "A1 Tverskaya" },
+    });
+    expect(terminals.find((t) => t.id === ids.tA2)).toMatchObject({ online: false, receiptsCount: 2 });
+  });
+
+  it("a store-scoped manager sees only their store's terminals and receipts", async () => {
+    const caller = callerFor(users.managerA1.id);
+    const { terminals } = await caller.fleet.list();
+    expect(terminals.map((t) => t.id)).toEqual([ids.tA1]);
+    const { receipts } = await caller.receipts.list({ limit: 100 });
+    expect(receipts).toHaveLength(7);
+    expect(new Set(receipts.map((r) => r.terminalId))).toEqual(new Set([ids.tA1]));
+    // Asking for the other store by id yields nothing rather than leaking it.
+    expect((await caller.receipts.list({ storeId: ids.storeA2 })).receipts).toHaveLength(0);
+    await expect(caller.terminals.get({ terminalId: ids.tA2 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect((await caller.me()).stores.map((s) => s.id)).toEqual([ids.storeA1]);
+  });
+
+  it("another organization's terminal and receipts are invisible, even by id", async () => {
+    const caller = callerFor(users.ownerB.id);
+    expect((await caller.fleet.list()).terminals.map((t) => t.id)).toEqual([ids.tB1]);
+    await expect(caller.terminals.get({ terminalId: ids.tA1 })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const theirs = (await callerFor(users.ownerA.id).receipts.list({ terminalId: ids.tA1, limit: 1 }))
+      .receipts[0]!;
+    await expect(caller.receipts.get({ terminalId: ids.tA1, receiptId: theirs.id })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    expect((await caller.receipts.list({ terminalId: ids.tA1 })).receipts).toHaveLength(0);
+  });
+
+  it("a user with no membership is refused", async () => {
+    await expect(callerFor(users.loner.id).fleet.list()).rejects.toMatchObject({ code: "FORBIDDEN" });
+  });
+});
+
+describe("sessions", () => {
+  it("refuses a request without a session cookie", async () => {
+    await expect(callerFor(null).fleet.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("refuses a tampered cookie (another user's id under the original signature)", async () => {
+    const token = createSessionToken(
+      { userId: users.managerA1.id, expiresAt: new Date(NOW.getTime() + 3600_000) },
+      SECRET,
+    );
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ u: users.ownerA.id, e: NOW.getTime() + 3600_000 }),
+    ).toString("base64url");
+    const forged = `${forgedPayload}.${token.split(".")[1]}`;
+    await expect(
+      callerFor(null, { cookie: `${SESSION_COOKIE}=${forged}` }).fleet.list(),
+    ).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("refuses an expired session", async () => {
+    const later = new Date(NOW.getTime() + 2 * 3600_000);
+    await expect(callerFor(users.ownerA.id, { now: later }).fleet.list()).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+    });
+  });
+
+  it("signs in with the right password and the session it returns works", async () => {
+    const result = await signIn(
+      db,
+      { email: " Owner@A.test ", password: "correct horse" },
+      { sessionSecret: SECRET, now: NOW },
+    );
+    expect(result.user.id).toBe(users.ownerA.id);
+    const me = await callerFor(null, { cookie: `${SESSION_COOKIE}=${result.token}` }).me();
+    expect(me.user.email).toBe("owner@a.test");
+    expect(me.memberships).toEqual([
+      expect.objectContaining({ organizationId: ids.orgA, role: "owner", storeIds: null }),
+    ]);
+  });
+
+  it("refuses a wrong password and an unknown email with the same error", async () => {
+    const wrong = signIn(
+      db,
+      { email: "owner@a.test", password: "wrong" },
+      { sessionSecret: SECRET, now: NOW },
+    );
+    await expect(wrong).rejects.toMatchObject({ code: "UNAUTHORIZED", kassaCode: "UNAUTHORIZED" });
+    const unknown = signIn(
+      db,
+      { email: "nobody@a.test", password: "correct horse" },
+      { sessionSecret: SECRET, now: NOW },
+    );
+    await expect(unknown).rejects.toMatchObject({
+      code: "UNAUTHORIZED",
+      message: ((await wrong.catch((e: unknown) => e)) as Error).message,
+    });
+  });
+
+  it("answers malformed sign-in input with field errors", async () => {
+    await expect(
+      signIn(db, { email: "not-an-email", password: "" }, { sessionSecret: SECRET, now: NOW }),
+    ).rejects.toMatchObject({
+      kassaCode: "VALIDATION_FAILED",
+      fieldErrors: { email: [expect.any(String)], password: [expect.any(String)] },
+    });
+  });
+});
+
+describe("receipts list", () => {
+  it("pages newest first with a cursor, without repeats or gaps", async () => {
+    const caller = callerFor(users.ownerA.id);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    const sizes: number[] = [];
+    do {
+      const page = await caller.receipts.list({
+        terminalId: ids.tA1,
+        limit: 3,
+        ...(cursor ? { cursor } : {}),
+      });
+      sizes.push(page.receipts.length);
+      seen.push(...page.receipts.map((r) => r.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(sizes).toEqual([3, 3, 1]);
+    expect(new Set(seen).size).toBe(7);
+    const all = (await caller.receipts.list({ terminalId: ids.tA1, limit: 100 })).receipts;
+    expect(seen).toEqual(all.map((r) => r.id));
+    const times = all.map((r) => r.acceptedAt.getTime());
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+
+  it("refuses a forged cursor with a typed error", async () => {
+    await expect(
+      callerFor(users.ownerA.id).receipts.list({ cursor: "bm90LWEtY3Vyc29y" }),
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      kassaCode: "VALIDATION_FAILED",
+    });
+  });
+
+  it("filters by status, store, time window and FD number", async () => {
+    const caller = callerFor(users.ownerA.id);
+    const fiscalized = (await caller.receipts.list({ status: "fiscalized", limit: 100 })).receipts;
+    expect(fiscalized.map((r) => r.fdNumber).sort()).toEqual([101, 103, 105, 107]);
+    const pending = (await caller.receipts.list({ status: "accepted", limit: 100 })).receipts;
+    expect(pending).toHaveLength(3 + 2);
+    expect((await caller.receipts.list({ storeId: ids.storeA2 })).receipts).toHaveLength(2);
+    // Receipts 1..7 of tA1 were accepted 99..93 minutes ago: [97, 95) min ago holds receipts 3 and 4.
+    const window = (await caller.receipts.list({ from: minutesAgo(97), to: minutesAgo(95) })).receipts;
+    expect(window.map((r) => r.acceptedAt.getTime()).sort()).toEqual([
+      minutesAgo(97).getTime(),
+      minutesAgo(96).getTime(),
+    ]);
+    expect((await caller.receipts.list({ fdNumber: 105 })).receipts.map((r) => r.fdNumber)).toEqual([105]);
+  });
+
+  it("refuses an inverted time window", async () => {
+    await expect(
+      callerFor(users.ownerA.id).receipts.list({ from: minutesAgo(1), to: minutesAgo(5) }),
+    ).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+  });
+});
+
+describe("receipt detail", () => {
+  it("returns items, payments, fiscal attributes and lineage in kopecks", async () => {
+    const caller = callerFor(users.ownerA.id);
+    const [summary] = (await caller.receipts.list({ fdNumber: 107 })).receipts;
+    const receipt = await caller.receipts.get({ terminalId: ids.tA1, receiptId: summary!.id });
+    expect(receipt).toMatchObject({
+      total: 900_000n,
+      change: 100_000n,
+      status: "fiscalized",
+      fdNumber: 107,
+      fnNumber: "9287440301120991",
+      shiftNumber: 17,
+      timezone: "Europe/Moscow",
+      items: [{ name: "Lens 7", price: 450_000n, quantity: 2, sum: 900_000n, vat: "vat20" }],
+      payments: [{ type: "cash", amount: 1_000_000n }],
+    });
+    expect(receipt.lineage.acceptedAt).toEqual(minutesAgo(93));
+    expect(receipt.lineage.fiscalizedAt).toEqual(minutesAgo(93));
+    expect(receipt.lineage.receivedCentrallyAt).toBeInstanceOf(Date);
+  });
+});

@@ -1,0 +1,160 @@
+import { AppError } from "../../errors.ts";
+import type { CentralDatabase } from "../context.ts";
+import { afterCursor, decodeReceiptCursor, encodeReceiptCursor } from "./receipt-cursor.ts";
+import { readItems, readPayments } from "./receipt-lines.ts";
+import type { TReceiptDetail, TReceiptSummary } from "./receipt-view.types.ts";
+import type { DashboardScope } from "./scope.ts";
+import { scopeWhere } from "./scope.ts";
+
+export interface ReceiptFilter {
+  storeId?: string | undefined;
+  terminalId?: string | undefined;
+  status?: "accepted" | "fiscalized" | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  fdNumber?: number | undefined;
+}
+
+const summarySelect = {
+  organizationId: true,
+  terminalId: true,
+  storeId: true,
+  id: true,
+  kind: true,
+  total: true,
+  cashierName: true,
+  fdNumber: true,
+  fiscalSign: true,
+  acceptedAt: true,
+  fiscalizedAt: true,
+  receivedAt: true,
+  terminal: { select: { name: true, store: { select: { name: true, timezone: true } } } },
+} as const;
+
+type SummaryRow = {
+  organizationId: string;
+  terminalId: string;
+  storeId: string;
+  id: string;
+  kind: "sale" | "refund";
+  total: bigint;
+  cashierName: string;
+  fdNumber: number | null;
+  fiscalSign: string | null;
+  acceptedAt: Date;
+  fiscalizedAt: Date | null;
+  receivedAt: Date;
+  terminal: { name: string; store: { name: string; timezone: string } };
+};
+
+function toSummary({ terminal, ...row }: SummaryRow): TReceiptSummary {
+  return {
+    ...row,
+    terminalName: terminal.name,
+    storeName: terminal.store.name,
+    timezone: terminal.store.timezone,
+    status: row.fdNumber === null ? "accepted" : "fiscalized",
+  };
+}
+
+function filterWhere(filter: ReceiptFilter) {
+  return {
+    ...(filter.storeId ? { storeId: filter.storeId } : {}),
+    ...(filter.terminalId ? { terminalId: filter.terminalId } : {}),
+    ...(filter.status === "fiscalized" ? { fdNumber: { not: null } } : {}),
+    ...(filter.status === "accepted" ? { fdNumber: null } : {}),
+    ...(filter.fdNumber !== undefined ? { fdNumber: filter.fdNumber } : {}),
+    ...(filter.from || filter.to
+      ? {
+          acceptedAt: {
+            ...(filter.from ? { gte: filter.from } : {}),
+            ...(filter.to ? { lt: filter.to } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/** One page of the user's receipts, newest first, with a cursor to the next page. */
+export async function listReceipts(
+  db: CentralDatabase,
+  scope: DashboardScope,
+  filter: ReceiptFilter,
+  page: { cursor?: string | undefined; limit: number },
+): Promise<{ receipts: TReceiptSummary[]; nextCursor: string | null }> {
+  const cursor = page.cursor ? decodeReceiptCursor(page.cursor) : undefined;
+  const rows = await db.prisma.receipt.findMany({
+    where: { AND: [scopeWhere(scope), filterWhere(filter), cursor ? afterCursor(cursor) : {}] },
+    select: summarySelect,
+    orderBy: [{ acceptedAt: "desc" }, { terminalId: "desc" }, { id: "desc" }],
+    take: page.limit + 1,
+  });
+  const receipts = rows.slice(0, page.limit).map(toSummary);
+  const last = receipts.at(-1);
+  const nextCursor = rows.length > page.limit && last ? encodeReceiptCursor(last) : null;
+  return { receipts, nextCursor };
+}
+
+/** One receipt with its lines and lineage; NOT_FOUND when missing or outside the user's scope. */
+export async function getReceipt(
+  db: CentralDatabase,
+  scope: DashboardScope,
+  key: { terminalId: string; receiptId: string },
+): Promise<TReceiptDetail> {
+  const row = await db.prisma.receipt.findFirst({
+    where: { AND: [scopeWhere(scope), { terminalId: key.terminalId, id: key.receiptId }] },
+    select: {
+      ...summarySelect,
+      idempotencyKey: true,
+      hlc: true,
+      seq: true,
+      taxSystem: true,
+      cashierInn: true,
+      cashTotal: true,
+      change: true,
+      fnNumber: true,
+      shiftNumber: true,
+      items: true,
+      payments: true,
+    },
+  });
+  if (!row) {
+    throw new AppError("NOT_FOUND", {
+      message: `Receipt ${key.receiptId} of terminal ${key.terminalId} was not found in your organization: it may not have synced yet.`,
+    });
+  }
+  const {
+    items,
+    payments,
+    idempotencyKey,
+    hlc,
+    seq,
+    taxSystem,
+    cashierInn,
+    cashTotal,
+    change,
+    fnNumber,
+    shiftNumber,
+    ...summary
+  } = row;
+  const view = toSummary(summary);
+  return {
+    ...view,
+    idempotencyKey,
+    hlc,
+    seq,
+    taxSystem,
+    cashierInn,
+    cashTotal,
+    change,
+    fnNumber,
+    shiftNumber,
+    items: readItems(items),
+    payments: readPayments(payments),
+    lineage: {
+      acceptedAt: view.acceptedAt,
+      fiscalizedAt: view.fiscalizedAt,
+      receivedCentrallyAt: view.receivedAt,
+    },
+  };
+}
