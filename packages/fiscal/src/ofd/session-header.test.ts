@@ -2,9 +2,17 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { crc16Ccitt } from "./crc16.ts";
 import { OfdMessageError } from "./errors.ts";
-import { decodeOfdMessage, decodeSessionHeader, encodeOfdMessage, SESSION_HEADER_LENGTH } from "./session-header.ts";
+import {
+  decodeOfdMessage,
+  decodeSessionHeader,
+  encodeOfdMessage,
+  SESSION_HEADER_LENGTH,
+} from "./session-header.ts";
 
-const toHex = (b: Uint8Array) => Buffer.from(b).toString("hex").replace(/(..)(?!$)/g, "$1 ");
+const toHex = (b: Uint8Array) =>
+  Buffer.from(b)
+    .toString("hex")
+    .replace(/(..)(?!$)/g, "$1 ");
 const FN = "9287440301120991";
 
 describe("CRC-16/CCITT-FALSE", () => {
@@ -48,11 +56,15 @@ describe("OFD session header", () => {
   it("detects any single corrupted byte after the signature", () => {
     const message = encodeOfdMessage({ fnNumber: FN, body: Uint8Array.of(9, 8, 7, 6) });
     fc.assert(
-      fc.property(fc.integer({ min: 4, max: message.length - 1 }), fc.integer({ min: 1, max: 255 }), (at, flip) => {
-        const copy = message.slice();
-        copy[at] = (copy[at] as number) ^ flip;
-        expect(() => decodeOfdMessage(copy)).toThrow(OfdMessageError);
-      }),
+      fc.property(
+        fc.integer({ min: 4, max: message.length - 1 }),
+        fc.integer({ min: 1, max: 255 }),
+        (at, flip) => {
+          const copy = message.slice();
+          copy[at] = (copy[at] as number) ^ flip;
+          expect(() => decodeOfdMessage(copy)).toThrow(OfdMessageError);
+        },
+      ),
     );
   });
 
