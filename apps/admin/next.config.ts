@@ -1,0 +1,22 @@
+import type { NextConfig } from "next";
+
+const config: NextConfig = {
+  // Workspace packages ship TypeScript source (package.json "exports" → src/*.ts): Next compiles them.
+  transpilePackages: ["@kassa/api", "@kassa/db"],
+  // Native and wasm dependencies are loaded by Node at run time, not bundled: better-sqlite3 is a
+  // compiled add-on, PGlite and Prisma's query compiler load .wasm files relative to their own path.
+  serverExternalPackages: [
+    "better-sqlite3",
+    "@electric-sql/pglite",
+    "pglite-prisma-adapter",
+    "pg",
+    "@prisma/client",
+    "@prisma/adapter-pg",
+    "@prisma/adapter-better-sqlite3",
+  ],
+  poweredByHeader: false,
+  reactStrictMode: true,
+  typescript: { tsconfigPath: "tsconfig.json" },
+};
+
+export default config;

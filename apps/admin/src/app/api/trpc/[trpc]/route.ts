@@ -1,0 +1,28 @@
+import { centralRouter } from "@kassa/api/central";
+import { createDashboardContext } from "@kassa/api/central/auth";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { getEnv } from "~/env.ts";
+import { getDb } from "~/server/db.ts";
+import { prepareTrpcRequest } from "~/server/request-body.ts";
+
+export const dynamic = "force-dynamic";
+
+// One endpoint for agents (ingest.*, terminal key) and the dashboard (dashboard.*, session cookie).
+async function handler(request: Request): Promise<Response> {
+  const env = getEnv();
+  const prepared = await prepareTrpcRequest(request, { maxBytes: env.maxBodyBytes });
+  if (prepared instanceof Response) return prepared;
+  return fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req: prepared,
+    router: centralRouter,
+    createContext: async ({ req }) =>
+      createDashboardContext({ db: await getDb(), headers: req.headers, sessionSecret: env.sessionSecret }),
+    onError: ({ error, path }) => {
+      if (error.code === "INTERNAL_SERVER_ERROR")
+        console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
+    },
+  });
+}
+
+export { handler as GET, handler as POST };

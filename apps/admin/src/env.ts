@@ -1,0 +1,74 @@
+import { z } from "zod";
+import { resolveFromRepoRoot } from "./server/repo-root.ts";
+
+// The only module that reads process.env (style guide, "Configuration"). Parsed lazily, once, so
+// `next build` can import route modules without a production secret being set.
+
+const DEV_SESSION_SECRET = "kassa-dev-only-session-secret-change-me-0000";
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** PostgreSQL URL; unset or empty = embedded PGlite in KASSA_CENTRAL_DATA_DIR. */
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value : undefined))
+    .pipe(
+      z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// or postgresql:// URL" }).optional(),
+    ),
+  /** PGlite directory: absolute, or relative to the repo root. */
+  KASSA_CENTRAL_DATA_DIR: z.string().min(1).default("./.kassa/central-pg"),
+  /** Signs dashboard session cookies; at least 32 characters. */
+  KASSA_SESSION_SECRET: z
+    .string()
+    .min(32, "must be at least 32 characters (e.g. `openssl rand -hex 32`)")
+    .optional(),
+  /** Largest accepted tRPC request body, compressed and decompressed alike, in bytes. Default 8 MiB. */
+  KASSA_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(8 * 1024 * 1024),
+});
+
+export interface AdminEnv {
+  nodeEnv: "development" | "production" | "test";
+  databaseUrl: string | undefined;
+  centralDataDir: string;
+  sessionSecret: string;
+  maxBodyBytes: number;
+}
+
+let cached: AdminEnv | undefined;
+
+export function getEnv(): AdminEnv {
+  if (cached) return cached;
+  const parsed = ZEnv.safeParse(process.env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `Kassa admin: environment variable ${String(issue?.path[0])} ${issue?.message} — fix it and restart.`,
+    );
+  }
+  const env = parsed.data;
+  let sessionSecret = env.KASSA_SESSION_SECRET;
+  if (!sessionSecret) {
+    if (env.NODE_ENV === "production") {
+      throw new Error(
+        "Kassa admin: KASSA_SESSION_SECRET is not set — set it to 32+ random characters (e.g. `openssl rand -hex 32`) and restart.",
+      );
+    }
+    console.warn(
+      "Kassa admin: KASSA_SESSION_SECRET is not set; using a development-only secret. Never do this in production.",
+    );
+    sessionSecret = DEV_SESSION_SECRET;
+  }
+  cached = {
+    nodeEnv: env.NODE_ENV,
+    databaseUrl: env.DATABASE_URL,
+    centralDataDir: resolveFromRepoRoot(env.KASSA_CENTRAL_DATA_DIR),
+    sessionSecret,
+    maxBodyBytes: env.KASSA_MAX_BODY_BYTES,
+  };
+  return cached;
+}
