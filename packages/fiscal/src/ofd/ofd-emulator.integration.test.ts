@@ -110,6 +110,16 @@ describe("OFD emulator over TCP", () => {
     expect(ofd.stats()).toMatchObject({ rejected: 1, documents: 0 });
   });
 
+  it("reject mode still answers a document it accepted earlier with its confirmation", async () => {
+    const ofd = await emulator();
+    const client = clientFor(ofd);
+    const first = await client.send(fnMessage(5));
+    ofd.setMode("reject");
+    expect((await client.send(fnMessage(5))).answer).toEqual(first.answer);
+    await expect(client.send(fnMessage(6))).rejects.toBeInstanceOf(OfdRejectedError);
+    expect(ofd.stats()).toMatchObject({ documents: 1, duplicates: 1, rejected: 1 });
+  });
+
   it("slow: the answer comes after slowMs on the emulator's clock", async () => {
     const clock = new ManualClock();
     const ofd = await emulator({ mode: "slow", slowMs: 10_000, clock });

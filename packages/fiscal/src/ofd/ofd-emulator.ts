@@ -239,7 +239,13 @@ class OfdEmulatorImpl extends EventEmitter<OfdEmulatorEvents> implements OfdEmul
     this.counters.received++;
     const key = `${fnNumber}:${fdNumber}`;
     const existing = this.confirmations.get(key);
-    this.emit("message", { fnNumber, fdNumber, mode, duplicate: existing !== undefined && mode !== "5xx" });
+    const duplicate = existing !== undefined && mode !== "5xx";
+    this.emit("message", {
+      fnNumber,
+      fdNumber,
+      mode: duplicate && mode === "reject" ? "up" : mode,
+      duplicate,
+    });
 
     let answer: Uint8Array;
     if (mode === "5xx") {
@@ -250,10 +256,11 @@ class OfdEmulatorImpl extends EventEmitter<OfdEmulatorEvents> implements OfdEmul
         OFD_REPLY_SERVER_ERROR,
         "temporary server error, try again later",
       );
-    } else if (mode === "reject") {
+    } else if (mode === "reject" && !existing) {
       this.counters.rejected++;
       answer = this.answer(fnNumber, fdNumber, OFD_REPLY_REJECTED, this.settings.rejectReason);
     } else if (existing) {
+      // Also in "reject" mode: a document the OFD once accepted stays accepted.
       // Same confirmation as the first time, counted once: resending is always safe.
       this.counters.duplicates++;
       existing.record.receivedCount++;
