@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeClock } from "../emulator/clock.ts";
-import { startPtyRig, type PtyRig } from "./test-support/emulator-on-pty.ts";
+import { type PtyRig, startPtyRig } from "./test-support/emulator-on-pty.ts";
 import { sampleReceipt } from "./test-support/receipts.ts";
 
 const cashier = { name: "Петров П." };
 let rig: PtyRig;
 
 beforeAll(async () => {
-  rig = await startPtyRig({ clock: new FakeClock("2026-03-02T09:00:00Z") }, { enqTimeoutMs: 500, ackTimeoutMs: 500 });
+  rig = await startPtyRig(
+    { clock: new FakeClock("2026-03-02T09:00:00Z") },
+    { enqTimeoutMs: 500, ackTimeoutMs: 500 },
+  );
 });
 afterAll(async () => {
   await rig?.close();
@@ -18,13 +21,18 @@ describe("driver ↔ emulator over a real socat pty pair", () => {
     expect(rig.pair.hostPath).toMatch(/^\/dev\/pts\//);
     const opened = await rig.device.openShift(cashier);
     const a = await rig.device.fiscalizeReceipt(sampleReceipt("pty-1"));
-    const b = await rig.device.fiscalizeReceipt(sampleReceipt("pty-2", { payments: { cash: 0, electronic: 43445 } }));
+    const b = await rig.device.fiscalizeReceipt(
+      sampleReceipt("pty-2", { payments: { cash: 0, electronic: 43445 } }),
+    );
     expect(b.fdNumber).toBe(a.fdNumber + 1);
     expect(a.shiftNumber).toBe(opened.shiftNumber);
     expect(rig.emulator.countReceiptsByTag("pty-1")).toBe(1);
     expect(rig.emulator.countReceiptsByTag("pty-2")).toBe(1);
     await rig.device.xReport(cashier);
-    expect(await rig.device.recoverReceipt("pty-2", a.fdNumber)).toMatchObject({ fiscalized: true, attributes: { fdNumber: b.fdNumber } });
+    expect(await rig.device.recoverReceipt("pty-2", a.fdNumber)).toMatchObject({
+      fiscalized: true,
+      attributes: { fdNumber: b.fdNumber },
+    });
     const closed = await rig.device.closeShift(cashier);
     expect(closed.fdNumber).toBe(b.fdNumber + 1);
   });
@@ -35,6 +43,8 @@ describe("driver ↔ emulator over a real socat pty pair", () => {
     rig.emulator.faults.inject({ kind: "bad-lrc", command: 0xff45 });
     await rig.device.fiscalizeReceipt(sampleReceipt("pty-3"));
     expect(rig.emulator.countReceiptsByTag("pty-3")).toBe(1);
-    expect(rig.emulator.faults.fired.map((f) => f.kind)).toEqual(expect.arrayContaining(["garbage", "bad-lrc"]));
+    expect(rig.emulator.faults.fired.map((f) => f.kind)).toEqual(
+      expect.arrayContaining(["garbage", "bad-lrc"]),
+    );
   });
 });

@@ -213,12 +213,12 @@ export class ShtrihDevice implements FiscalDevice {
 
   async fiscalizeReceipt(receipt: FiscalReceipt): Promise<ReceiptResult> {
     const plan = this.planReceipt(receipt); // bad input: typed error, nothing sent
-    await this.prepareForReceipt(receipt.receiptId);
-    const fn = await this.caller.call(fnStatus, this.admin, { readOnly: true });
-    const expectedFd = fn.lastFdNumber + 1;
-    const shift = await this.caller.call(shiftParams, this.admin, { readOnly: true });
-
+    let fn: Awaited<ReturnType<typeof fnStatus.decodeAnswer>>;
+    let shift: Awaited<ReturnType<typeof shiftParams.decodeAnswer>>;
     try {
+      await this.prepareForReceipt(receipt.receiptId);
+      fn = await this.caller.call(fnStatus, this.admin, { readOnly: true });
+      shift = await this.caller.call(shiftParams, this.admin, { readOnly: true });
       for (const item of plan.items) {
         await this.caller.call(operation, { ...this.cashier, ...item.request });
         if (item.tlv) await this.caller.call(writeOperationTlv, { ...this.cashier, tlv: item.tlv });
@@ -229,6 +229,7 @@ export class ShtrihDevice implements FiscalDevice {
       await this.cancelQuietly();
       throw asCertain(withReceipt(err, receipt.receiptId));
     }
+    const expectedFd = fn.lastFdNumber + 1;
 
     let closed: Awaited<ReturnType<typeof closeReceipt.decodeAnswer>>;
     try {

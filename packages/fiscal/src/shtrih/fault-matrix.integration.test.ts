@@ -1,0 +1,185 @@
+/**
+ * The exactly-once matrix: every fault the emulator can inject, at every step of a receipt. The
+ * test plays the agent: remember the next FD number, fiscalize, and on failure restore the device
+ * (power, cable, paper), run recovery when the outcome is uncertain, and sell again only when the
+ * device says the receipt was not fiscalized. Each case must end with exactly one fiscal document
+ * carrying the receipt's tag 1192 — or, when the FN is full, none and a clear FN_FULL.
+ *
+ * Invariants checked on the way: a success means one document; a certain error means none; an
+ * uncertain error's recovery answer matches what the FN really holds.
+ */
+import { describe, expect, it } from "vitest";
+import { FiscalDeviceError } from "../device/errors.ts";
+import { FakeClock } from "../emulator/clock.ts";
+import type { FaultSpec } from "../emulator/fault-plan.ts";
+import { KktEmulator } from "../emulator/kkt-emulator.ts";
+import { ShtrihDevice, type ShtrihDeviceOptions } from "./shtrih-device.ts";
+import { sampleReceipt } from "./test-support/receipts.ts";
+
+// Short timeouts keep ~130 cases fast; the protocol logic is the same as with the vendor's.
+const FAST: ShtrihDeviceOptions = {
+  enqTimeoutMs: 25,
+  enqAttempts: 2,
+  ackTimeoutMs: 25,
+  answerTimeoutMs: () => 60,
+  busyPollMs: 1,
+};
+
+/** Every command a receipt sends, in order (the 2nd item is sold by weight, hence FF4D). */
+const STEPS: { label: string; command: number; after?: number }[] = [
+  { label: "10 status", command: 0x10 },
+  { label: "FF01 FN status", command: 0xff01 },
+  { label: "FF40 shift", command: 0xff40 },
+  { label: "FF46 item 1", command: 0xff46 },
+  { label: "FF46 item 2", command: 0xff46, after: 1 },
+  { label: "FF4D unit", command: 0xff4d },
+  { label: "FF0C tag 1192", command: 0xff0c },
+  { label: "FF45 close", command: 0xff45 },
+  { label: "FF0A read back", command: 0xff0a },
+];
+
+const cases: { name: string; fault: FaultSpec }[] = [];
+for (const step of STEPS) {
+  const at = { command: step.command, ...(step.after ? { after: step.after } : {}) };
+  for (const stage of ["before-execute", "after-execute", "mid-answer"] as const) {
+    cases.push({ name: `power loss ${stage} at ${step.label}`, fault: { kind: "power-loss", stage, ...at } });
+    cases.push({
+      name: `cable pulled ${stage} at ${step.label}`,
+      fault: { kind: "cable-pulled", stage, ...at },
+    });
+    // Power back before the driver gives up: the device answers ENQ with NAK, its answer lost.
+    cases.push({
+      name: `power blip (back in 20 ms) ${stage} at ${step.label}`,
+      fault: { kind: "power-loss", stage, restoreAfterMs: 20, ...at },
+    });
+  }
+  for (const stage of ["before-execute", "after-execute"] as const) {
+    cases.push({ name: `silence ${stage} at ${step.label}`, fault: { kind: "silence", stage, ...at } });
+  }
+  for (const kind of ["nak", "bad-lrc", "garbage", "busy", "continue-print"] as const) {
+    cases.push({ name: `${kind} at ${step.label}`, fault: { kind, ...at } });
+  }
+}
+cases.push({ name: "NAK storm at FF45 (5 NAKs)", fault: { kind: "nak", command: 0xff45, times: 5 } });
+cases.push({ name: "busy for a while at FF45", fault: { kind: "busy", command: 0xff45, times: 20 } });
+for (const step of STEPS.filter((s) => [0xff46, 0xff45].includes(s.command))) {
+  const at = { command: step.command, ...(step.after ? { after: step.after } : {}) };
+  cases.push({ name: `paper out at ${step.label}`, fault: { kind: "paper-out", ...at } });
+  cases.push({ name: `shift expiry at ${step.label}`, fault: { kind: "shift-expiry", ...at } });
+  cases.push({ name: `FN full at ${step.label}`, fault: { kind: "fn-full", ...at } });
+}
+cases.push({ name: "shift expiry at 10 status", fault: { kind: "shift-expiry", command: 0x10 } });
+
+interface Rig {
+  emulator: KktEmulator;
+  device: ShtrihDevice;
+}
+
+function restore(rig: Rig): void {
+  const { emulator } = rig;
+  emulator.faults.clear();
+  if (!emulator.powered) emulator.powerOn();
+  if (!emulator.cablePlugged) emulator.plugCable();
+  if (emulator.status().paper !== "ok") emulator.paperIn();
+  if (rig.device.transport.disconnected) {
+    // The agent reopens the port after the cable comes back.
+    rig.device.transport.detach();
+    rig.device = new ShtrihDevice(emulator.connect(), FAST);
+  }
+}
+
+describe("fault matrix: exactly one fiscal document per receipt", () => {
+  it.each(cases)("$name", async ({ fault }) => {
+    const emulator = new KktEmulator({ clock: new FakeClock("2026-03-02T09:00:00Z"), openShift: true });
+    const rig: Rig = { emulator, device: new ShtrihDevice(emulator.connect(), FAST) };
+    const id = "fm-receipt";
+    const count = () => emulator.countReceiptsByTag(id);
+    try {
+      const expectedFd = (await rig.device.fnStatus()).lastFdNumber + 1;
+      emulator.faults.inject(fault);
+
+      let error: unknown = null;
+      try {
+        await rig.device.fiscalizeReceipt(sampleReceipt(id));
+      } catch (err) {
+        error = err;
+      }
+      expect(emulator.faults.fired.length, "the fault must really have happened").toBeGreaterThan(0);
+
+      if (error === null) {
+        expect(count()).toBe(1);
+        return;
+      }
+      expect(error).toBeInstanceOf(FiscalDeviceError);
+      const err = error as FiscalDeviceError;
+      restore(rig);
+      if (err.uncertain) {
+        const recovered = await rig.device.recoverReceipt(id, expectedFd);
+        expect(recovered.fiscalized).toBe(count() === 1);
+        if (recovered.fiscalized) {
+          expect(recovered.attributes.fdNumber).toBe(expectedFd);
+          expect(count()).toBe(1);
+          return;
+        }
+      } else {
+        expect(count(), `a certain error (${err.kassaCode}) must mean no document`).toBe(0);
+      }
+      if (err.kassaCode === "FN_FULL") {
+        expect(fault.kind).toBe("fn-full");
+        expect(err.message).toMatch(/Replace the fiscal storage/);
+        expect(count()).toBe(0);
+        return;
+      }
+      if (err.kassaCode === "SHIFT_EXPIRED") {
+        await rig.device.closeShift({ name: "Иванова А." });
+        await rig.device.openShift({ name: "Иванова А." });
+      }
+      // Not fiscalized: the agent sells again.
+      await rig.device.fiscalizeReceipt(sampleReceipt(id));
+      expect(count()).toBe(1);
+    } finally {
+      rig.device.transport.detach();
+      emulator.close();
+    }
+  });
+
+  it("power lost right after FF45 executed: uncertain, and recovery finds the document with its attributes", async () => {
+    const emulator = new KktEmulator({ clock: new FakeClock("2026-03-02T09:00:00Z"), openShift: true });
+    const device = new ShtrihDevice(emulator.connect(), FAST);
+    const expectedFd = (await device.fnStatus()).lastFdNumber + 1;
+    emulator.faults.inject({ kind: "power-loss", command: 0xff45, stage: "after-execute" });
+    const err = await device.fiscalizeReceipt(sampleReceipt("fm-2")).catch((e: unknown) => e);
+    expect(err).toMatchObject({ uncertain: true, kassaCode: "DEVICE_TIMEOUT" });
+    emulator.powerOn();
+    const doc = emulator.receiptsByTag("fm-2")[0]!;
+    expect(await device.recoverReceipt("fm-2", expectedFd)).toEqual({
+      fiscalized: true,
+      attributes: {
+        fdNumber: doc.fdNumber,
+        fiscalSign: String(doc.fiscalSign),
+        fnNumber: emulator.fn.fnNumber,
+        shiftNumber: doc.shiftNumber,
+        dateTime: doc.dateTime,
+      },
+    });
+    device.transport.detach();
+    emulator.close();
+  });
+
+  it("FF45 swallowed before it executed: uncertain, recovery says not fiscalized, the next sale prints once", async () => {
+    const emulator = new KktEmulator({ clock: new FakeClock("2026-03-02T09:00:00Z"), openShift: true });
+    const device = new ShtrihDevice(emulator.connect(), FAST);
+    const expectedFd = (await device.fnStatus()).lastFdNumber + 1;
+    emulator.faults.inject({ kind: "power-loss", command: 0xff45, stage: "before-execute" });
+    await expect(device.fiscalizeReceipt(sampleReceipt("fm-3"))).rejects.toMatchObject({ uncertain: true });
+    emulator.powerOn();
+    expect(await device.recoverReceipt("fm-3", expectedFd)).toEqual({
+      fiscalized: false,
+      lastFdNumber: expectedFd - 1,
+    });
+    await device.fiscalizeReceipt(sampleReceipt("fm-3"));
+    expect(emulator.countReceiptsByTag("fm-3")).toBe(1);
+    device.transport.detach();
+    emulator.close();
+  });
+});
