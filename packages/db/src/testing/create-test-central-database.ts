@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type CentralDatabase, createCentralDatabase } from "../central/create-central-database.ts";
+import { createThrowawayDatabase } from "./throwaway-postgres.ts";
+
+export interface TestCentralDatabaseOptions {
+  /**
+   * PostgreSQL server to create the throwaway database on. Default: `TEST_DATABASE_URL`; when that is
+   * unset too, an embedded PGlite in a temporary directory.
+   */
+  serverUrl?: string;
+  /** Migration progress lines. Default: none (tests stay quiet). */
+  log?: (line: string) => void;
+}
+
+/**
+ * A fresh, migrated, isolated central database for one test file: a database with a random name on
+ * the PostgreSQL server of `TEST_DATABASE_URL` (dropped by `close()`), or a PGlite in a temp
+ * directory (deleted by `close()`). Never shared with other tests or the process-wide cache.
+ */
+export async function createTestCentralDatabase(
+  options: TestCentralDatabaseOptions = {},
+): Promise<CentralDatabase> {
+  const serverUrl = options.serverUrl ?? process.env.TEST_DATABASE_URL;
+  const log = options.log ?? (() => {});
+  if (serverUrl) {
+    const throwaway = await createThrowawayDatabase(serverUrl);
+    try {
+      const db = await createCentralDatabase({ url: throwaway.url, shared: false, log, poolSize: 4 });
+      return { ...db, close: once(() => db.close().finally(() => throwaway.drop())) };
+    } catch (error) {
+      await throwaway.drop();
+      throw error;
+    }
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), "kassa-central-test-"));
+  try {
+    const db = await createCentralDatabase({ dataDir, shared: false, log });
+    return {
+      ...db,
+      close: once(() => db.close().finally(() => rmSync(dataDir, { recursive: true, force: true }))),
+    };
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => {
+    closing ??= fn();
+    return closing;
+  };
+}
