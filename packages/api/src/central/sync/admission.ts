@@ -15,7 +15,7 @@ export interface AdmissionLimits {
  * queueing them until the database or the process falls over. Counts are per central instance.
  */
 export class AdmissionControl {
-  private readonly limits: AdmissionLimits;
+  private limits: AdmissionLimits;
   private readonly perStore = new Map<string, number>();
   private inFlight = 0;
 
@@ -24,6 +24,11 @@ export class AdmissionControl {
     private readonly random: () => number = Math.random,
   ) {
     this.limits = { perStore: 4, total: 32, maxRetryAfterSeconds: 5, ...limits };
+  }
+
+  /** Changes the limits (operators tune them per deployment; benchmarks tighten them). */
+  configure(limits: Partial<AdmissionLimits>): void {
+    this.limits = { ...this.limits, ...limits };
   }
 
   /** Admits one push or throws RETRY_LATER. Call the returned function when the push is done. */

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
@@ -13,6 +13,8 @@ export interface StandaloneCentralOptions {
   port?: number;
   host?: string;
   now?: () => Date;
+  /** Handles a request before tRPC does (test controls); return true when it answered. */
+  intercept?: (req: IncomingMessage, res: ServerResponse, body: Buffer) => boolean | Promise<boolean>;
 }
 
 /**
@@ -25,6 +27,7 @@ export async function startStandaloneCentral(
   const server = createServer((req, res) => {
     readBody(req)
       .then(async (body) => {
+        if (options.intercept && (await options.intercept(req, res, body))) return;
         const headers = new Headers();
         for (const [name, value] of Object.entries(req.headers)) {
           if (typeof value === "string" && name !== "content-encoding" && name !== "content-length") {

@@ -13,8 +13,17 @@ const INSERT_RECORDS = `
 INSERT INTO terminal_records (organization_id, terminal_id, kind, id, hlc, body_hash, data)
 SELECT $1, $2, v.kind, v.id, v.hlc, v.hash, v.data::jsonb
 FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS v(kind, id, hlc, hash, data)
-ON CONFLICT DO NOTHING
+ON CONFLICT (organization_id, terminal_id, kind, id) DO UPDATE SET
+  hlc = EXCLUDED.hlc, body_hash = EXCLUDED.body_hash, data = EXCLUDED.data, received_at = now()
+WHERE terminal_records.kind = ANY($8::text[]) AND terminal_records.hlc < EXCLUDED.hlc
 RETURNING kind, id`;
+
+/**
+ * Kinds whose item is a snapshot of something that changes (a shift: open, then closed with its Z
+ * data): a later HLC replaces the stored snapshot, an earlier one is a harmless replay. Every
+ * other kind is immutable once stored.
+ */
+const SNAPSHOT_KINDS = ["shift"];
 
 const STORED = `
 SELECT kind, id, body_hash FROM terminal_records
@@ -37,6 +46,7 @@ export async function storeRecords(
     items.map((i) => i.hlc),
     hashes,
     items.map((i) => JSON.stringify(i.data)),
+    SNAPSHOT_KINDS,
   ]);
   const done = new Set(inserted.map((row) => `${row.kind}:${row.id}`));
   const rest = items.filter((i) => !done.has(`${i.kind}:${i.id}`));
@@ -56,7 +66,7 @@ export async function storeRecords(
     const key = `${item.kind}:${item.id}`;
     results.set(
       key,
-      byKey.get(key) === bodyHash(item.data)
+      byKey.get(key) === bodyHash(item.data) || SNAPSHOT_KINDS.includes(item.kind)
         ? duplicate(item.kind, item.id)
         : rejected(
             item.kind,

@@ -1,0 +1,242 @@
+import type { CentralClient } from "@kassa/api/central/client";
+import type { DestinationBreaker } from "./breaker.ts";
+import type { CentralCommand } from "./commands.ts";
+import type { DlqStore } from "./dlq-store.ts";
+import { classifyPushFailure } from "./failure.ts";
+import { errorFingerprint } from "./fingerprint.ts";
+import type { OutboxStore } from "./outbox-store.ts";
+import type { createRetryBackoff } from "./retry-backoff.ts";
+import type { OutboxRow } from "./types.ts";
+import { toWireItem, UnsendableItemError, type WireItem } from "./wire-items.ts";
+
+export interface DeliveryLimits {
+  /** Items per push. Default 500. */
+  maxBatchItems: number;
+  /** Uncompressed JSON bytes per push (the compressed body is ~10× smaller). Default 512 KiB. */
+  maxBatchBytes: number;
+  /** Failures of one item (its own fault) before it is dead-lettered. Default 20. */
+  maxAttempts: number;
+  /** Pushes per round at most, so one round cannot run forever. Default 1,000. */
+  maxBatchesPerRound: number;
+}
+
+export interface RoundTally {
+  delivered: number;
+  failed: number;
+  deadLettered: number;
+  /** The last failure, in words, if the round stopped early. */
+  stoppedBecause: string | null;
+}
+
+export interface CentralDeliveryDeps {
+  terminalId: string;
+  holder: string;
+  client: CentralClient;
+  outbox: OutboxStore;
+  dlq: DlqStore;
+  breaker: DestinationBreaker;
+  backoff: ReturnType<typeof createRetryBackoff>;
+  applyCommands(commands: readonly CentralCommand[]): void;
+  clock: { nowMs(): number; iso(): string; hlc(): string };
+  /** Called with each answer's server time, for the agent's HLC and the skew estimate. */
+  onServerTime?(serverTimeMs: number, sentAtMs: number, receivedAtMs: number): void;
+  limits: DeliveryLimits;
+}
+
+/**
+ * Delivers the central outbox: due items in HLC order, batched by count and bytes, one push per
+ * batch through the breaker; acknowledged items leave the outbox, rejected ones go to the DLQ,
+ * and no single item can hold back the ones behind it.
+ */
+export function createCentralDelivery(deps: CentralDeliveryDeps) {
+  const { outbox, dlq, breaker, backoff, clock, limits } = deps;
+  let leaseToken: string | null = null;
+  let pausedUntil = 0;
+  let batchLimit = limits.maxBatchItems;
+  /** Consecutive failed pushes: only the first after a success can blame a lone item. */
+  let failureStreak = 0;
+  const state = { online: false, lastSyncAt: null as string | null, clockSkewMs: null as number | null };
+
+  function deadLetter(row: OutboxRow, code: string, reason: string, tally: RoundTally): void {
+    dlq.deadLetter(row, reason, errorFingerprint(code, reason));
+    tally.deadLettered += 1;
+  }
+
+  function nextBatch(): { rows: OutboxRow[]; items: WireItem[] } | null {
+    for (;;) {
+      const due = outbox.due("central", clock.nowMs(), batchLimit);
+      if (due.length === 0) return null;
+      const rows: OutboxRow[] = [];
+      const items: WireItem[] = [];
+      let bytes = 0;
+      let unsendable = false;
+      for (const row of due) {
+        let item: WireItem;
+        try {
+          item = toWireItem(row);
+        } catch (error) {
+          if (!(error instanceof UnsendableItemError)) throw error;
+          dlq.deadLetter(row, error.message, errorFingerprint("UNSENDABLE", error.message));
+          unsendable = true;
+          continue;
+        }
+        if (rows.length > 0 && bytes + row.payload.length > limits.maxBatchBytes) break;
+        rows.push(row);
+        items.push(item);
+        bytes += row.payload.length;
+      }
+      if (rows.length > 0) return { rows, items };
+      if (!unsendable) return null;
+    }
+  }
+
+  async function push(items: WireItem[]) {
+    const sentAtMs = clock.nowMs();
+    const answer = await breaker.execute(() =>
+      deps.client.ingest.push.mutate({
+        terminalId: deps.terminalId,
+        holder: deps.holder,
+        leaseToken,
+        sentAtMs,
+        hlc: clock.hlc(),
+        items,
+      }),
+    );
+    deps.onServerTime?.(answer.serverTimeMs, sentAtMs, clock.nowMs());
+    return answer;
+  }
+
+  /** One round: push batches until nothing is due, the breaker opens, or the server says wait. */
+  async function round(tally: RoundTally): Promise<void> {
+    if (clock.nowMs() < pausedUntil) {
+      tally.stoppedBecause = `waiting until ${new Date(pausedUntil).toISOString()} before contacting the central server`;
+      return;
+    }
+    let leaseRetried = false;
+    for (let n = 0; n < limits.maxBatchesPerRound; n++) {
+      const batch = nextBatch();
+      if (!batch) return;
+      let answer: Awaited<ReturnType<typeof push>>;
+      try {
+        answer = await push(batch.items);
+      } catch (error) {
+        const failure = classifyPushFailure(error);
+        tally.stoppedBecause = failure.message;
+        switch (failure.type) {
+          case "invalid": {
+            if (failure.items.size > 0) {
+              // The named items are malformed for good; the rest go again at once.
+              for (const [index, reason] of failure.items) {
+                const row = batch.rows[index];
+                if (row)
+                  deadLetter(row, "VALIDATION_FAILED", `Refused by the central server: ${reason}`, tally);
+              }
+              tally.stoppedBecause = null;
+              continue;
+            }
+            if (batch.rows.length === 1) {
+              deadLetter(batch.rows[0]!, "VALIDATION_FAILED", failure.message, tally);
+              continue;
+            }
+            batchLimit = Math.ceil(batch.rows.length / 2);
+            continue;
+          }
+          case "too_large":
+            if (batch.rows.length === 1)
+              deadLetter(batch.rows[0]!, "PAYLOAD_TOO_LARGE", failure.message, tally);
+            else batchLimit = Math.ceil(batch.rows.length / 2);
+            continue;
+          case "lease":
+            leaseToken = null;
+            if (failure.retryAfterMs !== null) {
+              pausedUntil = clock.nowMs() + failure.retryAfterMs;
+              return;
+            }
+            if (leaseRetried) return;
+            leaseRetried = true;
+            continue;
+          case "busy":
+            pausedUntil = clock.nowMs() + failure.retryAfterMs;
+            return;
+          case "breaker_open":
+            state.online = false;
+            return;
+          case "auth":
+          case "transport": {
+            failureStreak += 1;
+            state.online = false;
+            const delay = backoff.next();
+            tally.failed += batch.rows.length;
+            if (failure.type === "transport" && failure.status !== null && batch.rows.length > 1) {
+              // A 5xx may be one poisoned item: bisect towards it.
+              batchLimit = Math.ceil(batch.rows.length / 2);
+            } else if (failure.type === "transport" && failure.status !== null) {
+              // A lone item failing: blame it only right after a success (otherwise the server
+              // is simply down), and step it aside so the items behind it keep flowing.
+              const row = batch.rows[0]!;
+              const blame = failureStreak === 1;
+              if (blame && row.attempts + 1 >= limits.maxAttempts) {
+                deadLetter(
+                  row,
+                  "SERVER_ERROR",
+                  `Failed ${limits.maxAttempts} times: ${failure.message}`,
+                  tally,
+                );
+              } else {
+                outbox.fail([row], failure.message, clock.nowMs() + delay, blame, clock.iso());
+              }
+            }
+            pausedUntil = clock.nowMs() + delay;
+            return;
+          }
+        }
+      }
+
+      failureStreak = 0;
+      backoff.reset();
+      batchLimit = Math.min(limits.maxBatchItems, batchLimit * 2);
+      leaseToken = answer.lease.token;
+      state.online = true;
+      state.lastSyncAt = clock.iso();
+      state.clockSkewMs = answer.clockSkewMs;
+      const done: OutboxRow[] = [];
+      answer.results.forEach((result, index) => {
+        const row = batch.rows[index];
+        if (!row) return;
+        if (result.status === "accepted" || result.status === "duplicate") {
+          done.push(row);
+        } else if (result.retryable && row.attempts + 1 < limits.maxAttempts) {
+          tally.failed += 1;
+          outbox.fail(
+            [row],
+            `${result.code}: ${result.reason}`,
+            clock.nowMs() + backoff.next(),
+            true,
+            clock.iso(),
+          );
+        } else {
+          deadLetter(
+            row,
+            result.code ?? "REJECTED",
+            result.reason ?? "rejected by the central server",
+            tally,
+          );
+        }
+      });
+      outbox.acknowledge(done);
+      tally.delivered += done.length;
+      if (answer.commands.length > 0) deps.applyCommands(answer.commands);
+    }
+  }
+
+  return {
+    round,
+    state,
+    /** Network back / sync.now: try again now instead of waiting out the backoff. */
+    wake(): void {
+      pausedUntil = 0;
+    },
+  };
+}
+
+export type CentralDelivery = ReturnType<typeof createCentralDelivery>;

@@ -1,0 +1,240 @@
+import { randomUUID } from "node:crypto";
+import type { SyncEngine, SyncStatus } from "@kassa/api/agent";
+import { type BreakerOptions, createDestinationBreaker } from "./breaker.ts";
+import { createCentralDelivery, type DeliveryLimits, type RoundTally } from "./central-delivery.ts";
+import { createCentralTransport, type TransportStats } from "./central-transport.ts";
+import { createCommandApplier } from "./commands.ts";
+import { createDlqStore } from "./dlq-store.ts";
+import { isDestinationFailure } from "./failure.ts";
+import { createLocalLease } from "./local-lease.ts";
+import { createOutboxStore } from "./outbox-store.ts";
+import { createRetryBackoff } from "./retry-backoff.ts";
+import { createSyncScheduler } from "./scheduler.ts";
+import { createSyncClock } from "./sync-clock.ts";
+import type { SyncDb } from "./types.ts";
+
+export interface SyncWorkerDeps {
+  db: SyncDb;
+  terminalId: string;
+  /** Base URL of the central server; with `terminalKey` absent the worker runs offline-only. */
+  centralUrl?: string;
+  terminalKey?: string;
+  /** Replaces the global fetch (fault injection in tests). */
+  fetch?: typeof fetch;
+  /** Wall clock, epoch ms. Default Date.now (tests pass a fake clock). */
+  now?: () => number;
+  /** The agent's HLC, so the worker's own items sort with receipts. */
+  hlc?: { now(): string; receive?(remote: string): string };
+  /** This process's name in the leases. Default a random UUID. */
+  holder?: string;
+  /** node-cron expression for scheduled rounds; false = none. Default every 15 s. */
+  schedule?: string | false;
+  /** How often the outbox and the network are watched for an immediate round, ms; 0 = off. Default 1,000. */
+  watchMs?: number;
+  limits?: Partial<DeliveryLimits>;
+  breaker?: Partial<BreakerOptions>;
+  /** Per-request timeout to the central server, ms. Default 15,000. */
+  requestTimeoutMs?: number;
+  /** How long the buffer's sync lease lasts without renewal, ms. Default 30,000. */
+  leaseTtlMs?: number;
+  log?: (line: string) => void;
+}
+
+export type SyncWorker = SyncEngine & {
+  /** Starts the schedule and the watchers. */
+  start(): void;
+  /** A new outbox row exists: sync soon (coalesced). */
+  notify(): void;
+  /** The network came back: forget the backoff and sync now. */
+  networkBack(): void;
+  stop(): Promise<void>;
+  readonly stats: TransportStats;
+  readonly holder: string;
+};
+
+const DEFAULT_LIMITS: DeliveryLimits = {
+  maxBatchItems: 500,
+  maxBatchBytes: 512 * 1024,
+  maxAttempts: 20,
+  maxBatchesPerRound: 1000,
+};
+
+/**
+ * The terminal agent's sync worker: delivers the outbox to the central server (batched, gzipped,
+ * behind a circuit breaker, with decorrelated-jitter retries), keeps the DLQ and applies support's
+ * commands. Only one process per buffer syncs at a time (a lease in SQLite).
+ */
+export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
+  const clock = createSyncClock(deps.now, deps.hlc);
+  const holder = deps.holder ?? randomUUID();
+  const log = deps.log ?? (() => {});
+  const outbox = createOutboxStore(deps.db);
+  const dlq = createDlqStore(deps.db, outbox, clock);
+  const commands = createCommandApplier(deps.db, dlq, outbox, clock);
+  const lease = createLocalLease(deps.db, holder, deps.leaseTtlMs ?? 30_000);
+  const centralBreaker = createDestinationBreaker(
+    deps.db,
+    outbox,
+    "central",
+    isDestinationFailure,
+    clock,
+    deps.breaker,
+  );
+  const online = Boolean(deps.centralUrl && deps.terminalKey);
+  const transport = online
+    ? createCentralTransport({
+        url: deps.centralUrl!,
+        terminalKey: deps.terminalKey!,
+        ...(deps.fetch ? { fetch: deps.fetch } : {}),
+        ...(deps.requestTimeoutMs ? { timeoutMs: deps.requestTimeoutMs } : {}),
+      })
+    : null;
+  const stats: TransportStats = transport?.stats ?? { bytesSent: 0, rawBytes: 0, requests: 0 };
+  const central = transport
+    ? createCentralDelivery({
+        terminalId: deps.terminalId,
+        holder,
+        client: transport.client,
+        outbox,
+        dlq,
+        breaker: centralBreaker,
+        backoff: createRetryBackoff(),
+        applyCommands: (list) => commands.apply(list),
+        clock,
+        onServerTime: (serverTimeMs) => {
+          if (!deps.hlc?.receive) return;
+          try {
+            deps.hlc.receive(`${String(serverTimeMs).padStart(13, "0")}.00000`);
+          } catch (error) {
+            log(`central clock refused by the HLC: ${(error as Error).message}`);
+          }
+        },
+        limits: { ...DEFAULT_LIMITS, ...deps.limits },
+      })
+    : null;
+
+  let running: Promise<Awaited<ReturnType<SyncEngine["now"]>>> | null = null;
+
+  async function runRound(): Promise<Awaited<ReturnType<SyncEngine["now"]>>> {
+    const started = performance.now();
+    const tally: RoundTally = { delivered: 0, failed: 0, deadLettered: 0, stoppedBecause: null };
+    let message: string;
+    if (!central) {
+      message = "Offline-only: set KASSA_CENTRAL_URL and KASSA_TERMINAL_KEY to sync.";
+    } else if (!lease.acquire(clock.nowMs())) {
+      message = `Another agent process (${lease.holderNow()?.holder}) is syncing this buffer; this one stays idle.`;
+    } else {
+      try {
+        await central.round(tally);
+      } finally {
+        lease.release();
+      }
+      message = tally.stoppedBecause
+        ? `Delivered ${tally.delivered}; stopped: ${tally.stoppedBecause}`
+        : `Delivered ${tally.delivered}; the outbox is drained.`;
+    }
+    return {
+      delivered: { central: tally.delivered },
+      failed: tally.failed,
+      deadLettered: tally.deadLettered,
+      pending: outbox.pending(),
+      durationMs: Math.round(performance.now() - started),
+      message,
+    };
+  }
+
+  function now() {
+    // Rounds never overlap: a request during a round waits for it, then runs its own.
+    const previous = running ?? Promise.resolve(null);
+    const next = previous.then(runRound, runRound);
+    running = next;
+    void next.finally(() => {
+      if (running === next) running = null;
+    });
+    return next;
+  }
+
+  const scheduler = createSyncScheduler({
+    schedule: deps.schedule ?? "*/15 * * * * *",
+    watchMs: deps.watchMs ?? 1000,
+    run: () => now().then(() => undefined),
+    outboxHighWater: () =>
+      deps.db.prepare<[], { id: number | null }>("SELECT max(id) AS id FROM outbox").get()?.id ?? 0,
+    onNetworkBack: () => central?.wake(),
+    log,
+  });
+
+  const worker: SyncWorker = {
+    holder,
+    stats,
+    now,
+    status(): SyncStatus {
+      return {
+        online: central?.state.online ?? false,
+        breakers: { central: asStatus(centralBreaker.state), ofd: "closed" },
+        lastSyncAt: central?.state.lastSyncAt ?? null,
+        clockSkewMs: central?.state.clockSkewMs ?? null,
+      };
+    },
+    dlq: {
+      list(input) {
+        const page = dlq.list({
+          limit: input.limit,
+          ...(input.destination ? { destination: input.destination } : {}),
+          ...(input.cursor ? { cursor: input.cursor } : {}),
+        });
+        return {
+          items: page.rows.map((row) => ({
+            id: row.id,
+            destination: row.destination,
+            kind: row.kind,
+            itemId: row.item_id,
+            attempts: row.attempts,
+            lastError: row.reason,
+            failedAt: row.updated_at,
+            payload: safeJson(row.payload),
+          })),
+          nextCursor: page.nextCursor,
+          total: page.total,
+        };
+      },
+      retry(input) {
+        let retried = 0;
+        for (const id of input.ids) if (dlq.retry(id)) retried += 1;
+        if (retried > 0) worker.notify();
+        return { retried };
+      },
+      discard(input) {
+        let discarded = 0;
+        for (const id of input.ids) if (dlq.discard(id, input.reason)) discarded += 1;
+        return { discarded };
+      },
+    },
+    start: () => scheduler.start(),
+    notify: () => scheduler.soon(),
+    networkBack() {
+      central?.wake();
+      outbox.wakeAll("central", clock.nowMs());
+      scheduler.soon();
+    },
+    async stop() {
+      scheduler.stop();
+      await running?.catch(() => undefined);
+    },
+  };
+  return worker;
+}
+
+function asStatus(state: string): "closed" | "open" | "half_open" {
+  return state === "half_open" ? "half_open" : state === "closed" ? "closed" : "open";
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export type { DeliveryLimits } from "./central-delivery.ts";

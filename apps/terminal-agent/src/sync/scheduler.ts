@@ -1,0 +1,71 @@
+import { networkInterfaces } from "node:os";
+import cron, { type ScheduledTask } from "node-cron";
+
+export interface SchedulerOptions {
+  /** node-cron expression, or false for no schedule. */
+  schedule: string | false;
+  /** Watch interval for new outbox rows and network changes, ms; 0 = off. */
+  watchMs: number;
+  run(): Promise<void>;
+  /** The highest outbox id: when it grows, there is something new to deliver. */
+  outboxHighWater(): number;
+  onNetworkBack(): void;
+  log(line: string): void;
+}
+
+/**
+ * When the worker syncs: on a node-cron schedule, and at once when something happens — a new
+ * outbox row (notify or the watcher), the network coming back (an interface appears), `sync.now`.
+ */
+export function createSyncScheduler(options: SchedulerOptions) {
+  let task: ScheduledTask | null = null;
+  let watcher: NodeJS.Timeout | null = null;
+  let soonTimer: NodeJS.Timeout | null = null;
+  let highWater = 0;
+  let network = "";
+
+  const fire = () => {
+    options.run().catch((error: unknown) => options.log(`sync round failed: ${(error as Error).message}`));
+  };
+  const networkSignature = () =>
+    Object.entries(networkInterfaces())
+      .filter(([name]) => name !== "lo")
+      .map(([name, addrs]) => `${name}:${(addrs ?? []).map((a) => a.address).join(",")}`)
+      .sort()
+      .join("|");
+
+  return {
+    start(): void {
+      if (options.schedule) task = cron.schedule(options.schedule, fire, { noOverlap: true });
+      if (options.watchMs > 0) {
+        highWater = options.outboxHighWater();
+        network = networkSignature();
+        watcher = setInterval(() => {
+          const now = options.outboxHighWater();
+          const net = networkSignature();
+          if (net !== network && net.length > network.length) options.onNetworkBack();
+          network = net;
+          if (now > highWater || net !== network) fire();
+          highWater = now;
+        }, options.watchMs);
+        watcher.unref();
+      }
+    },
+    /** Sync shortly (coalesces bursts of receipts into one round). */
+    soon(delayMs = 20): void {
+      if (soonTimer) return;
+      soonTimer = setTimeout(() => {
+        soonTimer = null;
+        fire();
+      }, delayMs);
+    },
+    stop(): void {
+      void task?.destroy();
+      task = null;
+      if (watcher) clearInterval(watcher);
+      if (soonTimer) clearTimeout(soonTimer);
+      watcher = null;
+      soonTimer = null;
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSyncWorker } from "./index.ts";
+import {
+  type CentralProcess,
+  enqueueFiscalized,
+  enqueueReceipt,
+  openTestBuffer,
+  outboxCount,
+  startCentralProcess,
+} from "./test-support.ts";
+
+let central: CentralProcess;
+
+beforeAll(async () => {
+  central = await startCentralProcess(["--stores", "1", "--per-store", "2"]);
+}, 60_000);
+afterAll(async () => central?.stop());
+
+describe("agent → central over real HTTP", () => {
+  it("delivers pending receipts and their fiscal attributes once, and empties the outbox", async () => {
+    const buffer = await openTestBuffer();
+    const terminal = central.terminals[0]!;
+    const worker = createSyncWorker({
+      db: buffer.db,
+      terminalId: terminal.id,
+      centralUrl: central.url,
+      terminalKey: terminal.key,
+      schedule: false,
+      watchMs: 0,
+    });
+    const t0 = Date.UTC(2026, 10, 22, 7, 0, 0);
+    const ids = [1, 2, 3].map((n) => enqueueReceipt(buffer.db, n, t0 + n * 1000, terminal.id));
+    const first = await worker.now();
+    expect(first.delivered.central).toBe(3);
+    expect(first.pending).toBe(0);
+    for (const [i, id] of ids.entries()) enqueueFiscalized(buffer.db, id, 100 + i, t0 + 10_000 + i);
+    const second = await worker.now();
+    expect(second.delivered.central).toBe(3);
+    expect(outboxCount(buffer.db)).toBe(0);
+
+    const stats = await central.stats();
+    const mine = stats.receipts.find((r) => r.terminal_id === terminal.id);
+    expect(mine).toMatchObject({ n: 3, distinct_ids: 3, fiscalized: 3 });
+    expect(worker.status()).toMatchObject({ online: true, breakers: { central: "closed" } });
+    expect(worker.stats.bytesSent).toBeGreaterThan(0);
+    await worker.stop();
+    buffer.dispose();
+  });
+
+  it("refuses to deliver with another terminal's key, delivering nothing", async () => {
+    const buffer = await openTestBuffer();
+    const [a, b] = central.terminals;
+    const worker = createSyncWorker({
+      db: buffer.db,
+      terminalId: b!.id,
+      centralUrl: central.url,
+      terminalKey: a!.key,
+      schedule: false,
+      watchMs: 0,
+    });
+    enqueueReceipt(buffer.db, 50, Date.UTC(2026, 10, 22, 7, 0, 0), b!.id);
+    const report = await worker.now();
+    expect(report.delivered.central).toBe(0);
+    expect(report.message).toMatch(/cannot write terminal/);
+    expect(outboxCount(buffer.db)).toBe(1);
+    const stats = await central.stats();
+    expect(stats.receipts.find((r) => r.terminal_id === b!.id)).toBeUndefined();
+    await worker.stop();
+    buffer.dispose();
+  });
+});

@@ -1,0 +1,201 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { openAgentDatabase } from "@kassa/db/agent";
+import type { SyncDb } from "./types.ts";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "../../../..");
+
+export interface CentralProcess {
+  url: string;
+  terminals: { id: string; key: string; storeId: string; organizationId: string }[];
+  stats(): Promise<CentralStats>;
+  fault(fault: {
+    mode: "none" | "status" | "delay" | "drop";
+    status?: number;
+    delayMs?: number;
+    remaining?: number;
+  }): Promise<void>;
+  command(input: {
+    organizationId: string;
+    terminalId: string;
+    dlqItemId: string;
+    action: "retry" | "discard";
+    reason?: string;
+    actor: string;
+  }): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface CentralStats {
+  receipts: { terminal_id: string; n: number; distinct_ids: number; fiscalized: number }[];
+  dlq: {
+    terminal_id: string;
+    id: string;
+    item_kind: string;
+    item_id: string;
+    status: string;
+    reason: string;
+  }[];
+  breakers: {
+    terminal_id: string;
+    destination: string;
+    from_state: string;
+    to_state: string;
+    cause: string;
+  }[];
+  commands: { id: string; action: string; acked_at: string | null; outcome: string | null }[];
+  records: { kind: string; n: number }[];
+  skew: { id: string; clock_skew_ms: number | null; last_sync_at: string | null }[];
+}
+
+/**
+ * Starts the real central server as its own process (packages/api/bench/central-server.ts): its
+ * own database, HTTP, the same router the Next.js app serves.
+ */
+export async function startCentralProcess(args: string[] = []): Promise<CentralProcess> {
+  const child: ChildProcess = spawn(
+    join(root, "node_modules/.bin/tsx"),
+    ["bench/central-server.ts", ...args],
+    {
+      cwd: join(root, "packages/api"),
+      stdio: ["pipe", "pipe", "inherit"],
+      env: process.env,
+    },
+  );
+  const lines = createInterface({ input: child.stdout! });
+  const ready = await new Promise<{ url: string; terminals: CentralProcess["terminals"] }>(
+    (resolve, reject) => {
+      child.once("exit", (code) =>
+        reject(new Error(`central server exited with ${code} before it was ready`)),
+      );
+      lines.once("line", (line) => resolve(JSON.parse(line)));
+    },
+  );
+  const call = async (path: string, body?: unknown) => {
+    const response = await fetch(`${ready.url}${path}`, {
+      method: body === undefined ? "GET" : "POST",
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return response.json();
+  };
+  return {
+    ...ready,
+    stats: () => call("/__test/stats") as Promise<CentralStats>,
+    fault: async (fault) => {
+      await call("/__test/fault", { remaining: -1, ...fault });
+    },
+    command: async (input) => ((await call("/__test/command", input)) as { id: string }).id,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+/** A fresh agent buffer (all migrations applied) in a temporary directory. */
+export async function openTestBuffer(): Promise<{ db: SyncDb; path: string; dispose(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), "kassa-sync-"));
+  const path = join(dir, "buffer.sqlite");
+  const db = await openAgentDatabase(path);
+  return {
+    db,
+    path,
+    dispose() {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function hlcOf(ms: number, counter = 0): string {
+  return `${String(ms).padStart(13, "0")}.${String(counter).padStart(5, "0")}`;
+}
+
+/** Writes a receipt's outbox row the way the agent's receipt service does (receipts/payloads.ts). */
+export function enqueueReceipt(db: SyncDb, n: number, atMs: number, terminalId = "t"): string {
+  const id = `01JRCPT${String(n).padStart(19, "0")}`;
+  const payload = {
+    terminalId,
+    receiptId: id,
+    idempotencyKey: `pos-1-${n}`,
+    bodyHash: "0".repeat(64),
+    seq: n,
+    hlc: hlcOf(atMs),
+    kind: "sale",
+    taxSystem: "osn",
+    cashier: { name: "Ivanova A." },
+    items: [
+      {
+        name: "Lens Essilor 1.6",
+        price: 450000,
+        quantity: 2,
+        unit: "pcs",
+        vat: "vat20",
+        subject: "goods",
+        paymentMethod: "full_payment",
+        sum: 900000,
+      },
+      {
+        name: "Frame Ray-Ban RB5154",
+        price: 1290000,
+        quantity: 1,
+        unit: "pcs",
+        vat: "vat20",
+        subject: "goods",
+        paymentMethod: "full_payment",
+        sum: 1290000,
+      },
+      {
+        name: "Lens cloth",
+        price: 19900,
+        quantity: 1,
+        unit: "pcs",
+        vat: "vat20",
+        subject: "goods",
+        paymentMethod: "full_payment",
+        sum: 19900,
+      },
+    ],
+    payments: [{ type: "electronic", amount: 2209900 }],
+    total: 2209900,
+    cashTotal: 0,
+    change: 0,
+    acceptedAt: new Date(atMs).toISOString(),
+    shiftId: "shift-1",
+  };
+  db.prepare(
+    "INSERT INTO outbox (destination, kind, item_id, hlc, payload) VALUES ('central', 'receipt', ?, ?, ?)",
+  ).run(id, hlcOf(atMs, n % 1000), JSON.stringify(payload));
+  return id;
+}
+
+export function enqueueFiscalized(db: SyncDb, receiptId: string, fd: number, atMs: number): void {
+  const payload = {
+    receiptId,
+    fiscal: {
+      fdNumber: fd,
+      fiscalSign: String(4_000_000_000 + fd),
+      fnNumber: "9287440301120991",
+      shiftNumber: 1,
+      dateTime: new Date(atMs).toISOString(),
+    },
+    fiscalizedAt: new Date(atMs).toISOString(),
+  };
+  db.prepare(
+    "INSERT INTO outbox (destination, kind, item_id, hlc, payload) VALUES ('central', 'receipt_fiscalized', ?, ?, ?)",
+  ).run(receiptId, hlcOf(atMs, 99_000 + (fd % 900)), JSON.stringify(payload));
+}
+
+export function outboxCount(db: SyncDb): number {
+  return db.prepare<[], { n: number }>("SELECT count(*) AS n FROM outbox").get()!.n;
+}
+
+export function cleanupDir(path: string): void {
+  rmSync(dirname(path), { recursive: true, force: true });
+}

@@ -1,0 +1,110 @@
+/**
+ * A real central server process for the agent's sync tests and benchmarks: a throwaway database
+ * (TEST_DATABASE_URL's server, else PGlite), a seeded fleet, the central router over HTTP, and a
+ * few `/__test/*` controls (stats, faults, DLQ commands) that only this script serves.
+ *
+ *   tsx bench/central-server.ts [--stores N] [--per-store N] [--pool N] [--per-store-limit N]
+ *
+ * Prints one JSON line `{"url": …, "terminals": [{id, key, storeId, organizationId}]}` when ready;
+ * exits (dropping the database) on SIGTERM or when stdin closes.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { parseArgs } from "node:util";
+import { ingestAdmission } from "../src/central/sync/admission.ts";
+import { issueDlqCommand } from "../src/central/sync/commands.ts";
+import { startStandaloneCentral } from "../src/central/sync/standalone-server.ts";
+import { openThrowawayCentral, seedFleet } from "../src/central/sync/test-central.ts";
+
+const { values } = parseArgs({
+  options: {
+    stores: { type: "string", default: "1" },
+    "per-store": { type: "string", default: "2" },
+    pool: { type: "string", default: "10" },
+    "per-store-limit": { type: "string" },
+    "total-limit": { type: "string" },
+    port: { type: "string", default: "0" },
+  },
+});
+
+if (values["per-store-limit"]) ingestAdmission.configure({ perStore: Number(values["per-store-limit"]) });
+if (values["total-limit"]) ingestAdmission.configure({ total: Number(values["total-limit"]) });
+
+const { db, dispose } = await openThrowawayCentral(
+  process.env.TEST_DATABASE_URL || process.env.DATABASE_URL,
+  Number(values.pool),
+);
+const terminals = await seedFleet(db, {
+  stores: Number(values.stores),
+  perStore: Number(values["per-store"]),
+});
+
+/** Server-side faults the fault-matrix tests switch on and off. */
+const fault = {
+  mode: "none" as "none" | "status" | "delay" | "drop",
+  status: 500,
+  delayMs: 0,
+  remaining: -1,
+};
+
+function json(res: ServerResponse, status: number, body: unknown): true {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body, (_k, v) => (typeof v === "bigint" ? Number(v) : v)));
+  return true;
+}
+
+async function intercept(req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<boolean> {
+  const url = new URL(req.url ?? "/", "http://localhost");
+  if (url.pathname === "/__test/stats") {
+    const receipts = await db.sql.query(
+      "SELECT terminal_id, count(*) AS n, count(DISTINCT id) AS distinct_ids, count(fd_number) AS fiscalized FROM receipts GROUP BY terminal_id",
+    );
+    const dlq = await db.sql.query(
+      "SELECT terminal_id, id, item_kind, item_id, status, reason FROM dlq_items ORDER BY id",
+    );
+    const breakers = await db.sql.query(
+      "SELECT terminal_id, destination, from_state, to_state, cause FROM breaker_transitions ORDER BY at, id",
+    );
+    const commands = await db.sql.query(
+      "SELECT id, action, acked_at, outcome FROM sync_commands ORDER BY issued_at",
+    );
+    const records = await db.sql.query("SELECT kind, count(*) AS n FROM terminal_records GROUP BY kind");
+    const skew = await db.sql.query("SELECT id, clock_skew_ms, last_sync_at FROM terminals ORDER BY id");
+    const state = await db.sql.query("SELECT * FROM terminal_sync_state ORDER BY terminal_id");
+    return json(res, 200, { receipts, dlq, breakers, commands, records, skew, state });
+  }
+  if (url.pathname === "/__test/fault") {
+    Object.assign(fault, JSON.parse(body.toString() || "{}"));
+    return json(res, 200, fault);
+  }
+  if (url.pathname === "/__test/command") {
+    const input = JSON.parse(body.toString());
+    const id = await issueDlqCommand(db.sql, input, new Date());
+    return json(res, 200, { id });
+  }
+  if (fault.mode !== "none" && url.pathname.startsWith("/api/trpc") && fault.remaining !== 0) {
+    if (fault.remaining > 0) fault.remaining -= 1;
+    if (fault.mode === "status") return json(res, fault.status, { error: { message: "injected fault" } });
+    if (fault.mode === "drop") {
+      req.socket.destroy();
+      return true;
+    }
+    if (fault.mode === "delay") await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+  }
+  return false;
+}
+
+const server = await startStandaloneCentral({ db, port: Number(values.port), intercept });
+process.stdout.write(`${JSON.stringify({ url: server.url, kind: db.kind, terminals })}\n`);
+
+let closing = false;
+async function shutdown() {
+  if (closing) return;
+  closing = true;
+  await server.close();
+  await dispose();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown());
+process.on("SIGINT", () => void shutdown());
+process.stdin.on("end", () => void shutdown());
+process.stdin.resume();
