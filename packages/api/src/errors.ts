@@ -9,6 +9,10 @@ import { ZodError } from "zod";
 export const AppErrorCode = {
   VALIDATION_FAILED: "BAD_REQUEST",
   UNAUTHORIZED: "UNAUTHORIZED",
+  /** The terminal requires PIN login (KASSA_REQUIRE_LOGIN=1) and the call carried no cashier session. */
+  LOGIN_REQUIRED: "UNAUTHORIZED",
+  /** The cashier session is unknown or expired: log in again. */
+  SESSION_INVALID: "UNAUTHORIZED",
   FORBIDDEN: "FORBIDDEN",
   NOT_FOUND: "NOT_FOUND",
   IDEMPOTENCY_CONFLICT: "CONFLICT",
@@ -19,6 +23,8 @@ export const AppErrorCode = {
   SHIFT_EXPIRED: "UNPROCESSABLE_CONTENT",
   SHIFT_ALREADY_OPEN: "UNPROCESSABLE_CONTENT",
   DEVICE_UNAVAILABLE: "UNPROCESSABLE_CONTENT",
+  /** The agent runs offline-only (no KASSA_CENTRAL_URL / KASSA_TERMINAL_KEY): nothing to sync with. */
+  SYNC_DISABLED: "UNPROCESSABLE_CONTENT",
   USER_LOCKED: "TOO_MANY_REQUESTS",
   RETRY_LATER: "TOO_MANY_REQUESTS",
   BUFFER_FULL: "SERVICE_UNAVAILABLE",

@@ -1,0 +1,228 @@
+import { existsSync } from "node:fs";
+import type http from "node:http";
+import { type AgentServices, agentRouter, createAgentContext, type SyncEngine } from "@kassa/api/agent";
+import type { FiscalDevice } from "@kassa/fiscal/device";
+import type { KktEmulator } from "@kassa/fiscal/emulator";
+import { defaultVatRates } from "@kassa/fiscal/ffd";
+import type { Logger } from "pino";
+import { AuthService } from "./auth/auth-service.ts";
+import { replaceCashiers } from "./auth/cashiers.ts";
+import { BufferCapacity } from "./buffer/capacity.ts";
+import { CashService } from "./cash/cash-service.ts";
+import { HybridLogicalClock } from "./clock/hlc.ts";
+import { type BufferDb, openBuffer } from "./db/buffer.ts";
+import { prepareReceiptStatements } from "./db/receipt-rows.ts";
+import type { AgentConfig } from "./env.ts";
+import { DeviceRunner } from "./fiscal/device-runner.ts";
+import { FiscalQueue } from "./fiscal/fiscal-queue.ts";
+import { createDeviceSource, type DeviceSource } from "./fiscal/open-device.ts";
+import { createLogger } from "./log.ts";
+import { type AgentMetrics, createMetrics } from "./metrics.ts";
+import { offlineSyncEngine } from "./offline-sync.ts";
+import { createFiscalStore } from "./receipts/fiscal-store.ts";
+import { ReceiptService } from "./receipts/receipt-service.ts";
+import { RumRecorder } from "./rum.ts";
+import { createLocalServer, listen } from "./server/local-server.ts";
+import { ShiftService } from "./shift/shift-service.ts";
+import { agentStatus } from "./status/status-service.ts";
+import type { SyncWorkerDeps } from "./sync-deps.ts";
+
+export interface AgentDeps {
+  /** Epoch ms. Default Date.now; tests pass a fake clock (24 h shifts, lockout). */
+  now?: () => number;
+  /** The fiscal register. Default: from the configuration (serial port or in-process emulator). */
+  device?: DeviceSource;
+  /** The sync engine. Default: helper S's worker when KASSA_CENTRAL_URL is set, else offline-only. */
+  createSync?: (deps: SyncWorkerDeps) => SyncEngine | Promise<SyncEngine>;
+  log?: Logger;
+  /** Serve the local API over HTTP. Default true; false for in-process callers. */
+  listen?: boolean;
+}
+
+export interface RunningAgent {
+  config: AgentConfig;
+  /** `http://127.0.0.1:<port>` of the local API (the bound port when config.port is 0). */
+  url: string;
+  port: number;
+  db: BufferDb;
+  services: AgentServices;
+  metrics: AgentMetrics;
+  emulator: KktEmulator | null;
+  queue: FiscalQueue;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+/** The composition root: opens the buffer, the register and the sync worker, then serves the local API. */
+export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Promise<RunningAgent> {
+  const now = deps.now ?? Date.now;
+  const log = deps.log ?? createLogger(config.logLevel, config.terminalId);
+  const metrics = createMetrics();
+  const db = await openBuffer(config.dataDir, (line) => log.info(line));
+  const statements = prepareReceiptStatements(db);
+  const hlc = new HybridLogicalClock(now);
+  hlc.restore(statements.maxHlc.get()?.hlc);
+
+  const device = deps.device ?? createDeviceSource(config, log);
+  const runner = new DeviceRunner(() => device.open());
+  const store = createFiscalStore({ db, statements, hlc, terminalId: config.terminalId, now });
+  const queue = new FiscalQueue({ runner, store, log, metrics, pollMs: config.devicePollMs });
+  const capacity = new BufferCapacity(
+    config.bufferCapacity,
+    () => statements.countOutbox.get()!.n,
+    log,
+    metrics,
+  );
+  const rum = new RumRecorder(db, hlc, now);
+  const auth = new AuthService({
+    db,
+    requireLogin: config.requireLogin,
+    lockoutMs: config.lockoutMs,
+    now,
+    log,
+    metrics,
+    rum,
+  });
+  const shifts = new ShiftService({ db, runner, queue, auth, hlc, now, warnMs: config.shiftWarnMs, log });
+  const cash = new CashService({ db, shifts, auth, hlc, now, log });
+  const receipts = new ReceiptService({
+    db,
+    statements,
+    terminalId: config.terminalId,
+    defaultTaxSystem: config.taxSystem,
+    isVatRate: (id) => defaultVatRates.has(id),
+    hlc,
+    queue,
+    shifts,
+    auth,
+    capacity,
+    metrics,
+    log,
+    now,
+  });
+
+  let sync: SyncEngine = offlineSyncEngine();
+  if (config.central) {
+    const syncDeps: SyncWorkerDeps = {
+      db,
+      terminalId: config.terminalId,
+      central: config.central,
+      log: log.child({ component: "sync" }),
+      now,
+      hlc,
+      withDevice: (task: (device: FiscalDevice) => Promise<unknown>) => runner.run(task),
+      replaceCashiers: (cashiers) => replaceCashiers(db, cashiers),
+      metrics: metrics.registry,
+    } as SyncWorkerDeps;
+    const create = deps.createSync ?? (await loadSyncWorker(log));
+    if (create) sync = await create(syncDeps);
+  }
+
+  const services: AgentServices = {
+    receipts: {
+      create: (input) => receipts.create(input),
+      get: (input) => receipts.get(input),
+      list: (input) => receipts.list(input),
+    },
+    shift: {
+      open: (input) => shifts.open(input),
+      close: (input) => shifts.close(input),
+      xReport: (input) => shifts.xReport(input),
+      status: () => shifts.status(),
+    },
+    cash: { move: (input) => cash.move(input) },
+    auth: { login: (input) => auth.login(input) },
+    status: () =>
+      agentStatus({
+        terminalId: config.terminalId,
+        syncMode: config.central ? "running" : "offline-only",
+        runner,
+        queue,
+        shifts,
+        capacity,
+        statements,
+        sync: () => sync,
+        metrics,
+        now,
+      }),
+    sync: {
+      now: () => sync.now(),
+      dlq: {
+        list: (input) => sync.dlq.list(input),
+        retry: (input) => sync.dlq.retry(input),
+        discard: (input) => sync.dlq.discard(input),
+      },
+    },
+  };
+
+  await queue.start();
+  capacity.start();
+
+  let server: http.Server | null = null;
+  let port = 0;
+  if (deps.listen !== false) {
+    const context = createAgentContext(services);
+    server = createLocalServer({
+      router: agentRouter,
+      createContext: () => context,
+      apiToken: config.apiToken,
+      maxBodyBytes: config.maxBodyBytes,
+      metrics,
+      health: () => ({
+        terminalId: config.terminalId,
+        pending: capacity.pendingCount,
+        waiting: queue.queued,
+      }),
+    });
+    port = await listen(server, config.port);
+  }
+  log.info(
+    {
+      port,
+      dataDir: config.dataDir,
+      sync: config.central ? "running" : "offline-only",
+      emulator: config.kkt.emulator,
+    },
+    `kassa agent listening on http://127.0.0.1:${port}`,
+  );
+
+  let closed = false;
+  return {
+    config,
+    url: `http://127.0.0.1:${port}`,
+    port,
+    db,
+    services,
+    metrics,
+    emulator: device.emulator,
+    queue,
+    log,
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (server) {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+      }
+      capacity.stop();
+      await queue.stop();
+      await sync.stop?.();
+      await runner.close();
+      device.close();
+      db.close();
+    },
+  };
+}
+
+/** Helper S's worker, when it is present in this build. */
+type CreateSync = (deps: SyncWorkerDeps) => SyncEngine | Promise<SyncEngine>;
+
+async function loadSyncWorker(log: Logger): Promise<CreateSync | null> {
+  const path = new URL("./sync/index.ts", import.meta.url);
+  if (!existsSync(path)) {
+    log.warn("sync worker not available in this build: running offline-only");
+    return null;
+  }
+  const module = (await import(path.href)) as { createSyncWorker?: CreateSync };
+  return module.createSyncWorker ?? null;
+}

@@ -1,0 +1,72 @@
+import type { BufferDb } from "./buffer.ts";
+
+/** A `receipts` row as stored (snake_case columns). */
+export interface ReceiptRow {
+  id: string;
+  seq: number;
+  idempotency_key: string;
+  body_hash: string;
+  hlc: string;
+  kind: string;
+  status: string;
+  body: string;
+  total: number;
+  change: number;
+  waiting_code: string | null;
+  waiting_message: string | null;
+  expected_fd: number | null;
+  fd_number: number | null;
+  fiscal_sign: string | null;
+  fn_number: string | null;
+  shift_number: number | null;
+  fiscalized_at: string | null;
+  accepted_at: string;
+  updated_at: string;
+  shift_id: string | null;
+  cash_net: number;
+}
+
+/**
+ * Prepared statements for receipts and the outbox. The hot path never goes through Prisma: a
+ * prepared better-sqlite3 statement costs ≈ 0.1 ms against ≈ 0.8 ms for a Prisma create (stack.md).
+ */
+export function prepareReceiptStatements(db: BufferDb) {
+  return {
+    byId: db.prepare<[string], ReceiptRow>("SELECT * FROM receipts WHERE id = ?"),
+    byKey: db.prepare<[string], ReceiptRow>("SELECT * FROM receipts WHERE idempotency_key = ?"),
+    insert: db.prepare(
+      `INSERT INTO receipts (id, seq, idempotency_key, body_hash, hlc, kind, status, body, total, change,
+         expected_fd, accepted_at, updated_at, shift_id, cash_net)
+       VALUES (@id, @seq, @idempotencyKey, @bodyHash, @hlc, @kind, 'accepted', @body, @total, @change,
+         @expectedFd, @acceptedAt, @acceptedAt, @shiftId, @cashNet)`,
+    ),
+    insertOutbox: db.prepare(
+      `INSERT INTO outbox (destination, kind, item_id, hlc, payload) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (destination, kind, item_id) DO NOTHING`,
+    ),
+    markFiscalized: db.prepare(
+      `UPDATE receipts SET status = 'fiscalized', fd_number = @fdNumber, fiscal_sign = @fiscalSign,
+         fn_number = @fnNumber, shift_number = @shiftNumber, fiscalized_at = @dateTime,
+         waiting_code = NULL, waiting_message = NULL, updated_at = @updatedAt
+       WHERE id = @id AND status <> 'fiscalized'`,
+    ),
+    markWaiting: db.prepare(
+      `UPDATE receipts SET status = 'waiting_for_device', waiting_code = ?, waiting_message = ?, updated_at = ?
+       WHERE id = ? AND status <> 'fiscalized'`,
+    ),
+    setExpectedFd: db.prepare("UPDATE receipts SET expected_fd = ? WHERE id = ?"),
+    unfiscalized: db.prepare<[], ReceiptRow>(
+      "SELECT * FROM receipts WHERE status <> 'fiscalized' ORDER BY seq",
+    ),
+    maxSeq: db.prepare<[], { seq: number | null }>("SELECT max(seq) AS seq FROM receipts"),
+    maxHlc: db.prepare<[], { hlc: string | null }>(
+      "SELECT max(hlc) AS hlc FROM (SELECT max(hlc) AS hlc FROM receipts UNION ALL SELECT max(hlc) FROM shifts UNION ALL SELECT max(hlc) FROM cash_movements)",
+    ),
+    countOutbox: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM outbox"),
+    countWaiting: db.prepare<[], { n: number }>(
+      "SELECT count(*) AS n FROM receipts WHERE status = 'waiting_for_device'",
+    ),
+  };
+}
+
+export type ReceiptStatements = ReturnType<typeof prepareReceiptStatements>;

@@ -1,0 +1,155 @@
+import { z } from "zod";
+
+/**
+ * The agent's configuration: exactly the variables of agent-api.md, validated once at start-up.
+ * Nothing else in the agent reads `process.env`; the CLI passes its flags in as overrides.
+ */
+const flag = z.enum(["0", "1", "true", "false"]).transform((v) => v === "1" || v === "true");
+
+const ZEnv = z
+  .object({
+    KASSA_TERMINAL_ID: z
+      .string()
+      .trim()
+      .min(1, "is required: this till's terminal id, as provisioned centrally"),
+    KASSA_TERMINAL_KEY: z.string().trim().min(1).optional(),
+    KASSA_CENTRAL_URL: z.url("must be a URL such as http://127.0.0.1:3000").optional(),
+    KASSA_DATA_DIR: z.string().trim().min(1).default("./.kassa/agent"),
+    KASSA_PORT: z.coerce
+      .number("must be a port number")
+      .int("must be a port number")
+      .min(0)
+      .max(65_535, "must be a port number (0-65535)")
+      .default(7071),
+    KASSA_API_TOKEN: z
+      .string("is required: the bearer token the POS front-end sends")
+      .min(16, "must be at least 16 characters: it guards the till's local API"),
+    KASSA_KKT_PORT: z.string().trim().min(1).optional(),
+    KASSA_KKT_BAUD: z.coerce.number("must be a baud rate").int().positive().default(115_200),
+    KASSA_KKT_EMULATOR: flag.optional(),
+    KASSA_REQUIRE_LOGIN: flag.optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.KASSA_KKT_PORT && !env.KASSA_KKT_EMULATOR) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["KASSA_KKT_PORT"],
+        message:
+          "is required: the fiscal register's serial device (e.g. /dev/ttyUSB0), or set KASSA_KKT_EMULATOR=1",
+      });
+    }
+    if (Boolean(env.KASSA_CENTRAL_URL) !== Boolean(env.KASSA_TERMINAL_KEY)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [env.KASSA_CENTRAL_URL ? "KASSA_TERMINAL_KEY" : "KASSA_CENTRAL_URL"],
+        message: "is required together with the other to sync (leave both unset to run offline-only)",
+      });
+    }
+  });
+
+export type RawEnv = Record<string, string | undefined>;
+
+/** Settings beyond agent-api.md's variables: flags and programmatic options only, with defaults. */
+export interface AgentTuning {
+  /** Outbox items the buffer holds before refusing receipts (503 BUFFER_FULL). Default 200,000. */
+  bufferCapacity: number;
+  /** How long a cashier stays locked after 5 failed PINs, ms. Default 15 min. */
+  lockoutMs: number;
+  /** How long before the 24 h limit the agent warns, ms. Default 1 h. */
+  shiftWarnMs: number;
+  /** How often a blocked device is polled for recovery, ms. Default 2 s. */
+  devicePollMs: number;
+  /** Largest request body, bytes (413 above it). Default 1 MiB. */
+  maxBodyBytes: number;
+  /** Tax system used when a receipt names none. Default `osn`. */
+  taxSystem: "osn" | "usn_income" | "usn_income_outcome" | "esn" | "patent";
+  /** pino level. Default `info`. */
+  logLevel: string;
+  /** Emulator state file; default `<dataDir>/kkt-emulator.json`. */
+  emulatorStatePath?: string;
+}
+
+export interface AgentConfig extends AgentTuning {
+  terminalId: string;
+  /** Both set = sync enabled; both unset = offline-only. */
+  central: { url: string; terminalKey: string } | null;
+  dataDir: string;
+  port: number;
+  apiToken: string;
+  kkt: { emulator: true; port?: string; baud: number } | { emulator: false; port: string; baud: number };
+  requireLogin: boolean;
+}
+
+export const DEFAULT_TUNING: AgentTuning = {
+  bufferCapacity: 200_000,
+  lockoutMs: 15 * 60_000,
+  shiftWarnMs: 60 * 60_000,
+  devicePollMs: 2_000,
+  maxBodyBytes: 1024 * 1024,
+  taxSystem: "osn",
+  logLevel: "info",
+};
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+/**
+ * Validates the environment merged with overrides (CLI flags, tests). Throws `ConfigError` with
+ * one line naming the first bad setting and what to put there.
+ */
+export function parseConfig(env: RawEnv, tuning: Partial<AgentTuning> = {}): AgentConfig {
+  const result = ZEnv.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0] ?? "environment");
+    const value = env[name];
+    const message =
+      value === undefined && issue.code === "invalid_type"
+        ? "is required"
+        : issue.message.replace(/^Invalid input: /, "");
+    throw new ConfigError(`${name} ${message}`.replace(/is required is required/, "is required"));
+  }
+  const e = result.data;
+  return {
+    ...DEFAULT_TUNING,
+    ...tuning,
+    terminalId: e.KASSA_TERMINAL_ID,
+    central:
+      e.KASSA_CENTRAL_URL && e.KASSA_TERMINAL_KEY
+        ? { url: e.KASSA_CENTRAL_URL, terminalKey: e.KASSA_TERMINAL_KEY }
+        : null,
+    dataDir: e.KASSA_DATA_DIR,
+    port: e.KASSA_PORT,
+    apiToken: e.KASSA_API_TOKEN,
+    kkt: e.KASSA_KKT_EMULATOR
+      ? { emulator: true, baud: e.KASSA_KKT_BAUD, ...(e.KASSA_KKT_PORT ? { port: e.KASSA_KKT_PORT } : {}) }
+      : { emulator: false, port: e.KASSA_KKT_PORT!, baud: e.KASSA_KKT_BAUD },
+    requireLogin: e.KASSA_REQUIRE_LOGIN ?? false,
+  };
+}
+
+/** The one place the agent reads the process environment. */
+export function loadConfig(overrides: RawEnv = {}, tuning: Partial<AgentTuning> = {}): AgentConfig {
+  const env: RawEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (key.startsWith("KASSA_")) env[key] = value;
+  for (const [key, value] of Object.entries(overrides)) if (value !== undefined) env[key] = value;
+  return parseConfig(env, tuning);
+}
+
+const ZClientEnv = z.object({
+  KASSA_PORT: z.coerce.number("must be a port number").int().min(1).max(65_535).default(7071),
+  KASSA_API_TOKEN: z.string("is required: the running agent's API token").min(1, "is required"),
+});
+
+/** What the CLI's status/sync/dlq/shift commands need to reach the running agent. */
+export function loadClientConfig(overrides: RawEnv = {}): { url: string; apiToken: string } {
+  const env: RawEnv = { KASSA_PORT: process.env.KASSA_PORT, KASSA_API_TOKEN: process.env.KASSA_API_TOKEN };
+  for (const [key, value] of Object.entries(overrides)) if (value !== undefined) env[key] = value;
+  const result = ZClientEnv.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    throw new ConfigError(`${String(issue.path[0])} ${issue.message.replace(/^Invalid input: /, "")}`);
+  }
+  return { url: `http://127.0.0.1:${result.data.KASSA_PORT}`, apiToken: result.data.KASSA_API_TOKEN };
+}

@@ -1,0 +1,39 @@
+import { join } from "node:path";
+import type { FiscalDevice } from "@kassa/fiscal/device";
+import { KktEmulator } from "@kassa/fiscal/emulator";
+import { openShtrihSerial, ShtrihDevice } from "@kassa/fiscal/shtrih";
+import type { Logger } from "pino";
+import type { AgentConfig } from "../env.ts";
+
+export interface DeviceSource {
+  /** Opens the line to the register; called again after a disconnect. */
+  open(): Promise<FiscalDevice>;
+  /** The in-process emulator when KASSA_KKT_EMULATOR=1 (demo, tests). */
+  emulator: KktEmulator | null;
+  close(): void;
+}
+
+/**
+ * The fiscal register behind the agent: a Shtrih-M on a serial port, or (KASSA_KKT_EMULATOR=1)
+ * the emulator in this process, talking protocol v1 over an in-memory line through the same driver.
+ * The emulator keeps its FN in the data directory, so a restarted agent finds its documents.
+ */
+export function createDeviceSource(config: AgentConfig, log: Logger): DeviceSource {
+  if (config.kkt.emulator) {
+    const emulator = new KktEmulator({
+      stateFile: config.emulatorStatePath ?? join(config.dataDir, "kkt-emulator.json"),
+      log: (line) => log.debug({ component: "kkt-emulator" }, line),
+    });
+    return {
+      emulator,
+      open: async () => new ShtrihDevice(emulator.connect()),
+      close: () => emulator.close(),
+    };
+  }
+  const { port, baud } = config.kkt;
+  return {
+    emulator: null,
+    open: () => openShtrihSerial({ path: port!, baudRate: baud }),
+    close: () => undefined,
+  };
+}

@@ -1,0 +1,38 @@
+import type { TFiscalAttributes, TPayment, TReceiptItem } from "@kassa/api/agent";
+
+/**
+ * Outbox payloads (JSON) the sync worker delivers. Contract with helper S's worker:
+ * - kind `receipt`: `ReceiptPayload`, written in the same transaction that accepts the receipt;
+ * - kind `receipt_fiscalized`: `ReceiptFiscalizedPayload`, written when the fiscal attributes are stored;
+ * - kind `shift`: the shift's latest snapshot (item id = shift id; a later snapshot replaces an undelivered one);
+ * - kind `cash_movement`: one journal entry (item id = movement id);
+ * - kind `rum`: `{metric, valueMs, at, labels}` (see rum.ts).
+ */
+export interface ReceiptPayload {
+  terminalId: string;
+  receiptId: string;
+  idempotencyKey: string;
+  /** SHA-256 (hex) of the canonical request body: same key + other body is a conflict everywhere. */
+  bodyHash: string;
+  seq: number;
+  hlc: string;
+  kind: "sale" | "refund";
+  taxSystem: string;
+  cashier: { name: string; inn?: string; cashierId?: string };
+  items: (TReceiptItem & { sum: number })[];
+  payments: TPayment[];
+  /** Kopecks. */
+  total: number;
+  /** Cash paid, kopecks (before change). */
+  cashTotal: number;
+  change: number;
+  acceptedAt: string;
+  shiftId: string;
+}
+
+export interface ReceiptFiscalizedPayload {
+  terminalId: string;
+  receiptId: string;
+  fiscal: TFiscalAttributes;
+  fiscalizedAt: string;
+}

@@ -1,0 +1,231 @@
+import { createHash } from "node:crypto";
+import {
+  itemSum,
+  type TCreateReceiptInput,
+  type TCreateReceiptOutput,
+  type TGetReceiptInput,
+  type TListReceiptsInput,
+  type TListReceiptsOutput,
+  type TReceiptView,
+} from "@kassa/api/agent";
+import { AppError } from "@kassa/api/errors";
+import type { Logger } from "pino";
+import { ulid } from "ulid";
+import type { AuthService } from "../auth/auth-service.ts";
+import type { BufferCapacity } from "../buffer/capacity.ts";
+import type { HybridLogicalClock } from "../clock/hlc.ts";
+import type { BufferDb } from "../db/buffer.ts";
+import type { ReceiptRow, ReceiptStatements } from "../db/receipt-rows.ts";
+import type { FiscalOutcome, FiscalQueue } from "../fiscal/fiscal-queue.ts";
+import type { AgentMetrics } from "../metrics.ts";
+import type { ShiftService } from "../shift/shift-service.ts";
+import { toFiscalReceipt } from "./fiscal-store.ts";
+import type { ReceiptPayload } from "./payloads.ts";
+import { receiptView } from "./receipt-view.ts";
+
+export interface ReceiptServiceOptions {
+  db: BufferDb;
+  statements: ReceiptStatements;
+  terminalId: string;
+  defaultTaxSystem: string;
+  /** VAT rate ids the device knows (the rate table is data). */
+  isVatRate: (id: string) => boolean;
+  hlc: HybridLogicalClock;
+  queue: FiscalQueue;
+  shifts: ShiftService;
+  auth: AuthService;
+  capacity: BufferCapacity;
+  metrics: AgentMetrics;
+  log: Logger;
+  now: () => number;
+}
+
+/**
+ * Accepting a receipt: validate → HLC → one SQLite transaction (receipt + outbox row) → print.
+ * Everything up to the commit is synchronous, so two calls with one idempotency key cannot both
+ * pass the duplicate check; the first `await` comes after the receipt is durable.
+ */
+export class ReceiptService {
+  private seq: number;
+  private readonly accept;
+
+  constructor(private readonly o: ReceiptServiceOptions) {
+    this.seq = o.statements.maxSeq.get()?.seq ?? 0;
+    const s = o.statements;
+    this.accept = o.db.transaction((row: Record<string, unknown>, hlc: string, body: string) => {
+      s.insert.run(row);
+      s.insertOutbox.run("central", "receipt", row.id as string, hlc, body);
+    });
+  }
+
+  async create(input: TCreateReceiptInput): Promise<TCreateReceiptOutput> {
+    const started = performance.now();
+    const o = this.o;
+    // zod's output lists keys in schema order with defaults applied: a canonical form of the body.
+    const bodyHash = createHash("sha256").update(JSON.stringify(input)).digest("hex");
+    const existing = o.statements.byKey.get(input.idempotencyKey);
+    if (existing) return this.replay(existing, bodyHash);
+
+    const cashier = o.auth.resolve(input.cashier)!;
+    input.items.forEach((item, index) => {
+      if (!o.isVatRate(item.vat)) {
+        throw new AppError("VALIDATION_FAILED", {
+          message: `Unknown VAT rate "${item.vat}" in item ${index}: use one of the terminal's rates (vat22, vat20, vat10, vat0, none, …).`,
+          fieldErrors: { [`items.${index}.vat`]: ["unknown VAT rate"] },
+        });
+      }
+    });
+    const shift = o.shifts.assertCanSell();
+    o.capacity.assertRoom(2);
+
+    const now = o.now();
+    const id = ulid(now);
+    const hlc = o.hlc.now();
+    const seq = ++this.seq;
+    let total = 0;
+    const items = input.items.map((item) => {
+      const sum = itemSum(item.price, item.quantity);
+      total += sum;
+      return { ...item, sum };
+    });
+    let cashTotal = 0;
+    let paid = 0;
+    for (const p of input.payments) {
+      paid += p.amount;
+      if (p.type === "cash") cashTotal += p.amount;
+    }
+    const change = paid - total;
+    const cashNet = (cashTotal - change) * (input.kind === "sale" ? 1 : -1);
+    const acceptedAt = new Date(now).toISOString();
+    const payload: ReceiptPayload = {
+      terminalId: o.terminalId,
+      receiptId: id,
+      idempotencyKey: input.idempotencyKey,
+      bodyHash,
+      seq,
+      hlc,
+      kind: input.kind,
+      taxSystem: input.taxSystem ?? o.defaultTaxSystem,
+      cashier,
+      items,
+      payments: input.payments,
+      total,
+      cashTotal,
+      change,
+      acceptedAt,
+      shiftId: shift.id,
+    };
+    const body = JSON.stringify(payload);
+    const expectedFd = o.queue.nextFdLowerBound();
+    try {
+      this.accept(
+        {
+          id,
+          seq,
+          idempotencyKey: input.idempotencyKey,
+          bodyHash,
+          hlc,
+          kind: input.kind,
+          body,
+          total,
+          change,
+          expectedFd,
+          acceptedAt,
+          shiftId: shift.id,
+          cashNet,
+        },
+        hlc,
+        body,
+      );
+    } catch (error) {
+      this.seq--;
+      // Another agent process on the same buffer took the key between our check and insert.
+      const raced = o.statements.byKey.get(input.idempotencyKey);
+      if (raced) return this.replay(raced, bodyHash);
+      throw error;
+    }
+    o.capacity.added(1);
+    o.metrics.receiptsAccepted.inc({ kind: input.kind });
+    o.metrics.acceptSeconds.observe((performance.now() - started) / 1000);
+    o.log.debug({ receiptId: id, seq, status: "accepted" }, "receipt accepted");
+
+    const outcome = await o.queue.submit(id, toFiscalReceipt(payload), expectedFd);
+    if (outcome.status === "waiting_for_device") {
+      o.log.debug({ receiptId: id, reason: outcome.waitingReason.kassaCode }, "receipt waiting for device");
+    }
+    return { receiptId: id, status: outcome.status, total, change, seq, hlc, ...outcomeFields(outcome) };
+  }
+
+  get(input: TGetReceiptInput): TReceiptView {
+    const row =
+      "receiptId" in input
+        ? this.o.statements.byId.get(input.receiptId)
+        : this.o.statements.byKey.get(input.idempotencyKey);
+    if (!row) {
+      throw new AppError("NOT_FOUND", {
+        message: `No receipt ${"receiptId" in input ? `with id ${input.receiptId}` : `with idempotency key ${input.idempotencyKey}`} on this till.`,
+      });
+    }
+    return receiptView(row, this.o.queue.inFlight === row.id);
+  }
+
+  list(input: TListReceiptsInput): TListReceiptsOutput {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (input.status === "fiscalizing") {
+      where.push("id = ?");
+      params.push(this.o.queue.inFlight ?? "");
+    } else if (input.status) {
+      where.push("status = ?");
+      params.push(input.status);
+    }
+    if (input.from) {
+      where.push("accepted_at >= ?");
+      params.push(new Date(input.from).toISOString());
+    }
+    if (input.to) {
+      where.push("accepted_at < ?");
+      params.push(new Date(input.to).toISOString());
+    }
+    if (input.cursor) {
+      where.push("seq < ?");
+      params.push(Number(input.cursor));
+    }
+    const sql = `SELECT * FROM receipts ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY seq DESC LIMIT ?`;
+    const rows = this.o.db.prepare<(string | number)[], ReceiptRow>(sql).all(...params, input.limit + 1);
+    const page = rows.slice(0, input.limit);
+    return {
+      items: page.map((row) => receiptView(row, this.o.queue.inFlight === row.id)),
+      nextCursor: rows.length > input.limit ? String(page[page.length - 1]!.seq) : null,
+    };
+  }
+
+  /** Same key: the same body gets the original result (waiting for the device if it is printing now). */
+  private async replay(row: ReceiptRow, bodyHash: string): Promise<TCreateReceiptOutput> {
+    if (row.body_hash !== bodyHash) {
+      throw new AppError("IDEMPOTENCY_CONFLICT", {
+        message: `Idempotency key "${row.idempotency_key}" was already used for a different receipt (${row.id}). Use a new key for a new receipt.`,
+        fieldErrors: { idempotencyKey: ["already used with a different body"] },
+      });
+    }
+    const pending = row.status === "fiscalized" ? null : this.o.queue.waitFor(row.id);
+    const current = pending ? await pending.then(() => this.o.statements.byId.get(row.id)!) : row;
+    const view = receiptView(current, this.o.queue.inFlight === current.id);
+    return {
+      receiptId: view.receiptId,
+      status: view.status,
+      total: view.total,
+      change: view.change,
+      seq: view.seq,
+      hlc: view.hlc,
+      ...(view.fiscal ? { fiscal: view.fiscal } : {}),
+      ...(view.waitingReason ? { waitingReason: view.waitingReason } : {}),
+    };
+  }
+}
+
+function outcomeFields(outcome: FiscalOutcome) {
+  return outcome.status === "fiscalized"
+    ? { fiscal: outcome.fiscal }
+    : { waitingReason: outcome.waitingReason };
+}

@@ -1,0 +1,110 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import http from "node:http";
+import type { AnyRouter } from "@trpc/server";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import type { AgentMetrics } from "../metrics.ts";
+
+export interface LocalServerOptions<TRouter extends AnyRouter> {
+  router: TRouter;
+  createContext: () => TRouter["_def"]["_config"]["$types"]["ctx"];
+  /** The bearer token the POS must send on /trpc calls. */
+  apiToken: string;
+  /** Larger bodies are answered 413 before parsing. */
+  maxBodyBytes: number;
+  metrics: AgentMetrics;
+  /** `/healthz` body; no token needed. */
+  health: () => Record<string, unknown>;
+}
+
+const digest = (value: string) => createHash("sha256").update(value).digest();
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** The tRPC error shape of agent-api.md, for the refusals made before tRPC runs. */
+function trpcError(
+  res: http.ServerResponse,
+  status: number,
+  code: string,
+  kassaCode: string,
+  message: string,
+): void {
+  sendJson(res, status, { error: { message, code: -32001, data: { code, httpStatus: status, kassaCode } } });
+}
+
+/**
+ * The local API on node:http: `/trpc/*` behind the bearer token, `/metrics` and `/healthz` open.
+ * Bind it to 127.0.0.1 only — the till's POS is the one caller.
+ */
+export function createLocalServer<TRouter extends AnyRouter>(
+  options: LocalServerOptions<TRouter>,
+): http.Server {
+  const expected = digest(`Bearer ${options.apiToken}`);
+  const handler = createHTTPHandler({
+    router: options.router,
+    createContext: options.createContext,
+    basePath: "/trpc/",
+    maxBodySize: options.maxBodyBytes,
+  } as Parameters<typeof createHTTPHandler<TRouter>>[0]);
+
+  return http.createServer((req, res) => {
+    const url = req.url ?? "/";
+    if (url.startsWith("/trpc/")) {
+      // Comparing digests keeps the comparison constant-time whatever the header's length.
+      const given = req.headers.authorization;
+      if (!given || !timingSafeEqual(digest(given), expected)) {
+        options.metrics.requestsRejected.inc({ reason: "token" });
+        req.resume();
+        trpcError(
+          res,
+          401,
+          "UNAUTHORIZED",
+          "UNAUTHORIZED",
+          "Send the till's API token as `Authorization: Bearer <KASSA_API_TOKEN>`.",
+        );
+        return;
+      }
+      // The body is JSON whatever the client labels it (`curl -d` says form-urlencoded).
+      if (req.method === "POST" && !req.headers["content-type"]?.startsWith("application/json")) {
+        req.headers["content-type"] = "application/json";
+      }
+      handler(req, res);
+      return;
+    }
+    if (req.method === "GET" && url === "/healthz") {
+      sendJson(res, 200, { ok: true, ...options.health() });
+      return;
+    }
+    if (req.method === "GET" && url === "/metrics") {
+      options.metrics.registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { "content-type": options.metrics.registry.contentType });
+          res.end(text);
+        },
+        () => sendJson(res, 500, { ok: false }),
+      );
+      return;
+    }
+    req.resume();
+    trpcError(
+      res,
+      404,
+      "NOT_FOUND",
+      "NOT_FOUND",
+      `No route ${req.method} ${url}: the API is under /trpc/, plus GET /healthz and GET /metrics.`,
+    );
+  });
+}
+
+export function listen(server: http.Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve((server.address() as { port: number }).port);
+    });
+  });
+}

@@ -1,0 +1,90 @@
+import type { TCashSummary, TShiftView } from "@kassa/api/agent";
+import type { BufferDb } from "../db/buffer.ts";
+
+export const SHIFT_LIMIT_MS = 24 * 60 * 60_000;
+
+export interface ShiftRow {
+  id: string;
+  number: number;
+  status: "open" | "closed";
+  opened_at: string;
+  opened_at_ms: number;
+  closed_at: string | null;
+  cashier_name: string;
+  cashier_inn: string | null;
+  opening_float: number;
+  open_fd: number | null;
+  close_fd: number | null;
+  close_sign: string | null;
+  counted_cash: number | null;
+  expected_cash: number | null;
+  hlc: string;
+}
+
+/** Shift rows and the append-only cash journal, over prepared statements. */
+export function prepareShiftStatements(db: BufferDb) {
+  return {
+    open: db.prepare<[], ShiftRow>(
+      "SELECT * FROM shifts WHERE status = 'open' ORDER BY opened_at_ms DESC LIMIT 1",
+    ),
+    latest: db.prepare<[], ShiftRow>("SELECT * FROM shifts ORDER BY opened_at_ms DESC LIMIT 1"),
+    insert: db.prepare(
+      `INSERT INTO shifts (id, number, status, opened_at, opened_at_ms, cashier_name, cashier_inn, opening_float, open_fd, hlc)
+       VALUES (@id, @number, 'open', @openedAt, @openedAtMs, @cashierName, @cashierInn, @openingFloat, @openFd, @hlc)`,
+    ),
+    close: db.prepare(
+      `UPDATE shifts SET status = 'closed', closed_at = @closedAt, close_fd = @closeFd, close_sign = @closeSign,
+         counted_cash = @countedCash, expected_cash = @expectedCash, hlc = @hlc WHERE id = @id`,
+    ),
+    byId: db.prepare<[string], ShiftRow>("SELECT * FROM shifts WHERE id = ?"),
+    insertMovement: db.prepare(
+      `INSERT INTO cash_movements (id, shift_id, kind, amount, reason, denominations, cashier_name, at, hlc)
+       VALUES (@id, @shiftId, @kind, @amount, @reason, @denominations, @cashierName, @at, @hlc)`,
+    ),
+    receiptCash: db.prepare<[string], { sales: number; refunds: number }>(
+      `SELECT coalesce(sum(CASE WHEN kind = 'sale' THEN cash_net END), 0) AS sales,
+              coalesce(sum(CASE WHEN kind = 'refund' THEN -cash_net END), 0) AS refunds
+       FROM receipts WHERE shift_id = ?`,
+    ),
+    movementCash: db.prepare<[string], { float: number; cashIn: number; cashOut: number }>(
+      `SELECT coalesce(sum(CASE WHEN kind = 'float' THEN amount END), 0) AS float,
+              coalesce(sum(CASE WHEN kind = 'in' THEN amount END), 0) AS cashIn,
+              coalesce(sum(CASE WHEN kind = 'out' THEN amount END), 0) AS cashOut
+       FROM cash_movements WHERE shift_id = ?`,
+    ),
+    /** Snapshots replace each other: the outbox carries a shift's latest state, not its history. */
+    upsertOutbox: db.prepare(
+      `INSERT INTO outbox (destination, kind, item_id, hlc, payload) VALUES ('central', ?, ?, ?, ?)
+       ON CONFLICT (destination, kind, item_id) DO UPDATE SET hlc = excluded.hlc, payload = excluded.payload,
+         attempts = 0, next_attempt_at = 0, last_error = NULL`,
+    ),
+  };
+}
+
+export type ShiftStatements = ReturnType<typeof prepareShiftStatements>;
+
+export function cashSummary(statements: ShiftStatements, shiftId: string): TCashSummary {
+  const r = statements.receiptCash.get(shiftId)!;
+  const m = statements.movementCash.get(shiftId)!;
+  return {
+    openingFloat: m.float,
+    cashSales: r.sales,
+    cashRefunds: r.refunds,
+    cashIn: m.cashIn,
+    cashOut: m.cashOut,
+    expected: m.float + r.sales - r.refunds + m.cashIn - m.cashOut,
+  };
+}
+
+export function shiftView(row: ShiftRow): TShiftView {
+  return {
+    shiftId: row.id,
+    number: row.number,
+    status: row.status,
+    openedAt: row.opened_at,
+    expiresAt: new Date(row.opened_at_ms + SHIFT_LIMIT_MS).toISOString(),
+    closedAt: row.closed_at,
+    cashierName: row.cashier_name,
+    openingFloat: row.opening_float,
+  };
+}

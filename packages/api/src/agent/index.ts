@@ -1,0 +1,18 @@
+export * from "./auth/login-cashier.types.ts";
+export * from "./cash/move-cash.types.ts";
+export { type AgentContext, createAgentContext } from "./context.ts";
+export * from "./dlq/dlq.types.ts";
+export * from "./receipts/create-receipt.types.ts";
+export * from "./receipts/get-receipt.types.ts";
+export * from "./receipts/list-receipts.types.ts";
+export { type AgentRouter, agentRouter } from "./router.ts";
+export * from "./schemas.ts";
+export type { AgentServices, SyncEngine, SyncStatus } from "./services.ts";
+export * from "./shift/close-shift.types.ts";
+export * from "./shift/get-shift-status.types.ts";
+export * from "./shift/open-shift.types.ts";
+export * from "./shift/shift.types.ts";
+export * from "./shift/x-report.types.ts";
+export * from "./status/get-status.types.ts";
+export * from "./sync/sync-now.types.ts";
+export { createCallerFactory as createAgentCallerFactory } from "./trpc.ts";

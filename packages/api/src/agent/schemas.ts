@@ -1,0 +1,36 @@
+import { z } from "zod";
+
+/** Money: integer minor units (kopecks). 10¹² kopecks is far above any till's receipt. */
+export const ZMoney = z.int("must be an integer number of kopecks").nonnegative().max(1e12);
+export const ZPositiveMoney = z.int("must be an integer number of kopecks").positive().max(1e12);
+
+/** A cashier by name (FFD tag 1021, at most 64 characters) and optional INN (tag 1203). */
+export const ZCashierByName = z.object({
+  name: z.string().trim().min(1).max(64),
+  inn: z
+    .string()
+    .regex(/^(\d{10}|\d{12})$/, "must be 10 or 12 digits")
+    .optional(),
+});
+
+/** A cashier by session token from `auth.login`. */
+export const ZCashierSession = z.object({ session: z.string().min(16).max(128) });
+
+export const ZCashierRef = z.union([ZCashierSession, ZCashierByName]);
+export type TCashierRef = z.infer<typeof ZCashierRef>;
+
+export const ZFiscalAttributes = z.object({
+  fdNumber: z.number(),
+  fiscalSign: z.string(),
+  fnNumber: z.string(),
+  shiftNumber: z.number(),
+  dateTime: z.string(),
+});
+export type TFiscalAttributes = z.infer<typeof ZFiscalAttributes>;
+
+/** Why a receipt or the device waits, in words a cashier can act on. */
+export const ZWaitingReason = z.object({ kassaCode: z.string(), message: z.string() });
+export type TWaitingReason = z.infer<typeof ZWaitingReason>;
+
+/** ISO-8601 with offset, as in agent-api.md. */
+export const ZIsoDateTime = z.iso.datetime({ offset: true });

@@ -1,0 +1,32 @@
+import { z } from "zod";
+import { ZWaitingReason } from "../schemas.ts";
+
+export const ZBreakerState = z.enum(["closed", "open", "half_open"]);
+export type TBreakerState = z.infer<typeof ZBreakerState>;
+
+export const ZAgentStatus = z.object({
+  terminalId: z.string(),
+  /** The central server answered the last sync (false when offline-only or unreachable). */
+  online: z.boolean(),
+  /** `running`, or `offline-only` when KASSA_CENTRAL_URL / KASSA_TERMINAL_KEY are not set. */
+  sync: z.enum(["running", "offline-only"]),
+  device: z.object({
+    connected: z.boolean(),
+    mode: z.string(),
+    paper: z.boolean(),
+    shiftOpen: z.boolean(),
+    shiftExpiresAt: z.string().nullable(),
+    fnUnsent: z.number(),
+    fnOldestUnsentAt: z.string().nullable(),
+    /** Set while receipts wait for the device: what the cashier should do. */
+    waitingReason: ZWaitingReason.nullable(),
+  }),
+  buffer: z.object({ pending: z.number(), capacity: z.number(), fillPercent: z.number() }),
+  receipts: z.object({ waitingForDevice: z.number() }),
+  breakers: z.object({ central: ZBreakerState, ofd: ZBreakerState }),
+  lastSyncAt: z.string().nullable(),
+  clockSkewMs: z.number().nullable(),
+  /** Human-readable warnings: buffer ≥ 80 %, shift about to expire, FN documents unsent for long. */
+  warnings: z.array(z.string()),
+});
+export type TAgentStatus = z.infer<typeof ZAgentStatus>;
