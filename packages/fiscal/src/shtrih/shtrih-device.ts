@@ -455,6 +455,15 @@ export class ShtrihDevice implements FiscalDevice {
   async close(): Promise<void> {
     this.transport.detach();
     if (!this.options.ownsStream || this.stream.destroyed) return;
+    // A SerialPort must be closed (not only destroyed) to release its lock on the port at once.
+    const port = this.stream as Duplex & {
+      isOpen?: boolean;
+      close?: (cb: (err?: Error | null) => void) => void;
+    };
+    if (typeof port.isOpen === "boolean" && typeof port.close === "function") {
+      if (port.isOpen) await new Promise<void>((resolve) => port.close!(() => resolve()));
+      return;
+    }
     await new Promise<void>((resolve) => {
       this.stream.once("close", () => resolve());
       this.stream.destroy();
