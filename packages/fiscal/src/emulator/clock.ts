@@ -37,3 +37,26 @@ export class FakeClock implements Clock {
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
+
+/** The system clock shifted by an adjustable offset: the CLI's `advance 25h` without waiting a day. */
+export class OffsetClock implements Clock {
+  offsetMs = 0;
+
+  now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+
+  advance(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new TypeError(`"ms" must be a non-negative number, got ${ms}`);
+    this.offsetMs += ms;
+  }
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: HOUR_MS, d: DAY_MS };
+
+/** "250ms", "10s", "90m", "25h", "30d" or plain milliseconds → ms. */
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim());
+  if (!m) throw new TypeError(`"${text}" is not a duration: use e.g. 500ms, 10s, 90m, 25h or 30d`);
+  return Math.round(Number(m[1]) * UNIT_MS[m[2] ?? "ms"]!);
+}

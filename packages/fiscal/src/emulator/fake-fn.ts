@@ -87,6 +87,7 @@ export class FakeFn {
   private readonly byFd = new Map<number, FnDocument>();
   /** Index into `documents` below which every document is confirmed (unsent scan starts here). */
   private confirmedPrefix = 0;
+  private unsentTotal = 0;
   /** Called after every change that must survive a restart (the state file hook). */
   onChange: (() => void) | null = null;
 
@@ -110,6 +111,7 @@ export class FakeFn {
     const fn = new FakeFn(options, now);
     const doc = fn.issue(now, 1, [tlv.string(1018, fn.userInn), tlv.byte(1062, 1)], {});
     doc.ofdConfirmed = true;
+    fn.unsentTotal = 0;
     fn.confirmedPrefix = 1;
     return fn;
   }
@@ -150,6 +152,11 @@ export class FakeFn {
 
   allDocuments(): readonly FnDocument[] {
     return this.documents;
+  }
+
+  /** Documents without an OFD confirmation (kept as a counter: FF39/FF3F are polled often). */
+  get unsentCount(): number {
+    return this.unsentTotal;
   }
 
   unsent(): FnDocument[] {
@@ -239,6 +246,7 @@ export class FakeFn {
     const doc = this.byFd.get(fdNumber);
     if (!doc || doc.ofdConfirmed) return false;
     doc.ofdConfirmed = true;
+    this.unsentTotal--;
     this.changed();
     return true;
   }
@@ -287,6 +295,7 @@ export class FakeFn {
       const doc: FnDocument = { ...d, tlv: Uint8Array.from(Buffer.from(d.tlv, "base64")) };
       fn.documents.push(doc);
       fn.byFd.set(doc.fdNumber, doc);
+      if (!doc.ofdConfirmed) fn.unsentTotal++;
     }
     return fn;
   }
@@ -330,6 +339,7 @@ export class FakeFn {
     };
     this.documents.push(doc);
     this.byFd.set(fdNumber, doc);
+    this.unsentTotal++;
     this.changed();
     return doc;
   }

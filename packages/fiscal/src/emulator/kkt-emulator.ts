@@ -266,7 +266,7 @@ export class KktEmulator {
       shiftNumber: this.fn.shiftNumber,
       receiptOpen: this.device.receipt !== null,
       lastFdNumber: this.fn.lastFdNumber,
-      unsentCount: this.fn.unsent().length,
+      unsentCount: this.fn.unsentCount,
       oldestUnsentAt: oldest?.dateTime ?? null,
       pendingAnswer: this.link.pending !== null,
       fnWarnings: this.fn.warnings(now),

@@ -28,8 +28,7 @@ export function registerOfdCommands(device: KktDevice): void {
   device.register(
     ofdStatus.code,
     handle(ofdStatus, (d) => {
-      const unsent = d.fn.unsent();
-      const first = unsent[0];
+      const first = d.fn.firstUnsent();
       const relay = d.ofdRelay;
       let status = 0;
       if (first) status |= EXCHANGE_MESSAGE_WAITING;
@@ -39,7 +38,7 @@ export function registerOfdCommands(device: KktDevice): void {
       return {
         exchangeStatus: status,
         readingMessage: relay.message ? 1 : 0,
-        unsentCount: Math.min(unsent.length, 0xffff),
+        unsentCount: Math.min(d.fn.unsentCount, 0xffff),
         firstUnsentFd: first?.fdNumber ?? 0,
         firstUnsentDateTime: first ? isoToDevice(first.dateTime) : ZERO_DEVICE_TIME,
       };
@@ -48,7 +47,7 @@ export function registerOfdCommands(device: KktDevice): void {
 
   device.register(
     unconfirmedCount.code,
-    handle(unconfirmedCount, (d) => ({ count: Math.min(d.fn.unsent().length, 0xffff) })),
+    handle(unconfirmedCount, (d) => ({ count: Math.min(d.fn.unsentCount, 0xffff) })),
   );
 
   device.register(
