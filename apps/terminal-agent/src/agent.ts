@@ -1,7 +1,5 @@
-import { existsSync } from "node:fs";
 import type http from "node:http";
 import { type AgentServices, agentRouter, createAgentContext, type SyncEngine } from "@kassa/api/agent";
-import type { FiscalDevice } from "@kassa/fiscal/device";
 import type { KktEmulator } from "@kassa/fiscal/emulator";
 import { defaultVatRates } from "@kassa/fiscal/ffd";
 import type { Logger } from "pino";
@@ -25,15 +23,17 @@ import { RumRecorder } from "./rum.ts";
 import { createLocalServer, listen } from "./server/local-server.ts";
 import { ShiftService } from "./shift/shift-service.ts";
 import { agentStatus } from "./status/status-service.ts";
-import type { SyncWorkerDeps } from "./sync-deps.ts";
+import { createSyncWorker, type SyncWorkerDeps } from "./sync/index.ts";
 
 export interface AgentDeps {
   /** Epoch ms. Default Date.now; tests pass a fake clock (24 h shifts, lockout). */
   now?: () => number;
   /** The fiscal register. Default: from the configuration (serial port or in-process emulator). */
   device?: DeviceSource;
-  /** The sync engine. Default: helper S's worker when KASSA_CENTRAL_URL is set, else offline-only. */
-  createSync?: (deps: SyncWorkerDeps) => SyncEngine | Promise<SyncEngine>;
+  /** The sync engine. Default: the sync worker when KASSA_CENTRAL_URL is set, else offline-only. */
+  createSync?: (deps: SyncWorkerDeps) => SyncEngine & { start?(): void };
+  /** Extra sync worker options (schedule, fetch, limits) for tests and benches. */
+  syncOptions?: Partial<SyncWorkerDeps>;
   log?: Logger;
   /** Serve the local API over HTTP. Default true; false for in-process callers. */
   listen?: boolean;
@@ -101,21 +101,19 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     now,
   });
 
-  let sync: SyncEngine = offlineSyncEngine();
+  let sync: SyncEngine & { start?(): void } = offlineSyncEngine();
   if (config.central) {
-    const syncDeps: SyncWorkerDeps = {
+    const syncLog = log.child({ component: "sync" });
+    sync = (deps.createSync ?? createSyncWorker)({
       db,
       terminalId: config.terminalId,
-      central: config.central,
-      log: log.child({ component: "sync" }),
+      centralUrl: config.central.url,
+      terminalKey: config.central.terminalKey,
       now,
       hlc,
-      withDevice: (task: (device: FiscalDevice) => Promise<unknown>) => runner.run(task),
-      replaceCashiers: (cashiers) => replaceCashiers(db, cashiers),
-      metrics: metrics.registry,
-    } as SyncWorkerDeps;
-    const create = deps.createSync ?? (await loadSyncWorker(log));
-    if (create) sync = await create(syncDeps);
+      log: (line) => syncLog.info(line),
+      ...deps.syncOptions,
+    });
   }
 
   const services: AgentServices = {
@@ -157,6 +155,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
 
   await queue.start();
   capacity.start();
+  sync.start?.();
 
   let server: http.Server | null = null;
   let port = 0;
@@ -215,14 +214,3 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
 }
 
 /** Helper S's worker, when it is present in this build. */
-type CreateSync = (deps: SyncWorkerDeps) => SyncEngine | Promise<SyncEngine>;
-
-async function loadSyncWorker(log: Logger): Promise<CreateSync | null> {
-  const path = new URL("./sync/index.ts", import.meta.url);
-  if (!existsSync(path)) {
-    log.warn("sync worker not available in this build: running offline-only");
-    return null;
-  }
-  const module = (await import(path.href)) as { createSyncWorker?: CreateSync };
-  return module.createSyncWorker ?? null;
-}

@@ -6,4 +6,3 @@ export { type BufferDb, openBuffer } from "./db/buffer.ts";
 export { type AgentConfig, type AgentTuning, ConfigError, loadConfig, parseConfig } from "./env.ts";
 export { createLocalClient, type LocalClient } from "./local-client.ts";
 export type { ReceiptFiscalizedPayload, ReceiptPayload } from "./receipts/payloads.ts";
-export type { SyncWorkerDeps } from "./sync-deps.ts";

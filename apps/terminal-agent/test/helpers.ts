@@ -35,7 +35,7 @@ export async function startTestAgent(
     { logLevel: "silent", ...options.tuning },
   );
   const agent = await startAgent(config, { log: silentLog, ...options.deps });
-  const auth = (token: string | null | undefined) =>
+  const auth = (token: string | null | undefined): Record<string, string> =>
     token === null ? {} : { authorization: `Bearer ${token ?? TOKEN}` };
   const test: TestAgent = Object.assign(agent, {
     dataDir,

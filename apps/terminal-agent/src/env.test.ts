@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "./env.ts";
+
+const base = { KASSA_TERMINAL_ID: "till-1", KASSA_API_TOKEN: "0123456789abcdef", KASSA_KKT_EMULATOR: "1" };
+
+describe("agent configuration", () => {
+  it("applies agent-api.md's defaults; no central settings = offline-only", () => {
+    const config = parseConfig(base);
+    expect(config).toMatchObject({
+      port: 7071,
+      dataDir: "./.kassa/agent",
+      central: null,
+      requireLogin: false,
+    });
+    expect(config.kkt).toEqual({ emulator: true, baud: 115200 });
+  });
+
+  it.each([
+    [{ ...base, KASSA_TERMINAL_ID: undefined }, /^KASSA_TERMINAL_ID is required/],
+    [{ ...base, KASSA_API_TOKEN: undefined }, /^KASSA_API_TOKEN is required/],
+    [{ ...base, KASSA_API_TOKEN: "short" }, /^KASSA_API_TOKEN must be at least 16 characters/],
+    [{ ...base, KASSA_PORT: "70000" }, /^KASSA_PORT must be a port number/],
+    [{ ...base, KASSA_PORT: "abc" }, /^KASSA_PORT must be a port number/],
+    [{ ...base, KASSA_KKT_EMULATOR: undefined }, /^KASSA_KKT_PORT is required/],
+    [
+      { ...base, KASSA_CENTRAL_URL: "not a url", KASSA_TERMINAL_KEY: "k" },
+      /^KASSA_CENTRAL_URL must be a URL/,
+    ],
+    [{ ...base, KASSA_CENTRAL_URL: "http://127.0.0.1:3000" }, /^KASSA_TERMINAL_KEY is required together/],
+  ])("a bad setting stops the agent with one line naming it (%#)", (env, message) => {
+    expect(() => parseConfig(env)).toThrow(ConfigError);
+    try {
+      parseConfig(env);
+    } catch (error) {
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).not.toContain("\n");
+    }
+  });
+
+  it("enables sync with both central settings and a serial register", () => {
+    const config = parseConfig({
+      ...base,
+      KASSA_KKT_EMULATOR: undefined,
+      KASSA_KKT_PORT: "/dev/ttyUSB0",
+      KASSA_KKT_BAUD: "57600",
+      KASSA_CENTRAL_URL: "http://127.0.0.1:3000",
+      KASSA_TERMINAL_KEY: "till-1.secret",
+    });
+    expect(config.central).toEqual({ url: "http://127.0.0.1:3000", terminalKey: "till-1.secret" });
+    expect(config.kkt).toEqual({ emulator: false, port: "/dev/ttyUSB0", baud: 57600 });
+  });
+});
