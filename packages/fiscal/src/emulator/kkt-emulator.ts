@@ -11,6 +11,7 @@
  * ```
  */
 import type { Duplex } from "node:stream";
+import { DeviceDisconnectedError } from "../device/errors.ts";
 import { byCode } from "../shtrih/commands/index.ts";
 import { ERR_BUSY } from "../shtrih/error-codes.ts";
 import { encodeAnswerFrame, type Frame } from "../shtrih/frame.ts";
@@ -149,11 +150,14 @@ export class KktEmulator {
   /**
    * A new in-memory serial line to this emulator: returns the host's end. Use it as the driver's
    * "open the port" step; after a pulled cable is plugged back, call it again.
-   * @throws Error while the cable is pulled
+   * @throws DeviceDisconnectedError while the cable is pulled
    */
   connect(options: LinkedPairOptions = {}): Duplex {
     if (!this._cablePlugged) {
-      throw new Error("KKT emulator: the cable is pulled; plug it back (plugCable) before connecting");
+      throw new DeviceDisconnectedError(
+        "The fiscal register's cable is pulled (emulator): plug it back (plugCable) and connect again",
+        { uncertain: false },
+      );
     }
     const pair = createLinkedPair(options);
     this.attach(pair.device, { onCablePulled: "end" });
