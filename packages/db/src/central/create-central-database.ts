@@ -138,6 +138,15 @@ async function openPglite(
   log(
     `central database: embedded PGlite in ${dataDir} (started in ${Math.round(performance.now() - started)} ms)`,
   );
+  return useOpenPglite(db, log, migrationsDir);
+}
+
+/** Migrates an open PGlite instance and serves it through Prisma and raw SQL; closing it closes `db`. */
+export async function useOpenPglite(
+  db: PGlite,
+  log: (line: string) => void,
+  migrationsDir: string = centralMigrationsDir,
+): Promise<CentralDatabase> {
   try {
     await runMigrations({ backend: pgliteBackend(db), dir: migrationsDir, log });
   } catch (error) {

@@ -1,13 +1,15 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type CentralDatabase, createCentralDatabase } from "../central/create-central-database.ts";
+import {
+  type CentralDatabase,
+  createCentralDatabase,
+  useOpenPglite,
+} from "../central/create-central-database.ts";
+import { pgliteFromTemplate } from "./pglite-template.ts";
 import { createThrowawayDatabase } from "./throwaway-postgres.ts";
 
 export interface TestCentralDatabaseOptions {
   /**
    * PostgreSQL server to create the throwaway database on. Default: `TEST_DATABASE_URL`; when that is
-   * unset too, an embedded PGlite in a temporary directory.
+   * unset too, an embedded in-memory PGlite.
    */
   serverUrl?: string;
   /** Migration progress lines. Default: none (tests stay quiet). */
@@ -16,8 +18,9 @@ export interface TestCentralDatabaseOptions {
 
 /**
  * A fresh, migrated, isolated central database for one test file: a database with a random name on
- * the PostgreSQL server of `TEST_DATABASE_URL` (dropped by `close()`), or a PGlite in a temp
- * directory (deleted by `close()`). Never shared with other tests or the process-wide cache.
+ * the PostgreSQL server of `TEST_DATABASE_URL` (dropped by `close()`), or an in-memory PGlite
+ * restored from a migrated template (gone with `close()`). Never shared with other tests or the
+ * process-wide cache.
  */
 export async function createTestCentralDatabase(
   options: TestCentralDatabaseOptions = {},
@@ -34,17 +37,7 @@ export async function createTestCentralDatabase(
       throw error;
     }
   }
-  const dataDir = mkdtempSync(join(tmpdir(), "kassa-central-test-"));
-  try {
-    const db = await createCentralDatabase({ dataDir, shared: false, log });
-    return {
-      ...db,
-      close: once(() => db.close().finally(() => rmSync(dataDir, { recursive: true, force: true }))),
-    };
-  } catch (error) {
-    rmSync(dataDir, { recursive: true, force: true });
-    throw error;
-  }
+  return useOpenPglite(await pgliteFromTemplate(), log);
 }
 
 function once(fn: () => Promise<void>): () => Promise<void> {
