@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseArgs } from "node:util";
 import { ingestAdmission } from "../src/central/sync/admission.ts";
 import { issueDlqCommand } from "../src/central/sync/commands.ts";
+import { leaseSettings } from "../src/central/sync/leases.ts";
 import { startStandaloneCentral } from "../src/central/sync/standalone-server.ts";
 import { openThrowawayCentral, seedFleet } from "../src/central/sync/test-central.ts";
 
@@ -23,10 +24,12 @@ const { values } = parseArgs({
     "per-store-limit": { type: "string" },
     "total-limit": { type: "string" },
     port: { type: "string", default: "0" },
+    "lease-ttl-ms": { type: "string" },
   },
 });
 
 if (values["per-store-limit"]) ingestAdmission.configure({ perStore: Number(values["per-store-limit"]) });
+if (values["lease-ttl-ms"]) leaseSettings.ttlMs = Number(values["lease-ttl-ms"]);
 if (values["total-limit"]) ingestAdmission.configure({ total: Number(values["total-limit"]) });
 
 const { db, dispose } = await openThrowawayCentral(
@@ -37,6 +40,9 @@ const terminals = await seedFleet(db, {
   stores: Number(values.stores),
   perStore: Number(values["per-store"]),
 });
+
+/** The central clock runs `offsetMs` ahead of real time (lease expiry without sleeping). */
+const clock = { offsetMs: 0 };
 
 /** Server-side faults the fault-matrix tests switch on and off. */
 const fault = {
@@ -76,6 +82,10 @@ async function intercept(req: IncomingMessage, res: ServerResponse, body: Buffer
     Object.assign(fault, JSON.parse(body.toString() || "{}"));
     return json(res, 200, fault);
   }
+  if (url.pathname === "/__test/clock") {
+    Object.assign(clock, JSON.parse(body.toString() || "{}"));
+    return json(res, 200, clock);
+  }
   if (url.pathname === "/__test/command") {
     const input = JSON.parse(body.toString());
     const id = await issueDlqCommand(db.sql, input, new Date());
@@ -93,7 +103,12 @@ async function intercept(req: IncomingMessage, res: ServerResponse, body: Buffer
   return false;
 }
 
-const server = await startStandaloneCentral({ db, port: Number(values.port), intercept });
+const server = await startStandaloneCentral({
+  db,
+  port: Number(values.port),
+  intercept,
+  now: () => new Date(Date.now() + clock.offsetMs),
+});
 process.stdout.write(`${JSON.stringify({ url: server.url, kind: db.kind, terminals })}\n`);
 
 let closing = false;

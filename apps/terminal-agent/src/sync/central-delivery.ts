@@ -37,6 +37,8 @@ export interface CentralDeliveryDeps {
   breaker: DestinationBreaker;
   backoff: ReturnType<typeof createRetryBackoff>;
   applyCommands(commands: readonly CentralCommand[]): void;
+  /** Renews this process's lease on the buffer before each push; false = another process took over. */
+  holdsBuffer(): boolean;
   clock: { nowMs(): number; iso(): string; hlc(): string };
   /** Called with each answer's server time, for the agent's HLC and the skew estimate. */
   onServerTime?(serverTimeMs: number, sentAtMs: number, receivedAtMs: number): void;
@@ -114,7 +116,13 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
     }
     let leaseRetried = false;
     for (let n = 0; n < limits.maxBatchesPerRound; n++) {
-      const batch = nextBatch();
+      if (!deps.holdsBuffer()) {
+        tally.stoppedBecause = "another agent process took over this buffer's sync";
+        return;
+      }
+      // With nothing to send, the first push of a round is an empty heartbeat: it fetches support's
+      // commands, refreshes last-sync and clock skew on the dashboard, and probes the server.
+      const batch = nextBatch() ?? (n === 0 ? { rows: [], items: [] } : null);
       if (!batch) return;
       let answer: Awaited<ReturnType<typeof push>>;
       try {
@@ -124,6 +132,7 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
         tally.stoppedBecause = failure.message;
         switch (failure.type) {
           case "invalid": {
+            if (batch.rows.length === 0) return;
             if (failure.items.size > 0) {
               // The named items are malformed for good; the rest go again at once.
               for (const [index, reason] of failure.items) {
@@ -138,13 +147,14 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
               deadLetter(batch.rows[0]!, "VALIDATION_FAILED", failure.message, tally);
               continue;
             }
-            batchLimit = Math.ceil(batch.rows.length / 2);
+            batchLimit = Math.max(1, Math.ceil(batch.rows.length / 2));
             continue;
           }
           case "too_large":
+            if (batch.rows.length === 0) return;
             if (batch.rows.length === 1)
               deadLetter(batch.rows[0]!, "PAYLOAD_TOO_LARGE", failure.message, tally);
-            else batchLimit = Math.ceil(batch.rows.length / 2);
+            else batchLimit = Math.max(1, Math.ceil(batch.rows.length / 2));
             continue;
           case "lease":
             leaseToken = null;
@@ -169,8 +179,8 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
             tally.failed += batch.rows.length;
             if (failure.type === "transport" && failure.status !== null && batch.rows.length > 1) {
               // A 5xx may be one poisoned item: bisect towards it.
-              batchLimit = Math.ceil(batch.rows.length / 2);
-            } else if (failure.type === "transport" && failure.status !== null) {
+              batchLimit = Math.max(1, Math.ceil(batch.rows.length / 2));
+            } else if (failure.type === "transport" && failure.status !== null && batch.rows.length === 1) {
               // A lone item failing: blame it only right after a success (otherwise the server
               // is simply down), and step it aside so the items behind it keep flowing.
               const row = batch.rows[0]!;
@@ -226,6 +236,7 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
       outbox.acknowledge(done);
       tally.delivered += done.length;
       if (answer.commands.length > 0) deps.applyCommands(answer.commands);
+      if (batch.rows.length === 0 && answer.commands.length === 0) return;
     }
   }
 

@@ -19,6 +19,8 @@ export interface CentralProcess {
     delayMs?: number;
     remaining?: number;
   }): Promise<void>;
+  /** Moves the central server's clock `offsetMs` ahead of real time. */
+  clock(offsetMs: number): Promise<void>;
   command(input: {
     organizationId: string;
     terminalId: string;
@@ -87,6 +89,9 @@ export async function startCentralProcess(args: string[] = []): Promise<CentralP
     stats: () => call("/__test/stats") as Promise<CentralStats>,
     fault: async (fault) => {
       await call("/__test/fault", { remaining: -1, ...fault });
+    },
+    clock: async (offsetMs) => {
+      await call("/__test/clock", { offsetMs });
     },
     command: async (input) => ((await call("/__test/command", input)) as { id: string }).id,
     stop: () =>

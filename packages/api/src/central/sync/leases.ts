@@ -1,8 +1,8 @@
 import { AppError } from "../../errors.ts";
 import type { SqlRunner, TerminalScope } from "./sql.ts";
 
-/** How long a sync lease lives without a push renewing it. */
-export const LEASE_TTL_MS = 30_000;
+/** How long a sync lease lives without a push renewing it, ms (tests and operators may change it). */
+export const leaseSettings = { ttlMs: 30_000 };
 
 export interface SyncLease {
   /** Fencing token (decimal string of a 64-bit counter). */
@@ -38,7 +38,7 @@ export async function acquireOrRenewLease(
   request: { holder: string; token: string | null },
   now: Date,
 ): Promise<SyncLease> {
-  const expiresAt = new Date(now.getTime() + LEASE_TTL_MS);
+  const expiresAt = new Date(now.getTime() + leaseSettings.ttlMs);
   if (request.token !== null) {
     const rows = await sql.query<{ token: string }>(RENEW, [
       terminal.organizationId,

@@ -1,0 +1,295 @@
+import Database from "better-sqlite3";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { createSyncWorker, type SyncWorker, type SyncWorkerDeps } from "./index.ts";
+import {
+  type CentralProcess,
+  type CentralStats,
+  enqueueReceipt,
+  openTestBuffer,
+  outboxCount,
+  startCentralProcess,
+} from "./test-support.ts";
+import type { SyncDb } from "./types.ts";
+
+// The fault matrix of issue 5 against a real central server process (its own database, real
+// HTTP). Agent time is a fake clock (breaker intervals, backoff, 8 h outages); the central server's
+// faults are switched on and off through its /__test controls.
+
+const T0 = Date.UTC(2026, 10, 22, 7, 0, 0);
+let nowMs = T0;
+let central: CentralProcess;
+let nextTerminal = 0;
+const cleanups: (() => Promise<void> | void)[] = [];
+
+function advance(ms: number): void {
+  nowMs += ms;
+  vi.setSystemTime(nowMs);
+}
+
+vi.setConfig({ testTimeout: 30_000 });
+
+beforeAll(async () => {
+  central = await startCentralProcess(["--stores", "2", "--per-store", "16", "--per-store-limit", "3"]);
+}, 90_000);
+afterAll(async () => central?.stop());
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(nowMs);
+});
+afterEach(async () => {
+  await central.fault({ mode: "none" });
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+  vi.useRealTimers();
+});
+
+async function agent(overrides: Partial<SyncWorkerDeps> = {}, terminalIndex = nextTerminal++) {
+  const terminal = central.terminals[terminalIndex]!;
+  const buffer = overrides.db ? null : await openTestBuffer();
+  const db = overrides.db ?? buffer!.db;
+  const worker = createSyncWorker({
+    db,
+    terminalId: terminal.id,
+    centralUrl: central.url,
+    terminalKey: terminal.key,
+    schedule: false,
+    watchMs: 0,
+    now: () => nowMs,
+    ...overrides,
+  });
+  cleanups.push(async () => {
+    await worker.stop();
+    buffer?.dispose();
+  });
+  return { terminal, db, worker, path: buffer?.path };
+}
+
+function enqueueMany(db: SyncDb, terminalId: string, count: number, from = 1): string[] {
+  const ids: string[] = [];
+  for (let n = from; n < from + count; n++)
+    ids.push(enqueueReceipt(db, n, nowMs - 8 * 3600_000 + n * 1000, terminalId));
+  return ids;
+}
+
+/** Rounds a minute of fake time apart until the outbox is empty (breaker probes, backoff). */
+async function drain(worker: SyncWorker, db: SyncDb, maxRounds = 200): Promise<void> {
+  for (let i = 0; i < maxRounds && outboxCount(db) > 0; i++) {
+    await worker.now();
+    if (outboxCount(db) > 0) advance(61_000);
+  }
+  expect(outboxCount(db)).toBe(0);
+}
+
+function receiptsAt(stats: CentralStats, terminalId: string) {
+  const row = stats.receipts.find((r) => r.terminal_id === terminalId);
+  return { n: Number(row?.n ?? 0), distinct: Number(row?.distinct_ids ?? 0) };
+}
+
+function localDlq(db: SyncDb): string[] {
+  return db
+    .prepare<[], { item_id: string }>("SELECT item_id FROM dlq WHERE status = 'pending' ORDER BY item_id")
+    .all()
+    .map((r) => r.item_id);
+}
+
+function transitions(stats: CentralStats, terminalId: string): string[] {
+  return stats.breakers
+    .filter((b) => b.terminal_id === terminalId)
+    .map((b) => `${b.from_state}->${b.to_state}`);
+}
+
+describe("fault matrix: central server", () => {
+  it("down for 8 h with 200 receipts, then back: all delivered once, nothing dead-lettered, breaker history synced", async () => {
+    const { terminal, db, worker } = await agent();
+    enqueueMany(db, terminal.id, 200);
+    await central.fault({ mode: "drop" });
+    for (let minute = 0; minute < 8 * 60; minute += 10) {
+      const report = await worker.now();
+      expect(report.delivered.central).toBe(0);
+      advance(10 * 60_000);
+    }
+    expect(worker.status().breakers.central).toBe("open");
+    await central.fault({ mode: "none" });
+    worker.networkBack();
+    await drain(worker, db);
+
+    const stats = await central.stats();
+    expect(receiptsAt(stats, terminal.id)).toEqual({ n: 200, distinct: 200 });
+    expect(localDlq(db)).toEqual([]);
+    const history = transitions(stats, terminal.id);
+    expect(history.slice(0, 2)).toEqual(["closed->open", "open->half_open"]);
+    expect(history).toContain("half_open->open");
+    expect(history.at(-1)).toBe("half_open->closed");
+  });
+
+  it("answering 5xx for a while: all delivered once, no item blamed", async () => {
+    const { terminal, db, worker } = await agent({ limits: { maxBatchItems: 50 } });
+    enqueueMany(db, terminal.id, 200);
+    await central.fault({ mode: "status", status: 503, remaining: 12 });
+    await drain(worker, db);
+    const stats = await central.stats();
+    expect(receiptsAt(stats, terminal.id)).toEqual({ n: 200, distinct: 200 });
+    expect(localDlq(db)).toEqual([]);
+    expect(transitions(stats, terminal.id)).toContain("closed->open");
+  });
+
+  it("flapping every few requests: all delivered once", async () => {
+    const { terminal, db, worker } = await agent({ limits: { maxBatchItems: 25 } });
+    enqueueMany(db, terminal.id, 200);
+    for (let i = 0; i < 200 && outboxCount(db) > 0; i++) {
+      await central.fault(i % 2 === 0 ? { mode: "drop", remaining: 2 } : { mode: "none" });
+      await worker.now();
+      advance(7_000);
+    }
+    await central.fault({ mode: "none" });
+    await drain(worker, db);
+    const stats = await central.stats();
+    expect(receiptsAt(stats, terminal.id)).toEqual({ n: 200, distinct: 200 });
+    expect(localDlq(db)).toEqual([]);
+  });
+
+  it("slow beyond the request timeout (the server still stores what it got): no duplicates", async () => {
+    // 10 s against a 15 s timeout scaled down: 400 ms against 150 ms, so the test does not wait.
+    const { terminal, db, worker } = await agent({ requestTimeoutMs: 150, limits: { maxBatchItems: 50 } });
+    enqueueMany(db, terminal.id, 200);
+    await central.fault({ mode: "delay", delayMs: 400, remaining: 3 });
+    await drain(worker, db);
+    const stats = await central.stats();
+    expect(receiptsAt(stats, terminal.id)).toEqual({ n: 200, distinct: 200 });
+    expect(localDlq(db)).toEqual([]);
+  });
+
+  it("4xx rejections: exactly the bad items are dead-lettered and mirrored; the rest flow past them; commands come back", async () => {
+    const { terminal, db, worker } = await agent({ limits: { maxBatchItems: 40 } });
+    const ids = enqueueMany(db, terminal.id, 200);
+    const poisoned = [ids[3]!, ids[77]!, ids[150]!];
+    for (const id of poisoned) {
+      // A price with a fraction of a kopeck: the central server's validation refuses it.
+      const row = db
+        .prepare<[string], { payload: string }>("SELECT payload FROM outbox WHERE item_id = ?")
+        .get(id)!;
+      const payload = JSON.parse(row.payload);
+      payload.items[0].price = 12.5;
+      db.prepare("UPDATE outbox SET payload = ? WHERE item_id = ?").run(JSON.stringify(payload), id);
+    }
+    await drain(worker, db);
+    let stats = await central.stats();
+    expect(receiptsAt(stats, terminal.id)).toEqual({ n: 197, distinct: 197 });
+    expect(localDlq(db)).toEqual([...poisoned].sort());
+    const mirrored = stats.dlq.filter((d) => d.terminal_id === terminal.id);
+    expect(mirrored.map((d) => d.item_id).sort()).toEqual([...poisoned].sort());
+    expect(mirrored.every((d) => d.status === "pending" && /price/.test(d.reason))).toBe(true);
+
+    // Support discards one with a reason: the command reaches the agent on its next sync,
+    // is applied once and acknowledged.
+    const target = mirrored[0]!;
+    const commandId = await central.command({
+      organizationId: terminal.organizationId,
+      terminalId: terminal.id,
+      dlqItemId: target.id,
+      action: "discard",
+      reason: "price typo, re-entered as a new sale",
+      actor: "support@kassa.test",
+    });
+    advance(1000);
+    await worker.now(); // receives and applies the command
+    await worker.now(); // delivers the acknowledgement and the DLQ change
+    stats = await central.stats();
+    expect(stats.commands.find((c) => c.id === commandId)).toMatchObject({ outcome: "applied" });
+    expect(stats.dlq.find((d) => d.id === target.id)?.status).toBe("discarded");
+    expect(localDlq(db)).toHaveLength(2);
+    const applied = db
+      .prepare<[string], { n: number }>("SELECT count(*) AS n FROM applied_commands WHERE id = ?")
+      .get(commandId)!;
+    expect(applied.n).toBe(1);
+  });
+});
+
+describe("fault matrix: concurrency", () => {
+  it("a reconnect storm of 10 tills in one store is paced by 'retry after', and each receipt lands once", async () => {
+    const tills = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => agent({ limits: { maxBatchItems: 10 } }, 16 + i)),
+    );
+    for (const t of tills) enqueueMany(t.db, t.terminal.id, 40);
+    const messages: string[] = [];
+    for (let i = 0; i < 100 && tills.some((t) => outboxCount(t.db) > 0); i++) {
+      const reports = await Promise.all(
+        tills.filter((t) => outboxCount(t.db) > 0).map((t) => t.worker.now()),
+      );
+      messages.push(...reports.map((r) => r.message));
+      advance(6_000);
+    }
+    expect(messages.some((m) => /busy.*retry after/i.test(m))).toBe(true);
+    const stats = await central.stats();
+    for (const t of tills) {
+      expect(outboxCount(t.db)).toBe(0);
+      expect(receiptsAt(stats, t.terminal.id)).toEqual({ n: 40, distinct: 40 });
+    }
+  });
+
+  it("two agent processes on one buffer never both sync", async () => {
+    const first = await agent({ holder: "process-a" });
+    const second = new Database(first.path!);
+    second.pragma("busy_timeout = 5000");
+    const other = createSyncWorker({
+      db: second,
+      terminalId: first.terminal.id,
+      centralUrl: central.url,
+      terminalKey: first.terminal.key,
+      schedule: false,
+      watchMs: 0,
+      now: () => nowMs,
+      holder: "process-b",
+      limits: { maxBatchItems: 20 },
+    });
+    cleanups.push(async () => {
+      await other.stop();
+      second.close();
+    });
+    enqueueMany(first.db, first.terminal.id, 200);
+    await central.fault({ mode: "delay", delayMs: 30 });
+    const [a, b] = await Promise.all([first.worker.now(), other.now()]);
+    const idle = [a, b].filter((r) => /Another agent process/.test(r.message));
+    expect(idle).toHaveLength(1);
+    await central.fault({ mode: "none" });
+    await drain(first.worker, first.db);
+    const stats = await central.stats();
+    expect(receiptsAt(stats, first.terminal.id)).toEqual({ n: 200, distinct: 200 });
+  });
+
+  it("a stale lease holder's batch is refused by the fencing token", async () => {
+    const first = await agent({ holder: "process-a", leaseTtlMs: 30_000 });
+    enqueueMany(first.db, first.terminal.id, 5);
+    await first.worker.now(); // process-a holds central lease token N
+    // process-a stalls; both leases lapse; process-b takes over the buffer and the central lease.
+    advance(120_000);
+    await central.clock(120_000);
+    const second = new Database(first.path!);
+    const other = createSyncWorker({
+      db: second,
+      terminalId: first.terminal.id,
+      centralUrl: central.url,
+      terminalKey: first.terminal.key,
+      schedule: false,
+      watchMs: 0,
+      now: () => nowMs,
+      holder: "process-b",
+    });
+    cleanups.push(async () => {
+      await other.stop();
+      second.close();
+      await central.clock(0);
+    });
+    enqueueMany(first.db, first.terminal.id, 5, 100);
+    const b = await other.now();
+    expect(b.delivered.central).toBeGreaterThanOrEqual(5);
+    // process-a wakes up with its old token and new work: refused, it delivers nothing.
+    enqueueMany(first.db, first.terminal.id, 5, 200);
+    const a = await first.worker.now();
+    expect(a.delivered.central).toBe(0);
+    expect(a.message).toMatch(/sync lease/);
+    const b2 = await other.now();
+    expect(b2.delivered.central).toBe(5);
+    const stats = await central.stats();
+    expect(receiptsAt(stats, first.terminal.id)).toEqual({ n: 15, distinct: 15 });
+  });
+});
