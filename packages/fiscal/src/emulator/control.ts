@@ -6,7 +6,7 @@
  *   power-off [restore-after] | power-on | power-cycle
  *   cable-pull [restore-after] | cable-plug
  *   shift-expire | fn-full | advance <duration>          (advance needs an adjustable clock)
- *   fault <kind> [times] [command=FF45] [after=N] [stage=after-execute] [restore=2s] [bytes=AA,BB]
+ *   fault <kind> [times] [command=FF45] [after=N] [stage=after-execute] [restore=2s] [bytes=AA,BB] [delay=5s]
  *
  * Durations: 500ms, 10s, 90m, 25h, 30d.
  */
@@ -23,7 +23,7 @@ export const CONTROL_HELP = `commands:
   shift-expire                the open shift is over 24 h now
   fn-full                     the FN archive is full now
   advance <duration>          move the emulator's clock (e.g. advance 25h, advance 30d)
-  fault <kind> [times] [command=FF45] [after=N] [stage=...] [restore=2s] [bytes=AA,BB]
+  fault <kind> [times] [command=FF45] [after=N] [stage=...] [restore=2s] [bytes=AA,BB] [delay=5s]
       kinds: ${FAULT_KINDS.join(", ")}
   faults | clear-faults
   help`;
@@ -68,9 +68,12 @@ export function parseFault(args: string[]): FaultSpec {
       case "bytes":
         spec.bytes = value.split(",").map((b) => Number.parseInt(b, 16));
         break;
+      case "delay":
+        spec.delayMs = parseDuration(value);
+        break;
       default:
         throw new TypeError(
-          `unknown fault option "${key}": use times, command, after, stage, restore or bytes`,
+          `unknown fault option "${key}": use times, command, after, stage, restore, bytes or delay`,
         );
     }
   }

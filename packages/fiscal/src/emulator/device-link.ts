@@ -3,7 +3,8 @@
  * - ENQ → NAK when idle, or ACK followed by the pending answer;
  * - a good frame → ACK, execute, send the answer and keep it pending until the host ACKs it
  *   (resent on every ENQ; never re-executed);
- * - a bad LRC (or a frame cut short by the 50 ms inter-byte timeout) → NAK, not executed.
+ * - a bad LRC (or a frame cut short by the 50 ms inter-byte timeout) → NAK, not executed;
+ * - while a slow command is still running, ENQ → ACK alone; the answer follows when it is ready.
  * Frames are parsed with the shared FrameReader (shtrih/frame.ts).
  */
 import type { Duplex } from "node:stream";
@@ -26,6 +27,8 @@ export class DeviceLink {
   pending: Uint8Array | null = null;
   /** While true every received byte is ignored and nothing is sent (power off, dead cable). */
   muted = false;
+  /** A command is still running: its answer is not ready yet. */
+  private preparing: NodeJS.Timeout | null = null;
   private stream: Duplex | null = null;
   private readonly reader = new FrameReader();
   private timer: NodeJS.Timeout | null = null;
@@ -65,10 +68,27 @@ export class DeviceLink {
     if (destroy) s.destroy();
   }
 
-  /** Drops any half-received frame (power loss). */
+  /** Drops any half-received frame and an answer still being prepared (power loss). */
   resetReceiver(): void {
     this.clearTimer();
     this.reader.reset();
+    if (this.preparing) clearTimeout(this.preparing);
+    this.preparing = null;
+  }
+
+  /**
+   * The frame was ACKed; its answer becomes ready after `ms` (a slow command, e.g. opening a
+   * shift while the FN updates keys). Until then ENQ gets a bare ACK.
+   */
+  answerLater(answer: Uint8Array, ms: number): void {
+    if (this.preparing) clearTimeout(this.preparing);
+    this.pending = null;
+    this.preparing = setTimeout(() => {
+      this.preparing = null;
+      this.pending = answer;
+      this.send(answer);
+    }, ms);
+    this.preparing.unref();
   }
 
   send(bytes: Uint8Array): void {
@@ -105,7 +125,8 @@ export class DeviceLink {
     switch (ev.kind) {
       case "control":
         if (ev.byte === ENQ) {
-          if (this.pending) this.sendAckAndAnswer(this.pending);
+          if (this.preparing) this.sendAck();
+          else if (this.pending) this.sendAckAndAnswer(this.pending);
           else this.sendNak();
         } else if (ev.byte === ACK) {
           this.pending = null;

@@ -20,6 +20,8 @@ export type FaultKind =
   | "silence"
   /** Junk bytes on the line ahead of the device's reply (ACK and answer still follow). */
   | "garbage"
+  /** ACK, executed, but the answer comes `delayMs` later; meanwhile ENQ gets a bare ACK. */
+  | "slow"
   /** Error 0x50 "still printing the previous command"; not executed. */
   | "busy"
   /** The device waits for continue-print (submode 3): 0x58 to print commands until B0 arrives. */
@@ -42,6 +44,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "bad-lrc",
   "silence",
   "garbage",
+  "slow",
   "busy",
   "continue-print",
   "power-loss",
@@ -65,11 +68,15 @@ export interface FaultSpec {
   restoreAfterMs?: number;
   /** For garbage: the junk to send. Default 7 bytes of noise without STX/ENQ/ACK/NAK. */
   bytes?: readonly number[];
+  /** For slow: how long the answer takes, ms. Default 1000. */
+  delayMs?: number;
 }
 
-export interface ActiveFault extends Required<Omit<FaultSpec, "command" | "restoreAfterMs" | "bytes">> {
+export interface ActiveFault
+  extends Required<Omit<FaultSpec, "command" | "restoreAfterMs" | "bytes" | "delayMs">> {
   id: number;
   command: number | undefined;
+  delayMs: number;
   restoreAfterMs: number | undefined;
   bytes: readonly number[];
   /** Frames still to let pass. */
@@ -85,6 +92,7 @@ const STAGES: Record<FaultKind, readonly FaultStage[]> = {
   "bad-lrc": ["after-execute"],
   silence: ["before-execute", "after-execute"],
   garbage: ["before-execute"],
+  slow: ["after-execute"],
   busy: ["before-execute"],
   "continue-print": ["before-execute"],
   "power-loss": ["before-execute", "after-execute", "mid-answer"],
@@ -114,6 +122,9 @@ export class FaultPlan {
     const after = spec.after ?? 0;
     if (!Number.isInteger(after) || after < 0)
       throw new TypeError(`"after" must be a whole number ≥ 0, got ${after}`);
+    if (spec.delayMs !== undefined && !(spec.delayMs >= 0)) {
+      throw new TypeError(`"delayMs" must be a number of milliseconds ≥ 0, got ${spec.delayMs}`);
+    }
     for (const b of spec.bytes ?? []) {
       if (!Number.isInteger(b) || b < 0 || b > 255)
         throw new TypeError(`"bytes" must hold bytes 0..255, got ${b}`);
@@ -127,6 +138,7 @@ export class FaultPlan {
       stage,
       restoreAfterMs: spec.restoreAfterMs,
       bytes: spec.bytes ?? DEFAULT_GARBAGE,
+      delayMs: spec.delayMs ?? 1000,
       skip: after,
       remaining: times,
     };

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { closeReceipt, operation, printString } from "../shtrih/commands/receipt.ts";
 import { shortStatus } from "../shtrih/commands/status.ts";
 import { ACK, ENQ, encodeFrame, NAK } from "../shtrih/frame.ts";
@@ -8,6 +8,10 @@ import { TestLine } from "./test-line.ts";
 
 const printFrame = () =>
   encodeFrame(printString.code, printString.encodeRequest({ password: CASHIER, flags: 2, text: "x" }));
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe("fault injection on the line", () => {
   it("nak: the device rejects a good frame and does not execute it; the resent frame runs once", async () => {
@@ -59,6 +63,35 @@ describe("fault injection on the line", () => {
     line.write(encodeFrame(shortStatus.code, shortStatus.encodeRequest({ password: ADMIN })));
     const got = await line.drain();
     expect(got.slice(0, 3)).toEqual([0xaa, 0xbb, ACK]);
+  });
+
+  it("slow: ACK now, ENQ gets a bare ACK while the command runs, the answer follows when ready", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const { line, emulator } = setup();
+    emulator.faults.inject({ kind: "slow", command: printString.code, delayMs: 5000 });
+    line.write(printFrame());
+    expect(await line.drain()).toEqual([ACK]);
+    line.write([ENQ]);
+    expect(await line.drain()).toEqual([ACK]);
+    vi.advanceTimersByTime(5000);
+    expect(await line.readFrame()).toMatchObject({ command: printString.code, error: 0 });
+    line.write([ENQ]); // not ACKed yet: still pending
+    expect(await line.readByte()).toBe(ACK);
+    expect(await line.readFrame()).toMatchObject({ command: printString.code });
+    expect(emulator.device.printer.linesPrinted).toBe(1);
+  });
+
+  it("executionMs: a slow shift opening, lost entirely if the power goes before it is ready", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const { line, emulator } = setup({ executionMs: { 224: 20_000 } });
+    line.write(encodeFrame(0xe0, Uint8Array.of(ADMIN, 0, 0, 0)));
+    expect(await line.drain()).toEqual([ACK]);
+    vi.advanceTimersByTime(10_000);
+    emulator.powerCycle();
+    vi.advanceTimersByTime(20_000);
+    line.write([ENQ]);
+    expect(await line.drain()).toEqual([NAK]);
+    expect(emulator.fn.shiftOpen).toBe(true); // the FN did open it: the host must check FF01
   });
 
   it("busy: 0x50 and the command is not executed", async () => {

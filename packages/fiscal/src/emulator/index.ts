@@ -1,4 +1,5 @@
-export { type Clock, DAY_MS, FakeClock, HOUR_MS, systemClock } from "./clock.ts";
+export { type Clock, DAY_MS, FakeClock, HOUR_MS, OffsetClock, parseDuration, systemClock } from "./clock.ts";
+export { CONTROL_HELP, describeStatus, parseFault, runControl } from "./control.ts";
 export { DEFAULT_BYTE_TIMEOUT_MS } from "./device-link.ts";
 export { FakeFn, type FnOptions, type FnState } from "./fake-fn.ts";
 export {
@@ -19,3 +20,4 @@ export {
 export { createLinkedPair, type LinkedPair, type LinkedPairOptions } from "./linked-pair.ts";
 export type { PaperState } from "./printer.ts";
 export { DEFAULT_TAX_GROUPS } from "./tax-groups.ts";
+export { type AnswerFrame, settle, TestLine } from "./test-line.ts";

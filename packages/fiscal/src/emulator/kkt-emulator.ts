@@ -45,6 +45,12 @@ export interface KktEmulatorOptions {
   taxGroups?: Readonly<Record<number, number>>;
   /** Inter-byte timeout, ms. Default 50. */
   byteTimeoutMs?: number;
+  /**
+   * How long commands take before their answer is ready, ms, by command code — e.g.
+   * `{ 0xe0: 20_000 }`: a real register opening a shift can update keys for 20–30 s. Meanwhile
+   * ENQ gets a bare ACK. Default: every answer is immediate.
+   */
+  executionMs?: Readonly<Record<number, number>>;
   /** Open a shift at start-up when none is open (handy for benches). Default false. */
   openShift?: boolean;
   /** Human-readable log lines (the CLI prints them). Default: silent. */
@@ -86,6 +92,7 @@ export class KktEmulator {
   private readonly link: DeviceLink;
   private readonly stateFile: string | undefined;
   private readonly log: ((line: string) => void) | undefined;
+  private readonly executionMs: Readonly<Record<number, number>>;
   private cableMode: "end" | "mute" = "end";
   private restoreTimer: NodeJS.Timeout | null = null;
   private _powered = true;
@@ -95,6 +102,7 @@ export class KktEmulator {
     this.clock = options.clock ?? systemClock;
     this.stateFile = options.stateFile;
     this.log = options.log;
+    this.executionMs = options.executionMs ?? {};
     const now = this.clock.now();
     const saved = this.stateFile ? loadState(this.stateFile) : null;
     const fn = saved ? FakeFn.fromJSON(saved) : FakeFn.create(options.fn ?? {}, now);
@@ -321,6 +329,7 @@ export class KktEmulator {
           afterExecute = f;
           break;
         case "bad-lrc":
+        case "slow":
           afterExecute = f;
           break;
       }
@@ -334,6 +343,12 @@ export class KktEmulator {
       this.log(`${commandName(frame.command)} → ${err}`);
     }
     if (!afterExecute) {
+      const ms = this.executionMs[frame.command];
+      if (ms) {
+        this.link.sendAck();
+        this.link.answerLater(bytes, ms);
+        return;
+      }
       this.respond(frame.command, bytes);
       return;
     }
@@ -349,6 +364,10 @@ export class KktEmulator {
       case "silence":
         // ACKed and executed; the answer waits for the host's ENQ.
         this.link.sendAck();
+        return;
+      case "slow":
+        this.link.sendAck();
+        this.link.answerLater(bytes, afterExecute.delayMs);
         return;
       default:
         this.link.sendAck();
