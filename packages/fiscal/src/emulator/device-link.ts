@@ -8,6 +8,7 @@
  * Frames are parsed with the shared FrameReader (shtrih/frame.ts).
  */
 import type { Duplex } from "node:stream";
+import { toHex } from "../shtrih/binary.ts";
 import { ACK, ENQ, type Frame, FrameReader, NAK, type WireEvent } from "../shtrih/frame.ts";
 
 export const DEFAULT_BYTE_TIMEOUT_MS = 50;
@@ -137,11 +138,11 @@ export class DeviceLink {
         this.options.onFrame(ev.frame);
         return;
       case "bad-frame":
-        this.options.log?.(`bad frame (LRC or length) ${hex(ev.raw)}: NAK, not executed`);
+        this.options.log?.(`bad frame (LRC or length) ${toHex(ev.raw)}: NAK, not executed`);
         this.sendNak();
         return;
       case "garbage":
-        this.options.log?.(`ignored ${ev.bytes.length} stray byte(s) ${hex(ev.bytes)}`);
+        this.options.log?.(`ignored ${ev.bytes.length} stray byte(s) ${toHex(ev.bytes)}`);
         return;
     }
   }
@@ -165,11 +166,4 @@ export class DeviceLink {
       this.timer = null;
     }
   }
-}
-
-export function hex(bytes: Uint8Array): string {
-  return Buffer.from(bytes)
-    .toString("hex")
-    .replace(/(..)(?!$)/g, "$1 ")
-    .toUpperCase();
 }

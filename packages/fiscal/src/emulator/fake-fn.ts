@@ -10,6 +10,7 @@
  */
 
 import { ffdTimeFromDate } from "../ffd/ffd-time.ts";
+import { fiscalSignToBytes } from "../ffd/fiscal-sign.ts";
 import { Tag } from "../ffd/tags.ts";
 import { encodeTlv, type TlvField, tlv } from "../ffd/tlv.ts";
 import { DAY_MS, HOUR_MS } from "./clock.ts";
@@ -319,8 +320,8 @@ export class FakeFn {
     ];
     if (documentType !== 1) head.push(tlv.u32(Tag.SHIFT_NUMBER, this.shift.number));
     const unsigned = encodeTlv([...head, ...body]);
-    const sign = fakeFiscalSign(this.key, fdNumber, unsigned);
-    const signField = encodeTlv([tlv.bytes(Tag.FISCAL_SIGN, sign.tag1077)]);
+    const fiscalSign = fakeFiscalSign(this.key, fdNumber, unsigned);
+    const signField = encodeTlv([tlv.bytes(Tag.FISCAL_SIGN, fiscalSignToBytes(String(fiscalSign)))]);
     const full = new Uint8Array(unsigned.length + signField.length);
     full.set(unsigned, 0);
     full.set(signField, unsigned.length);
@@ -329,7 +330,7 @@ export class FakeFn {
       documentType,
       dateTime: deviceIso(now),
       issuedAtMs: now.getTime(),
-      fiscalSign: sign.fp,
+      fiscalSign,
       shiftNumber: this.shift.number,
       tlv: full,
       receiptTag: extra.receiptTag ?? null,

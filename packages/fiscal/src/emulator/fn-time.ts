@@ -4,10 +4,6 @@ import { type DeviceDateTime, dateTimeToIso, dateToDeviceDateTime } from "../sht
  * The FN and the KKT keep local wall-clock time without a zone (FFD UnixTime fields carry it as if
  * it were UTC: see ffd/ffd-time.ts).
  */
-export function deviceNow(date: Date): DeviceDateTime {
-  return dateToDeviceDateTime(date);
-}
-
 export function deviceIso(date: Date): string {
   return dateTimeToIso(dateToDeviceDateTime(date));
 }

@@ -16,7 +16,7 @@ import { byCode } from "../shtrih/commands/index.ts";
 import { ERR_BUSY } from "../shtrih/error-codes.ts";
 import { encodeAnswerFrame, type Frame } from "../shtrih/frame.ts";
 import { type Clock, systemClock } from "./clock.ts";
-import { DeviceLink, hex } from "./device-link.ts";
+import { DeviceLink } from "./device-link.ts";
 import { FakeFn, type FnOptions } from "./fake-fn.ts";
 import { type ActiveFault, FaultPlan } from "./fault-plan.ts";
 import { registerFnCommands } from "./fn-commands.ts";
@@ -302,7 +302,7 @@ export class KktEmulator {
           return;
         case "busy":
           // Not executed; answered like a device still printing.
-          this.respond(frame.command, encodeAnswerFrame(frame.command, ERR_BUSY));
+          this.respond(encodeAnswerFrame(frame.command, ERR_BUSY));
           return;
         case "garbage":
           this.link.send(Uint8Array.from(f.bytes));
@@ -349,7 +349,7 @@ export class KktEmulator {
         this.link.answerLater(bytes, ms);
         return;
       }
-      this.respond(frame.command, bytes);
+      this.respond(bytes);
       return;
     }
     // The command ran; the fault decides what reaches the host.
@@ -377,7 +377,7 @@ export class KktEmulator {
     }
   }
 
-  private respond(_command: number, answer: Uint8Array): void {
+  private respond(answer: Uint8Array): void {
     this.link.pending = answer;
     this.link.sendAckAndAnswer(answer);
   }
@@ -406,5 +406,3 @@ function commandName(code: number): string {
   const hexCode = code.toString(16).toUpperCase().padStart(2, "0");
   return def ? `${hexCode} ${def.name}` : hexCode;
 }
-
-export { hex };

@@ -1,8 +1,8 @@
 /** 0x10 / 0x11 status, 0x14 exchange parameters, 0x17 print string, B0 continue print. */
+import { dateToDeviceDateTime } from "../shtrih/binary.ts";
 import { setExchangeParams } from "../shtrih/commands/exchange.ts";
 import { continuePrint, printString } from "../shtrih/commands/receipt.ts";
 import { DeviceFlags, fullStatus, shortStatus } from "../shtrih/commands/status.ts";
-import { deviceNow } from "./fn-time.ts";
 import { handle, type KktDevice } from "./kkt-device.ts";
 
 /** Status flag word: receipt roll present and its optical sensor, decimal point. */
@@ -39,7 +39,7 @@ export function registerStatusCommands(device: KktDevice): void {
       mode: d.mode(),
       submode: d.printer.submode(),
       port: 0,
-      dateTime: deviceNow(d.now()),
+      dateTime: dateToDeviceDateTime(d.now()),
       serialNumber: d.serialNumber,
       lastClosedShift: d.fn.shiftOpen ? d.fn.shiftNumber - 1 : d.fn.shiftNumber,
       inn: Number(d.inn),
