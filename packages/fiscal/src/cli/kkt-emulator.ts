@@ -13,7 +13,13 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { SerialPort } from "serialport";
 import { OffsetClock } from "../emulator/clock.ts";
-import { CONTROL_HELP, describeStatus, parseFault, runControl } from "../emulator/control.ts";
+import {
+  CONTROL_HELP,
+  describeStatus,
+  parseExecutionTimes,
+  parseFault,
+  runControl,
+} from "../emulator/control.ts";
 import { KktEmulator } from "../emulator/kkt-emulator.ts";
 
 const USAGE = `usage: kassa-kkt-emulator (--pty [--pty-link PATH] | --port PATH [--baud N]) [options]
@@ -23,6 +29,7 @@ const USAGE = `usage: kassa-kkt-emulator (--pty [--pty-link PATH] | --port PATH 
   --baud N            serial speed for --port (default 115200)
   --state FILE        keep the FN in FILE (JSON) across restarts
   --print-ms N        print time per line, ms (default 0)
+  --exec-ms LIST      slow commands, e.g. E0=20s,41=5s (ENQ gets a bare ACK meanwhile)
   --fn-number DIGITS  16-digit FN number for a fresh FN
   --open-shift        open a shift at start-up if none is open
   --fault SPEC        arm a fault at start-up (repeatable; see "help" below)
@@ -46,6 +53,7 @@ function parse() {
         baud: { type: "string", default: "115200" },
         state: { type: "string" },
         "print-ms": { type: "string", default: "0" },
+        "exec-ms": { type: "string" },
         "fn-number": { type: "string" },
         "open-shift": { type: "boolean", default: false },
         fault: { type: "string", multiple: true, default: [] },
@@ -112,6 +120,13 @@ async function main(): Promise<void> {
   const baud = Number(args.baud);
   if (!Number.isInteger(baud) || baud <= 0) fail(`--baud must be a whole number, got "${args.baud}"`);
 
+  let executionMs: Record<number, number> = {};
+  try {
+    executionMs = parseExecutionTimes(args["exec-ms"] ?? "");
+  } catch (err) {
+    fail(`--exec-ms: ${(err as Error).message}`);
+  }
+
   const log = (line: string) => {
     if (args.quiet && !QUIET_KEEP.test(line)) return;
     process.stderr.write(`${stamp()} ${line}\n`);
@@ -122,6 +137,7 @@ async function main(): Promise<void> {
     emulator = new KktEmulator({
       clock,
       printMsPerLine: printMs,
+      executionMs,
       ...(args.state ? { stateFile: args.state } : {}),
       ...(args["fn-number"] ? { fn: { fnNumber: args["fn-number"] } } : {}),
       openShift: args["open-shift"],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { operation } from "../shtrih/commands/receipt.ts";
 import { parseDuration } from "./clock.ts";
-import { parseFault, runControl } from "./control.ts";
+import { parseExecutionTimes, parseFault, runControl } from "./control.ts";
 import { item, openShiftOn, setup } from "./test-fixtures.ts";
 
 describe("control commands (CLI stdin and --fault)", () => {
@@ -21,6 +21,11 @@ describe("control commands (CLI stdin and --fault)", () => {
     expect(() => parseFault(["nak", "command=xyz"])).toThrow(/"command"/);
     expect(() => parseFault(["meteor"])).toThrow(/fault kind/);
     expect(() => parseFault(["nak", "colour=red"])).toThrow(/unknown fault option "colour"/);
+  });
+
+  it("parses per-command execution times", () => {
+    expect(parseExecutionTimes("E0=20s,41=5s")).toEqual({ 224: 20_000, 65: 5_000 });
+    expect(() => parseExecutionTimes("E0")).toThrow(/E0=20s/);
   });
 
   it("parses durations and rejects nonsense", () => {

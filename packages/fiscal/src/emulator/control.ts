@@ -94,6 +94,17 @@ function commandCode(text: string): number {
   return Number.parseInt(hex, 16);
 }
 
+/** "E0=20s,41=5s" → { 0xe0: 20000, 0x41: 5000 } (the CLI's --exec-ms). @throws TypeError */
+export function parseExecutionTimes(text: string): Record<number, number> {
+  const out: Record<number, number> = {};
+  for (const part of text.split(",").filter(Boolean)) {
+    const [code, duration] = part.split("=");
+    if (!code || !duration) throw new TypeError(`"${part}" must look like E0=20s`);
+    out[commandCode(code)] = parseDuration(duration);
+  }
+  return out;
+}
+
 const hex2 = (n: number) => n.toString(16).toUpperCase().padStart(2, "0");
 
 export function describeStatus(emulator: KktEmulator): string {
