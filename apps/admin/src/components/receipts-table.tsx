@@ -10,12 +10,24 @@ import { ReceiptStatusBadge } from "./status-badge.tsx";
 
 type Filter = Omit<TListReceiptsInput, "cursor" | "limit">;
 
-export function ReceiptsTable({ filter, showTerminal = true }: { filter: Filter; showTerminal?: boolean }) {
+export function ReceiptsTable({
+  filter,
+  showTerminal = true,
+  refetchInterval,
+}: {
+  filter: Filter;
+  showTerminal?: boolean;
+  /** Poll for new and newly fiscalized receipts, ms (the terminal page is a live view). */
+  refetchInterval?: number;
+}) {
   const trpc = useTRPC();
   const query = useInfiniteQuery(
     trpc.dashboard.receipts.list.infiniteQueryOptions(
       { ...filter, limit: 25 },
-      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+      {
+        getNextPageParam: (page) => page.nextCursor ?? undefined,
+        ...(refetchInterval ? { refetchInterval } : {}),
+      },
     ),
   );
   const receipts = query.data?.pages.flatMap((page) => page.receipts) ?? [];

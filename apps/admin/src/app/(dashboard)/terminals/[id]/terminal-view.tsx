@@ -55,7 +55,7 @@ export function TerminalView({ terminalId }: { terminalId: string }) {
         </dl>
       )}
       <h2>Receipts</h2>
-      <ReceiptsTable filter={{ terminalId }} showTerminal={false} />
+      <ReceiptsTable filter={{ terminalId }} showTerminal={false} refetchInterval={5_000} />
     </>
   );
 }

@@ -1,0 +1,23 @@
+import { test as base } from "@playwright/test";
+
+/** What global-setup.ts started, handed to the tests through KASSA_E2E_STACK. */
+export interface E2eStack {
+  url: string;
+  ownerEmail: string;
+  ownerPassword: string;
+  terminalId: string;
+  receipt: { id: string; total: number; fdNumber: number | null };
+  logs: string[];
+}
+
+export const test = base.extend<{ stack: E2eStack }>({
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright's fixture signature
+  stack: async ({}, use) => {
+    const raw = process.env.KASSA_E2E_STACK;
+    if (!raw)
+      throw new Error("KASSA_E2E_STACK is not set: run the suite through `npm run e2e` (global-setup.ts).");
+    await use(JSON.parse(raw) as E2eStack);
+  },
+});
+
+export { expect } from "@playwright/test";
