@@ -48,9 +48,9 @@ export function ReceiptDetail({ terminalId, receiptId }: { terminalId: string; r
                 </dd>
               </div>
               <div>
-                <dt>Cash / change</dt>
+                <dt>Cash kept · change</dt>
                 <dd>
-                  {formatKopecks(r.cashTotal)} / {formatKopecks(r.change)}
+                  {formatKopecks(r.cashTotal)} · {formatKopecks(r.change)}
                 </dd>
               </div>
               <div>
