@@ -92,3 +92,22 @@ export function asCertain(err: unknown, message?: string): unknown {
     deviceCode: err.deviceCode,
   });
 }
+
+/**
+ * The same error, but the outcome is unknown: used when a failed FF45 could not be checked against
+ * the FN (a device could register the document and still report an error while printing it).
+ */
+export function asUncertain(err: unknown, message?: string): unknown {
+  if (!(err instanceof FiscalDeviceError) || err.uncertain) return err;
+  const text =
+    message ??
+    `${err.message} Kassa could not check whether the receipt was registered: it will check the device's documents before printing again.`;
+  if (err instanceof DeviceTimeoutError) return new DeviceTimeoutError(text, { uncertain: true, cause: err });
+  if (err instanceof DeviceDisconnectedError)
+    return new DeviceDisconnectedError(text, { uncertain: true, cause: err });
+  return new FiscalDeviceError(err.kassaCode, text, {
+    uncertain: true,
+    cause: err,
+    deviceCode: err.deviceCode,
+  });
+}

@@ -70,6 +70,43 @@ for (const step of STEPS.filter((s) => [0xff46, 0xff45].includes(s.command))) {
 }
 cases.push({ name: "shift expiry at 10 status", fault: { kind: "shift-expiry", command: 0x10 } });
 
+const cashier = { name: "Иванова А." };
+const shiftCases: { name: string; fault: FaultSpec; closing: boolean }[] = [];
+for (const [closing, command, label] of [
+  [false, 0xe0, "E0 open shift"],
+  [false, 0xff0a, "FF0A shift report read back"],
+  [true, 0x41, "41 Z report"],
+  [true, 0xff0a, "FF0A shift report read back"],
+] as const) {
+  for (const stage of ["before-execute", "after-execute", "mid-answer"] as const) {
+    shiftCases.push({
+      name: `power loss ${stage} at ${label}`,
+      closing,
+      fault: { kind: "power-loss", stage, command },
+    });
+    shiftCases.push({
+      name: `power blip ${stage} at ${label}`,
+      closing,
+      fault: { kind: "power-loss", stage, command, restoreAfterMs: 20 },
+    });
+    shiftCases.push({
+      name: `cable pulled ${stage} at ${label}`,
+      closing,
+      fault: { kind: "cable-pulled", stage, command },
+    });
+  }
+  for (const stage of ["before-execute", "after-execute"] as const) {
+    shiftCases.push({
+      name: `silence ${stage} at ${label}`,
+      closing,
+      fault: { kind: "silence", stage, command },
+    });
+  }
+  for (const kind of ["nak", "bad-lrc", "garbage", "busy", "continue-print"] as const) {
+    shiftCases.push({ name: `${kind} at ${label}`, closing, fault: { kind, command } });
+  }
+}
+
 interface Rig {
   emulator: KktEmulator;
   device: ShtrihDevice;
@@ -88,7 +125,7 @@ function restore(rig: Rig): void {
   }
 }
 
-describe("fault matrix: exactly one fiscal document per receipt", () => {
+describe("fault matrix: exactly one fiscal document per receipt (and per shift report)", () => {
   it.each(cases)("$name", async ({ fault }) => {
     const emulator = new KktEmulator({ clock: new FakeClock("2026-03-02T09:00:00Z"), openShift: true });
     const rig: Rig = { emulator, device: new ShtrihDevice(emulator.connect(), FAST) };
@@ -137,6 +174,38 @@ describe("fault matrix: exactly one fiscal document per receipt", () => {
       // Not fiscalized: the agent sells again.
       await rig.device.fiscalizeReceipt(sampleReceipt(id));
       expect(count()).toBe(1);
+    } finally {
+      rig.device.transport.detach();
+      emulator.close();
+    }
+  });
+
+  it.each(shiftCases)("shift: $name", async ({ fault, closing }) => {
+    const emulator = new KktEmulator({ clock: new FakeClock("2026-03-02T09:00:00Z"), openShift: closing });
+    const rig: Rig = { emulator, device: new ShtrihDevice(emulator.connect(), FAST) };
+    const docType = closing ? 5 : 2;
+    const count = () => emulator.documents().filter((d) => d.documentType === docType).length;
+    const act = () => (closing ? rig.device.closeShift(cashier) : rig.device.openShift(cashier));
+    try {
+      emulator.faults.inject(fault);
+      let error: unknown = null;
+      const report = await act().catch((err: unknown) => {
+        error = err;
+        return null;
+      });
+      expect(emulator.faults.fired.length, "the fault must really have happened").toBeGreaterThan(0);
+      if (report) {
+        expect(count()).toBe(1);
+        expect(report.fdNumber).toBe(emulator.fn.lastFdNumber);
+      } else {
+        expect(error).toBeInstanceOf(FiscalDeviceError);
+        if (!(error as FiscalDeviceError).uncertain) expect(count()).toBe(0);
+        restore(rig);
+        // The agent asks the FN, and acts again only if the shift is not where it wanted it.
+        if ((await rig.device.fnStatus()).shiftOpen === closing) await act();
+      }
+      expect(count()).toBe(1);
+      expect((await rig.device.fnStatus()).shiftOpen).toBe(!closing);
     } finally {
       rig.device.transport.detach();
       emulator.close();

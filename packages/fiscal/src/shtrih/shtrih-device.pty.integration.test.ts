@@ -9,7 +9,7 @@ let rig: PtyRig;
 beforeAll(async () => {
   rig = await startPtyRig(
     { clock: new FakeClock("2026-03-02T09:00:00Z") },
-    { enqTimeoutMs: 500, ackTimeoutMs: 500 },
+    { enqTimeoutMs: 150, ackTimeoutMs: 150, answerTimeoutMs: () => 400 },
   );
 });
 afterAll(async () => {
@@ -18,6 +18,7 @@ afterAll(async () => {
 
 describe("driver ↔ emulator over a real socat pty pair", () => {
   it("runs a whole shift: open, two sales, X report, recovery lookup, Z report", async () => {
+    // (the shift is reopened at the end for the fault cases below)
     expect(rig.pair.hostPath).toMatch(/^\/dev\/pts\//);
     const opened = await rig.device.openShift(cashier);
     const a = await rig.device.fiscalizeReceipt(sampleReceipt("pty-1"));
@@ -35,10 +36,10 @@ describe("driver ↔ emulator over a real socat pty pair", () => {
     });
     const closed = await rig.device.closeShift(cashier);
     expect(closed.fdNumber).toBe(b.fdNumber + 1);
+    await rig.device.openShift(cashier);
   });
 
   it("survives garbage and a bad LRC on the real line without a second document", async () => {
-    await rig.device.openShift(cashier);
     rig.emulator.faults.inject({ kind: "garbage", command: 0xff46 });
     rig.emulator.faults.inject({ kind: "bad-lrc", command: 0xff45 });
     await rig.device.fiscalizeReceipt(sampleReceipt("pty-3"));
@@ -46,5 +47,34 @@ describe("driver ↔ emulator over a real socat pty pair", () => {
     expect(rig.emulator.faults.fired.map((f) => f.kind)).toEqual(
       expect.arrayContaining(["garbage", "bad-lrc"]),
     );
+  });
+
+  it("cable pulled on a serial line (it goes dead, not closed) right after FF45: uncertain, then recovery finds it", async () => {
+    const expectedFd = (await rig.device.fnStatus()).lastFdNumber + 1;
+    rig.emulator.faults.inject({ kind: "cable-pulled", command: 0xff45, stage: "after-execute" });
+    const err = await rig.device.fiscalizeReceipt(sampleReceipt("pty-4")).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kassaCode: "DEVICE_TIMEOUT", uncertain: true });
+    rig.emulator.plugCable();
+    // The device kept power: its pending answer is still there and the line works again.
+    expect(await rig.device.recoverReceipt("pty-4", expectedFd)).toMatchObject({
+      fiscalized: true,
+      attributes: { fdNumber: expectedFd },
+    });
+    expect(rig.emulator.countReceiptsByTag("pty-4")).toBe(1);
+  });
+
+  it("power lost before FF45 executed: recovery says not fiscalized and the retry prints it once", async () => {
+    const expectedFd = (await rig.device.fnStatus()).lastFdNumber + 1;
+    rig.emulator.faults.inject({ kind: "power-loss", command: 0xff45, stage: "before-execute" });
+    await expect(rig.device.fiscalizeReceipt(sampleReceipt("pty-5"))).rejects.toMatchObject({
+      uncertain: true,
+    });
+    rig.emulator.powerOn();
+    expect(await rig.device.recoverReceipt("pty-5", expectedFd)).toEqual({
+      fiscalized: false,
+      lastFdNumber: expectedFd - 1,
+    });
+    await rig.device.fiscalizeReceipt(sampleReceipt("pty-5"));
+    expect(rig.emulator.countReceiptsByTag("pty-5")).toBe(1);
   });
 });

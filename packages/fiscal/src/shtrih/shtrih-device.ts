@@ -52,7 +52,7 @@ import {
   xReport,
   zReport,
 } from "./commands/index.ts";
-import { asCertain, DeviceCaller } from "./device-call.ts";
+import { asCertain, asUncertain, DeviceCaller } from "./device-call.ts";
 import { readStoredDocument } from "./document-reader.ts";
 import { receiptTagFor } from "./receipt-tag.ts";
 import { ShtrihTransport, type TransportOptions, type TransportTimers } from "./transport.ts";
@@ -160,10 +160,11 @@ export class ShtrihDevice implements FiscalDevice {
     } catch (err) {
       // Uncertain: did the shift open? The FN knows.
       if (!isUncertain(err) || this.transport.disconnected) throw err;
-      const after = await this.caller.call(fnStatus, this.admin, { readOnly: true });
+      const after = await this.caller.call(fnStatus, this.admin, { readOnly: true }).catch(() => null);
+      if (!after) throw err; // still unknown: the caller asks again later
       if (!after.shiftOpen) throw asCertain(err);
     }
-    return this.lastShiftReport(DocumentType.shiftOpen);
+    return this.lastShiftReport(DocumentType.shiftOpen, "opened");
   }
 
   async xReport(_cashier: Cashier): Promise<void> {
@@ -182,19 +183,29 @@ export class ShtrihDevice implements FiscalDevice {
       await this.caller.call(zReport, this.admin);
     } catch (err) {
       if (!isUncertain(err) || this.transport.disconnected) throw err;
-      const after = await this.caller.call(fnStatus, this.admin, { readOnly: true });
+      const after = await this.caller.call(fnStatus, this.admin, { readOnly: true }).catch(() => null);
+      if (!after) throw err;
       if (after.shiftOpen) throw asCertain(err);
     }
-    return this.lastShiftReport(DocumentType.shiftClose);
+    return this.lastShiftReport(DocumentType.shiftClose, "closed");
   }
 
-  private async lastShiftReport(expectedType: number): Promise<ShiftReport> {
-    const fn = await this.caller.call(fnStatus, this.admin, { readOnly: true });
-    const doc = await this.caller.call(
-      findDocument,
-      { ...this.admin, fdNumber: fn.lastFdNumber },
-      { readOnly: true },
-    );
+  private async lastShiftReport(expectedType: number, done: string): Promise<ShiftReport> {
+    let doc: Awaited<ReturnType<typeof findDocument.decodeAnswer>>;
+    try {
+      const fn = await this.caller.call(fnStatus, this.admin, { readOnly: true });
+      doc = await this.caller.call(
+        findDocument,
+        { ...this.admin, fdNumber: fn.lastFdNumber },
+        { readOnly: true },
+      );
+    } catch (err) {
+      // The shift was changed; only its report could not be read. Say "unknown", never "failed".
+      throw asUncertain(
+        err,
+        `The shift was ${done}, but its report could not be read back from the fiscal register (${(err as Error).message}) Check the device; Kassa reads the shift state again before acting.`,
+      );
+    }
     if (doc.documentType !== expectedType || doc.details.kind !== "shift") {
       throw new FiscalDeviceError(
         "PROTOCOL_ERROR",
@@ -242,7 +253,7 @@ export class ShtrihDevice implements FiscalDevice {
       try {
         found = await this.recoverReceipt(receipt.receiptId, expectedFd);
       } catch {
-        throw withReceipt(err, receipt.receiptId);
+        throw asUncertain(withReceipt(err, receipt.receiptId));
       }
       if (found.fiscalized) return { ...found.attributes, change: Math.max(0, plan.paid - plan.total) };
       await this.cancelQuietly();
