@@ -238,4 +238,15 @@ describe("ShtrihTransport handshake", () => {
     expect(answers.map((a) => a.command)).toEqual([0x10, 0xff01, 0x11]);
     expect(dev.received).toEqual([ENQ, "frame", ACK, ENQ, "frame", ACK, ENQ, "frame", ACK]);
   });
+
+  it("a line that babbles ACKs after the frame ends in an uncertain error, not a hang", async () => {
+    scriptedDevice(pair.device, (e, d) => {
+      if (e.kind === "control" && e.byte === ENQ) d.send(NAK);
+      if (e.kind === "frame") for (let i = 0; i < 100; i++) d.send(ACK);
+    });
+    const t = new ShtrihTransport(pair.host);
+    await expect(t.execute(0xff45, PASSWORD)).rejects.toSatisfy(
+      (err) => err instanceof DeviceTimeoutError && err.uncertain,
+    );
+  });
 });

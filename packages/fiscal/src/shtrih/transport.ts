@@ -314,15 +314,23 @@ export class ShtrihTransport {
   private async readAnswer(command: number, probeFirst: boolean): Promise<Frame> {
     const timeout = this.o.answerTimeoutMs(command);
     let rounds = 0;
+    // A babbling line (endless stray bytes or foreign answers) must not keep us here forever.
+    let strays = 0;
+    const maxStrays = 4 * (this.o.answerAttempts + 1);
     for (let first = true; ; first = false) {
       const e: Waited = first && probeFirst ? { kind: "timeout" } : await this.next(timeout);
       if (e.kind === "frame") {
         this.write(Uint8Array.of(ACK));
         if (e.frame.command === command) return e.frame;
         this.staleAnswer(e.frame);
+        if (++strays > maxStrays) throw this.uncertain(command, "the line carries only other answers");
         continue;
       }
-      if (e.kind === "control") continue; // late ACKs, echoes: nothing to act on
+      if (e.kind === "control") {
+        // Late ACKs and echoes mean nothing here.
+        if (++strays > maxStrays) throw this.uncertain(command, "the line carries only stray control bytes");
+        continue;
+      }
       if (++rounds > this.o.answerAttempts) throw this.uncertain(command, "its answer never arrived intact");
       if (e.kind === "bad-frame") {
         this.stats.badFrames++;
