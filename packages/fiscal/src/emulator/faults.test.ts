@@ -124,6 +124,14 @@ describe("fault injection on the line", () => {
     expect(emulator.fn.lastFdNumber).toBe(3);
   });
 
+  it("connect() again unplugs the earlier in-memory line", async () => {
+    const { line, emulator } = setup();
+    const next = new TestLine(emulator.connect());
+    await next.ok(shortStatus, { password: ADMIN });
+    await next.drain();
+    expect(line.closed).toBe(true);
+  });
+
   it("counts matching frames with `after` and stops after `times`", () => {
     const plan = new FaultPlan();
     plan.inject({ kind: "nak", command: 0xff46, after: 1, times: 2 });

@@ -22,7 +22,7 @@ import { type ActiveFault, FaultPlan } from "./fault-plan.ts";
 import { registerFnCommands } from "./fn-commands.ts";
 import type { FnDocument } from "./fn-document.ts";
 import { KktDevice } from "./kkt-device.ts";
-import { createLinkedPair, type LinkedPairOptions } from "./linked-pair.ts";
+import { createLinkedPair, type LinkedPair, type LinkedPairOptions } from "./linked-pair.ts";
 import { registerOfdCommands } from "./ofd-commands.ts";
 import type { PaperState } from "./printer.ts";
 import { registerReceiptCommands } from "./receipt-commands.ts";
@@ -94,6 +94,8 @@ export class KktEmulator {
   private readonly log: ((line: string) => void) | undefined;
   private readonly executionMs: Readonly<Record<number, number>>;
   private cableMode: "end" | "mute" = "end";
+  /** The in-memory line `connect()` made, if any. */
+  private ownLine: LinkedPair | null = null;
   private restoreTimer: NodeJS.Timeout | null = null;
   private _powered = true;
   private _cablePlugged = true;
@@ -167,8 +169,12 @@ export class KktEmulator {
         { uncertain: false },
       );
     }
+    // One device, one line: an earlier in-memory line is unplugged (its host sees it close).
+    const previous = this.ownLine;
     const pair = createLinkedPair(options);
     this.attach(pair.device, { onCablePulled: "end" });
+    previous?.unplug();
+    this.ownLine = pair;
     return pair.host;
   }
 
