@@ -11,7 +11,7 @@ import {
 import { ERR_NO_DATA } from "../shtrih/error-codes.ts";
 import type { FnDocument } from "./fn-document.ts";
 import { isoToDevice, ZERO_DEVICE_TIME } from "./fn-time.ts";
-import { handle, type KktDevice } from "./kkt-device.ts";
+import { handleFn, type KktDevice } from "./kkt-device.ts";
 
 const FN_LIFE_PHASE_FISCAL = 3;
 /** LEN (255) minus the command bytes (2) and the error byte. */
@@ -29,7 +29,7 @@ function details(doc: FnDocument): FoundDocumentDetails {
 export function registerFnCommands(device: KktDevice): void {
   device.register(
     fnStatus.code,
-    handle(fnStatus, (d) => {
+    handleFn(fnStatus, (d) => {
       const last = d.fn.lastDocument;
       return {
         lifePhase: FN_LIFE_PHASE_FISCAL,
@@ -47,7 +47,7 @@ export function registerFnCommands(device: KktDevice): void {
 
   device.register(
     shiftParams.code,
-    handle(shiftParams, (d) => ({
+    handleFn(shiftParams, (d) => ({
       shiftOpen: d.fn.shiftOpen,
       shiftNumber: d.fn.shiftNumber,
       receiptNumber: d.fn.receiptsInShift,
@@ -56,7 +56,7 @@ export function registerFnCommands(device: KktDevice): void {
 
   device.register(
     findDocument.code,
-    handle(findDocument, (d, req) => {
+    handleFn(findDocument, (d, req) => {
       const doc = d.fn.find(req.fdNumber);
       if (!doc) return ERR_NO_DATA;
       return {
@@ -72,7 +72,7 @@ export function registerFnCommands(device: KktDevice): void {
 
   device.register(
     requestDocumentTlv.code,
-    handle(requestDocumentTlv, (d, req) => {
+    handleFn(requestDocumentTlv, (d, req) => {
       const doc = d.fn.find(req.fdNumber);
       if (!doc) {
         d.tlvCursor = null;
@@ -86,7 +86,7 @@ export function registerFnCommands(device: KktDevice): void {
   // One top-level TLV per call, as the FN hands them out; "no data" once the document is read.
   device.register(
     readDocumentTlv.code,
-    handle(readDocumentTlv, (d) => {
+    handleFn(readDocumentTlv, (d) => {
       const cursor = d.tlvCursor;
       if (!cursor || cursor.offset >= cursor.tlv.length) return ERR_NO_DATA;
       const rest = cursor.tlv.subarray(cursor.offset);

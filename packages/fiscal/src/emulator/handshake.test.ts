@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { fnStatus } from "../shtrih/commands/fn.ts";
 import { closeReceipt, operation, printString, writeReceiptTlv } from "../shtrih/commands/receipt.ts";
-import { openShift } from "../shtrih/commands/shift.ts";
+import { openShift, zReport } from "../shtrih/commands/shift.ts";
 import { shortStatus } from "../shtrih/commands/status.ts";
 import { ACK, ENQ, encodeFrame, NAK } from "../shtrih/frame.ts";
 import { ADMIN, item, openShiftOn, payment, receiptTag, setup } from "./test-fixtures.ts";
@@ -98,6 +99,15 @@ describe("protocol v1 handshake, device side", () => {
     const { line } = setup();
     expect(await line.call(shortStatus, { password: 777 })).toEqual({ error: 0x4f });
     expect((await line.command(0x99, Uint8Array.of(30, 0, 0, 0))).error).toBe(0x37);
+  });
+
+  it("takes FN commands only with the system administrator's password, Z reports with an administrator's", async () => {
+    const { line } = setup();
+    await openShiftOn(line);
+    expect(await line.call(fnStatus, { password: 1 })).toEqual({ error: 0x4f });
+    expect(await line.call(fnStatus, { password: 29 })).toEqual({ error: 0x4f });
+    expect(await line.call(zReport, { password: 1 })).toEqual({ error: 0x4f });
+    await line.ok(zReport, { password: 29 });
   });
 
   it("answers a request too short for its layout with 0x01 (bad format)", async () => {

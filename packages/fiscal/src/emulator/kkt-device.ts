@@ -140,19 +140,52 @@ export class KktDevice {
 }
 
 /**
+ * Who may run a command (protocol v1.17 names the password each command takes): any operator;
+ * the administrator (operator 29) or system administrator (30) for X/Z reports; the system
+ * administrator only for FN (FF xx service) commands.
+ */
+export type PasswordLevel = "operator" | "admin" | "sysadmin";
+
+const ADMIN_OPERATOR = 29;
+const SYSADMIN_OPERATOR = 30;
+
+function allowed(operator: number, level: PasswordLevel): boolean {
+  if (level === "operator") return true;
+  if (level === "admin") return operator === ADMIN_OPERATOR || operator === SYSADMIN_OPERATOR;
+  return operator === SYSADMIN_OPERATOR;
+}
+
+/**
  * Wraps a command definition: decodes the request, checks the password and hands the typed
  * request and operator number to `run`.
  */
 export function handle<Req extends { password: number }, Ans>(
   def: CommandDef<Req, Ans>,
   run: (device: KktDevice, req: Req, operator: number) => Ans | number,
+  level: PasswordLevel = "operator",
 ): Handler {
   return (device, data) => {
     const req = def.decodeRequest(data);
     const operator = device.operatorFor(req.password);
-    if (operator === null) return fail(ERR_WRONG_PASSWORD);
+    if (operator === null || !allowed(operator, level)) return fail(ERR_WRONG_PASSWORD);
     const result = run(device, req, operator);
     if (typeof result === "number") return fail(result);
     return ok(def.encodeAnswer(result));
   };
+}
+
+/** `handle` for FN (FF xx service) commands: system administrator password only. */
+export function handleFn<Req extends { password: number }, Ans>(
+  def: CommandDef<Req, Ans>,
+  run: (device: KktDevice, req: Req, operator: number) => Ans | number,
+): Handler {
+  return handle(def, run, "sysadmin");
+}
+
+/** `handle` for X/Z reports: administrator or system administrator. */
+export function handleAdmin<Req extends { password: number }, Ans>(
+  def: CommandDef<Req, Ans>,
+  run: (device: KktDevice, req: Req, operator: number) => Ans | number,
+): Handler {
+  return handle(def, run, "admin");
 }

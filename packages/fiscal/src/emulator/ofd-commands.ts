@@ -17,7 +17,7 @@ import {
 import { ERR_NO_DATA } from "../shtrih/error-codes.ts";
 import { documentStlv } from "./fn-document.ts";
 import { isoToDevice, ZERO_DEVICE_TIME } from "./fn-time.ts";
-import { ERR_BAD_PARAMETERS, handle, type KktDevice } from "./kkt-device.ts";
+import { ERR_BAD_PARAMETERS, handleFn, type KktDevice } from "./kkt-device.ts";
 
 export const ERR_FN_OFD_ANSWER_REJECTED = 0x20;
 
@@ -27,7 +27,7 @@ const EXCHANGE_AWAITING_ANSWER = 1 << 2;
 export function registerOfdCommands(device: KktDevice): void {
   device.register(
     ofdStatus.code,
-    handle(ofdStatus, (d) => {
+    handleFn(ofdStatus, (d) => {
       const first = d.fn.firstUnsent();
       const relay = d.ofdRelay;
       let status = 0;
@@ -47,12 +47,12 @@ export function registerOfdCommands(device: KktDevice): void {
 
   device.register(
     unconfirmedCount.code,
-    handle(unconfirmedCount, (d) => ({ count: Math.min(d.fn.unsentCount, 0xffff) })),
+    handleFn(unconfirmedCount, (d) => ({ count: Math.min(d.fn.unsentCount, 0xffff) })),
   );
 
   device.register(
     ofdMessageLength.code,
-    handle(ofdMessageLength, (d) => {
+    handleFn(ofdMessageLength, (d) => {
       const relay = d.ofdRelay;
       const first = d.fn.firstUnsent();
       if (!first) {
@@ -68,7 +68,7 @@ export function registerOfdCommands(device: KktDevice): void {
 
   device.register(
     readOfdBlock.code,
-    handle(readOfdBlock, (d, req) => {
+    handleFn(readOfdBlock, (d, req) => {
       const message = d.ofdRelay.message;
       if (!message || req.offset >= message.length) return ERR_NO_DATA;
       return { data: message.slice(req.offset, req.offset + req.length) };
@@ -77,7 +77,7 @@ export function registerOfdCommands(device: KktDevice): void {
 
   device.register(
     startOfdAnswer.code,
-    handle(startOfdAnswer, (d, req) => {
+    handleFn(startOfdAnswer, (d, req) => {
       if (req.length === 0) return ERR_BAD_PARAMETERS;
       const relay = d.ofdRelay;
       relay.answer = new Uint8Array(req.length);
@@ -88,7 +88,7 @@ export function registerOfdCommands(device: KktDevice): void {
 
   device.register(
     writeOfdBlock.code,
-    handle(writeOfdBlock, (d, req) => {
+    handleFn(writeOfdBlock, (d, req) => {
       const relay = d.ofdRelay;
       const answer = relay.answer;
       if (!answer) return ERR_NO_DATA;

@@ -1,7 +1,7 @@
 /** E0 open shift, 40 X report, 41 Z report (closes the shift). */
 import { openShift, xReport, zReport } from "../shtrih/commands/shift.ts";
 import { ERR_FN_ARCHIVE_FULL } from "./fake-fn.ts";
-import { ERR_NOT_IN_MODE, ERR_RECEIPT_OPEN, handle, type KktDevice } from "./kkt-device.ts";
+import { ERR_NOT_IN_MODE, ERR_RECEIPT_OPEN, handle, handleAdmin, type KktDevice } from "./kkt-device.ts";
 
 const LINES_SHIFT_OPEN = 8;
 const LINES_REPORT = 24;
@@ -25,7 +25,7 @@ export function registerShiftCommands(device: KktDevice): void {
 
   device.register(
     xReport.code,
-    handle(xReport, (d, _req, operator) => {
+    handleAdmin(xReport, (d, _req, operator) => {
       if (d.receipt) return ERR_RECEIPT_OPEN;
       const e = d.printer.check();
       if (e) return e;
@@ -36,7 +36,7 @@ export function registerShiftCommands(device: KktDevice): void {
 
   device.register(
     zReport.code,
-    handle(zReport, (d, _req, operator) => {
+    handleAdmin(zReport, (d, _req, operator) => {
       const now = d.now();
       if (d.receipt) return ERR_RECEIPT_OPEN;
       if (!d.fn.shiftOpen) return ERR_NOT_IN_MODE;
