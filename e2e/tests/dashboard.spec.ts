@@ -64,3 +64,12 @@ test("the owner sees the terminal and its synced receipt with amount and fiscal 
   await expect(page.getByText("Received centrally")).toBeVisible();
   await page.screenshot({ path: join(SCREENSHOTS, "receipt.png"), fullPage: true });
 });
+
+test("signing out ends the session: the dashboard asks to sign in again", async ({ page, stack }) => {
+  await signIn(page, stack);
+  await expect(page).toHaveURL(`${stack.url}/`);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(`${stack.url}/login`);
+  await page.goto(`${stack.url}/receipts`);
+  await expect(page).toHaveURL(`${stack.url}/login`);
+});
