@@ -78,7 +78,7 @@ export interface ReceiptContent {
 export class FakeFn {
   readonly fnNumber: string;
   private readonly key: Uint8Array;
-  private signKey: string;
+  private readonly signKey: string;
   capacity: number;
   validUntilMs: number;
   private readonly userInn: string;
@@ -110,7 +110,8 @@ export class FakeFn {
   /** Makes the registration report (FD 1) a fresh FN starts with; it is already confirmed by the OFD. */
   static create(options: FnOptions, now: Date): FakeFn {
     const fn = new FakeFn(options, now);
-    const doc = fn.issue(now, 1, [tlv.string(1018, fn.userInn), tlv.byte(1062, 1)], {});
+    // 1062: the tax systems the register is registered for (1 = general).
+    const doc = fn.issue(now, 1, [tlv.byte(1062, 1)], {});
     doc.ofdConfirmed = true;
     fn.unsentTotal = 0;
     fn.confirmedPrefix = 1;
