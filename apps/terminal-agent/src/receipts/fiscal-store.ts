@@ -58,7 +58,18 @@ export function createFiscalStore(opts: {
     for (const id of ids) s.markWaiting.run(reason.kassaCode, reason.message, at, id);
   });
   return {
-    markFiscalized: (receiptId, fiscal) => fiscalized(receiptId, fiscal),
+    // The fiscal attributes are also in the FN, the source of truth: if an OS crash or power cut
+    // loses this commit, start-up recovery reads them back from the device (recoverReceipt). So this
+    // one write skips the fsync (synchronous=NORMAL: safe against a killed process, synced by the
+    // next FULL commit); the accept itself is always FULL.
+    markFiscalized: (receiptId, fiscal) => {
+      db.pragma("synchronous = NORMAL");
+      try {
+        fiscalized(receiptId, fiscal);
+      } finally {
+        db.pragma("synchronous = FULL");
+      }
+    },
     markWaiting: (ids, reason) => {
       if (ids.length > 0) waiting(ids, reason);
     },

@@ -20,6 +20,7 @@ import type { FiscalOutcome, FiscalQueue } from "../fiscal/fiscal-queue.ts";
 import type { AgentMetrics } from "../metrics.ts";
 import type { ShiftService } from "../shift/shift-service.ts";
 import { toFiscalReceipt } from "./fiscal-store.ts";
+import { GroupCommit } from "./group-commit.ts";
 import type { ReceiptPayload } from "./payloads.ts";
 import { receiptView } from "./receipt-view.ts";
 
@@ -47,15 +48,20 @@ export interface ReceiptServiceOptions {
  */
 export class ReceiptService {
   private seq: number;
-  private readonly accept;
+  private readonly commits: GroupCommit<AcceptRow>;
 
   constructor(private readonly o: ReceiptServiceOptions) {
     this.seq = o.statements.maxSeq.get()?.seq ?? 0;
     const s = o.statements;
-    this.accept = o.db.transaction((row: Record<string, unknown>, hlc: string, body: string) => {
+    const insert = (row: AcceptRow) => {
       s.insert.run(row);
-      s.insertOutbox.run("central", "receipt", row.id as string, hlc, body);
+      s.insertOutbox.run("central", "receipt", row.id, row.hlc, row.body);
+    };
+    const many = o.db.transaction((rows: AcceptRow[]) => {
+      for (const row of rows) insert(row);
     });
+    const one = o.db.transaction(insert);
+    this.commits = new GroupCommit(many, one);
   }
 
   async create(input: TCreateReceiptInput): Promise<TCreateReceiptOutput> {
@@ -65,6 +71,12 @@ export class ReceiptService {
     const bodyHash = createHash("sha256").update(JSON.stringify(input)).digest("hex");
     const existing = o.statements.byKey.get(input.idempotencyKey);
     if (existing) return this.replay(existing, bodyHash);
+    const committing = this.commits.pending(input.idempotencyKey);
+    if (committing) {
+      if (committing.bodyHash !== bodyHash) throw conflict(input.idempotencyKey, committing.row.id);
+      await committing.done;
+      return this.replay(o.statements.byKey.get(input.idempotencyKey)!, bodyHash);
+    }
 
     const cashier = o.auth.resolve(input.cashier)!;
     input.items.forEach((item, index) => {
@@ -117,34 +129,32 @@ export class ReceiptService {
     };
     const body = JSON.stringify(payload);
     const expectedFd = o.queue.nextFdLowerBound();
+    const row: AcceptRow = {
+      id,
+      seq,
+      idempotencyKey: input.idempotencyKey,
+      bodyHash,
+      hlc,
+      kind: input.kind,
+      body,
+      total,
+      change,
+      expectedFd,
+      acceptedAt,
+      shiftId: shift.id,
+      cashNet,
+    };
+    // Counted now, so a burst in one commit cannot overshoot the capacity.
+    o.capacity.added(2);
     try {
-      this.accept(
-        {
-          id,
-          seq,
-          idempotencyKey: input.idempotencyKey,
-          bodyHash,
-          hlc,
-          kind: input.kind,
-          body,
-          total,
-          change,
-          expectedFd,
-          acceptedAt,
-          shiftId: shift.id,
-          cashNet,
-        },
-        hlc,
-        body,
-      );
+      await this.commits.add(input.idempotencyKey, bodyHash, row);
     } catch (error) {
-      this.seq--;
+      o.capacity.refresh();
       // Another agent process on the same buffer took the key between our check and insert.
       const raced = o.statements.byKey.get(input.idempotencyKey);
       if (raced) return this.replay(raced, bodyHash);
       throw error;
     }
-    o.capacity.added(1);
     o.metrics.receiptsAccepted.inc({ kind: input.kind });
     o.metrics.acceptSeconds.observe((performance.now() - started) / 1000);
     o.log.debug({ receiptId: id, seq, status: "accepted" }, "receipt accepted");
@@ -202,12 +212,7 @@ export class ReceiptService {
 
   /** Same key: the same body gets the original result (waiting for the device if it is printing now). */
   private async replay(row: ReceiptRow, bodyHash: string): Promise<TCreateReceiptOutput> {
-    if (row.body_hash !== bodyHash) {
-      throw new AppError("IDEMPOTENCY_CONFLICT", {
-        message: `Idempotency key "${row.idempotency_key}" was already used for a different receipt (${row.id}). Use a new key for a new receipt.`,
-        fieldErrors: { idempotencyKey: ["already used with a different body"] },
-      });
-    }
+    if (row.body_hash !== bodyHash) throw conflict(row.idempotency_key, row.id);
     const pending = row.status === "fiscalized" ? null : this.o.queue.waitFor(row.id);
     const current = pending ? await pending.then(() => this.o.statements.byId.get(row.id)!) : row;
     const view = receiptView(current, this.o.queue.inFlight === current.id);
@@ -222,6 +227,30 @@ export class ReceiptService {
       ...(view.waitingReason ? { waitingReason: view.waitingReason } : {}),
     };
   }
+}
+
+function conflict(key: string, receiptId: string): AppError {
+  return new AppError("IDEMPOTENCY_CONFLICT", {
+    message: `Idempotency key "${key}" was already used for a different receipt (${receiptId}). Use a new key for a new receipt.`,
+    fieldErrors: { idempotencyKey: ["already used with a different body"] },
+  });
+}
+
+/** The named parameters of the receipts INSERT (db/receipt-rows.ts). */
+interface AcceptRow {
+  id: string;
+  seq: number;
+  idempotencyKey: string;
+  bodyHash: string;
+  hlc: string;
+  kind: string;
+  body: string;
+  total: number;
+  change: number;
+  expectedFd: number | null;
+  acceptedAt: string;
+  shiftId: string;
+  cashNet: number;
 }
 
 function outcomeFields(outcome: FiscalOutcome) {
