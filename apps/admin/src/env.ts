@@ -41,9 +41,18 @@ export interface AdminEnv {
 
 let cached: AdminEnv | undefined;
 
+/** The validated environment of this process (parsed on first use, then cached). */
 export function getEnv(): AdminEnv {
-  if (cached) return cached;
-  const parsed = ZEnv.safeParse(process.env);
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Validates `source`; throws one line naming the variable and the fix. Exported for tests. */
+export function parseEnv(
+  source: Record<string, string | undefined>,
+  warn: (line: string) => void = console.warn,
+): AdminEnv {
+  const parsed = ZEnv.safeParse(source);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(
@@ -58,17 +67,16 @@ export function getEnv(): AdminEnv {
         "Kassa admin: KASSA_SESSION_SECRET is not set — set it to 32+ random characters (e.g. `openssl rand -hex 32`) and restart.",
       );
     }
-    console.warn(
+    warn(
       "Kassa admin: KASSA_SESSION_SECRET is not set; using a development-only secret. Never do this in production.",
     );
     sessionSecret = DEV_SESSION_SECRET;
   }
-  cached = {
+  return {
     nodeEnv: env.NODE_ENV,
     databaseUrl: env.DATABASE_URL,
     centralDataDir: resolveFromRepoRoot(env.KASSA_CENTRAL_DATA_DIR),
     sessionSecret,
     maxBodyBytes: env.KASSA_MAX_BODY_BYTES,
   };
-  return cached;
 }

@@ -1,0 +1,41 @@
+import { join } from "node:path";
+import { describe, expect, it, vi } from "vitest";
+import { parseEnv } from "./env.ts";
+import { findRepoRoot } from "./server/repo-root.ts";
+
+const SECRET = "s".repeat(32);
+
+describe("parseEnv", () => {
+  it("defaults to embedded PGlite under the repo root, wherever the process was started", () => {
+    const env = parseEnv({ KASSA_SESSION_SECRET: SECRET, DATABASE_URL: "" });
+    expect(env.databaseUrl).toBeUndefined();
+    expect(env.centralDataDir).toBe(join(findRepoRoot(), ".kassa", "central-pg"));
+    expect(env.maxBodyBytes).toBe(8 * 1024 * 1024);
+  });
+
+  it("keeps an absolute data directory and a PostgreSQL URL as given", () => {
+    const env = parseEnv({
+      KASSA_SESSION_SECRET: SECRET,
+      KASSA_CENTRAL_DATA_DIR: "/var/lib/kassa/pg",
+      DATABASE_URL: "postgresql://kassa:kassa@127.0.0.1:5432/kassa",
+    });
+    expect(env.centralDataDir).toBe("/var/lib/kassa/pg");
+    expect(env.databaseUrl).toBe("postgresql://kassa:kassa@127.0.0.1:5432/kassa");
+  });
+
+  it("stops with one line naming the variable for a bad value", () => {
+    expect(() => parseEnv({ KASSA_SESSION_SECRET: SECRET, DATABASE_URL: "mysql://x" })).toThrow(
+      /^Kassa admin: environment variable DATABASE_URL .*postgres.*restart\.$/,
+    );
+    expect(() => parseEnv({ KASSA_SESSION_SECRET: "short" })).toThrow(
+      /KASSA_SESSION_SECRET must be at least 32/,
+    );
+  });
+
+  it("uses a dev-only session secret with a warning, and refuses to in production", () => {
+    const warn = vi.fn();
+    expect(parseEnv({ NODE_ENV: "development" }, warn).sessionSecret).toHaveLength(44);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("development-only secret"));
+    expect(() => parseEnv({ NODE_ENV: "production" }, warn)).toThrow(/KASSA_SESSION_SECRET is not set/);
+  });
+});
