@@ -1,3 +1,4 @@
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -53,6 +54,26 @@ describe("openAgentDatabase", () => {
       code: DbErrorCode.INVALID_DATABASE_CONFIG,
     });
   });
+});
+
+describe("two agent processes starting on one buffer", () => {
+  it("apply each migration exactly once between them, and both start", async () => {
+    const file = freshFile();
+    const fixture = join(import.meta.dirname, "fixtures", "open-buffer.ts");
+    const run = () =>
+      new Promise<string[]>((resolvePromise, reject) => {
+        execFile(process.execPath, ["--import", "tsx", fixture, file], (error, stdout, stderr) =>
+          error ? reject(new Error(`${error.message}\n${stderr}`)) : resolvePromise(JSON.parse(stdout)),
+        );
+      });
+    const [a, b] = await Promise.all([run(), run()]);
+    const applied = [...a, ...b].filter((line) => line.startsWith("applied "));
+    const db = await openAgentDatabase(file);
+    const rows = db.prepare('SELECT name FROM "_kassa_migrations"').pluck().all() as string[];
+    db.close();
+    expect(new Set(rows).size).toBe(rows.length);
+    expect(applied).toHaveLength(rows.length);
+  }, 60_000);
 });
 
 describe("createAgentPrismaClient", () => {

@@ -90,6 +90,24 @@ describe.each(allTargets())("migration runner on $name", (kind) => {
     await target.close();
   });
 
+  it("two runners starting together apply each migration once (advisory lock)", async (context) => {
+    const target = await kind.fresh();
+    if (!target.another) {
+      await target.close();
+      context.skip();
+      return;
+    }
+    const dir = folder({ ...FIRST, ...SECOND });
+    const other = await target.another();
+    const [a, b] = await Promise.all([
+      runMigrations({ backend: target.backend, dir }),
+      runMigrations({ backend: other, dir }),
+    ]);
+    expect([...a.applied, ...b.applied].sort()).toEqual(["20260101000000_first", "20260102000000_second"]);
+    expect(await target.query(`SELECT "name" FROM "${MIGRATIONS_TABLE}"`)).toHaveLength(2);
+    await target.close();
+  });
+
   it("refuses to go on when an applied migration was edited", async () => {
     const target = await kind.fresh();
     const dir = folder(FIRST);

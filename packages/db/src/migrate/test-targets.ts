@@ -16,6 +16,8 @@ export interface Target {
   backend: MigrationBackend;
   /** Runs one raw statement on the same database (to inspect or sabotage it). */
   query<T>(sql: string): Promise<T[]>;
+  /** A second connection to the same database, where the backend can have one (PostgreSQL). */
+  another?(): Promise<MigrationBackend>;
   close(): Promise<void>;
 }
 
@@ -89,14 +91,23 @@ export function postgresTargets(serverUrl: string): TargetKind {
       database = await createThrowawayDatabase(serverUrl);
     },
     async fresh() {
-      const client = new pg.Client({ connectionString: database!.url });
-      await client.connect();
       const schema = `t${schemaCounter++}`;
-      await client.query(`CREATE SCHEMA ${schema}; SET search_path TO ${schema}`);
+      const clients: pg.Client[] = [];
+      const connect = async () => {
+        const client = new pg.Client({ connectionString: database!.url });
+        await client.connect();
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema}`);
+        clients.push(client);
+        return client;
+      };
+      const client = await connect();
       return {
         backend: pgBackend(client),
         query: async <T>(sql: string) => (await client.query(sql)).rows as T[],
-        close: () => client.end(),
+        another: async () => pgBackend(await connect()),
+        close: async () => {
+          for (const c of clients) await c.end();
+        },
       };
     },
     async teardown() {
