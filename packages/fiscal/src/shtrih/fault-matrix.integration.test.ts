@@ -126,7 +126,8 @@ function restore(rig: Rig): void {
 }
 
 describe("fault matrix: exactly one fiscal document per receipt (and per shift report)", () => {
-  it.each(cases)("$name", async ({ fault }) => {
+  // Cases are independent (own emulator, own line) and mostly wait on timeouts: run a few at once.
+  it.concurrent.for(cases)("$name", async ({ fault }, { expect }) => {
     const emulator = new KktEmulator({ clock: new FakeClock("2026-03-02T09:00:00Z"), openShift: true });
     const rig: Rig = { emulator, device: new ShtrihDevice(emulator.connect(), FAST) };
     const id = "fm-receipt";
@@ -180,7 +181,7 @@ describe("fault matrix: exactly one fiscal document per receipt (and per shift r
     }
   });
 
-  it.each(shiftCases)("shift: $name", async ({ fault, closing }) => {
+  it.concurrent.for(shiftCases)("shift: $name", async ({ fault, closing }, { expect }) => {
     const emulator = new KktEmulator({ clock: new FakeClock("2026-03-02T09:00:00Z"), openShift: closing });
     const rig: Rig = { emulator, device: new ShtrihDevice(emulator.connect(), FAST) };
     const docType = closing ? 5 : 2;
