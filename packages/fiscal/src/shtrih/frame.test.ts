@@ -127,4 +127,19 @@ describe("FrameReader", () => {
       }),
     );
   });
+
+  it("line noise never makes it throw or hoard bytes", () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ minLength: 1, maxLength: 64 }), { maxLength: 60 }), (chunks) => {
+        const r = new FrameReader();
+        for (const c of chunks) {
+          r.push(c);
+          // At most one candidate frame (STX + LEN + 255 + LRC) plus one more being tried inside it.
+          expect(r.buffered).toBeLessThanOrEqual(2 * 258 + 64);
+        }
+        r.flush();
+        expect(r.buffered).toBe(0);
+      }),
+    );
+  });
 });
