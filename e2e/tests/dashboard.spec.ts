@@ -73,3 +73,19 @@ test("signing out ends the session: the dashboard asks to sign in again", async 
   await page.goto(`${stack.url}/receipts`);
   await expect(page).toHaveURL(`${stack.url}/login`);
 });
+
+test("the receipts search filters through the URL", async ({ page, stack }) => {
+  await signIn(page, stack);
+  await expect(page).toHaveURL(`${stack.url}/`);
+  await page.goto(`${stack.url}/receipts?terminalId=${stack.terminalId}`);
+  const table = page.getByTestId("receipts-table");
+  await expect(table.getByRole("row").filter({ hasText: stack.receipt.id })).toContainText("Till 1");
+  await page.getByLabel("FD №").fill("999999");
+  await page.getByRole("button", { name: "Search" }).click();
+  await expect(page).toHaveURL(/fdNumber=999999/);
+  await expect(table).toContainText("No receipts match");
+  await page.getByRole("button", { name: "Clear" }).click();
+  await expect(page).toHaveURL(`${stack.url}/receipts`);
+  await expect(table.getByRole("row").filter({ hasText: stack.receipt.id })).toBeVisible();
+  await page.screenshot({ path: join(SCREENSHOTS, "receipts.png"), fullPage: true });
+});

@@ -1,3 +1,4 @@
+import { Suspense } from "react";
 import { ReceiptSearch } from "./receipt-search.tsx";
 
 export const metadata = { title: "Receipts · Kassa" };
@@ -11,7 +12,10 @@ export default function ReceiptsPage() {
           Every receipt your tills have delivered, newest first. Times are in each store's timezone.
         </p>
       </header>
-      <ReceiptSearch />
+      {/* ReceiptSearch reads the filter from the URL (useSearchParams), which needs a Suspense boundary. */}
+      <Suspense>
+        <ReceiptSearch />
+      </Suspense>
     </>
   );
 }
