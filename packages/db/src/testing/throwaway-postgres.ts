@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { DbError, DbErrorCode } from "../errors.ts";
 
 export interface ThrowawayDatabase {
   /** Connection URL of the new, empty database. */
@@ -29,7 +30,16 @@ async function withAdminClient(
   fn: (client: pg.Client) => Promise<unknown>,
 ): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    const { hostname, port } = new URL(serverUrl);
+    throw new DbError(
+      DbErrorCode.DATABASE_UNREACHABLE,
+      `Cannot reach the test PostgreSQL at ${hostname}:${port || 5432} (${(error as Error).message}): start it, or unset TEST_DATABASE_URL to test on embedded PGlite.`,
+      { cause: error },
+    );
+  }
   try {
     await fn(client);
   } finally {
