@@ -25,10 +25,12 @@ const { values } = parseArgs({
     "total-limit": { type: "string" },
     port: { type: "string", default: "0" },
     "lease-ttl-ms": { type: "string" },
+    "max-wait-ms": { type: "string" },
   },
 });
 
 if (values["per-store-limit"]) ingestAdmission.configure({ perStore: Number(values["per-store-limit"]) });
+if (values["max-wait-ms"]) ingestAdmission.configure({ maxWaitMs: Number(values["max-wait-ms"]) });
 if (values["lease-ttl-ms"]) leaseSettings.ttlMs = Number(values["lease-ttl-ms"]);
 if (values["total-limit"]) ingestAdmission.configure({ total: Number(values["total-limit"]) });
 

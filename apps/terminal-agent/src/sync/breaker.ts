@@ -77,41 +77,25 @@ export function createDestinationBreaker(
   } catch {
     initialState = undefined;
   }
-  const policy: CircuitBreakerPolicy = circuitBreaker(handleWhen(isFailure), {
-    breaker: new ConsecutiveBreaker(opts.failureThreshold),
-    halfOpenAfter: new ExponentialBackoff({
-      generator: decorrelatedJitterGenerator,
-      initialDelay: opts.halfOpenAfterMs,
-      maxDelay: opts.maxHalfOpenAfterMs,
-    }),
-    ...(initialState ? { initialState } : {}),
-  });
-
-  let state: BreakerStateName = NAMES[policy.state];
+  let state: BreakerStateName = "closed";
   let consecutiveFailures = 0;
   let lastCause = "";
-  policy.onFailure(({ reason }) => {
-    consecutiveFailures += 1;
-    lastCause = "error" in reason ? describe(reason.error) : "failed result";
-  });
-  policy.onSuccess(() => {
-    consecutiveFailures = 0;
-  });
 
-  const record = db.transaction((to: BreakerStateName) => {
+  const record = db.transaction((to: BreakerStateName, cause?: string) => {
     const transition: BreakerTransitionRecord = {
       destination,
       at: clock.iso(),
       from: state,
       to,
       cause:
-        to === "open"
+        cause ??
+        (to === "open"
           ? `${consecutiveFailures} consecutive failures; last: ${lastCause}`
           : to === "half_open"
             ? "probing after the open interval"
             : to === "closed"
               ? "probe succeeded"
-              : "held open",
+              : "held open"),
       failures: consecutiveFailures,
     };
     const { lastInsertRowid } = insertTransition.run(transition);
@@ -125,13 +109,51 @@ export function createDestinationBreaker(
     save.run(metaKey, JSON.stringify(policy.toJSON()));
     state = to;
   });
-  policy.onStateChange((next) => record(NAMES[next]));
+
+  let nextCause: string | undefined;
+  function build(initial: unknown): CircuitBreakerPolicy {
+    const built = circuitBreaker(handleWhen(isFailure), {
+      breaker: new ConsecutiveBreaker(opts.failureThreshold),
+      halfOpenAfter: new ExponentialBackoff({
+        generator: decorrelatedJitterGenerator,
+        initialDelay: opts.halfOpenAfterMs,
+        maxDelay: opts.maxHalfOpenAfterMs,
+      }),
+      ...(initial ? { initialState: initial } : {}),
+    });
+    built.onFailure(({ reason }) => {
+      consecutiveFailures += 1;
+      lastCause = "error" in reason ? describe(reason.error) : "failed result";
+    });
+    built.onSuccess(() => {
+      consecutiveFailures = 0;
+    });
+    built.onStateChange((next) => {
+      const cause = nextCause;
+      nextCause = undefined;
+      record(NAMES[next], cause);
+    });
+    return built;
+  }
+  let policy = build(initialState);
+  state = NAMES[policy.state];
 
   return {
     destination,
-    policy,
     /** Runs `fn` through the breaker; throws cockatiel's BrokenCircuitError while open. */
     execute: <T>(fn: () => Promise<T>) => policy.execute(fn),
+    /**
+     * Evidence the destination may be back (the network returned, a person pressed sync): the next
+     * call probes at once (open → half-open) instead of waiting out the interval. Rebuilt from
+     * cockatiel's own saved state with the open time moved back; nothing else changes.
+     */
+    probeNow(cause: string): void {
+      if (state !== "open") return;
+      const snapshot = policy.toJSON() as { ownState: { openedAt: number } };
+      snapshot.ownState.openedAt = 0;
+      nextCause = cause;
+      policy = build(snapshot);
+    },
     get state(): BreakerStateName {
       // cockatiel reports Open until a call arrives after the interval: name it as the status shows.
       return state === "isolated" ? "open" : state;

@@ -39,7 +39,7 @@ export function createCentralTransport(options: CentralTransportOptions): {
       const raw = Buffer.from(body);
       stats.rawBytes += raw.length;
       if (raw.length >= compressAbove) {
-        const gz = gzipSync(raw, { level: 9 });
+        const gz = gzipSync(raw, { level: 6 });
         body = gz;
         headers.set("content-encoding", "gzip");
         stats.bytesSent += gz.length;

@@ -29,7 +29,16 @@ function advance(ms: number): void {
 vi.setConfig({ testTimeout: 30_000 });
 
 beforeAll(async () => {
-  central = await startCentralProcess(["--stores", "2", "--per-store", "16", "--per-store-limit", "3"]);
+  central = await startCentralProcess([
+    "--stores",
+    "2",
+    "--per-store",
+    "16",
+    "--per-store-limit",
+    "3",
+    "--max-wait-ms",
+    "0",
+  ]);
 }, 90_000);
 afterAll(async () => central?.stop());
 beforeEach(() => {

@@ -161,7 +161,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     run: () => now().then(() => undefined),
     outboxHighWater: () =>
       deps.db.prepare<[], { id: number | null }>("SELECT max(id) AS id FROM outbox").get()?.id ?? 0,
-    onNetworkBack: () => central?.wake(),
+    onNetworkBack: () => worker.networkBack(),
     log,
   });
 
@@ -215,6 +215,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     notify: () => scheduler.soon(),
     networkBack() {
       central?.wake();
+      centralBreaker.probeNow("network back: probing at once");
       outbox.wakeAll("central", clock.nowMs());
       scheduler.soon();
     },

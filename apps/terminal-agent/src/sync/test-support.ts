@@ -122,6 +122,96 @@ export function hlcOf(ms: number, counter = 0): string {
   return `${String(ms).padStart(13, "0")}.${String(counter).padStart(5, "0")}`;
 }
 
+const PRODUCTS = [
+  ["Lens Essilor Varilux 1.6", 450000],
+  ["Frame Ray-Ban RB5154", 1290000],
+  ["Lens cloth microfibre", 19900],
+  ["Contact lenses Acuvue Oasys 6 pcs", 215000],
+  ["Solution Opti-Free 300 ml", 64900],
+  ["Case for glasses, leather", 89000],
+  ["Sunglasses Polaroid PLD 2086", 749000],
+  ["Eye examination", 150000],
+  ["Lens Hoya Nulux 1.67 blue control", 690000],
+  ["Frame Silhouette Momentum", 2450000],
+  ["Drops Systane Ultra 10 ml", 72900],
+  ["Chain for glasses", 35000],
+] as const;
+const ULID_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** A ULID-shaped id: 10 characters of time, 16 random (as the agent's receipt ids are). */
+function ulidAt(ms: number, random: () => number): string {
+  let time = "";
+  for (let i = 9, t = ms; i >= 0; i--, t = Math.floor(t / 32)) time = ULID_ALPHABET[t % 32] + time;
+  let rest = "";
+  for (let i = 0; i < 16; i++) rest += ULID_ALPHABET[Math.floor(random() * 32)];
+  return time + rest;
+}
+
+/** A deterministic pseudo-random sequence (mulberry32), so runs are comparable. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A typical receipt with some variety (three items picked from an optician's catalogue, quantities,
+ * card or cash with change), written as an outbox row the way the agent's receipt service does.
+ */
+export function enqueueTypicalReceipt(
+  db: SyncDb,
+  n: number,
+  atMs: number,
+  terminalId: string,
+  random: () => number,
+): string {
+  const id = ulidAt(atMs, random);
+  const items = Array.from({ length: 3 }, () => {
+    const [name, price] = PRODUCTS[Math.floor(random() * PRODUCTS.length)]!;
+    const quantity = 1 + Math.floor(random() * 2);
+    return {
+      name,
+      price,
+      quantity,
+      unit: "pcs",
+      vat: "vat20",
+      subject: "goods",
+      paymentMethod: "full_payment",
+      sum: price * quantity,
+    };
+  });
+  const total = items.reduce((sum, item) => sum + item.sum, 0);
+  const cash = random() < 0.3;
+  const paid = cash ? Math.ceil(total / 100000) * 100000 : total;
+  const payload = {
+    terminalId,
+    receiptId: id,
+    idempotencyKey: `pos-${terminalId.slice(-4)}-${Math.floor(random() * 1e9).toString(36)}`,
+    bodyHash: "0".repeat(64),
+    seq: n,
+    hlc: hlcOf(atMs),
+    kind: "sale",
+    taxSystem: "osn",
+    cashier: { name: random() < 0.5 ? "Ivanova A." : "Petrov S." },
+    items,
+    payments: [{ type: cash ? "cash" : "electronic", amount: paid }],
+    total,
+    cashTotal: cash ? paid : 0,
+    change: paid - total,
+    acceptedAt: new Date(atMs).toISOString(),
+    shiftId: "shift-1",
+  };
+  db.prepare(
+    "INSERT INTO outbox (destination, kind, item_id, hlc, payload) VALUES ('central', 'receipt', ?, ?, ?)",
+  ).run(id, hlcOf(atMs, n % 1000), JSON.stringify(payload));
+  return id;
+}
+
 /** Writes a receipt's outbox row the way the agent's receipt service does (receipts/payloads.ts). */
 export function enqueueReceipt(db: SyncDb, n: number, atMs: number, terminalId = "t"): string {
   const id = `01JRCPT${String(n).padStart(19, "0")}`;

@@ -10,6 +10,15 @@ import { ZPushBatchInput, ZPushBatchOutput } from "./push-batch.types.ts";
  * accepted | duplicate | rejected-with-reason.
  */
 export const pushBatch = terminalProcedure
+  // Admission runs before the batch is parsed: a refused push costs almost nothing.
+  .use(async ({ ctx, next }) => {
+    const release = await ingestAdmission.admit(ctx.terminal.storeId);
+    try {
+      return await next();
+    } finally {
+      release();
+    }
+  })
   .input(ZPushBatchInput)
   .output(ZPushBatchOutput)
   .mutation(async ({ ctx, input }) => {
@@ -18,14 +27,9 @@ export const pushBatch = terminalProcedure
         message: `This key belongs to terminal ${ctx.terminal.id}; it cannot write terminal ${input.terminalId}'s data.`,
       });
     }
-    const release = ingestAdmission.admit(ctx.terminal.storeId);
-    try {
-      const outcome = await ingestBatch(ctx.db.sql, ctx.terminal, input, ctx.now());
-      return {
-        ...outcome,
-        lease: { token: outcome.lease.token, expiresAtMs: outcome.lease.expiresAt.getTime() },
-      };
-    } finally {
-      release();
-    }
+    const outcome = await ingestBatch(ctx.db.sql, ctx.terminal, input, ctx.now());
+    return {
+      ...outcome,
+      lease: { token: outcome.lease.token, expiresAtMs: outcome.lease.expiresAt.getTime() },
+    };
   });
