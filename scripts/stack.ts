@@ -3,6 +3,7 @@
 //   npx tsx scripts/stack.ts up [--data-dir .kassa/demo] [--port 3000] [--agent-port 7071] [--database-url URL]
 //   npx tsx scripts/stack.ts provision [--data-dir …] [--database-url URL]
 //   npx tsx scripts/stack.ts build            (next build of apps/admin when stale)
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { adminBuildStaleness, ensureAdminBuild } from "./stack/admin-build.ts";
 import { openStackDatabase, startDemoStack } from "./stack/demo-stack.ts";
@@ -91,7 +92,7 @@ async function main(argv: string[]) {
 }
 
 // Run as a CLI only when executed directly, not when imported by the demo or the e2e setup.
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main(process.argv.slice(2)).catch((error: unknown) => {
     console.error(`stack: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
