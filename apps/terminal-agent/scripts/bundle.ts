@@ -3,17 +3,19 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
 
-const appRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const appRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Where `npm run build` puts the production agent. */
+export const DIST_CLI = join(appRoot, "dist", "kassa-agent.mjs");
 
 /**
- * Bundles the agent's CLI into one ES module so a test can start it hundreds of times quickly
- * (the crash loop): node loads one file instead of transpiling ~100 TypeScript modules per start.
- * Native and runtime-heavy packages stay external and load from node_modules as usual.
+ * Bundles the agent's CLI into one ES module: the production build (`npm run build`, run as
+ * `node dist/kassa-agent.mjs start`) and what the crash loop starts hundreds of times. Node then
+ * loads one file instead of transpiling ~100 TypeScript modules through tsx, starting in about half
+ * the time with ~50 MB less memory. Native and runtime-heavy packages stay external (node_modules).
  */
-export async function bundleAgent(): Promise<string> {
-  const outDir = join(appRoot, "node_modules", ".cache", "kassa-agent-bundle");
-  mkdirSync(outDir, { recursive: true });
-  const outfile = join(outDir, "cli.mjs");
+export async function bundleAgent(outfile = DIST_CLI): Promise<string> {
+  mkdirSync(dirname(outfile), { recursive: true });
   await build({
     entryPoints: [join(appRoot, "src", "cli.ts")],
     outfile,
@@ -58,3 +60,9 @@ const keepModuleUrls: Plugin = {
     });
   },
 };
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const started = performance.now();
+  const file = await bundleAgent();
+  console.log(`built ${file} in ${Math.round(performance.now() - started)} ms`);
+}

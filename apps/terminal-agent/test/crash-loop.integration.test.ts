@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { receiptTagFor } from "@kassa/fiscal/shtrih";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { bundleAgent } from "../scripts/bundle.ts";
 import { CASHIER, saleInput, TOKEN } from "./helpers.ts";
-import { bundleAgent } from "./support/bundle-agent.ts";
 
 // The crash loop (issue 4): `kill -9` of the agent at random instants while a client sends receipts,
 // with the emulator in a SEPARATE process on a socat pty, as a real till's register would be.
@@ -50,7 +50,10 @@ async function freePort(): Promise<number> {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "kassa-crash-"));
-  bundle = await bundleAgent();
+  // Inside the app so its externals (better-sqlite3, serialport) resolve from node_modules.
+  bundle = await bundleAgent(
+    join(import.meta.dirname, "..", "node_modules", ".cache", "kassa-crash", "kassa-agent.mjs"),
+  );
   port = await freePort();
   emulator = spawn(
     process.execPath,

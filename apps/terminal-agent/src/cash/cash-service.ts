@@ -1,10 +1,10 @@
 import type { TMoveCashInput, TMoveCashOutput } from "@kassa/api/agent";
 import { AppError } from "@kassa/api/errors";
 import type { Logger } from "pino";
-import { ulid } from "ulid";
 import type { AuthService } from "../auth/auth-service.ts";
 import type { HybridLogicalClock } from "../clock/hlc.ts";
 import type { BufferDb } from "../db/buffer.ts";
+import { newUlid as ulid } from "../ids.ts";
 import type { ShiftService } from "../shift/shift-service.ts";
 import { cashSummary } from "../shift/shift-store.ts";
 

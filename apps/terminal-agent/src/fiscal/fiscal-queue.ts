@@ -11,7 +11,8 @@ export type FiscalOutcome =
 
 /** Where the queue records what the device did; every call is one durable SQLite transaction. */
 export interface FiscalStore {
-  markFiscalized(receiptId: string, fiscal: TFiscalAttributes): void;
+  /** Several receipts at once when the device is fast: one transaction for the lot. */
+  markFiscalized(receipts: readonly { receiptId: string; fiscal: TFiscalAttributes }[]): void;
   markWaiting(receiptIds: readonly string[], reason: TWaitingReason): void;
   setExpectedFd(receiptId: string, expectedFd: number): void;
   /** Receipts not yet fiscalized, in acceptance order (start-up). */
@@ -49,6 +50,9 @@ export interface FiscalQueueOptions {
 export class FiscalQueue {
   private readonly jobs: Job[] = [];
   private readonly byId = new Map<string, Job>();
+  /** Printed, attributes not yet stored: written together on the next turn. */
+  private printed: { job: Job; fiscal: TFiscalAttributes }[] = [];
+  private storeScheduled = false;
   private draining = false;
   private started = false;
   private poll: NodeJS.Timeout | null = null;
@@ -162,16 +166,41 @@ export class FiscalQueue {
         } finally {
           this.inFlight = null;
         }
-        this.options.store.markFiscalized(job.id, fiscal);
         this.lastKnownFd = Math.max(this.lastKnownFd ?? 0, fiscal.fdNumber);
         this.jobs.shift();
-        this.byId.delete(job.id);
-        this.options.metrics.receiptsFiscalized.inc();
-        this.options.log.debug({ receiptId: job.id, fdNumber: fiscal.fdNumber }, "receipt fiscalized");
-        for (const resolve of job.waiters) resolve({ status: "fiscalized", fiscal });
+        this.printed.push({ job, fiscal });
+        if (!this.storeScheduled) {
+          this.storeScheduled = true;
+          setImmediate(() => this.storePrinted());
+        }
       }
     } finally {
       this.draining = false;
+    }
+  }
+
+  /**
+   * Stores the fiscal attributes of what was printed since the last turn, then answers the POS.
+   * The queue goes on printing meanwhile: a crash before this commit is healed on start-up by
+   * `recoverReceipt`, which finds the document on the device.
+   */
+  private storePrinted(): void {
+    const printed = this.printed;
+    this.printed = [];
+    this.storeScheduled = false;
+    try {
+      this.options.store.markFiscalized(printed.map(({ job, fiscal }) => ({ receiptId: job.id, fiscal })));
+    } catch (error) {
+      this.options.log.error(
+        { err: error },
+        "fiscal attributes not stored; start-up recovery will read them from the device",
+      );
+    }
+    for (const { job, fiscal } of printed) {
+      this.byId.delete(job.id);
+      this.options.metrics.receiptsFiscalized.inc();
+      this.options.log.debug({ receiptId: job.id, fdNumber: fiscal.fdNumber }, "receipt fiscalized");
+      for (const resolve of job.waiters) resolve({ status: "fiscalized", fiscal });
     }
   }
 

@@ -41,18 +41,28 @@ export function createFiscalStore(opts: {
   now: () => number;
 }): FiscalStore {
   const { db, statements: s } = opts;
-  const fiscalized = db.transaction((receiptId: string, fiscal: TFiscalAttributes) => {
-    const updatedAt = new Date(opts.now()).toISOString();
-    const changed = s.markFiscalized.run({ id: receiptId, ...fiscal, updatedAt }).changes;
-    if (changed === 0) return;
-    const payload: ReceiptFiscalizedPayload = {
-      terminalId: opts.terminalId,
-      receiptId,
-      fiscal,
-      fiscalizedAt: updatedAt,
-    };
-    s.insertOutbox.run("central", "receipt_fiscalized", receiptId, opts.hlc.now(), JSON.stringify(payload));
-  });
+  const fiscalized = db.transaction(
+    (receipts: readonly { receiptId: string; fiscal: TFiscalAttributes }[]) => {
+      const updatedAt = new Date(opts.now()).toISOString();
+      for (const { receiptId, fiscal } of receipts) {
+        const changed = s.markFiscalized.run({ id: receiptId, ...fiscal, updatedAt }).changes;
+        if (changed === 0) continue;
+        const payload: ReceiptFiscalizedPayload = {
+          terminalId: opts.terminalId,
+          receiptId,
+          fiscal,
+          fiscalizedAt: updatedAt,
+        };
+        s.insertOutbox.run(
+          "central",
+          "receipt_fiscalized",
+          receiptId,
+          opts.hlc.now(),
+          JSON.stringify(payload),
+        );
+      }
+    },
+  );
   const waiting = db.transaction((ids: readonly string[], reason: TWaitingReason) => {
     const at = new Date(opts.now()).toISOString();
     for (const id of ids) s.markWaiting.run(reason.kassaCode, reason.message, at, id);
@@ -62,10 +72,10 @@ export function createFiscalStore(opts: {
     // loses this commit, start-up recovery reads them back from the device (recoverReceipt). So this
     // one write skips the fsync (synchronous=NORMAL: safe against a killed process, synced by the
     // next FULL commit); the accept itself is always FULL.
-    markFiscalized: (receiptId, fiscal) => {
+    markFiscalized: (receipts) => {
       db.pragma("synchronous = NORMAL");
       try {
-        fiscalized(receiptId, fiscal);
+        fiscalized(receipts);
       } finally {
         db.pragma("synchronous = FULL");
       }

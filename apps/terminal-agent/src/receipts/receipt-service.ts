@@ -10,13 +10,13 @@ import {
 } from "@kassa/api/agent";
 import { AppError } from "@kassa/api/errors";
 import type { Logger } from "pino";
-import { ulid } from "ulid";
 import type { AuthService } from "../auth/auth-service.ts";
 import type { BufferCapacity } from "../buffer/capacity.ts";
 import type { HybridLogicalClock } from "../clock/hlc.ts";
 import type { BufferDb } from "../db/buffer.ts";
 import type { ReceiptRow, ReceiptStatements } from "../db/receipt-rows.ts";
 import type { FiscalOutcome, FiscalQueue } from "../fiscal/fiscal-queue.ts";
+import { newUlid as ulid } from "../ids.ts";
 import type { AgentMetrics } from "../metrics.ts";
 import type { ShiftService } from "../shift/shift-service.ts";
 import { toFiscalReceipt } from "./fiscal-store.ts";

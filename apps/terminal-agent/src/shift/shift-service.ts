@@ -11,13 +11,13 @@ import type {
 import { AppError } from "@kassa/api/errors";
 import { type FiscalDevice, FiscalDeviceError } from "@kassa/fiscal/device";
 import type { Logger } from "pino";
-import { ulid } from "ulid";
 import type { AuthService, ResolvedCashier } from "../auth/auth-service.ts";
 import type { HybridLogicalClock } from "../clock/hlc.ts";
 import type { BufferDb } from "../db/buffer.ts";
 import type { DeviceRunner } from "../fiscal/device-runner.ts";
 import type { FiscalQueue } from "../fiscal/fiscal-queue.ts";
 import { waitingReasonFor } from "../fiscal/waiting-reason.ts";
+import { newUlid as ulid } from "../ids.ts";
 import {
   cashSummary,
   prepareShiftStatements,

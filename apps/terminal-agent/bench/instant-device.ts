@@ -1,0 +1,77 @@
+import type {
+  FiscalAttributes,
+  FiscalDevice,
+  FiscalReceipt,
+  ReceiptResult,
+  RecoveryResult,
+  ShiftReport,
+} from "@kassa/fiscal/device";
+
+/**
+ * A register that prints instantly and costs nothing: measures the agent's own work per receipt
+ * (validation, HLC, durable commit, the device queue) without the Shtrih protocol. The bench reports
+ * the protocol emulator separately, since its cost is the driver's and the emulator's, not the agent's.
+ */
+export function instantDevice(): FiscalDevice {
+  let fd = 1;
+  let shift = 0;
+  const byId = new Map<string, FiscalAttributes>();
+  const now = () => new Date().toISOString();
+  const report = (): ShiftReport => ({
+    shiftNumber: shift,
+    fdNumber: ++fd,
+    fiscalSign: "1",
+    dateTime: now(),
+  });
+  return {
+    status: async () => ({
+      mode: "shift_open",
+      rawMode: 2,
+      rawSubmode: 0,
+      paperPresent: true,
+      printing: false,
+      awaitingContinuePrint: false,
+    }),
+    fnStatus: async () => ({
+      lifePhase: 3,
+      shiftOpen: true,
+      fnNumber: "9999078900000000",
+      lastFdNumber: fd,
+      dateTime: now(),
+      warnings: {
+        keyExpiresIn3Days: false,
+        keyExpiresIn30Days: false,
+        archiveNearlyFull: false,
+        ofdTimeout: false,
+      },
+    }),
+    openShift: async () => {
+      shift++;
+      return report();
+    },
+    xReport: async () => undefined,
+    closeShift: async () => report(),
+    fiscalizeReceipt: async (receipt: FiscalReceipt): Promise<ReceiptResult> => {
+      const attributes = {
+        fdNumber: ++fd,
+        fiscalSign: String(fd * 7919),
+        fnNumber: "9999078900000000",
+        shiftNumber: shift,
+        dateTime: now(),
+      };
+      byId.set(receipt.receiptId, attributes);
+      return { ...attributes, change: 0 };
+    },
+    cancelReceipt: async () => undefined,
+    continuePrint: async () => undefined,
+    findDocument: async () => null,
+    recoverReceipt: async (receiptId: string): Promise<RecoveryResult> => {
+      const attributes = byId.get(receiptId);
+      return attributes ? { fiscalized: true, attributes } : { fiscalized: false, lastFdNumber: fd };
+    },
+    ofdStatus: async () => ({ unsentCount: 0, firstUnsentFd: null, oldestUnsentAt: null }),
+    readOfdMessage: async () => null,
+    writeOfdReceipt: async () => undefined,
+    close: async () => undefined,
+  };
+}
