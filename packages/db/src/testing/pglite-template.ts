@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -21,8 +21,13 @@ function templatePath(kind: string, content: string): string {
   return join(tmpdir(), `kassa-pglite-${kind}-${key}.tar`);
 }
 
-async function fromTemplate(file: string, build: (db: PGlite) => Promise<unknown>): Promise<PGlite> {
-  if (existsSync(file)) return PGlite.create({ loadDataDir: new Blob([readFileSync(file)]) });
+async function fromTemplate(
+  kind: string,
+  file: string,
+  build: (db: PGlite) => Promise<unknown>,
+): Promise<PGlite> {
+  const template = readIfPresent(file);
+  if (template) return PGlite.create({ loadDataDir: new Blob([template]) });
   const db = await PGlite.create();
   await build(db);
   const dump = await db.dumpDataDir("none");
@@ -30,18 +35,32 @@ async function fromTemplate(file: string, build: (db: PGlite) => Promise<unknown
   const partial = `${file}.${process.pid}.partial`;
   writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
   renameSync(partial, file);
+  // Templates for older migrations are dead weight (~40 MB each): remove them, best effort.
+  for (const name of readdirSync(tmpdir())) {
+    if (name.startsWith(`kassa-pglite-${kind}-`) && name.endsWith(".tar") && join(tmpdir(), name) !== file) {
+      rmSync(join(tmpdir(), name), { force: true });
+    }
+  }
   return db;
+}
+
+function readIfPresent(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined; // not built yet, or replaced by a run with other migrations a moment ago
+  }
 }
 
 /** A fresh in-memory PGlite holding a migrated central schema and no rows. */
 export function pgliteFromTemplate(migrationsDir: string = centralMigrationsDir): Promise<PGlite> {
   const migrations = readMigrationFiles(migrationsDir).map((m) => `${m.name}:${m.checksum}`);
-  return fromTemplate(templatePath("central", migrations.join("\n")), (db) =>
+  return fromTemplate("central", templatePath("central", migrations.join("\n")), (db) =>
     runMigrations({ backend: pgliteBackend(db), dir: migrationsDir }),
   );
 }
 
 /** A fresh, empty in-memory PGlite (just after initdb). */
 export function emptyPglite(): Promise<PGlite> {
-  return fromTemplate(templatePath("empty", ""), async () => {});
+  return fromTemplate("empty", templatePath("empty", ""), async () => {});
 }
