@@ -116,7 +116,8 @@ export function createDlqStore(db: SyncDb, outbox: OutboxStore, clock: DlqClock)
   const retry = db.transaction((id: string): boolean => {
     const row = get.get(id);
     if (row?.status !== "pending") return false;
-    requeue.run(row.destination, row.kind, row.item_id, row.hlc, row.payload);
+    // OFD documents live in the fiscal drive, not the outbox: "retried" lets the relay resume.
+    if (row.destination !== "ofd") requeue.run(row.destination, row.kind, row.item_id, row.hlc, row.payload);
     setStatus.run("retried", null, clock.iso(), id);
     mirror(get.get(id)!);
     return true;

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { SyncEngine, SyncStatus } from "@kassa/api/agent";
+import type { FiscalDevice } from "@kassa/fiscal/device";
+import type { OfdTransport } from "@kassa/fiscal/ofd";
 import { type BreakerOptions, createDestinationBreaker } from "./breaker.ts";
 import { createCentralDelivery, type DeliveryLimits, type RoundTally } from "./central-delivery.ts";
 import { createCentralTransport, type TransportStats } from "./central-transport.ts";
@@ -7,6 +9,7 @@ import { createCommandApplier } from "./commands.ts";
 import { createDlqStore } from "./dlq-store.ts";
 import { isDestinationFailure } from "./failure.ts";
 import { createLocalLease } from "./local-lease.ts";
+import { createOfdRelay, isOfdFailure } from "./ofd-relay.ts";
 import { createOutboxStore } from "./outbox-store.ts";
 import { createRetryBackoff } from "./retry-backoff.ts";
 import { createSyncScheduler } from "./scheduler.ts";
@@ -37,6 +40,8 @@ export interface SyncWorkerDeps {
   requestTimeoutMs?: number;
   /** How long the buffer's sync lease lasts without renewal, ms. Default 30,000. */
   leaseTtlMs?: number;
+  /** The OFD destination: the fiscal device and an OFD client (createOfdClient from @kassa/fiscal/ofd). */
+  ofd?: { device: FiscalDevice; client: OfdTransport; maxDocuments?: number };
   log?: (line: string) => void;
 }
 
@@ -80,6 +85,19 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     clock,
     deps.breaker,
   );
+  const ofdBreaker = createDestinationBreaker(deps.db, outbox, "ofd", isOfdFailure, clock, deps.breaker);
+  const ofd = deps.ofd
+    ? createOfdRelay({
+        db: deps.db,
+        device: deps.ofd.device,
+        client: deps.ofd.client,
+        outbox,
+        dlq,
+        breaker: ofdBreaker,
+        clock,
+        ...(deps.ofd.maxDocuments ? { maxDocuments: deps.ofd.maxDocuments } : {}),
+      })
+    : null;
   const online = Boolean(deps.centralUrl && deps.terminalKey);
   const transport = online
     ? createCentralTransport({
@@ -119,23 +137,32 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
   async function runRound(): Promise<Awaited<ReturnType<SyncEngine["now"]>>> {
     const started = performance.now();
     const tally: RoundTally = { delivered: 0, failed: 0, deadLettered: 0, stoppedBecause: null };
+    let relay: Awaited<ReturnType<NonNullable<typeof ofd>["round"]>> | null = null;
     let message: string;
-    if (!central) {
-      message = "Offline-only: set KASSA_CENTRAL_URL and KASSA_TERMINAL_KEY to sync.";
-    } else if (!lease.acquire(clock.nowMs())) {
+    if (!lease.acquire(clock.nowMs())) {
       message = `Another agent process (${lease.holderNow()?.holder}) is syncing this buffer; this one stays idle.`;
     } else {
       try {
-        await central.round(tally);
+        // The OFD goes first: its status (unsent count, oldest age) then rides this round to central.
+        if (ofd) relay = await ofd.round();
+        tally.deadLettered += relay?.deadLettered ?? 0;
+        if (central) await central.round(tally);
       } finally {
         lease.release();
       }
-      message = tally.stoppedBecause
-        ? `Delivered ${tally.delivered}; stopped: ${tally.stoppedBecause}`
-        : `Delivered ${tally.delivered}; the outbox is drained.`;
+      message = !central
+        ? "Offline-only: set KASSA_CENTRAL_URL and KASSA_TERMINAL_KEY to sync."
+        : tally.stoppedBecause
+          ? `Delivered ${tally.delivered}; stopped: ${tally.stoppedBecause}`
+          : `Delivered ${tally.delivered}; the outbox is drained.`;
+    }
+    if (relay) {
+      message += relay.stoppedBecause
+        ? ` OFD: confirmed ${relay.confirmed}; stopped: ${relay.stoppedBecause}`
+        : ` OFD: confirmed ${relay.confirmed}.`;
     }
     return {
-      delivered: { central: tally.delivered },
+      delivered: { central: tally.delivered, ...(relay ? { ofd: relay.confirmed } : {}) },
       failed: tally.failed,
       deadLettered: tally.deadLettered,
       pending: outbox.pending(),
@@ -172,7 +199,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     status(): SyncStatus {
       return {
         online: central?.state.online ?? false,
-        breakers: { central: asStatus(centralBreaker.state), ofd: "closed" },
+        breakers: { central: asStatus(centralBreaker.state), ofd: asStatus(ofdBreaker.state) },
         lastSyncAt: central?.state.lastSyncAt ?? null,
         clockSkewMs: central?.state.clockSkewMs ?? null,
       };
@@ -216,6 +243,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     networkBack() {
       central?.wake();
       centralBreaker.probeNow("network back: probing at once");
+      ofdBreaker.probeNow("network back: probing at once");
       outbox.wakeAll("central", clock.nowMs());
       scheduler.soon();
     },
