@@ -164,8 +164,8 @@ describe("fault matrix: OFD", () => {
     const blocked = await worker.now();
     expect(blocked.message).toMatch(/rejected by the OFD/);
     expect(fn.unsent).toHaveLength(10);
-    const [entry] = worker.dlq.list({ limit: 10 }).items;
-    expect(worker.dlq.retry({ ids: [entry!.id] })).toEqual({ retried: 1 });
+    const [entry] = (await worker.dlq.list({ limit: 10 })).items;
+    expect(await worker.dlq.retry({ ids: [entry!.id] })).toEqual({ retried: 1 });
     await drain(worker, fn);
     expectExactlyOnceAtOfd(ofd, 10);
     expect(dlq(db)).toEqual([]);
