@@ -104,6 +104,7 @@ describe.each(allTargets())("migration runner on $name", (kind) => {
       runMigrations({ backend: other, dir }),
     ]);
     expect([...a.applied, ...b.applied].sort()).toEqual(["20260101000000_first", "20260102000000_second"]);
+    expect([a.total, b.total]).toEqual([2, 2]);
     expect(await target.query(`SELECT "name" FROM "${MIGRATIONS_TABLE}"`)).toHaveLength(2);
     await target.close();
   });

@@ -76,6 +76,7 @@ export async function runMigrations(options: RunMigrationsOptions): Promise<Migr
     }
 
     const applied: string[] = [];
+    let appliedByAnother = 0;
     for (const file of files) {
       if (byName.has(file.name)) continue;
       const started = performance.now();
@@ -85,10 +86,12 @@ export async function runMigrations(options: RunMigrationsOptions): Promise<Migr
       if (done) {
         applied.push(file.name);
         log(`applied ${file.name} in ${Math.round(performance.now() - started)} ms`);
+      } else {
+        appliedByAnother++;
       }
     }
     if (applied.length === 0) log(`database is up to date (${files.length} migrations)`);
-    return { applied, total: rows.length + applied.length };
+    return { applied, total: rows.length + appliedByAnother + applied.length };
   });
 }
 
