@@ -24,3 +24,50 @@ export function ReceiptStatusBadge({ status }: { status: "accepted" | "fiscalize
     </span>
   );
 }
+
+const BREAKER_CLASS: Record<string, string> = {
+  closed: "ok",
+  half_open: "warn",
+  open: "danger",
+  isolated: "danger",
+};
+
+/** One badge per destination: "central closed", "ofd open"… */
+export function BreakerBadges({
+  breakers,
+}: {
+  breakers: { destination: string; state: string; cause: string }[];
+}) {
+  if (breakers.length === 0) return <span className="muted">—</span>;
+  return (
+    <span className="badges">
+      {breakers.map((b) => (
+        <span
+          key={b.destination}
+          className={`badge ${BREAKER_CLASS[b.state] ?? "neutral"}`}
+          title={`${b.destination}: ${b.state.replace("_", "-")} (${b.cause})`}
+        >
+          {b.destination} {b.state.replace("_", "-")}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+/** FN documents not yet confirmed by the OFD, and the days left before the 30-day block. */
+export function FnBacklog({ fn }: { fn: { unsentCount: number | null; daysLeft: number | null } }) {
+  if (fn.unsentCount === null) return <span className="muted">—</span>;
+  if (fn.unsentCount === 0) return <span>0</span>;
+  const tone =
+    fn.daysLeft === null ? "neutral" : fn.daysLeft <= 3 ? "danger" : fn.daysLeft <= 10 ? "warn" : "ok";
+  return (
+    <span>
+      {fn.unsentCount}{" "}
+      {fn.daysLeft !== null && (
+        <span className={`badge ${tone}`} title="Days until the FN blocks for lack of OFD confirmation">
+          {fn.daysLeft < 0 ? "blocked" : `${fn.daysLeft} d left`}
+        </span>
+      )}
+    </span>
+  );
+}

@@ -5,7 +5,7 @@ import { RefreshCw } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { ErrorNote, LoadingRow } from "~/components/query-state.tsx";
-import { OnlineBadge } from "~/components/status-badge.tsx";
+import { BreakerBadges, FnBacklog, OnlineBadge } from "~/components/status-badge.tsx";
 import { formatAge, formatInZone, formatSkew } from "~/lib/format.ts";
 import { useTRPC } from "~/trpc/react.tsx";
 
@@ -48,15 +48,17 @@ export function FleetTable() {
               <th>Store</th>
               <th>Status</th>
               <th>Last sync</th>
-              <th className="num">Receipts delivered</th>
-              <th>Last receipt</th>
+              <th className="num">Receipts</th>
+              <th className="num">DLQ</th>
+              <th>Breakers</th>
+              <th>FN backlog</th>
               <th className="num">Clock skew</th>
             </tr>
           </thead>
           <tbody>
-            {fleet.isPending && <LoadingRow columns={7} />}
+            {fleet.isPending && <LoadingRow columns={9} />}
             {fleet.isSuccess && terminals.length === 0 && (
-              <LoadingRow columns={7} text="No terminals yet: provision one to see it here." />
+              <LoadingRow columns={9} text="No terminals yet: provision one to see it here." />
             )}
             {terminals.map((t) => (
               <tr key={t.id} className="clickable" onClick={() => router.push(`/terminals/${t.id}`)}>
@@ -71,8 +73,18 @@ export function FleetTable() {
                   <OnlineBadge online={t.online} retired={t.status === "retired"} />
                 </td>
                 <td title={formatInZone(t.lastSyncAt, t.store.timezone)}>{formatAge(t.lastSyncAt, asOf)}</td>
-                <td className="num">{t.receiptsCount}</td>
-                <td>{formatInZone(t.lastReceiptAt, t.store.timezone)}</td>
+                <td className="num" title={`last receipt ${formatInZone(t.lastReceiptAt, t.store.timezone)}`}>
+                  {t.receiptsCount}
+                </td>
+                <td className="num">
+                  {t.dlqPending > 0 ? <span className="badge danger">{t.dlqPending}</span> : "0"}
+                </td>
+                <td>
+                  <BreakerBadges breakers={t.breakers} />
+                </td>
+                <td>
+                  <FnBacklog fn={t.fn} />
+                </td>
                 <td className="num">{formatSkew(t.clockSkewMs)}</td>
               </tr>
             ))}

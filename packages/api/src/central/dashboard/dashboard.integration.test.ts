@@ -298,6 +298,70 @@ describe("receipts list", () => {
   });
 });
 
+describe("fleet health", () => {
+  it("shows the pending DLQ count, each breaker's latest state and the FN backlog against the 30-day limit", async () => {
+    const p = db.prisma;
+    const dlq = (id: string, status: string) => ({
+      organizationId: ids.orgA,
+      terminalId: ids.tA1,
+      storeId: ids.storeA1,
+      id,
+      destination: "central",
+      itemKind: "receipt",
+      itemId: id,
+      status,
+      reason: "Refused by the central server",
+      fingerprint: "VALIDATION_FAILED:abc",
+      attempts: 1,
+      errors: [],
+      payload: {},
+      hlc: "1795330000000.00000",
+    });
+    await p.dlqItem.createMany({
+      data: [dlq("d1", "pending"), dlq("d2", "pending"), dlq("d3", "discarded")],
+    });
+    const transition = (id: string, destination: string, at: Date, fromState: string, toState: string) => ({
+      organizationId: ids.orgA,
+      terminalId: ids.tA1,
+      id,
+      destination,
+      at,
+      fromState,
+      toState,
+      cause: `${toState} cause`,
+      failures: 5,
+    });
+    await p.breakerTransition.createMany({
+      data: [
+        transition("b1", "central", minutesAgo(30), "closed", "open"),
+        transition("b2", "central", minutesAgo(10), "open", "half_open"),
+        transition("b3", "ofd", minutesAgo(20), "closed", "open"),
+      ],
+    });
+    await p.terminalSyncState.create({
+      data: {
+        organizationId: ids.orgA,
+        terminalId: ids.tA1,
+        ofdUnsentCount: 12,
+        ofdOldestUnsentAt: new Date(NOW.getTime() - 26 * 86_400_000 - 3_600_000),
+        ofdMeasuredAt: minutesAgo(1),
+      },
+    });
+
+    const { terminals } = await callerFor(users.ownerA.id).fleet.list();
+    const a1 = terminals.find((t) => t.id === ids.tA1)!;
+    expect(a1.dlqPending).toBe(2);
+    expect(a1.breakers.map((b) => [b.destination, b.state])).toEqual([
+      ["central", "half_open"],
+      ["ofd", "open"],
+    ]);
+    expect(a1.fn).toMatchObject({ unsentCount: 12, daysLeft: 4 });
+    const a2 = terminals.find((t) => t.id === ids.tA2)!;
+    expect(a2).toMatchObject({ dlqPending: 0, breakers: [], fn: { unsentCount: null, daysLeft: null } });
+    expect((await callerFor(users.ownerA.id).terminals.get({ terminalId: ids.tA1 })).dlqPending).toBe(2);
+  });
+});
+
 describe("receipt detail", () => {
   it("returns items, payments, fiscal attributes and lineage in kopecks", async () => {
     const caller = callerFor(users.ownerA.id);

@@ -1,5 +1,6 @@
 import { AppError } from "../../errors.ts";
 import type { CentralDatabase } from "../context.ts";
+import { healthOf, type TerminalHealth, terminalHealth } from "./fleet-health.ts";
 import { type DashboardScope, scopeWhere } from "./scope.ts";
 import type { TTerminalView } from "./terminal-view.types.ts";
 
@@ -42,10 +43,12 @@ type TerminalRow = {
 function toView(
   row: TerminalRow,
   stats: { _count: { _all: number }; _max: { acceptedAt: Date | null } } | undefined,
+  health: TerminalHealth,
   now: Date,
 ): TTerminalView {
   return {
     ...row,
+    ...health,
     online: row.lastSyncAt !== null && now.getTime() - row.lastSyncAt.getTime() <= ONLINE_WINDOW_MS,
     receiptsCount: stats?._count._all ?? 0,
     lastReceiptAt: stats?._max.acceptedAt ?? null,
@@ -68,7 +71,10 @@ export async function listFleet(
     }),
     receiptStats(db, where),
   ]);
-  return rows.map((row) => toView(row, stats.get(`${row.organizationId}/${row.id}`), now));
+  const health = await terminalHealth(db, rows, now);
+  return rows.map((row) =>
+    toView(row, stats.get(`${row.organizationId}/${row.id}`), healthOf(health, row.id), now),
+  );
 }
 
 /** One terminal, or NOT_FOUND when it does not exist or is outside the user's scope. */
@@ -85,6 +91,9 @@ export async function getTerminal(
       message: `Terminal ${terminalId} was not found in your organization: check the link or pick it from the fleet page.`,
     });
   }
-  const stats = await receiptStats(db, { AND: [scopeWhere(scope), { terminalId }] });
-  return toView(row, stats.get(`${row.organizationId}/${row.id}`), now);
+  const [stats, health] = await Promise.all([
+    receiptStats(db, { AND: [scopeWhere(scope), { terminalId }] }),
+    terminalHealth(db, [row], now),
+  ]);
+  return toView(row, stats.get(`${row.organizationId}/${row.id}`), healthOf(health, row.id), now);
 }

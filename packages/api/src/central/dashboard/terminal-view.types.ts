@@ -14,5 +14,19 @@ export const ZTerminalView = z.object({
   lastReceiptAt: z.date().nullable(),
   /** Till clock minus server clock at the last sync, ms (positive = till ahead). */
   clockSkewMs: z.number().int().nullable(),
+  /** Dead-letter items waiting for support (the central mirror of the till's DLQ). */
+  dlqPending: z.number().int().nonnegative(),
+  /** The latest reported state of each destination's circuit breaker (central, ofd). */
+  breakers: z.array(
+    z.object({ destination: z.string(), state: z.string(), since: z.date(), cause: z.string() }),
+  ),
+  /** The fiscal drive's backlog of documents not yet confirmed by the OFD, as last reported. */
+  fn: z.object({
+    unsentCount: z.number().int().nullable(),
+    oldestUnsentAt: z.date().nullable(),
+    /** Days left before the oldest unsent document hits the 30-day limit (negative = overdue). */
+    daysLeft: z.number().int().nullable(),
+    measuredAt: z.date().nullable(),
+  }),
 });
 export type TTerminalView = z.infer<typeof ZTerminalView>;

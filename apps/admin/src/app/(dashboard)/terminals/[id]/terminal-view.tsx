@@ -5,7 +5,7 @@ import { ArrowLeft } from "lucide-react";
 import Link from "next/link";
 import { ErrorNote } from "~/components/query-state.tsx";
 import { ReceiptsTable } from "~/components/receipts-table.tsx";
-import { OnlineBadge } from "~/components/status-badge.tsx";
+import { BreakerBadges, FnBacklog, OnlineBadge } from "~/components/status-badge.tsx";
 import { formatAge, formatInZone, formatSkew } from "~/lib/format.ts";
 import { useTRPC } from "~/trpc/react.tsx";
 
@@ -43,6 +43,26 @@ export function TerminalView({ terminalId }: { terminalId: string }) {
           <div>
             <dt>Receipts delivered</dt>
             <dd>{t.receiptsCount}</dd>
+          </div>
+          <div>
+            <dt>Last receipt</dt>
+            <dd>{formatInZone(t.lastReceiptAt, t.store.timezone)}</dd>
+          </div>
+          <div>
+            <dt>DLQ (pending)</dt>
+            <dd>{t.dlqPending}</dd>
+          </div>
+          <div>
+            <dt>Breakers</dt>
+            <dd>
+              <BreakerBadges breakers={t.breakers} />
+            </dd>
+          </div>
+          <div>
+            <dt>FN backlog</dt>
+            <dd>
+              <FnBacklog fn={t.fn} />
+            </dd>
           </div>
           <div>
             <dt>Clock skew</dt>
