@@ -11,6 +11,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseArgs } from "node:util";
 import { ingestAdmission } from "../src/central/sync/admission.ts";
+import { upsertCashier } from "../src/central/sync/cashiers.ts";
 import { issueDlqCommand } from "../src/central/sync/commands.ts";
 import { leaseSettings } from "../src/central/sync/leases.ts";
 import { startStandaloneCentral } from "../src/central/sync/standalone-server.ts";
@@ -87,6 +88,10 @@ async function intercept(req: IncomingMessage, res: ServerResponse, body: Buffer
   if (url.pathname === "/__test/clock") {
     Object.assign(clock, JSON.parse(body.toString() || "{}"));
     return json(res, 200, clock);
+  }
+  if (url.pathname === "/__test/cashier") {
+    await upsertCashier(db.sql, JSON.parse(body.toString()), new Date());
+    return json(res, 200, { ok: true });
   }
   if (url.pathname === "/__test/command") {
     const input = JSON.parse(body.toString());

@@ -3,6 +3,7 @@ import type { SyncEngine, SyncStatus } from "@kassa/api/agent";
 import type { FiscalDevice } from "@kassa/fiscal/device";
 import type { OfdTransport } from "@kassa/fiscal/ofd";
 import { type BreakerOptions, createDestinationBreaker } from "./breaker.ts";
+import { createCashierPull, type PulledCashier } from "./cashier-pull.ts";
 import { createCentralDelivery, type DeliveryLimits, type RoundTally } from "./central-delivery.ts";
 import { createCentralTransport, type TransportStats } from "./central-transport.ts";
 import { createCommandApplier } from "./commands.ts";
@@ -40,6 +41,13 @@ export interface SyncWorkerDeps {
   requestTimeoutMs?: number;
   /** How long the buffer's sync lease lasts without renewal, ms. Default 30,000. */
   leaseTtlMs?: number;
+  /**
+   * Installs the central cashier list in the agent's cache (the agent passes
+   * `(list) => replaceCashiers(db, list)` from auth/cashiers.ts). Unset = no pull.
+   */
+  onCashiers?: (cashiers: PulledCashier[]) => void;
+  /** How often the cashier list is checked for changes, ms. Default 60,000. */
+  cashierPullMs?: number;
   /** The OFD destination: the fiscal device and an OFD client (createOfdClient from @kassa/fiscal/ofd). */
   ofd?: { device: FiscalDevice; client: OfdTransport; maxDocuments?: number };
   log?: (line: string) => void;
@@ -132,6 +140,17 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
       })
     : null;
 
+  const cashiers =
+    transport && deps.onCashiers
+      ? createCashierPull(
+          deps.db,
+          transport.client,
+          centralBreaker,
+          deps.onCashiers,
+          deps.cashierPullMs ?? 60_000,
+        )
+      : null;
+
   let running: Promise<Awaited<ReturnType<SyncEngine["now"]>>> | null = null;
 
   async function runRound(): Promise<Awaited<ReturnType<SyncEngine["now"]>>> {
@@ -147,6 +166,11 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         if (ofd) relay = await ofd.round();
         tally.deadLettered += relay?.deadLettered ?? 0;
         if (central) await central.round(tally);
+        if (cashiers && central?.state.online) {
+          await cashiers.maybePull(clock.nowMs()).catch((error: unknown) => {
+            log(`cashier list not refreshed: ${(error as Error).message}`);
+          });
+        }
       } finally {
         lease.release();
       }
@@ -267,4 +291,5 @@ function safeJson(text: string): unknown {
   }
 }
 
+export type { PulledCashier } from "./cashier-pull.ts";
 export type { DeliveryLimits } from "./central-delivery.ts";

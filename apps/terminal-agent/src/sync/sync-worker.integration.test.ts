@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { replaceCashiers } from "../auth/cashiers.ts";
+import { verifyPin } from "../auth/pin.ts";
 import { createSyncWorker } from "./index.ts";
 import {
   type CentralProcess,
@@ -12,7 +14,7 @@ import {
 let central: CentralProcess;
 
 beforeAll(async () => {
-  central = await startCentralProcess(["--stores", "1", "--per-store", "2"]);
+  central = await startCentralProcess(["--stores", "1", "--per-store", "3"]);
 }, 60_000);
 afterAll(async () => central?.stop());
 
@@ -65,6 +67,64 @@ describe("agent → central over real HTTP", () => {
     expect(outboxCount(buffer.db)).toBe(1);
     const stats = await central.stats();
     expect(stats.receipts.find((r) => r.terminal_id === b!.id)).toBeUndefined();
+    await worker.stop();
+    buffer.dispose();
+  });
+
+  it("pulls the cashier list with PIN hashes into the till's cache, and only when it changed", async () => {
+    const buffer = await openTestBuffer();
+    const terminal = central.terminals[2]!;
+    let clock = Date.UTC(2026, 10, 22, 9, 0, 0);
+    await central.cashier({
+      organizationId: terminal.organizationId,
+      id: "c1",
+      login: "ivanova",
+      name: "Ivanova A.",
+      pin: "4821",
+    });
+    await central.cashier({
+      organizationId: terminal.organizationId,
+      id: "c2",
+      login: "other",
+      name: "Other store",
+      pin: "1111",
+      storeIds: ["elsewhere"],
+    });
+    const installs: number[] = [];
+    const worker = createSyncWorker({
+      db: buffer.db,
+      terminalId: terminal.id,
+      centralUrl: central.url,
+      terminalKey: terminal.key,
+      schedule: false,
+      watchMs: 0,
+      now: () => clock,
+      cashierPullMs: 60_000,
+      onCashiers: (list) => {
+        installs.push(list.length);
+        replaceCashiers(buffer.db, list);
+      },
+    });
+    await worker.now();
+    const cached = buffer.db
+      .prepare<[], { login: string; pin_hash: string }>("SELECT login, pin_hash FROM cashiers")
+      .all();
+    expect(cached.map((c) => c.login)).toEqual(["ivanova"]);
+    expect(await verifyPin("4821", cached[0]!.pin_hash)).toBe(true);
+    clock += 61_000;
+    await worker.now(); // unchanged: nothing installed
+    expect(installs).toEqual([1]);
+    await central.cashier({
+      organizationId: terminal.organizationId,
+      id: "c1",
+      login: "ivanova",
+      name: "Ivanova A.",
+      active: false,
+    });
+    clock += 61_000;
+    await worker.now();
+    expect(installs).toEqual([1, 0]);
+    expect(buffer.db.prepare("SELECT count(*) AS n FROM cashiers").get()).toEqual({ n: 0 });
     await worker.stop();
     buffer.dispose();
   });

@@ -19,6 +19,15 @@ export interface CentralProcess {
     delayMs?: number;
     remaining?: number;
   }): Promise<void>;
+  cashier(input: {
+    organizationId: string;
+    id: string;
+    login: string;
+    name: string;
+    pin?: string;
+    storeIds?: string[];
+    active?: boolean;
+  }): Promise<void>;
   /** Moves the central server's clock `offsetMs` ahead of real time. */
   clock(offsetMs: number): Promise<void>;
   command(input: {
@@ -89,6 +98,9 @@ export async function startCentralProcess(args: string[] = []): Promise<CentralP
     stats: () => call("/__test/stats") as Promise<CentralStats>,
     fault: async (fault) => {
       await call("/__test/fault", { remaining: -1, ...fault });
+    },
+    cashier: async (input) => {
+      await call("/__test/cashier", input);
     },
     clock: async (offsetMs) => {
       await call("/__test/clock", { offsetMs });
