@@ -1,5 +1,6 @@
 import type http from "node:http";
 import { type AgentServices, agentRouter, createAgentContext, type SyncEngine } from "@kassa/api/agent";
+import type { FiscalDevice } from "@kassa/fiscal/device";
 import type { KktEmulator } from "@kassa/fiscal/emulator";
 import { defaultVatRates } from "@kassa/fiscal/ffd";
 import type { Logger } from "pino";
@@ -14,6 +15,7 @@ import type { AgentConfig } from "./env.ts";
 import { DeviceRunner } from "./fiscal/device-runner.ts";
 import { FiscalQueue } from "./fiscal/fiscal-queue.ts";
 import { createDeviceSource, type DeviceSource } from "./fiscal/open-device.ts";
+import { sharedDevice } from "./fiscal/shared-device.ts";
 import { createLogger } from "./log.ts";
 import { type AgentMetrics, createMetrics } from "./metrics.ts";
 import { offlineSyncEngine } from "./offline-sync.ts";
@@ -49,6 +51,8 @@ export interface RunningAgent {
   metrics: AgentMetrics;
   emulator: KktEmulator | null;
   queue: FiscalQueue;
+  /** The register, shared through the agent's device queue (for the OFD relay, tools, tests). */
+  device: FiscalDevice;
   log: Logger;
   close(): Promise<void>;
 }
@@ -112,6 +116,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       now,
       hlc,
       log: (line) => syncLog.info(line),
+      onCashiers: (cashiers) => replaceCashiers(db, cashiers),
       ...deps.syncOptions,
     });
   }
@@ -195,6 +200,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     metrics,
     emulator: device.emulator,
     queue,
+    device: sharedDevice(runner),
     log,
     async close() {
       if (closed) return;
