@@ -38,6 +38,8 @@ export function decodeReceiptCursor(text: string): ReceiptCursor {
 export function afterCursor(cursor: ReceiptCursor) {
   const { acceptedAt, terminalId, id } = cursor;
   return {
+    // Redundant with the OR below, but a plain range the planner can drive the accepted_at index with.
+    acceptedAt: { lte: acceptedAt },
     OR: [
       { acceptedAt: { lt: acceptedAt } },
       { acceptedAt, terminalId: { lt: terminalId } },
