@@ -2,17 +2,32 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
 
-// Every child a stack starts is tracked here and killed when this process exits, however it
-// exits, so a failed e2e run or a Ctrl-C never leaves a server holding a port or a PGlite dir.
+// Every child a stack starts is tracked here and stopped when this process ends, so a failed e2e
+// run or a Ctrl-C never leaves a server holding a port or a PGlite directory. Children run in
+// their own process group (so a stop reaches their children too), which also means a terminal's
+// Ctrl-C reaches only us: we forward it.
 const children = new Set<ChildProcess>();
+const running = new Set<ManagedProcess>();
 let exitHookInstalled = false;
+
+const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
 
 function installExitHook() {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
+  // Last resort (process.exit, uncaught error): no time for a graceful stop.
   process.once("exit", () => {
     for (const child of children) killGroup(child, "SIGKILL");
   });
+  for (const signal of Object.keys(SIGNAL_EXIT_CODES) as (keyof typeof SIGNAL_EXIT_CODES)[]) {
+    process.on(signal, () => {
+      // Another listener (the CLI's `up`, Playwright's runner) owns shutdown and calls stop() itself.
+      if (process.listenerCount(signal) > 1) return;
+      void Promise.allSettled([...running].map((p) => p.stop(5_000))).then(() =>
+        process.exit(SIGNAL_EXIT_CODES[signal]),
+      );
+    });
+  }
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals) {
@@ -70,7 +85,7 @@ export function spawnLogged(
     });
   });
   exited.catch(() => undefined);
-  return {
+  const managed: ManagedProcess = {
     child,
     logFile: options.logFile,
     exited,
@@ -80,8 +95,11 @@ export function spawnLogged(
       const timer = setTimeout(() => killGroup(child, "SIGKILL"), graceMs);
       await done;
       clearTimeout(timer);
+      running.delete(managed);
     },
   };
+  running.add(managed);
+  return managed;
 }
 
 /** The last `lines` lines of a log file, for error messages. */
