@@ -55,7 +55,10 @@ test("the owner sees the terminal and its synced receipt with amount and fiscal 
     .filter({ hasText: stack.receipt.id });
   await expect(receiptRow.getByTestId("receipt-total")).toHaveText(roublesPattern(stack.receipt.total));
   expect(stack.receipt.fdNumber, "the agent fiscalized the sample receipt").not.toBeNull();
-  await expect(receiptRow.getByTestId("receipt-fd")).toHaveText(String(stack.receipt.fdNumber));
+  await expect(
+    receiptRow.getByTestId("receipt-fd"),
+    "the FD number reaches the dashboard once the agent's receipt_fiscalized item is ingested (see the fleet's DLQ column if not)",
+  ).toHaveText(String(stack.receipt.fdNumber));
   await page.screenshot({ path: join(SCREENSHOTS, "terminal.png"), fullPage: true });
 
   await receiptRow.getByRole("link", { name: stack.receipt.id }).click();
