@@ -98,6 +98,11 @@ async function intercept(req: IncomingMessage, res: ServerResponse, body: Buffer
     const id = await issueDlqCommand(db.sql, input, new Date());
     return json(res, 200, { id });
   }
+  if (fault.mode === "poison" && url.pathname.startsWith("/api/trpc")) {
+    return body.includes(fault.needle)
+      ? json(res, fault.status, { error: { message: "injected poison" } })
+      : false;
+  }
   if (fault.mode !== "none" && url.pathname.startsWith("/api/trpc") && fault.remaining !== 0) {
     if (fault.remaining > 0) fault.remaining -= 1;
     if (fault.mode === "status") return json(res, fault.status, { error: { message: "injected fault" } });

@@ -55,8 +55,11 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
   let leaseToken: string | null = null;
   let pausedUntil = 0;
   let batchLimit = limits.maxBatchItems;
-  /** Consecutive failed pushes: only the first after a success can blame a lone item. */
-  let failureStreak = 0;
+  /**
+   * Items that failed alone with a server error (outbox ids). They are sent alone from then on, so
+   * a poisoned item is found without bisecting again and never rides with healthy ones.
+   */
+  const suspects = new Set<number>();
   const state = { online: false, lastSyncAt: null as string | null, clockSkewMs: null as number | null };
 
   function deadLetter(row: OutboxRow, code: string, reason: string, tally: RoundTally): void {
@@ -73,6 +76,7 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
       let bytes = 0;
       let unsendable = false;
       for (const row of due) {
+        if (suspects.has(row.id) && rows.length > 0) break;
         let item: WireItem;
         try {
           item = toWireItem(row);
@@ -86,6 +90,7 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
         rows.push(row);
         items.push(item);
         bytes += row.payload.length;
+        if (suspects.has(row.id)) break;
       }
       if (rows.length > 0) return { rows, items };
       if (!unsendable) return null;
@@ -106,6 +111,26 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
     );
     deps.onServerTime?.(answer.serverTimeMs, sentAtMs, clock.nowMs());
     return answer;
+  }
+
+  /** Bookkeeping after any answered push. */
+  function accepted(answer: Awaited<ReturnType<typeof push>>): void {
+    backoff.reset();
+    leaseToken = answer.lease.token;
+    state.online = true;
+    state.lastSyncAt = clock.iso();
+    state.clockSkewMs = answer.clockSkewMs;
+    if (answer.commands.length > 0) deps.applyCommands(answer.commands);
+  }
+
+  /** An empty push: does the server answer at all? */
+  async function probe(): Promise<boolean> {
+    try {
+      accepted(await push([]));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** One round: push batches until nothing is due, the breaker opens, or the server says wait. */
@@ -173,7 +198,6 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
             return;
           case "auth":
           case "transport": {
-            failureStreak += 1;
             state.online = false;
             const delay = backoff.next();
             tally.failed += batch.rows.length;
@@ -181,10 +205,12 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
               // A 5xx may be one poisoned item: bisect towards it.
               batchLimit = Math.max(1, Math.ceil(batch.rows.length / 2));
             } else if (failure.type === "transport" && failure.status !== null && batch.rows.length === 1) {
-              // A lone item failing: blame it only right after a success (otherwise the server
-              // is simply down), and step it aside so the items behind it keep flowing.
+              // A lone item failing: it is to blame only if the server answers an empty push
+              // right after (otherwise the server is simply down). Either way it steps aside, so
+              // the items behind it keep flowing.
               const row = batch.rows[0]!;
-              const blame = failureStreak === 1;
+              suspects.add(row.id);
+              const blame = await probe();
               if (blame && row.attempts + 1 >= limits.maxAttempts) {
                 deadLetter(
                   row,
@@ -192,9 +218,16 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
                   `Failed ${limits.maxAttempts} times: ${failure.message}`,
                   tally,
                 );
+                suspects.delete(row.id);
               } else {
                 outbox.fail([row], failure.message, clock.nowMs() + delay, blame, clock.iso());
               }
+              if (!blame) {
+                pausedUntil = clock.nowMs() + delay;
+                return;
+              }
+              // The items behind it go on at once (the breaker stops this if the server is down).
+              continue;
             }
             pausedUntil = clock.nowMs() + delay;
             return;
@@ -202,13 +235,9 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
         }
       }
 
-      failureStreak = 0;
-      backoff.reset();
+      for (const row of batch.rows) suspects.delete(row.id);
       batchLimit = Math.min(limits.maxBatchItems, batchLimit * 2);
-      leaseToken = answer.lease.token;
-      state.online = true;
-      state.lastSyncAt = clock.iso();
-      state.clockSkewMs = answer.clockSkewMs;
+      accepted(answer);
       const done: OutboxRow[] = [];
       answer.results.forEach((result, index) => {
         const row = batch.rows[index];
@@ -235,7 +264,6 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
       });
       outbox.acknowledge(done);
       tally.delivered += done.length;
-      if (answer.commands.length > 0) deps.applyCommands(answer.commands);
       if (batch.rows.length === 0 && answer.commands.length === 0) return;
     }
   }

@@ -33,7 +33,12 @@ export function classifyPushFailure(error: unknown): PushFailure {
   const message = error instanceof Error ? error.message : String(error);
   const data: ErrorData | undefined =
     error instanceof TRPCClientError ? (error.data as ErrorData) : undefined;
-  const status = data?.httpStatus ?? null;
+  // A proxy's 502 or a crashed handler answers without a tRPC body: the HTTP status still tells.
+  const response =
+    error instanceof TRPCClientError
+      ? (error.meta as { response?: Response } | undefined)?.response
+      : undefined;
+  const status = data?.httpStatus ?? response?.status ?? null;
   if (!data || status === null || status >= 500) return { type: "transport", status, message };
   if (data.kassaCode === "RETRY_LATER" || status === 429) {
     return { type: "busy", retryAfterMs: (data.retryAfterSeconds ?? 5) * 1000, message };

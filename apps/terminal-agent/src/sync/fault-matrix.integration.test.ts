@@ -141,6 +141,25 @@ describe("fault matrix: central server", () => {
     expect(transitions(stats, terminal.id)).toContain("closed->open");
   });
 
+  it("a poison item the server chokes on (500) is isolated and dead-lettered; the items behind it flow", async () => {
+    const { terminal, db, worker } = await agent({ limits: { maxBatchItems: 32, maxAttempts: 4 } });
+    const ids = enqueueMany(db, terminal.id, 100);
+    const poison = ids[10]!;
+    // The server fails on this receipt itself (not on the DLQ mirror that later carries its payload).
+    await central.fault({ mode: "poison", needle: `"id":"${poison}","hlc"`, status: 500 });
+    await drain(worker, db, 400);
+    const stats = await central.stats();
+    expect(receiptsAt(stats, terminal.id)).toEqual({ n: 99, distinct: 99 });
+    expect(localDlq(db)).toEqual([poison]);
+    const entry = db
+      .prepare<[string], { attempts: number; errors: string }>(
+        "SELECT attempts, errors FROM dlq WHERE item_id = ?",
+      )
+      .get(poison)!;
+    expect(entry.attempts).toBe(4);
+    expect(JSON.parse(entry.errors)).toHaveLength(4);
+  });
+
   it("flapping every few requests: all delivered once", async () => {
     const { terminal, db, worker } = await agent({ limits: { maxBatchItems: 25 } });
     enqueueMany(db, terminal.id, 200);

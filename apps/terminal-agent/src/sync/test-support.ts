@@ -14,10 +14,11 @@ export interface CentralProcess {
   terminals: { id: string; key: string; storeId: string; organizationId: string }[];
   stats(): Promise<CentralStats>;
   fault(fault: {
-    mode: "none" | "status" | "delay" | "drop";
+    mode: "none" | "status" | "delay" | "drop" | "poison";
     status?: number;
     delayMs?: number;
     remaining?: number;
+    needle?: string;
   }): Promise<void>;
   cashier(input: {
     organizationId: string;
