@@ -49,10 +49,12 @@ const clock = { offsetMs: 0 };
 
 /** Server-side faults the fault-matrix tests switch on and off. */
 const fault = {
-  mode: "none" as "none" | "status" | "delay" | "drop",
+  mode: "none" as "none" | "status" | "delay" | "drop" | "poison",
   status: 500,
   delayMs: 0,
   remaining: -1,
+  /** For "poison": requests whose body contains this text fail with `status` (a bug one item trips). */
+  needle: "",
 };
 
 function json(res: ServerResponse, status: number, body: unknown): true {
