@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
@@ -30,6 +30,8 @@ export async function bundleAgent(outfile = DIST_CLI): Promise<string> {
     plugins: [keepModuleUrls, bufferOnly],
     logLevel: "error",
   });
+  // The commit thread is its own module, found next to the bundle (see db/buffer-writer.ts).
+  copyFileSync(join(appRoot, "src", "db", "commit-worker.mjs"), join(dirname(outfile), "commit-worker.mjs"));
   return outfile;
 }
 
@@ -40,8 +42,15 @@ export async function bundleAgent(outfile = DIST_CLI): Promise<string> {
 const bufferOnly: Plugin = {
   name: "buffer-only",
   setup(b) {
+    const dir = join(appRoot, "..", "..", "packages", "db", "src", "agent");
     b.onResolve({ filter: /^@kassa\/db\/agent$/ }, () => ({
-      path: join(appRoot, "..", "..", "packages", "db", "src", "agent", "open-agent-database.ts"),
+      path: "kassa-db-agent",
+      namespace: "buffer-only",
+    }));
+    b.onLoad({ filter: /.*/, namespace: "buffer-only" }, () => ({
+      contents: `export { openAgentDatabase } from "./open-agent-database.ts";\nexport { AGENT_PRAGMAS } from "./pragmas.ts";`,
+      resolveDir: dir,
+      loader: "ts",
     }));
   },
 };

@@ -9,7 +9,8 @@ import { replaceCashiers } from "./auth/cashiers.ts";
 import { BufferCapacity } from "./buffer/capacity.ts";
 import { CashService } from "./cash/cash-service.ts";
 import { HybridLogicalClock } from "./clock/hlc.ts";
-import { type BufferDb, openBuffer } from "./db/buffer.ts";
+import { type BufferDb, bufferPath, openBuffer } from "./db/buffer.ts";
+import { type BufferWriter, commitThreadWriter, inlineWriter } from "./db/buffer-writer.ts";
 import { prepareReceiptStatements } from "./db/receipt-rows.ts";
 import type { AgentConfig } from "./env.ts";
 import { DeviceRunner } from "./fiscal/device-runner.ts";
@@ -37,6 +38,8 @@ export interface AgentDeps {
   /** Extra sync worker options (schedule, fetch, limits) for tests and benches. */
   syncOptions?: Partial<SyncWorkerDeps>;
   log?: Logger;
+  /** Commit receipts on a worker thread (default) or, with false, on the main thread. */
+  commitThread?: boolean;
   /** Serve the local API over HTTP. Default true; false for in-process callers. */
   listen?: boolean;
 }
@@ -53,6 +56,8 @@ export interface RunningAgent {
   queue: FiscalQueue;
   /** The register, shared through the agent's device queue (for the OFD relay, tools, tests). */
   device: FiscalDevice;
+  /** Where receipts are committed (the commit thread unless disabled). */
+  writer: BufferWriter;
   log: Logger;
   close(): Promise<void>;
 }
@@ -69,7 +74,15 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
 
   const device = deps.device ?? createDeviceSource(config, log);
   const runner = new DeviceRunner(() => device.open());
-  const store = createFiscalStore({ db, statements, hlc, terminalId: config.terminalId, now });
+  const inline = inlineWriter(db, statements);
+  const writer =
+    deps.commitThread === false
+      ? inline
+      : await commitThreadWriter(bufferPath(config.dataDir), inline, log).catch((error: unknown) => {
+          log.warn({ err: error }, "commit thread unavailable: committing on the main thread");
+          return inline;
+        });
+  const store = createFiscalStore({ db, statements, writer, hlc, terminalId: config.terminalId, now });
   const queue = new FiscalQueue({ runner, store, log, metrics, pollMs: config.devicePollMs });
   const capacity = new BufferCapacity(
     config.bufferCapacity,
@@ -92,6 +105,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   const receipts = new ReceiptService({
     db,
     statements,
+    writer,
     terminalId: config.terminalId,
     defaultTaxSystem: config.taxSystem,
     isVatRate: (id) => defaultVatRates.has(id),
@@ -201,6 +215,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     emulator: device.emulator,
     queue,
     device: sharedDevice(runner),
+    writer,
     log,
     async close() {
       if (closed) return;
@@ -214,6 +229,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       await sync.stop?.();
       await runner.close();
       device.close();
+      await writer.close();
       db.close();
     },
   };

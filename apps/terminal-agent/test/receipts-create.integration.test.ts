@@ -160,6 +160,13 @@ describe("bad input to receipts.create: typed 4xx with field-level messages, not
   });
 });
 
+describe("durability", () => {
+  it("commits receipts on a connection running WAL with synchronous=FULL (read back)", async () => {
+    expect(await agent.writer.pragmas()).toEqual({ journalMode: "wal", synchronous: 2 });
+    expect(agent.db.pragma("synchronous", { simple: true })).toBe(2);
+  });
+});
+
 describe("status", () => {
   it("reports device, buffer and offline-only sync", async () => {
     const { json } = await agent.get("status");

@@ -26,6 +26,20 @@ export interface ReceiptRow {
   cash_net: number;
 }
 
+/** The hot path's writes, shared by this connection and the commit thread (commit-worker.mjs). */
+export const RECEIPT_WRITE_SQL = {
+  insertReceipt: `INSERT INTO receipts (id, seq, idempotency_key, body_hash, hlc, kind, status, body, total, change,
+         expected_fd, accepted_at, updated_at, shift_id, cash_net)
+       VALUES (@id, @seq, @idempotencyKey, @bodyHash, @hlc, @kind, 'accepted', @body, @total, @change,
+         @expectedFd, @acceptedAt, @acceptedAt, @shiftId, @cashNet)`,
+  insertOutbox: `INSERT INTO outbox (destination, kind, item_id, hlc, payload) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (destination, kind, item_id) DO NOTHING`,
+  markFiscalized: `UPDATE receipts SET status = 'fiscalized', fd_number = @fdNumber, fiscal_sign = @fiscalSign,
+         fn_number = @fnNumber, shift_number = @shiftNumber, fiscalized_at = @dateTime,
+         waiting_code = NULL, waiting_message = NULL, updated_at = @updatedAt
+       WHERE id = @id AND status <> 'fiscalized'`,
+};
+
 /**
  * Prepared statements for receipts and the outbox. The hot path never goes through Prisma: a
  * prepared better-sqlite3 statement costs ≈ 0.1 ms against ≈ 0.8 ms for a Prisma create (stack.md).
@@ -34,22 +48,9 @@ export function prepareReceiptStatements(db: BufferDb) {
   return {
     byId: db.prepare<[string], ReceiptRow>("SELECT * FROM receipts WHERE id = ?"),
     byKey: db.prepare<[string], ReceiptRow>("SELECT * FROM receipts WHERE idempotency_key = ?"),
-    insert: db.prepare(
-      `INSERT INTO receipts (id, seq, idempotency_key, body_hash, hlc, kind, status, body, total, change,
-         expected_fd, accepted_at, updated_at, shift_id, cash_net)
-       VALUES (@id, @seq, @idempotencyKey, @bodyHash, @hlc, @kind, 'accepted', @body, @total, @change,
-         @expectedFd, @acceptedAt, @acceptedAt, @shiftId, @cashNet)`,
-    ),
-    insertOutbox: db.prepare(
-      `INSERT INTO outbox (destination, kind, item_id, hlc, payload) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (destination, kind, item_id) DO NOTHING`,
-    ),
-    markFiscalized: db.prepare(
-      `UPDATE receipts SET status = 'fiscalized', fd_number = @fdNumber, fiscal_sign = @fiscalSign,
-         fn_number = @fnNumber, shift_number = @shiftNumber, fiscalized_at = @dateTime,
-         waiting_code = NULL, waiting_message = NULL, updated_at = @updatedAt
-       WHERE id = @id AND status <> 'fiscalized'`,
-    ),
+    insert: db.prepare(RECEIPT_WRITE_SQL.insertReceipt),
+    insertOutbox: db.prepare(RECEIPT_WRITE_SQL.insertOutbox),
+    markFiscalized: db.prepare(RECEIPT_WRITE_SQL.markFiscalized),
     markWaiting: db.prepare(
       `UPDATE receipts SET status = 'waiting_for_device', waiting_code = ?, waiting_message = ?, updated_at = ?
        WHERE id = ? AND status <> 'fiscalized'`,

@@ -12,7 +12,7 @@ export type FiscalOutcome =
 /** Where the queue records what the device did; every call is one durable SQLite transaction. */
 export interface FiscalStore {
   /** Several receipts at once when the device is fast: one transaction for the lot. */
-  markFiscalized(receipts: readonly { receiptId: string; fiscal: TFiscalAttributes }[]): void;
+  markFiscalized(receipts: readonly { receiptId: string; fiscal: TFiscalAttributes }[]): Promise<void>;
   markWaiting(receiptIds: readonly string[], reason: TWaitingReason): void;
   setExpectedFd(receiptId: string, expectedFd: number): void;
   /** Receipts not yet fiscalized, in acceptance order (start-up). */
@@ -171,7 +171,7 @@ export class FiscalQueue {
         this.printed.push({ job, fiscal });
         if (!this.storeScheduled) {
           this.storeScheduled = true;
-          setImmediate(() => this.storePrinted());
+          setImmediate(() => void this.storePrinted());
         }
       }
     } finally {
@@ -184,12 +184,14 @@ export class FiscalQueue {
    * The queue goes on printing meanwhile: a crash before this commit is healed on start-up by
    * `recoverReceipt`, which finds the document on the device.
    */
-  private storePrinted(): void {
+  private async storePrinted(): Promise<void> {
     const printed = this.printed;
     this.printed = [];
     this.storeScheduled = false;
     try {
-      this.options.store.markFiscalized(printed.map(({ job, fiscal }) => ({ receiptId: job.id, fiscal })));
+      await this.options.store.markFiscalized(
+        printed.map(({ job, fiscal }) => ({ receiptId: job.id, fiscal })),
+      );
     } catch (error) {
       this.options.log.error(
         { err: error },

@@ -2,6 +2,7 @@ import type { TFiscalAttributes, TWaitingReason } from "@kassa/api/agent";
 import type { FiscalReceipt } from "@kassa/fiscal/device";
 import type { HybridLogicalClock } from "../clock/hlc.ts";
 import type { BufferDb } from "../db/buffer.ts";
+import type { BufferWriter } from "../db/buffer-writer.ts";
 import type { ReceiptStatements } from "../db/receipt-rows.ts";
 import type { FiscalStore } from "../fiscal/fiscal-queue.ts";
 import type { ReceiptFiscalizedPayload, ReceiptPayload } from "./payloads.ts";
@@ -36,49 +37,37 @@ export function toFiscalReceipt(payload: ReceiptPayload): FiscalReceipt {
 export function createFiscalStore(opts: {
   db: BufferDb;
   statements: ReceiptStatements;
+  writer: BufferWriter;
   hlc: HybridLogicalClock;
   terminalId: string;
   now: () => number;
 }): FiscalStore {
   const { db, statements: s } = opts;
-  const fiscalized = db.transaction(
-    (receipts: readonly { receiptId: string; fiscal: TFiscalAttributes }[]) => {
-      const updatedAt = new Date(opts.now()).toISOString();
-      for (const { receiptId, fiscal } of receipts) {
-        const changed = s.markFiscalized.run({ id: receiptId, ...fiscal, updatedAt }).changes;
-        if (changed === 0) continue;
-        const payload: ReceiptFiscalizedPayload = {
-          terminalId: opts.terminalId,
-          receiptId,
-          fiscal,
-          fiscalizedAt: updatedAt,
-        };
-        s.insertOutbox.run(
-          "central",
-          "receipt_fiscalized",
-          receiptId,
-          opts.hlc.now(),
-          JSON.stringify(payload),
-        );
-      }
-    },
-  );
   const waiting = db.transaction((ids: readonly string[], reason: TWaitingReason) => {
     const at = new Date(opts.now()).toISOString();
     for (const id of ids) s.markWaiting.run(reason.kassaCode, reason.message, at, id);
   });
   return {
     // The fiscal attributes are also in the FN, the source of truth: if an OS crash or power cut
-    // loses this commit, start-up recovery reads them back from the device (recoverReceipt). So this
-    // one write skips the fsync (synchronous=NORMAL: safe against a killed process, synced by the
+    // loses this commit, start-up recovery reads them back from the device (recoverReceipt). So the
+    // writer skips the fsync here (synchronous=NORMAL: safe against a killed process, synced by the
     // next FULL commit); the accept itself is always FULL.
     markFiscalized: (receipts) => {
-      db.pragma("synchronous = NORMAL");
-      try {
-        fiscalized(receipts);
-      } finally {
-        db.pragma("synchronous = FULL");
-      }
+      const updatedAt = new Date(opts.now()).toISOString();
+      return opts.writer.fiscalized(
+        receipts.map(({ receiptId, fiscal }) => {
+          const payload: ReceiptFiscalizedPayload = {
+            terminalId: opts.terminalId,
+            receiptId,
+            fiscal,
+            fiscalizedAt: updatedAt,
+          };
+          return {
+            update: { id: receiptId, ...fiscal, updatedAt },
+            outbox: ["central", "receipt_fiscalized", receiptId, opts.hlc.now(), JSON.stringify(payload)],
+          };
+        }),
+      );
     },
     markWaiting: (ids, reason) => {
       if (ids.length > 0) waiting(ids, reason);

@@ -1,8 +1,8 @@
 /**
- * Group commit: receipts accepted in the same event-loop turn share one SQLite transaction, so one
- * fsync (synchronous=FULL) makes a whole burst durable. Under load, requests queue up while a commit
- * syncs and the next turn takes them all; alone, a receipt waits one `setImmediate` hop. Each caller
- * is answered only after the commit that holds its receipt.
+ * Group commit: receipts accepted while the previous commit is being written share the next SQLite
+ * transaction, so one fsync (synchronous=FULL) makes a whole burst durable. One commit is in flight
+ * at a time; alone, a receipt waits one `setImmediate` hop. Each caller is answered only after the
+ * commit that holds its receipt.
  */
 export interface PendingAccept<Row> {
   row: Row;
@@ -20,15 +20,16 @@ export class GroupCommit<Row> {
   private batch: Entry<Row>[] = [];
   private readonly byKey = new Map<string, Entry<Row>>();
   private scheduled = false;
+  private writing = false;
 
   /**
-   * @param commitAll writes every row in one transaction (throws to roll all back)
+   * @param commitAll writes every row in one transaction (rejects to roll all back)
    * @param commitOne writes one row in its own transaction: the fallback when a batch fails, so one
    *   bad row (a key taken by another process) does not fail its neighbours
    */
   constructor(
-    private readonly commitAll: (rows: Row[]) => void,
-    private readonly commitOne: (row: Row) => void,
+    private readonly commitAll: (rows: Row[]) => Promise<void>,
+    private readonly commitOne: (row: Row) => Promise<void>,
   ) {}
 
   /** A receipt under this idempotency key waiting for its commit, if any. */
@@ -46,29 +47,36 @@ export class GroupCommit<Row> {
     const entry: Entry<Row> = { key, bodyHash, row, resolve, reject, done };
     this.batch.push(entry);
     this.byKey.set(key, entry);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+    this.schedule();
     return done;
   }
 
-  private flush(): void {
+  private schedule(): void {
+    if (this.scheduled || this.writing || this.batch.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => void this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
     const batch = this.batch;
     this.batch = [];
-    this.scheduled = false;
+    this.writing = true;
     try {
-      this.commitAll(batch.map((e) => e.row));
+      await this.commitAll(batch.map((e) => e.row));
       for (const e of batch) this.settle(e, null);
     } catch {
       for (const e of batch) {
         try {
-          this.commitOne(e.row);
+          await this.commitOne(e.row);
           this.settle(e, null);
         } catch (error) {
           this.settle(e, error);
         }
       }
+    } finally {
+      this.writing = false;
+      this.schedule();
     }
   }
 

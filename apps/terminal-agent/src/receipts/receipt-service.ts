@@ -14,6 +14,7 @@ import type { AuthService } from "../auth/auth-service.ts";
 import type { BufferCapacity } from "../buffer/capacity.ts";
 import type { HybridLogicalClock } from "../clock/hlc.ts";
 import type { BufferDb } from "../db/buffer.ts";
+import type { AcceptRow, BufferWriter } from "../db/buffer-writer.ts";
 import type { ReceiptRow, ReceiptStatements } from "../db/receipt-rows.ts";
 import type { FiscalOutcome, FiscalQueue } from "../fiscal/fiscal-queue.ts";
 import { newUlid as ulid } from "../ids.ts";
@@ -27,6 +28,8 @@ import { receiptView } from "./receipt-view.ts";
 export interface ReceiptServiceOptions {
   db: BufferDb;
   statements: ReceiptStatements;
+  /** Where accepted receipts are committed (the commit thread, or inline). */
+  writer: BufferWriter;
   terminalId: string;
   defaultTaxSystem: string;
   /** VAT rate ids the device knows (the rate table is data). */
@@ -52,16 +55,10 @@ export class ReceiptService {
 
   constructor(private readonly o: ReceiptServiceOptions) {
     this.seq = o.statements.maxSeq.get()?.seq ?? 0;
-    const s = o.statements;
-    const insert = (row: AcceptRow) => {
-      s.insert.run(row);
-      s.insertOutbox.run("central", "receipt", row.id, row.hlc, row.body);
-    };
-    const many = o.db.transaction((rows: AcceptRow[]) => {
-      for (const row of rows) insert(row);
-    });
-    const one = o.db.transaction(insert);
-    this.commits = new GroupCommit(many, one);
+    this.commits = new GroupCommit(
+      (rows) => o.writer.accept(rows),
+      (row) => o.writer.accept([row]),
+    );
   }
 
   async create(input: TCreateReceiptInput): Promise<TCreateReceiptOutput> {
@@ -234,23 +231,6 @@ function conflict(key: string, receiptId: string): AppError {
     message: `Idempotency key "${key}" was already used for a different receipt (${receiptId}). Use a new key for a new receipt.`,
     fieldErrors: { idempotencyKey: ["already used with a different body"] },
   });
-}
-
-/** The named parameters of the receipts INSERT (db/receipt-rows.ts). */
-interface AcceptRow {
-  id: string;
-  seq: number;
-  idempotencyKey: string;
-  bodyHash: string;
-  hlc: string;
-  kind: string;
-  body: string;
-  total: number;
-  change: number;
-  expectedFd: number | null;
-  acceptedAt: string;
-  shiftId: string;
-  cashNet: number;
 }
 
 function outcomeFields(outcome: FiscalOutcome) {
