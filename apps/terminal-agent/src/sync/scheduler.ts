@@ -23,8 +23,10 @@ export function createSyncScheduler(options: SchedulerOptions) {
   let soonTimer: NodeJS.Timeout | null = null;
   let highWater = 0;
   let network = "";
+  let stopped = false;
 
   const fire = () => {
+    if (stopped) return;
     options.run().catch((error: unknown) => options.log(`sync round failed: ${(error as Error).message}`));
   };
   const networkSignature = () =>
@@ -36,6 +38,7 @@ export function createSyncScheduler(options: SchedulerOptions) {
 
   return {
     start(): void {
+      stopped = false;
       if (options.schedule) task = cron.schedule(options.schedule, fire, { noOverlap: true });
       if (options.watchMs > 0) {
         highWater = options.outboxHighWater();
@@ -53,13 +56,14 @@ export function createSyncScheduler(options: SchedulerOptions) {
     },
     /** Sync shortly (coalesces bursts of receipts into one round). */
     soon(delayMs = 20): void {
-      if (soonTimer) return;
+      if (soonTimer || stopped) return;
       soonTimer = setTimeout(() => {
         soonTimer = null;
         fire();
       }, delayMs);
     },
     stop(): void {
+      stopped = true;
       void task?.destroy();
       task = null;
       if (watcher) clearInterval(watcher);
