@@ -32,7 +32,8 @@ import type { LoadJob, LoadResult } from "./load-generator.ts";
 
 const TOKEN = "bench-token-0123456789abcdef";
 const CLIENTS = 16;
-const PHASE_MS = Number(process.env.KASSA_BENCH_PHASE_MS ?? 4000);
+const PHASE_MS = Number(process.env.KASSA_BENCH_PHASE_MS ?? 6000);
+const ROUNDS = 3;
 const STEADY_MS = Number(process.env.KASSA_BENCH_STEADY_MS ?? 6000);
 const PENDING = Number(process.env.KASSA_BENCH_PENDING ?? 100_000);
 const here = import.meta.dirname;
@@ -116,18 +117,18 @@ async function main() {
     const closed = (url: string, path: string, body: LoadJob["body"], ms: number, prefix: string) =>
       load({ url, path, body, concurrency: CLIENTS, durationMs: ms }, prefix);
     // Warm every path (JIT, SQLite page cache), then alternate so machine noise hits all alike.
-    await closed(noopUrl, "noop", "noop", 800, "w");
-    await closed(agent.url, "receipts.create", "receipt", 800, "w");
-    await closed(protocolAgent.url, "receipts.create", "receipt", 800, "w");
+    await closed(noopUrl, "noop", "noop", 2000, "w");
+    await closed(agent.url, "receipts.create", "receipt", 2000, "w");
+    await closed(protocolAgent.url, "receipts.create", "receipt", 2000, "w");
     const rates = { noop: [] as number[], accept: [] as number[], protocol: [] as number[] };
     let firstError: string | undefined;
-    for (let r = 0; r < 2; r++) {
+    for (let r = 0; r < ROUNDS; r++) {
       for (const [name, url, path, body] of [
         ["noop", noopUrl, "noop", "noop"],
         ["accept", agent.url, "receipts.create", "receipt"],
         ["protocol", protocolAgent.url, "receipts.create", "receipt"],
       ] as const) {
-        const result = await closed(url, path, body, PHASE_MS / 2, `${name}${r}`);
+        const result = await closed(url, path, body, PHASE_MS / ROUNDS, `${name}${r}`);
         rates[name].push(result.ok / (result.elapsedMs / 1000));
         firstError ??= result.firstError;
       }
