@@ -171,6 +171,7 @@ if (!serverUrl) {
     String(Math.ceil(STORM_TERMINALS / stores)),
     "--pool",
     "8",
+    ...(process.env.BENCH_TOTAL_LIMIT ? ["--total-limit", process.env.BENCH_TOTAL_LIMIT] : []),
   ]);
   const tills: {
     terminal: CentralProcess["terminals"][number];

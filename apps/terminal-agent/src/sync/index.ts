@@ -126,7 +126,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         breaker: centralBreaker,
         backoff: createRetryBackoff(),
         applyCommands: (list) => commands.apply(list),
-        holdsBuffer: () => lease.acquire(clock.nowMs()),
+        holdsBuffer: () => lease.renew(clock.nowMs()),
         clock,
         onServerTime: (serverTimeMs) => {
           if (!deps.hlc?.receive) return;

@@ -15,13 +15,26 @@ export function createLocalLease(db: SyncDb, holder: string, ttlMs: number, name
   const current = db.prepare<[string], { holder: string; expires_at: number }>(
     "SELECT holder, expires_at FROM sync_lease WHERE name = ?",
   );
+  /** Until when we hold it, as last written (only this process extends its own lease). */
+  let heldUntil = 0;
   return {
     holder,
     /** True when this process holds the lease until `nowMs + ttlMs`. */
     acquire(nowMs: number): boolean {
-      return take.run(name, holder, nowMs + ttlMs, nowMs).changes === 1;
+      const ok = take.run(name, holder, nowMs + ttlMs, nowMs).changes === 1;
+      heldUntil = ok ? nowMs + ttlMs : 0;
+      return ok;
+    },
+    /**
+     * Keeps the lease during a long round: writes (an fsync with synchronous=FULL) only once half
+     * the lease has gone by; before that nobody else can have taken it.
+     */
+    renew(nowMs: number): boolean {
+      if (nowMs < heldUntil - ttlMs / 2) return true;
+      return this.acquire(nowMs);
     },
     release(): void {
+      heldUntil = 0;
       release.run(name, holder);
     },
     holderNow(): { holder: string; expiresAt: number } | null {

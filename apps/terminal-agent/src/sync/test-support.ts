@@ -69,9 +69,17 @@ export interface CentralStats {
  * own database, HTTP, the same router the Next.js app serves.
  */
 export async function startCentralProcess(args: string[] = []): Promise<CentralProcess> {
+  // KASSA_PROFILE_CENTRAL=<dir> writes a CPU profile of the central process there (benchmark tuning).
+  const profile = process.env.KASSA_PROFILE_CENTRAL;
   const child: ChildProcess = spawn(
-    join(root, "node_modules/.bin/tsx"),
-    ["bench/central-server.ts", ...args],
+    process.execPath,
+    [
+      ...(profile ? ["--cpu-prof", "--cpu-prof-dir", profile] : []),
+      "--import",
+      "tsx",
+      "bench/central-server.ts",
+      ...args,
+    ],
     {
       cwd: join(root, "packages/api"),
       stdio: ["pipe", "pipe", "inherit"],
