@@ -131,6 +131,26 @@ describe("cash journal", () => {
   });
 });
 
+describe("shift snapshots in the outbox", () => {
+  it("a newer snapshot is a new row, so acknowledging the older one in flight cannot drop it", async () => {
+    agent = await startTestAgent();
+    const shiftId = (await agent.post("shift.open", { cashier: CASHIER })).json.result.data.shiftId;
+    const rows = () =>
+      agent!.db
+        .prepare("SELECT id, payload FROM outbox WHERE kind = 'shift' AND item_id = ?")
+        .all(shiftId) as {
+        id: number;
+        payload: string;
+      }[];
+    const sending = rows()[0]!.id; // the sync worker picked up the "open" snapshot…
+    await agent.post("shift.close", { cashier: CASHIER });
+    agent.db.prepare("DELETE FROM outbox WHERE id = ?").run(sending); // …and acknowledges it by id
+    const left = rows();
+    expect(left).toHaveLength(1);
+    expect(JSON.parse(left[0]!.payload).status).toBe("closed");
+  });
+});
+
 describe("offline PIN login", () => {
   async function withCashier(env: Record<string, string> = {}) {
     const clock = fakeClock();

@@ -6,7 +6,7 @@ import type { HybridLogicalClock } from "../clock/hlc.ts";
 import type { BufferDb } from "../db/buffer.ts";
 import { newUlid as ulid } from "../ids.ts";
 import type { ShiftService } from "../shift/shift-service.ts";
-import { cashSummary } from "../shift/shift-store.ts";
+import { cashSummary, queueSnapshot } from "../shift/shift-store.ts";
 
 /** Cash in and out of the drawer: one append-only journal row and one outbox row, in one transaction. */
 export class CashService {
@@ -56,7 +56,7 @@ export class CashService {
     };
     this.options.db.transaction(() => {
       s.insertMovement.run(movement);
-      s.upsertOutbox.run("cash_movement", id, hlc, JSON.stringify(movement));
+      queueSnapshot(s, "cash_movement", id, hlc, movement);
     })();
     this.options.log.info(
       { shiftId: shift.id, direction: input.direction, amount: input.amount },

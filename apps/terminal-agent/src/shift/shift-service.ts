@@ -21,6 +21,7 @@ import { newUlid as ulid } from "../ids.ts";
 import {
   cashSummary,
   prepareShiftStatements,
+  queueSnapshot,
   SHIFT_LIMIT_MS,
   type ShiftRow,
   type ShiftStatements,
@@ -120,7 +121,7 @@ export class ShiftService {
         at: row.opened_at,
         hlc,
       });
-      s.upsertOutbox.run("shift", row.id, hlc, JSON.stringify(this.snapshot(row)));
+      queueSnapshot(s, "shift", row.id, hlc, this.snapshot(row));
     })();
     this.openShift = row;
     this.options.log.info({ shiftId: row.id, number: row.number }, "shift opened");
@@ -176,7 +177,7 @@ export class ShiftService {
           hlc,
         });
       }
-      s.upsertOutbox.run("shift", shift.id, hlc, JSON.stringify(this.snapshot(closed, cash)));
+      queueSnapshot(s, "shift", shift.id, hlc, this.snapshot(closed, cash));
     })();
     this.openShift = null;
     this.options.log.info({ shiftId: shift.id, expected: cash.expected, counted }, "shift closed");

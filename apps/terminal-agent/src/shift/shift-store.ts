@@ -52,16 +52,31 @@ export function prepareShiftStatements(db: BufferDb) {
               coalesce(sum(CASE WHEN kind = 'out' THEN amount END), 0) AS cashOut
        FROM cash_movements WHERE shift_id = ?`,
     ),
-    /** Snapshots replace each other: the outbox carries a shift's latest state, not its history. */
-    upsertOutbox: db.prepare(
-      `INSERT INTO outbox (destination, kind, item_id, hlc, payload) VALUES ('central', ?, ?, ?, ?)
-       ON CONFLICT (destination, kind, item_id) DO UPDATE SET hlc = excluded.hlc, payload = excluded.payload,
-         attempts = 0, next_attempt_at = 0, last_error = NULL`,
+    dropOutbox: db.prepare("DELETE FROM outbox WHERE destination = 'central' AND kind = ? AND item_id = ?"),
+    insertOutbox: db.prepare(
+      "INSERT INTO outbox (destination, kind, item_id, hlc, payload) VALUES ('central', ?, ?, ?, ?)",
     ),
   };
 }
 
 export type ShiftStatements = ReturnType<typeof prepareShiftStatements>;
+
+/**
+ * Queues a snapshot (the latest state of a shift, a cash movement) for the central server. A newer
+ * snapshot replaces an undelivered one as a NEW row: the sync worker acknowledges rows by id, so a
+ * row it is sending right now must not silently change under it and then be deleted as delivered.
+ * Call inside the transaction that changes the state.
+ */
+export function queueSnapshot(
+  s: ShiftStatements,
+  kind: string,
+  itemId: string,
+  hlc: string,
+  payload: unknown,
+): void {
+  s.dropOutbox.run(kind, itemId);
+  s.insertOutbox.run(kind, itemId, hlc, JSON.stringify(payload));
+}
 
 export function cashSummary(statements: ShiftStatements, shiftId: string): TCashSummary {
   const r = statements.receiptCash.get(shiftId)!;
