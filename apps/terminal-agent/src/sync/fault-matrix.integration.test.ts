@@ -246,7 +246,8 @@ describe("fault matrix: concurrency", () => {
       messages.push(...reports.map((r) => r.message));
       advance(6_000);
     }
-    expect(messages.some((m) => /busy.*retry after/i.test(m))).toBe(true);
+    // On PGlite (one connection) pushes cannot overlap, so nobody is turned away there.
+    if (central.kind === "postgres") expect(messages.some((m) => /busy.*retry after/i.test(m))).toBe(true);
     const stats = await central.stats();
     for (const t of tills) {
       expect(outboxCount(t.db)).toBe(0);

@@ -11,6 +11,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "../../../..");
 
 export interface CentralProcess {
   url: string;
+  /** "postgres" or "pglite" (one connection: concurrent pushes run one after another). */
+  kind: string;
   terminals: { id: string; key: string; storeId: string; organizationId: string }[];
   stats(): Promise<CentralStats>;
   fault(fault: {
@@ -87,7 +89,7 @@ export async function startCentralProcess(args: string[] = []): Promise<CentralP
     },
   );
   const lines = createInterface({ input: child.stdout! });
-  const ready = await new Promise<{ url: string; terminals: CentralProcess["terminals"] }>(
+  const ready = await new Promise<{ url: string; kind: string; terminals: CentralProcess["terminals"] }>(
     (resolve, reject) => {
       child.once("exit", (code) =>
         reject(new Error(`central server exited with ${code} before it was ready`)),
