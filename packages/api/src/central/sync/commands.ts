@@ -177,3 +177,64 @@ async function audit(
     ],
   );
 }
+
+/**
+ * Queues the same action for many DLQ items at once (the dashboard's bulk retry / discard): one
+ * statement for the commands and one for the audit rows, whatever the count. Items not in the
+ * mirror (or of another organization) are skipped and reported.
+ */
+export async function issueDlqCommands(
+  sql: SqlRunner,
+  input: {
+    organizationId: string;
+    items: readonly { terminalId: string; dlqItemId: string }[];
+    action: DlqAction;
+    reason?: string;
+    actor: string;
+  },
+  now: Date,
+): Promise<{ issued: number; skipped: number }> {
+  if (input.action === "discard" && !input.reason?.trim()) {
+    throw new AppError("VALIDATION_FAILED", {
+      message: "Say why the items are discarded: a discard without a reason is not accepted.",
+      fieldErrors: { reason: ["Required for discard"] },
+    });
+  }
+  const ids = input.items.map(() => randomUUID());
+  const rows = await sql.query<{ id: string; terminal_id: string; dlq_item_id: string }>(
+    `INSERT INTO sync_commands (organization_id, terminal_id, id, dlq_item_id, action, reason, issued_by, issued_at)
+     SELECT $1, v.terminal_id, v.id, v.dlq_item_id, $2, $3, $4, $5
+     FROM unnest($6::text[], $7::text[], $8::text[]) AS v(terminal_id, dlq_item_id, id)
+     WHERE EXISTS (SELECT 1 FROM dlq_items d WHERE d.organization_id = $1 AND d.terminal_id = v.terminal_id AND d.id = v.dlq_item_id)
+     RETURNING id, terminal_id, dlq_item_id`,
+    [
+      input.organizationId,
+      input.action,
+      input.reason ?? null,
+      input.actor,
+      now,
+      input.items.map((i) => i.terminalId),
+      input.items.map((i) => i.dlqItemId),
+      ids,
+    ],
+  );
+  if (rows.length > 0) {
+    await sql.query(
+      `INSERT INTO sync_audit (organization_id, id, terminal_id, dlq_item_id, command_id, event, actor, reason, at)
+       SELECT $1, v.audit_id, v.terminal_id, v.dlq_item_id, v.command_id, $2, $3, $4, $5
+       FROM unnest($6::text[], $7::text[], $8::text[], $9::text[]) AS v(audit_id, terminal_id, dlq_item_id, command_id)`,
+      [
+        input.organizationId,
+        `${input.action}_issued`,
+        input.actor,
+        input.reason ?? null,
+        now,
+        rows.map(() => randomUUID()),
+        rows.map((r) => r.terminal_id),
+        rows.map((r) => r.dlq_item_id),
+        rows.map((r) => r.id),
+      ],
+    );
+  }
+  return { issued: rows.length, skipped: input.items.length - rows.length };
+}
