@@ -18,7 +18,7 @@ let terminal: SeededTerminal;
 
 beforeAll(async () => {
   ({ db, dispose } = await openThrowawayCentral());
-  [terminal] = await seedFleet(db, { stores: 1, perStore: 1 });
+  terminal = (await seedFleet(db, { stores: 1, perStore: 1 }))[0]!;
 }, 60_000);
 afterAll(async () => dispose?.());
 
