@@ -48,6 +48,11 @@ export interface SyncWorkerDeps {
   onCashiers?: (cashiers: PulledCashier[]) => void;
   /** How often the cashier list is checked for changes, ms. Default 60,000. */
   cashierPullMs?: number;
+  /**
+   * Called after every round (RUM: sync duration and payload size; Prometheus): the report and the
+   * bytes this round put on the wire.
+   */
+  onRound?: (report: Awaited<ReturnType<SyncEngine["now"]>>, wireBytes: number) => void;
   /** The OFD destination: the fiscal device and an OFD client (createOfdClient from @kassa/fiscal/ofd). */
   ofd?: { device: FiscalDevice; client: OfdTransport; maxDocuments?: number };
   log?: (line: string) => void;
@@ -154,6 +159,17 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
   let running: Promise<Awaited<ReturnType<SyncEngine["now"]>>> | null = null;
 
   async function runRound(): Promise<Awaited<ReturnType<SyncEngine["now"]>>> {
+    const bytesBefore = stats.bytesSent;
+    const report = await roundReport();
+    try {
+      deps.onRound?.(report, stats.bytesSent - bytesBefore);
+    } catch (error) {
+      log(`onRound hook failed: ${(error as Error).message}`);
+    }
+    return report;
+  }
+
+  async function roundReport(): Promise<Awaited<ReturnType<SyncEngine["now"]>>> {
     const started = performance.now();
     const tally: RoundTally = { delivered: 0, failed: 0, deadLettered: 0, stoppedBecause: null };
     let relay: Awaited<ReturnType<NonNullable<typeof ofd>["round"]>> | null = null;

@@ -22,6 +22,7 @@ describe("agent → central over real HTTP", () => {
   it("delivers pending receipts and their fiscal attributes once, and empties the outbox", async () => {
     const buffer = await openTestBuffer();
     const terminal = central.terminals[0]!;
+    const rounds: { delivered: number; bytes: number }[] = [];
     const worker = createSyncWorker({
       db: buffer.db,
       terminalId: terminal.id,
@@ -29,6 +30,7 @@ describe("agent → central over real HTTP", () => {
       terminalKey: terminal.key,
       schedule: false,
       watchMs: 0,
+      onRound: (report, bytes) => rounds.push({ delivered: report.delivered.central ?? 0, bytes }),
     });
     const t0 = Date.UTC(2026, 10, 22, 7, 0, 0);
     const ids = [1, 2, 3].map((n) => enqueueReceipt(buffer.db, n, t0 + n * 1000, terminal.id));
@@ -45,6 +47,8 @@ describe("agent → central over real HTTP", () => {
     expect(mine).toMatchObject({ n: 3, distinct_ids: 3, fiscalized: 3 });
     expect(worker.status()).toMatchObject({ online: true, breakers: { central: "closed" } });
     expect(worker.stats.bytesSent).toBeGreaterThan(0);
+    expect(rounds.map((r) => r.delivered)).toEqual([3, 3]);
+    expect(rounds.every((r) => r.bytes > 0)).toBe(true);
     await worker.stop();
     buffer.dispose();
   });
