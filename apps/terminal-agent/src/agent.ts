@@ -72,7 +72,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   const hlc = new HybridLogicalClock(now);
   hlc.restore(statements.maxHlc.get()?.hlc);
 
-  const device = deps.device ?? createDeviceSource(config, log);
+  const device = deps.device ?? (await createDeviceSource(config, log));
   const runner = new DeviceRunner(() => device.open());
   const inline = inlineWriter(db, statements);
   const writer =

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { FiscalDevice } from "@kassa/fiscal/device";
-import { KktEmulator } from "@kassa/fiscal/emulator";
+import type { KktEmulator } from "@kassa/fiscal/emulator";
 import { openShtrihSerial, ShtrihDevice } from "@kassa/fiscal/shtrih";
 import type { Logger } from "pino";
 import type { AgentConfig } from "../env.ts";
@@ -18,8 +18,10 @@ export interface DeviceSource {
  * the emulator in this process, talking protocol v1 over an in-memory line through the same driver.
  * The emulator keeps its FN in the data directory, so a restarted agent finds its documents.
  */
-export function createDeviceSource(config: AgentConfig, log: Logger): DeviceSource {
+export async function createDeviceSource(config: AgentConfig, log: Logger): Promise<DeviceSource> {
   if (config.kkt.emulator) {
+    // Loaded only when asked for: a till on a real register never carries the emulator.
+    const { KktEmulator } = await import("@kassa/fiscal/emulator");
     const emulator = new KktEmulator({
       stateFile: config.emulatorStatePath ?? join(config.dataDir, "kkt-emulator.json"),
       log: (line) => log.debug({ component: "kkt-emulator" }, line),
