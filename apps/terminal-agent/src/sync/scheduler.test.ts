@@ -8,6 +8,8 @@ describe("sync scheduler", () => {
     vi.useFakeTimers();
     let highWater = 0;
     const runs: number[] = [];
+    let backs = 0;
+    let interfaces: Record<string, { address: string }[]> = { lo: [{ address: "127.0.0.1" }] };
     const scheduler = createSyncScheduler({
       schedule: false,
       watchMs: 1000,
@@ -15,7 +17,10 @@ describe("sync scheduler", () => {
         runs.push(Date.now());
       },
       outboxHighWater: () => highWater,
-      onNetworkBack: () => {},
+      onNetworkBack: () => {
+        backs += 1;
+      },
+      interfaces: () => interfaces as never,
       log: () => {},
     });
     scheduler.start();
@@ -29,6 +34,11 @@ describe("sync scheduler", () => {
     highWater = 5; // a row written by another code path
     await vi.advanceTimersByTimeAsync(1000);
     expect(runs).toHaveLength(2);
+    interfaces = { ...interfaces, eth0: [{ address: "192.168.1.20" }] }; // the cable is back
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(backs).toBe(1);
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(backs).toBe(1);
     scheduler.stop();
     scheduler.soon();
     await vi.advanceTimersByTimeAsync(5000);

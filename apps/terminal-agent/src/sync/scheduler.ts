@@ -9,7 +9,10 @@ export interface SchedulerOptions {
   run(): Promise<void>;
   /** The highest outbox id: when it grows, there is something new to deliver. */
   outboxHighWater(): number;
+  /** The network came back (it also starts a round). */
   onNetworkBack(): void;
+  /** Reads the machine's network interfaces (injected in tests). Default os.networkInterfaces. */
+  interfaces?: () => ReturnType<typeof networkInterfaces>;
   log(line: string): void;
 }
 
@@ -30,7 +33,7 @@ export function createSyncScheduler(options: SchedulerOptions) {
     options.run().catch((error: unknown) => options.log(`sync round failed: ${(error as Error).message}`));
   };
   const networkSignature = () =>
-    Object.entries(networkInterfaces())
+    Object.entries((options.interfaces ?? networkInterfaces)())
       .filter(([name]) => name !== "lo")
       .map(([name, addrs]) => `${name}:${(addrs ?? []).map((a) => a.address).join(",")}`)
       .sort()
@@ -46,9 +49,11 @@ export function createSyncScheduler(options: SchedulerOptions) {
         watcher = setInterval(() => {
           const now = options.outboxHighWater();
           const net = networkSignature();
-          if (net !== network && net.length > network.length) options.onNetworkBack();
+          // An interface or address appeared (cable back, Wi-Fi joined): try the destinations now.
+          const networkBack = net !== network && net.length > network.length;
           network = net;
-          if (now > highWater || net !== network) fire();
+          if (networkBack) options.onNetworkBack();
+          else if (now > highWater) fire();
           highWater = now;
         }, options.watchMs);
         watcher.unref();
