@@ -1,4 +1,4 @@
-import { KktEmulator } from "@kassa/fiscal/emulator";
+import { DAY_MS, FakeClock, KktEmulator } from "@kassa/fiscal/emulator";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { documentsFor, emulatorSource } from "./emulator-source.ts";
 import { CASHIER, saleInput, startTestAgent, type TestAgent } from "./helpers.ts";
@@ -8,17 +8,20 @@ import { CASHIER, saleInput, startTestAgent, type TestAgent } from "./helpers.ts
 
 let emulator: KktEmulator;
 let agent: TestAgent;
+/** One clock for the register and the agent, so the FN's 30-day rule and the agent's warnings agree. */
+let clock: FakeClock;
 
 async function start(dataDir?: string) {
   agent = await startTestAgent({
-    deps: { device: emulatorSource(emulator) },
+    deps: { device: emulatorSource(emulator), now: () => clock.now().getTime() },
     tuning: { devicePollMs: 20 },
     ...(dataDir ? { dataDir } : {}),
   });
 }
 
 beforeEach(async () => {
-  emulator = new KktEmulator();
+  clock = new FakeClock(Date.now());
+  emulator = new KktEmulator({ clock });
   await start();
   expect((await agent.post("shift.open", { cashier: CASHIER })).status).toBe(200);
 });
@@ -129,5 +132,51 @@ describe("device faults seen from the agent", () => {
       emulator.fn.allDocuments().find((d) => d.receiptTag !== null)!.fdNumber,
     );
     expect(documentsFor(emulator, r.receiptId)).toBe(1);
+  });
+
+  it("NAK storms, garbage and bad checksums on the line: one document, and a clear state meanwhile", async () => {
+    emulator.faults.inject({ kind: "nak", times: 3 });
+    emulator.faults.inject({ kind: "garbage", command: 0xff46 });
+    emulator.faults.inject({ kind: "bad-lrc", command: 0xff45 });
+    const r = await sell("line-noise");
+    // The driver may give up on a noisy exchange; then the receipt waits with a reason and is retried.
+    if (r.status !== "fiscalized") {
+      expect(r.status).toBe("waiting_for_device");
+      expect(r.waitingReason?.message).toMatch(/saved/);
+      await fiscalized(r.receiptId);
+    }
+    expect(documentsFor(emulator, r.receiptId)).toBe(1);
+  });
+
+  it("a register that goes silent after closing the receipt: waits, then resolves it without printing again", async () => {
+    emulator.faults.inject({ kind: "silence", command: 0xff45, stage: "after-execute", times: 6 });
+    const r = await sell("silent-1");
+    const done = r.status === "fiscalized" ? r : await fiscalized(r.receiptId);
+    expect(done.fiscal?.fdNumber).toBeGreaterThan(0);
+    expect(documentsFor(emulator, r.receiptId)).toBe(1);
+  });
+
+  it("FN documents unsent to the OFD: warned from day 25, and at 30 days receipts wait with the reason", async () => {
+    const first = await sell("ofd-1");
+    expect(first.status).toBe("fiscalized");
+    clock.advance(26 * DAY_MS);
+    const status = (await agent.get("status")).json.result.data;
+    expect(status.device.fnUnsent).toBeGreaterThan(0);
+    expect(status.warnings.join(" ")).toMatch(/waited 26 days for the OFD/);
+    clock.advance(5 * DAY_MS);
+    // The agent's own 24 h shift rule would refuse first: reopen the shift (the FN still blocks receipts).
+    await agent.post("shift.close", { cashier: CASHIER });
+    const reopened = await agent.post("shift.open", { cashier: CASHIER });
+    if (reopened.status === 200) {
+      const blocked = await sell("ofd-2");
+      expect(blocked.status).toBe("waiting_for_device");
+      expect(blocked.waitingReason?.kassaCode).toBe("FN_OFD_BLOCKED");
+      expect(blocked.waitingReason?.message).toMatch(/OFD/);
+      expect(documentsFor(emulator, blocked.receiptId)).toBe(0);
+    } else {
+      // A register may refuse to open the shift itself while blocked: the cashier gets that reason.
+      expect(reopened.json.error.data.kassaCode).toBe("DEVICE_UNAVAILABLE");
+      expect(reopened.json.error.message).toMatch(/OFD/);
+    }
   });
 });
