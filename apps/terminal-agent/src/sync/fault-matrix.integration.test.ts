@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createSyncWorker, type SyncWorker, type SyncWorkerDeps } from "./index.ts";
@@ -255,7 +257,7 @@ describe("fault matrix: concurrency", () => {
     }
   });
 
-  it("two agent processes on one buffer never both sync", async () => {
+  it("two workers on two connections to one buffer never both sync", async () => {
     const first = await agent({ holder: "process-a" });
     const second = new Database(first.path!);
     second.pragma("busy_timeout = 5000");
@@ -283,6 +285,57 @@ describe("fault matrix: concurrency", () => {
     await drain(first.worker, first.db);
     const stats = await central.stats();
     expect(receiptsAt(stats, first.terminal.id)).toEqual({ n: 200, distinct: 200 });
+  });
+
+  it("two real agent processes on one buffer file: never both syncing, every receipt once", async () => {
+    vi.useRealTimers();
+    const first = await agent();
+    enqueueMany(first.db, first.terminal.id, 300);
+    // Slow pushes of 10 keep one process busy long enough for the other to find the buffer taken.
+    await central.fault({ mode: "delay", delayMs: 40 });
+    const script = fileURLToPath(new URL("./test-worker-process.ts", import.meta.url));
+    const run = (holder: string) =>
+      new Promise<{ holder: string; delivered: number; message: string }[]>((resolve, reject) => {
+        const child = spawn(
+          process.execPath,
+          [
+            "--import",
+            "tsx",
+            script,
+            first.path!,
+            first.terminal.id,
+            first.terminal.key,
+            central.url,
+            holder,
+            "200",
+            "10",
+          ],
+          { stdio: ["ignore", "pipe", "inherit"] },
+        );
+        let out = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+        });
+        child.on("error", reject);
+        child.on("exit", (code) =>
+          code === 0
+            ? resolve(
+                out
+                  .trim()
+                  .split("\n")
+                  .filter(Boolean)
+                  .map((line) => JSON.parse(line)),
+              )
+            : reject(new Error(`${holder} exited with ${code}`)),
+        );
+      });
+    const [a, b] = await Promise.all([run("process-a"), run("process-b")]);
+    const all = [...a, ...b];
+    expect(all.some((r) => /Another agent process/.test(r.message))).toBe(true);
+    expect(all.reduce((sum, r) => sum + r.delivered, 0)).toBe(300);
+    expect(outboxCount(first.db)).toBe(0);
+    const stats = await central.stats();
+    expect(receiptsAt(stats, first.terminal.id)).toEqual({ n: 300, distinct: 300 });
   });
 
   it("a stale lease holder's batch is refused by the fencing token", async () => {
