@@ -1,13 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type CentralDatabase, createCentralDatabase, issueTerminalCredential } from "@kassa/db/central";
+import { createTestCentralDatabase } from "@kassa/db/testing";
 import pg from "pg";
 
 /**
  * A throwaway central database for tests and benchmarks: a fresh database with a random name on
- * TEST_DATABASE_URL's server (dropped afterwards), or PGlite in a temporary directory.
+ * TEST_DATABASE_URL's server (dropped afterwards), or an in-memory PGlite.
  */
 export async function openThrowawayCentral(
   serverUrl = process.env.TEST_DATABASE_URL,
@@ -33,15 +31,9 @@ export async function openThrowawayCentral(
       },
     };
   }
-  const dir = mkdtempSync(join(tmpdir(), "kassa-central-"));
-  const db = await createCentralDatabase({ dataDir: dir, shared: false, log: quiet });
-  return {
-    db,
-    async dispose() {
-      await db.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  // In-memory PGlite restored from a migrated template (@kassa/db/testing): no migration per file.
+  const db = await createTestCentralDatabase({ serverUrl: "" });
+  return { db, dispose: () => db.close() };
 }
 
 async function admin(serverUrl: string, statement: string): Promise<void> {
