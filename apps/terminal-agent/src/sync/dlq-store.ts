@@ -38,7 +38,7 @@ export function createDlqStore(db: SyncDb, outbox: OutboxStore, clock: DlqClock)
   const clearErrors = db.prepare<[string, string, string]>(
     "DELETE FROM sync_errors WHERE destination = ? AND kind = ? AND item_id = ?",
   );
-  const removeOutbox = db.prepare<[number]>("DELETE FROM outbox WHERE id = ?");
+  const removeOutbox = db.prepare<[number, string]>("DELETE FROM outbox WHERE id = ? AND hlc = ?");
   const put = db.prepare(
     `INSERT INTO dlq (id, destination, kind, item_id, hlc, payload, attempts, reason, fingerprint, errors, status,
        discard_reason, created_at, updated_at)
@@ -106,7 +106,7 @@ export function createDlqStore(db: SyncDb, outbox: OutboxStore, clock: DlqClock)
       errors: JSON.stringify(history.slice(-20)),
       at,
     });
-    removeOutbox.run(row.id);
+    removeOutbox.run(row.id, row.hlc);
     clearErrors.run(row.destination, row.kind, row.item_id);
     mirror(get.get(id)!);
     return id;

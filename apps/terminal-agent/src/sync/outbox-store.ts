@@ -8,12 +8,14 @@ export function createOutboxStore(db: SyncDb) {
   const due = db.prepare<[string, number, number], OutboxRow>(
     `SELECT * FROM outbox WHERE destination = ? AND next_attempt_at <= ? ORDER BY hlc, id LIMIT ?`,
   );
-  const remove = db.prepare<[number]>("DELETE FROM outbox WHERE id = ?");
+  // Every write names the version it saw (id + hlc): a row replaced meanwhile (a newer shift
+  // snapshot, a DLQ entry's new state, a fresh FN backlog) is left for the next batch, never lost.
+  const remove = db.prepare<[number, string]>("DELETE FROM outbox WHERE id = ? AND hlc = ?");
   const clearErrors = db.prepare<[string, string, string]>(
     "DELETE FROM sync_errors WHERE destination = ? AND kind = ? AND item_id = ?",
   );
-  const fail = db.prepare<[number, string, number, number]>(
-    "UPDATE outbox SET attempts = attempts + ?, last_error = ?, next_attempt_at = ? WHERE id = ?",
+  const fail = db.prepare<[number, string, number, number, string]>(
+    "UPDATE outbox SET attempts = attempts + ?, last_error = ?, next_attempt_at = ? WHERE id = ? AND hlc = ?",
   );
   const logError = db.prepare<[string, string, string, string, string]>(
     "INSERT INTO sync_errors (destination, kind, item_id, at, message) VALUES (?, ?, ?, ?, ?)",
@@ -37,7 +39,7 @@ export function createOutboxStore(db: SyncDb) {
     /** Acknowledged by the destination: gone from the outbox with its error history. */
     acknowledge: db.transaction((rows: readonly OutboxRow[]) => {
       for (const row of rows) {
-        remove.run(row.id);
+        remove.run(row.id, row.hlc);
         if (row.attempts > 0) clearErrors.run(row.destination, row.kind, row.item_id);
       }
     }),
@@ -54,7 +56,7 @@ export function createOutboxStore(db: SyncDb) {
         at: string,
       ) => {
         for (const row of rows) {
-          fail.run(countsAsAttempt ? 1 : 0, error.slice(0, 2000), nextAttemptAt, row.id);
+          fail.run(countsAsAttempt ? 1 : 0, error.slice(0, 2000), nextAttemptAt, row.id, row.hlc);
           if (countsAsAttempt) logError.run(row.destination, row.kind, row.item_id, at, error.slice(0, 2000));
         }
       },

@@ -37,6 +37,22 @@ describe("local lease", () => {
   });
 });
 
+describe("outbox", () => {
+  it("never deletes a row replaced while its old version was in flight", async () => {
+    const { db } = await buffer();
+    const outbox = createOutboxStore(db);
+    outbox.enqueue("central", "dlq_item", "central.receipt.x", "1763794800000.00001", { status: "pending" });
+    const [sent] = outbox.due("central", Date.now(), 10);
+    // While the push is on the wire, support's retry changes the mirrored state.
+    outbox.enqueue("central", "dlq_item", "central.receipt.x", "1763794800000.00002", { status: "retried" });
+    outbox.acknowledge([sent!]);
+    const [left] = outbox.due("central", Date.now(), 10);
+    expect(JSON.parse(left!.payload)).toEqual({ status: "retried" });
+    outbox.acknowledge([left!]);
+    expect(outbox.pending()).toBe(0);
+  });
+});
+
 describe("breaker", () => {
   it("opens after 5 transport failures, persists every transition with its cause, and survives a restart", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
