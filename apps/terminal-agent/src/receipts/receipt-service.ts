@@ -46,8 +46,9 @@ export interface ReceiptServiceOptions {
 
 /**
  * Accepting a receipt: validate → HLC → one SQLite transaction (receipt + outbox row) → print.
- * Everything up to the commit is synchronous, so two calls with one idempotency key cannot both
- * pass the duplicate check; the first `await` comes after the receipt is durable.
+ * Everything up to handing the row to the group commit is synchronous, and a key waiting for its
+ * commit is known (`commits.pending`), so two calls with one idempotency key can never both insert.
+ * The POS hears back only after the commit (synchronous=FULL) and the register's answer.
  */
 export class ReceiptService {
   private seq: number;
