@@ -173,16 +173,18 @@ async function main() {
         },
         prefix,
       );
-    const steady = await steadyAt(agent.url, "s");
-    const latencies = steady.samples.map(([, ms]) => ms);
-    // The accept step itself (validate → HLC → durable commit), as the agent's own histogram times it.
+    // The accept step itself (validate → HLC → durable commit), as the agent's own histogram times it,
+    // on the instant register: the in-process emulator's CPU would otherwise sit in the agent's event
+    // loop, where a real register's work never is.
     const acceptMs: number[] = [];
-    const histogram = protocolAgent.metrics.acceptSeconds;
+    const histogram = agent.metrics.acceptSeconds;
     const observe = histogram.observe.bind(histogram);
     histogram.observe = ((seconds: number) => {
       acceptMs.push(seconds * 1000);
       observe(seconds);
     }) as typeof histogram.observe;
+    const steady = await steadyAt(agent.url, "s");
+    const latencies = steady.samples.map(([, ms]) => ms);
     const steadyProtocol = await steadyAt(protocolAgent.url, "sp");
     const protocolLatencies = steadyProtocol.samples.map(([id, ms]) => ms - (printMs.get(id) ?? 0));
     const p99 = percentile(acceptMs, 99);
@@ -207,7 +209,7 @@ async function main() {
       `protocol accept / no-op:    ${round(protocolRate / noopRate)} (reported: includes the Shtrih driver and emulator)`,
     );
     console.log(
-      `steady 50/s on the Shtrih emulator: accept (validate → HLC → durable commit) p50 ${round(percentile(acceptMs, 50))} ms, p99 ${round(p99)} ms (target ≤ 5 ms)`,
+      `steady 50/s: accept (validate → HLC → durable commit) p50 ${round(percentile(acceptMs, 50))} ms, p99 ${round(p99)} ms (target ≤ 5 ms)`,
     );
     console.log(
       `  … round trip at the POS, printing time subtracted: p50 ${round(percentile(protocolLatencies, 50))} ms, p99 ${round(percentile(protocolLatencies, 99))} ms`,

@@ -10,7 +10,7 @@ import { BufferCapacity } from "./buffer/capacity.ts";
 import { CashService } from "./cash/cash-service.ts";
 import { HybridLogicalClock } from "./clock/hlc.ts";
 import { type BufferDb, bufferPath, openBuffer } from "./db/buffer.ts";
-import { type BufferWriter, commitThreadWriter, inlineWriter } from "./db/buffer-writer.ts";
+import { adaptiveWriter, type BufferWriter, commitThreadWriter, inlineWriter } from "./db/buffer-writer.ts";
 import { prepareReceiptStatements } from "./db/receipt-rows.ts";
 import type { AgentConfig } from "./env.ts";
 import { DeviceRunner } from "./fiscal/device-runner.ts";
@@ -78,10 +78,19 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   const writer =
     deps.commitThread === false
       ? inline
-      : await commitThreadWriter(bufferPath(config.dataDir), inline, log).catch((error: unknown) => {
-          log.warn({ err: error }, "commit thread unavailable: committing on the main thread");
-          return inline;
-        });
+      : await commitThreadWriter(bufferPath(config.dataDir), inline, log, () =>
+          db.pragma("wal_autocheckpoint = 1000"),
+        ).then(
+          (thread) => {
+            // Checkpoints move to the commit thread (commit-worker.mjs): none on this connection.
+            db.pragma("wal_autocheckpoint = 0");
+            return adaptiveWriter(inline, thread);
+          },
+          (error: unknown) => {
+            log.warn({ err: error }, "commit thread unavailable: committing on the main thread");
+            return inline;
+          },
+        );
   const store = createFiscalStore({ db, statements, writer, hlc, terminalId: config.terminalId, now });
   const queue = new FiscalQueue({ runner, store, log, metrics, pollMs: config.devicePollMs });
   const capacity = new BufferCapacity(

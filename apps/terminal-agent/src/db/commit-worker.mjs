@@ -9,6 +9,16 @@ const { path, pragmas, sql } = workerData;
 const db = new Database(path);
 for (const pragma of pragmas) db.exec(pragma);
 
+// The main connection does not checkpoint (wal_autocheckpoint=0 there): this thread moves the WAL
+// into the database file in the background, so the local API never pays for it.
+const checkpoint = setInterval(() => {
+  try {
+    db.pragma("wal_checkpoint(PASSIVE)");
+  } catch {
+    // Busy or closing: the next tick tries again.
+  }
+}, 1000);
+
 const insertReceipt = db.prepare(sql.insertReceipt);
 const insertOutbox = db.prepare(sql.insertOutbox);
 const markFiscalized = db.prepare(sql.markFiscalized);
@@ -45,6 +55,7 @@ parentPort.on("message", (message) => {
         synchronous: db.pragma("synchronous", { simple: true }),
       };
     } else if (message.op === "close") {
+      clearInterval(checkpoint);
       db.close();
     }
     parentPort.postMessage({ id: message.id, value });
