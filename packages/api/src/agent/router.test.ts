@@ -37,7 +37,14 @@ const caller = (services: AgentServices) => createCallerFactory(agentRouter)(cre
 describe("agentRouter", () => {
   it("validates input before the service runs, and passes parsed input with defaults", async () => {
     let seen: unknown;
-    const call = caller(fakeServices({ create: async (input) => ((seen = input), created) }));
+    const call = caller(
+      fakeServices({
+        create: async (input) => {
+          seen = input;
+          return created;
+        },
+      }),
+    );
     await expect(call.receipts.create({ kind: "sale" } as never)).rejects.toBeInstanceOf(TRPCError);
     expect(seen).toBeUndefined();
     await call.receipts.create({
