@@ -104,11 +104,12 @@ export function parseConfig(env: RawEnv, tuning: Partial<AgentTuning> = {}): Age
     const issue = result.error.issues[0]!;
     const name = String(issue.path[0] ?? "environment");
     const value = env[name];
+    // zod's generic "Invalid input: expected string, received undefined" becomes "is required";
+    // our own messages ("is required: the bearer token …") say what to put there.
+    const generic = issue.message.startsWith("Invalid input");
     const message =
-      value === undefined && issue.code === "invalid_type"
-        ? "is required"
-        : issue.message.replace(/^Invalid input: /, "");
-    throw new ConfigError(`${name} ${message}`.replace(/is required is required/, "is required"));
+      generic && value === undefined ? "is required" : issue.message.replace(/^Invalid input: /, "");
+    throw new ConfigError(`${name} ${message}`);
   }
   const e = result.data;
   return {
