@@ -343,7 +343,7 @@ async function rssWithPending(dataDir: string, entry: string[]): Promise<number>
   });
   try {
     const url = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
+    for (;;) {
       if (child.exitCode !== null) throw new Error("the agent exited before serving");
       const ok = await fetch(`${url}/healthz`).then(
         (r) => r.ok,

@@ -1,4 +1,4 @@
-import type { TFiscalAttributes, TWaitingReason } from "@kassa/api/agent";
+import type { TWaitingReason } from "@kassa/api/agent";
 import type { FiscalReceipt } from "@kassa/fiscal/device";
 import type { HybridLogicalClock } from "../clock/hlc.ts";
 import type { BufferDb } from "../db/buffer.ts";
