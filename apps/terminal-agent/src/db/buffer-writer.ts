@@ -142,20 +142,27 @@ export async function commitThreadWriter(
   return writer;
 }
 
+/** Below this gap between receipts (≈ 200 receipts/s) the agent counts as busy. */
+const BUSY_GAP_MS = 5;
+
 /**
  * Receipts commit on the commit thread when the agent is busy, on the main connection when it is
- * idle; fiscal attributes (no fsync) always on the main connection. A lone receipt
- * then skips two thread hops (≈ 1 ms on a loaded box) and pays only its fsync; under load the writes
- * queue behind the thread and the local API never waits on the disk. Writes run one at a time in
- * arrival order whichever way they go, so the two connections never contend for SQLite's write lock.
+ * idle (a lone receipt, the last one more than 5 ms ago): then it skips two thread hops (≈ 1 ms on a
+ * loaded box) and pays only its fsync, while under load the local API never waits on the disk.
+ * Fiscal attributes (no fsync) always go to the main connection. Writes run one at a time in arrival
+ * order whichever way they go, so the two connections never contend for SQLite's write lock.
  */
-export function adaptiveWriter(inline: BufferWriter, thread: BufferWriter): BufferWriter {
+export function adaptiveWriter(
+  inline: BufferWriter,
+  thread: BufferWriter,
+  now = () => performance.now(),
+): BufferWriter {
   let tail: Promise<unknown> = Promise.resolve();
   let queued = 0;
-  const run = <T>(viaInline: () => Promise<T>, viaThread: () => Promise<T>): Promise<T> => {
-    const idle = queued === 0;
+  let lastAccept = Number.NEGATIVE_INFINITY;
+  const enqueue = <T>(write: () => Promise<T>): Promise<T> => {
     queued++;
-    const result = tail.then(() => (idle ? viaInline() : viaThread()));
+    const result = tail.then(write);
     tail = result.then(
       () => queued--,
       () => queued--,
@@ -163,18 +170,12 @@ export function adaptiveWriter(inline: BufferWriter, thread: BufferWriter): Buff
     return result;
   };
   return {
-    accept: (rows) =>
-      run(
-        () => inline.accept(rows),
-        () => thread.accept(rows),
-      ),
-    // No fsync here, so the main connection is always cheaper than a trip to the thread; it still
-    // waits its turn behind a commit in progress.
-    fiscalized: (items) =>
-      run(
-        () => inline.fiscalized(items),
-        () => inline.fiscalized(items),
-      ),
+    accept: (rows) => {
+      const idle = queued === 0 && rows.length === 1 && now() - lastAccept > BUSY_GAP_MS;
+      lastAccept = now();
+      return enqueue(() => (idle ? inline.accept(rows) : thread.accept(rows)));
+    },
+    fiscalized: (items) => enqueue(() => inline.fiscalized(items)),
     pragmas: () => thread.pragmas(),
     close: async () => {
       await tail;
