@@ -83,13 +83,7 @@ export interface ReceiptResult extends FiscalAttributes {
   change: number;
 }
 
-export type DeviceMode =
-  | "idle"
-  | "shift_open"
-  | "shift_expired"
-  | "shift_closed"
-  | "document_open"
-  | "other";
+export type DeviceMode = "idle" | "shift_open" | "shift_expired" | "shift_closed" | "document_open" | "other";
 
 export interface DeviceStatus {
   mode: DeviceMode;

@@ -1,2 +1,2 @@
-export * from "./fiscal-device.ts";
 export * from "./errors.ts";
+export * from "./fiscal-device.ts";
