@@ -1,6 +1,7 @@
 import type http from "node:http";
 import { type AgentServices, agentRouter, createAgentContext, type SyncEngine } from "@kassa/api/agent";
 import type { FiscalDevice } from "@kassa/fiscal/device";
+import { createOfdClient } from "@kassa/fiscal/ofd";
 import type { KktEmulator } from "@kassa/fiscal/emulator";
 import { defaultVatRates } from "@kassa/fiscal/ffd";
 import type { Logger } from "pino";
@@ -128,18 +129,20 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     now,
   });
 
+  const register = sharedDevice(runner);
   let sync: SyncEngine & { start?(): void } = offlineSyncEngine();
-  if (config.central) {
+  // The worker serves both destinations: the central server and the OFD relay, either may be absent.
+  if (config.central || config.ofd) {
     const syncLog = log.child({ component: "sync" });
     sync = (deps.createSync ?? createSyncWorker)({
       db,
       terminalId: config.terminalId,
-      centralUrl: config.central.url,
-      terminalKey: config.central.terminalKey,
+      ...(config.central ? { centralUrl: config.central.url, terminalKey: config.central.terminalKey } : {}),
       now,
       hlc,
       log: (line) => syncLog.info(line),
       onCashiers: (cashiers) => replaceCashiers(db, cashiers),
+      ...(config.ofd ? { ofd: { device: register, client: createOfdClient(config.ofd) } } : {}),
       ...deps.syncOptions,
     });
   }
@@ -223,7 +226,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     metrics,
     emulator: device.emulator,
     queue,
-    device: sharedDevice(runner),
+    device: register,
     writer,
     log,
     async close() {

@@ -59,6 +59,7 @@ program
   .option("--kkt-baud <baud>", "KASSA_KKT_BAUD")
   .option("--kkt-emulator", "KASSA_KKT_EMULATOR=1")
   .option("--require-login", "KASSA_REQUIRE_LOGIN=1")
+  .option("--ofd-address <host:port>", "KASSA_OFD_ADDRESS")
   .addOption(
     new Option("--buffer-capacity <items>", "outbox items before receipts are refused").default("200000"),
   )
@@ -80,6 +81,7 @@ program
       KASSA_KKT_BAUD: flags.kktBaud as string | undefined,
       KASSA_KKT_EMULATOR: flags.kktEmulator ? "1" : undefined,
       KASSA_REQUIRE_LOGIN: flags.requireLogin ? "1" : undefined,
+      KASSA_OFD_ADDRESS: flags.ofdAddress as string | undefined,
     };
     const capacity = Number(flags.bufferCapacity);
     const lockout = Number(flags.lockoutMinutes);

@@ -28,6 +28,11 @@ const ZEnv = z
     KASSA_KKT_BAUD: z.coerce.number("must be a baud rate").int().positive().default(115_200),
     KASSA_KKT_EMULATOR: flag.optional(),
     KASSA_REQUIRE_LOGIN: flag.optional(),
+    KASSA_OFD_ADDRESS: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, "must be host:port of the OFD, e.g. ofd.example.ru:7777")
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if (!env.KASSA_KKT_PORT && !env.KASSA_KKT_EMULATOR) {
@@ -78,6 +83,8 @@ export interface AgentConfig extends AgentTuning {
   apiToken: string;
   kkt: { emulator: true; port?: string; baud: number } | { emulator: false; port: string; baud: number };
   requireLogin: boolean;
+  /** Where the agent relays the FN's unsent documents; null = no relay from this till. */
+  ofd: { host: string; port: number } | null;
 }
 
 export const DEFAULT_TUNING: AgentTuning = {
@@ -127,7 +134,13 @@ export function parseConfig(env: RawEnv, tuning: Partial<AgentTuning> = {}): Age
       ? { emulator: true, baud: e.KASSA_KKT_BAUD, ...(e.KASSA_KKT_PORT ? { port: e.KASSA_KKT_PORT } : {}) }
       : { emulator: false, port: e.KASSA_KKT_PORT!, baud: e.KASSA_KKT_BAUD },
     requireLogin: e.KASSA_REQUIRE_LOGIN ?? false,
+    ofd: e.KASSA_OFD_ADDRESS ? parseHostPort(e.KASSA_OFD_ADDRESS) : null,
   };
+}
+
+function parseHostPort(address: string): { host: string; port: number } {
+  const at = address.lastIndexOf(":");
+  return { host: address.slice(0, at), port: Number(address.slice(at + 1)) };
 }
 
 /** The one place the agent reads the process environment. */
