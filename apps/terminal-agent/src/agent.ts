@@ -1,9 +1,9 @@
 import type http from "node:http";
 import { type AgentServices, agentRouter, createAgentContext, type SyncEngine } from "@kassa/api/agent";
 import type { FiscalDevice } from "@kassa/fiscal/device";
-import { createOfdClient } from "@kassa/fiscal/ofd";
 import type { KktEmulator } from "@kassa/fiscal/emulator";
 import { defaultVatRates } from "@kassa/fiscal/ffd";
+import { createOfdClient } from "@kassa/fiscal/ofd";
 import type { Logger } from "pino";
 import { AuthService } from "./auth/auth-service.ts";
 import { replaceCashiers } from "./auth/cashiers.ts";
