@@ -74,6 +74,7 @@ async function main(argv: string[]) {
           `Kassa is running. Dashboard: ${stack.central.url}`,
           `  sign in as ${provision.ownerEmail} / ${provision.ownerPassword}`,
           `  terminal ${provision.terminalId}: agent API ${stack.agent.url}/trpc (Authorization: Bearer ${stack.agent.token})`,
+          `  OFD emulator: 127.0.0.1:${stack.ofd.port} (fiscal documents confirmed: ${stack.ofd.stats().documents})`,
           `  logs: ${stackPaths(dataDir).logs}/central.log, ${stack.agent.logFile}`,
           "Press Ctrl-C to stop.",
         ].join("\n"),

@@ -16,6 +16,8 @@ export interface StartAgentOptions {
   log?: (line: string) => void;
   /** How long to wait for /healthz. Default 60 s. */
   timeoutMs?: number;
+  /** `host:port` of an OFD the agent relays the FN's documents to (KASSA_OFD_ADDRESS). */
+  ofdAddress?: string;
 }
 
 export interface AgentHandle {
@@ -42,6 +44,7 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
       KASSA_PORT: String(options.port),
       KASSA_API_TOKEN: token,
       KASSA_KKT_EMULATOR: "1",
+      ...(options.ofdAddress ? { KASSA_OFD_ADDRESS: options.ofdAddress } : {}),
     },
     logFile: join(dataDir, "agent.log"),
     name: `terminal agent ${options.terminalId}`,

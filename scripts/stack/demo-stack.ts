@@ -1,4 +1,5 @@
 import { type CentralDatabase, createCentralDatabase } from "@kassa/db/central";
+import { type OfdEmulator, startOfdEmulator } from "@kassa/fiscal/ofd";
 import {
   type AgentHandle,
   type CreatedReceipt,
@@ -43,6 +44,8 @@ export interface DemoStack {
   provision: DemoProvision;
   central: CentralHandle;
   agent: AgentHandle;
+  /** The OFD emulator the agent relays fiscal documents to (in this process). */
+  ofd: OfdEmulator;
   receipt: CreatedReceipt | null;
   stop(): Promise<void>;
 }
@@ -67,9 +70,12 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
     dataDir,
     log,
   });
+  const ofd = await startOfdEmulator({ port: 0, host: "127.0.0.1" });
+  log(`OFD emulator listening on 127.0.0.1:${ofd.port}`);
   let agent: AgentHandle;
   try {
     agent = await startAgent({
+      ofdAddress: `127.0.0.1:${ofd.port}`,
       centralUrl: central.url,
       terminalId: provision.terminalId,
       terminalKey: provision.terminalKey,
@@ -78,11 +84,13 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       log,
     });
   } catch (error) {
+    await ofd.close();
     await central.stop();
     throw error;
   }
   const stop = async () => {
     await agent.stop();
+    await ofd.close();
     await central.stop();
   };
   try {
@@ -92,7 +100,7 @@ export async function startDemoStack(options: DemoStackOptions = {}): Promise<De
       await callAgent(agent, "sync.now");
       log(`sample receipt ${receipt.receiptId} (${receipt.status}) created and synced`);
     }
-    return { provision, central, agent, receipt, stop };
+    return { provision, central, agent, ofd, receipt, stop };
   } catch (error) {
     await stop();
     throw error;
