@@ -2,13 +2,13 @@
 export * from "../../generated/central/client.ts";
 export { DbError, DbErrorCode, MigrationError } from "../errors.ts";
 export { newId } from "../ids.ts";
+export { hashPassword, verifyPassword } from "../secrets/passwords.ts";
 export {
   type CentralDatabase,
   type CentralDatabaseOptions,
   createCentralDatabase,
   DEFAULT_PGLITE_DIR,
 } from "./create-central-database.ts";
-export { hashPassword, verifyPassword } from "./passwords.ts";
 export type { RawSql } from "./raw-sql.ts";
 export {
   generateTerminalKey,

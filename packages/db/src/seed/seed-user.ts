@@ -1,6 +1,6 @@
 import type { Membership, PrismaClient, Role, User } from "../../generated/central/client.ts";
-import { hashPassword } from "../central/passwords.ts";
 import { newId } from "../ids.ts";
+import { hashPassword } from "../secrets/passwords.ts";
 import { nextNumber, seedOrganization } from "./seed-organization.ts";
 
 export interface SeedUserInput {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CentralDatabase } from "../central/create-central-database.ts";
-import { verifyPassword } from "../central/passwords.ts";
 import { verifyTerminalKey } from "../central/terminal-credentials.ts";
+import { verifyPassword } from "../secrets/passwords.ts";
 import { createTestCentralDatabase } from "../testing/create-test-central-database.ts";
 import { canonicalHash } from "./canonical-hash.ts";
 import { seedOrganization, seedReceipt, seedStore, seedTerminal, seedUser } from "./index.ts";

@@ -1,7 +1,8 @@
 import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from "node:crypto";
 
-// Dashboard passwords are chosen by people, so they get a slow, salted hash (scrypt, node:crypto,
-// no native add-on). Parameters are stored with the hash so they can be raised later.
+// Secrets chosen by people — dashboard passwords and cashiers' PINs — get a slow, salted hash (scrypt,
+// node:crypto, no native add-on). One format for both, because a PIN hashed by the central server is
+// verified offline by the till. Parameters are stored with the hash so they can be raised later.
 const PARAMS = { N: 16_384, r: 8, p: 1 } as const;
 const KEY_LENGTH = 64;
 
