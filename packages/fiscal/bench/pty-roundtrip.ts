@@ -3,7 +3,7 @@
  * between two SerialPort instances), and in process over a linked pair (instant, and modelled at
  * 115200 baud) for comparison. The emulator
  * runs in this process with print time 0, so the figures are the protocol's and the host's cost,
- * not a printer's. Prints one JSON line per figure.
+ * not a printer's. Prints the figures for a person, then one JSON line per figure.
  *
  *   npx tsx bench/pty-roundtrip.ts [receipts=200]
  */
@@ -30,7 +30,7 @@ function summary(samples: number[]) {
   };
 }
 
-async function measure(device: FiscalDevice, label: string): Promise<void> {
+async function measure(device: FiscalDevice, label: string): Promise<number> {
   await device.openShift({ name: "bench" });
   const warm = Math.min(20, receipts);
   for (let i = 0; i < warm; i++) await device.fiscalizeReceipt(sampleReceipt(`warm-${label}-${i}`));
@@ -47,29 +47,31 @@ async function measure(device: FiscalDevice, label: string): Promise<void> {
     perStatus.push(performance.now() - t0);
   }
   // A receipt of 2 items (one weighed) is 9 exchanges: 10, FF01, FF40, FF46 ×2, FF4D, FF0C, FF45, FF0A.
+  const receipt = summary(perReceipt);
+  const status = summary(perStatus);
   console.log(
-    JSON.stringify({
-      bench: "fiscal",
-      figure: `${label}_receipt_ms`,
-      unit: "ms",
-      exchanges: 9,
-      ...summary(perReceipt),
-    }),
+    `${label.padEnd(10)} receipt (9 exchanges): p50 ${receipt.p50} ms, p95 ${receipt.p95} ms, mean ${receipt.mean} ms` +
+      ` · status (0x10): p50 ${status.p50} ms`,
   );
-  console.log(
-    JSON.stringify({ bench: "fiscal", figure: `${label}_status_ms`, unit: "ms", ...summary(perStatus) }),
+  figures.push(
+    { figure: `${label}_receipt_ms`, value: receipt.p50, exchanges: 9, ...receipt },
+    { figure: `${label}_status_ms`, value: status.p50, ...status },
   );
+  return receipt.p50;
 }
 
+const figures: Record<string, unknown>[] = [];
 const rig = await startPtyRig({ printMsPerLine: 0 });
+let ptyP50: number;
 try {
-  await measure(rig.device, "pty");
+  ptyP50 = await measure(rig.device, "pty");
 } finally {
   await rig.close();
 }
 
 // In process: no line at all, then a line modelled at 115200 baud (10 bits per byte), which a
 // pty does not simulate — what a real cable adds to each receipt.
+let inprocP50 = 0;
 for (const [label, baudRate] of [
   ["inproc", undefined],
   ["line115200", 115200],
@@ -77,9 +79,19 @@ for (const [label, baudRate] of [
   const emulator = new KktEmulator({ printMsPerLine: 0 });
   const device = new ShtrihDevice(emulator.connect(baudRate ? { baudRate } : {}));
   try {
-    await measure(device, label);
+    const p50 = await measure(device, label);
+    if (label === "inproc") inprocP50 = p50;
   } finally {
     await device.close();
     emulator.close();
   }
+}
+
+// The baseline is the same driver and emulator with no line at all: the ratio is what the kernel's
+// tty layer adds per receipt.
+const ratio = Math.round((ptyP50 / inprocP50) * 100) / 100;
+console.log(`pty / in-process receipt p50: ${ratio}×`);
+figures.push({ figure: "pty_vs_inproc_ratio", value: ratio, unit: "ratio" });
+for (const f of figures) {
+  console.log(JSON.stringify({ bench: "fiscal", unit: "ms", target: "report", pass: null, ...f }));
 }
