@@ -13,14 +13,11 @@ import { ffdTimeFromDate } from "../ffd/ffd-time.ts";
 import { fiscalSignToBytes } from "../ffd/fiscal-sign.ts";
 import { Tag } from "../ffd/tags.ts";
 import { encodeTlv, type TlvField, tlv } from "../ffd/tlv.ts";
+import { ERR_FN_ARCHIVE_FULL, ERR_FN_OFD_30_DAYS } from "../shtrih/error-codes.ts";
 import { DAY_MS, HOUR_MS } from "./clock.ts";
 import { fakeFiscalSign } from "./fiscal-sign.ts";
 import { type FnDocument, receiptTagOf } from "./fn-document.ts";
 import { deviceIso } from "./fn-time.ts";
-
-export const ERR_FN_ARCHIVE_FULL = 0x06;
-export const ERR_FN_OFD_30_DAYS = 0x14;
-export const ERR_FN_SHIFT_OVER_24H = 0x16;
 
 export const SHIFT_MAX_MS = 24 * HOUR_MS;
 export const UNSENT_LIMIT_MS = 30 * DAY_MS;

@@ -9,22 +9,12 @@
  */
 import { FiscalDeviceError } from "../device/errors.ts";
 import type { CommandDef } from "../shtrih/commands/define.ts";
-import { ERR_OK } from "../shtrih/error-codes.ts";
+import { ERR_BAD_FORMAT, ERR_NOT_SUPPORTED, ERR_OK, ERR_WRONG_PASSWORD } from "../shtrih/error-codes.ts";
 import type { Clock } from "./clock.ts";
 import type { FakeFn } from "./fake-fn.ts";
 import { modeStatusOf, type OpenReceipt } from "./open-receipt.ts";
 import { Printer } from "./printer.ts";
 import { DEFAULT_TAX_GROUPS } from "./tax-groups.ts";
-
-export const ERR_BAD_FORMAT = 0x01;
-export const ERR_BAD_PARAMETERS = 0x33;
-export const ERR_NOT_SUPPORTED = 0x37;
-export const ERR_PAYMENTS_LESS_THAN_TOTAL = 0x45;
-export const ERR_RECEIPT_OPEN = 0x4a;
-export const ERR_SHIFT_OVER_24H = 0x4e;
-export const ERR_WRONG_PASSWORD = 0x4f;
-export const ERR_NOT_IN_MODE = 0x73;
-export const ERR_ZERO_TOTAL = 0x8e;
 
 export interface Answer {
   error: number;

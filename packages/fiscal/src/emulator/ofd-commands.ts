@@ -14,12 +14,10 @@ import {
   unconfirmedCount,
   writeOfdBlock,
 } from "../shtrih/commands/ofd.ts";
-import { ERR_NO_DATA } from "../shtrih/error-codes.ts";
+import { ERR_BAD_PARAMETERS, ERR_FN_OFD_ANSWER_REJECTED, ERR_NO_DATA } from "../shtrih/error-codes.ts";
 import { documentStlv } from "./fn-document.ts";
 import { isoToDevice, ZERO_DEVICE_TIME } from "./fn-time.ts";
-import { ERR_BAD_PARAMETERS, handleFn, type KktDevice } from "./kkt-device.ts";
-
-export const ERR_FN_OFD_ANSWER_REJECTED = 0x20;
+import { handleFn, type KktDevice } from "./kkt-device.ts";
 
 const EXCHANGE_MESSAGE_WAITING = 1 << 1;
 const EXCHANGE_AWAITING_ANSWER = 1 << 2;

@@ -11,17 +11,16 @@ import {
   writeOperationTlv,
   writeReceiptTlv,
 } from "../shtrih/commands/receipt.ts";
-import { ERR_FN_SHIFT_OVER_24H } from "./fake-fn.ts";
-import { rawTlvFields } from "./fn-document.ts";
 import {
   ERR_BAD_PARAMETERS,
+  ERR_FN_SHIFT_OVER_24H,
   ERR_NOT_IN_MODE,
   ERR_PAYMENTS_LESS_THAN_TOTAL,
   ERR_SHIFT_OVER_24H,
   ERR_ZERO_TOTAL,
-  handle,
-  type KktDevice,
-} from "./kkt-device.ts";
+} from "../shtrih/error-codes.ts";
+import { rawTlvFields } from "./fn-document.ts";
+import { handle, type KktDevice } from "./kkt-device.ts";
 import type { OpenItem } from "./open-receipt.ts";
 
 /** Printed lines per operation, for print time. */

@@ -1,7 +1,7 @@
 /** E0 open shift, 40 X report, 41 Z report (closes the shift). */
 import { openShift, xReport, zReport } from "../shtrih/commands/shift.ts";
-import { ERR_FN_ARCHIVE_FULL } from "./fake-fn.ts";
-import { ERR_NOT_IN_MODE, ERR_RECEIPT_OPEN, handle, handleAdmin, type KktDevice } from "./kkt-device.ts";
+import { ERR_FN_ARCHIVE_FULL, ERR_NOT_IN_MODE, ERR_RECEIPT_OPEN } from "../shtrih/error-codes.ts";
+import { handle, handleAdmin, type KktDevice } from "./kkt-device.ts";
 
 const LINES_SHIFT_OPEN = 8;
 const LINES_REPORT = 24;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FiscalDeviceError } from "../device/errors.ts";
+import * as codes from "./error-codes.ts";
 import { describeDeviceError, deviceError } from "./error-codes.ts";
 
 describe("device error codes", () => {
@@ -27,5 +28,12 @@ describe("device error codes", () => {
       kassaCode: "DEVICE_ERROR",
       meaning: "device error 0xEE",
     });
+  });
+  it("every error byte the driver or the emulator names has its own entry (not the generic fallback)", () => {
+    const named = Object.entries(codes).filter(([name]) => name.startsWith("ERR_") && name !== "ERR_OK");
+    expect(named.length).toBeGreaterThan(10);
+    for (const [name, code] of named) {
+      expect(describeDeviceError(code as number).meaning, name).not.toMatch(/^device error 0x/);
+    }
   });
 });

@@ -13,10 +13,30 @@ export interface DeviceErrorInfo {
   action: string;
 }
 
+/** Device error bytes Kassa (driver and emulator) refers to by name; the table below describes each. */
+export const ERR_OK = 0x00;
+export const ERR_BAD_FORMAT = 0x01;
+export const ERR_FN_ARCHIVE_FULL = 0x06;
+export const ERR_NO_DATA = 0x08;
+export const ERR_FN_OFD_30_DAYS = 0x14;
+export const ERR_FN_SHIFT_OVER_24H = 0x16;
+export const ERR_FN_OFD_ANSWER_REJECTED = 0x20;
+export const ERR_BAD_PARAMETERS = 0x33;
+export const ERR_NOT_SUPPORTED = 0x37;
+export const ERR_PAYMENTS_LESS_THAN_TOTAL = 0x45;
+export const ERR_RECEIPT_OPEN = 0x4a;
+export const ERR_SHIFT_OVER_24H = 0x4e;
+export const ERR_WRONG_PASSWORD = 0x4f;
+export const ERR_BUSY = 0x50;
+export const ERR_AWAITING_CONTINUE_PRINT = 0x58;
+export const ERR_NO_PAPER = 0x6b;
+export const ERR_NOT_IN_MODE = 0x73;
+export const ERR_ZERO_TOTAL = 0x8e;
+
 const CALL_SUPPORT = "Call support: the fiscal storage (FN) may need service.";
 
 const TABLE: Record<number, DeviceErrorInfo> = {
-  1: {
+  [ERR_BAD_FORMAT]: {
     kassaCode: "BAD_PARAMETERS",
     meaning: "unknown command or bad command format",
     action: "Update the driver or the device firmware; call support.",
@@ -33,7 +53,7 @@ const TABLE: Record<number, DeviceErrorInfo> = {
     meaning: "the FN's service life is over",
     action: "Replace the fiscal storage (FN).",
   },
-  6: {
+  [ERR_FN_ARCHIVE_FULL]: {
     kassaCode: "FN_FULL",
     meaning: "the FN archive is full",
     action: "Replace the fiscal storage (FN); sales are kept and will print after the replacement.",
@@ -43,7 +63,7 @@ const TABLE: Record<number, DeviceErrorInfo> = {
     meaning: "wrong date or time",
     action: "Check the device clock and retry.",
   },
-  8: {
+  [ERR_NO_DATA]: {
     kassaCode: "DEVICE_ERROR",
     meaning: "the requested data is not in the FN",
     action: "Check the document number.",
@@ -68,7 +88,7 @@ const TABLE: Record<number, DeviceErrorInfo> = {
     meaning: "the FN's crypto key has expired",
     action: "Replace the fiscal storage (FN) before selling again.",
   },
-  20: {
+  [ERR_FN_OFD_30_DAYS]: {
     kassaCode: "FN_OFD_BLOCKED",
     meaning: "the FN is blocked: documents were not confirmed by the OFD for 30 days",
     action:
@@ -79,7 +99,7 @@ const TABLE: Record<number, DeviceErrorInfo> = {
     meaning: "the FN's wait for OFD transmission is exhausted",
     action: "Restore the internet connection so documents reach the OFD.",
   },
-  22: {
+  [ERR_FN_SHIFT_OVER_24H]: {
     kassaCode: "SHIFT_EXPIRED",
     meaning: "the shift has lasted more than 24 hours",
     action: "Close the shift (Z report) and open a new one; the sale is kept and will print then.",
@@ -89,52 +109,52 @@ const TABLE: Record<number, DeviceErrorInfo> = {
     meaning: "the device clock went backwards between documents",
     action: "Check the device clock.",
   },
-  32: {
+  [ERR_FN_OFD_ANSWER_REJECTED]: {
     kassaCode: "DEVICE_ERROR",
     meaning: "the FN rejected the OFD's answer",
     action: "Support: check the OFD settings.",
   },
-  51: {
+  [ERR_BAD_PARAMETERS]: {
     kassaCode: "BAD_PARAMETERS",
     meaning: "bad parameters in the command",
     action: "Check the receipt data (prices, quantities, VAT) and retry.",
   },
-  55: {
+  [ERR_NOT_SUPPORTED]: {
     kassaCode: "PROTOCOL_ERROR",
     meaning: "command not supported by this device",
     action: "Update the device firmware or call support.",
   },
-  69: {
+  [ERR_PAYMENTS_LESS_THAN_TOTAL]: {
     kassaCode: "PAYMENTS_LESS_THAN_TOTAL",
     meaning: "payments are less than the receipt total",
     action: "Take the full amount and retry.",
   },
-  74: {
+  [ERR_RECEIPT_OPEN]: {
     kassaCode: "NOT_ALLOWED_IN_MODE",
     meaning: "a receipt is open on the device",
     action: "Finish or cancel the open receipt and retry.",
   },
-  78: {
+  [ERR_SHIFT_OVER_24H]: {
     kassaCode: "SHIFT_EXPIRED",
     meaning: "the shift has lasted more than 24 hours",
     action: "Close the shift (Z report) and open a new one; the sale is kept and will print then.",
   },
-  79: {
+  [ERR_WRONG_PASSWORD]: {
     kassaCode: "WRONG_PASSWORD",
     meaning: "wrong operator password",
     action: "Check the cashier/admin password in the till settings.",
   },
-  80: {
+  [ERR_BUSY]: {
     kassaCode: "DEVICE_BUSY",
     meaning: "the device is still printing the previous command",
     action: "Wait a moment; Kassa retries by itself.",
   },
-  88: {
+  [ERR_AWAITING_CONTINUE_PRINT]: {
     kassaCode: "DEVICE_BUSY",
     meaning: "the device waits for the continue-print command after paper was loaded",
     action: "Kassa sends continue-print by itself; if this persists, press the feed button.",
   },
-  107: {
+  [ERR_NO_PAPER]: {
     kassaCode: "PAPER_OUT",
     meaning: "the printer is out of receipt paper",
     action: "Load a new paper roll; the sale is kept and will print when paper is loaded.",
@@ -149,12 +169,12 @@ const TABLE: Record<number, DeviceErrorInfo> = {
     meaning: "command not allowed in this submode",
     action: "Wait for printing to finish (load paper if it ran out) and retry.",
   },
-  115: {
+  [ERR_NOT_IN_MODE]: {
     kassaCode: "NOT_ALLOWED_IN_MODE",
     meaning: "command not allowed in this mode",
     action: "Check the shift state (open a shift, or close an expired one) and retry.",
   },
-  142: {
+  [ERR_ZERO_TOTAL]: {
     kassaCode: "BAD_PARAMETERS",
     meaning: "the receipt total is zero",
     action: "Add items with a non-zero price and retry.",
@@ -191,9 +211,3 @@ export function deviceError(code: number, command?: number): FiscalDeviceError {
 function capitalize(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
-
-export const ERR_OK = 0x00;
-export const ERR_NO_DATA = 0x08;
-export const ERR_BUSY = 0x50;
-export const ERR_AWAITING_CONTINUE_PRINT = 0x58;
-export const ERR_NO_PAPER = 0x6b;
