@@ -53,7 +53,9 @@ const cache: Cache = cacheHolder.__kassaCentralDatabases;
  */
 export function createCentralDatabase(options: CentralDatabaseOptions = {}): Promise<CentralDatabase> {
   const url = options.url?.trim() || undefined;
-  const key = url ?? `pglite:${resolve(options.dataDir ?? DEFAULT_PGLITE_DIR)}`;
+  // The data directory is chosen at run time: without the turbopackIgnore hints, Next.js's file
+  // tracer assumes any file may be read here and traces the whole project into the server output.
+  const key = url ?? `pglite:${resolve(/*turbopackIgnore: true*/ options.dataDir ?? DEFAULT_PGLITE_DIR)}`;
   if (options.shared === false) return open(url, options);
   let database = cache.get(key);
   if (!database) {
@@ -122,7 +124,7 @@ async function openPglite(
   log: (line: string) => void,
   migrationsDir: string,
 ): Promise<CentralDatabase> {
-  const dataDir = resolve(options.dataDir ?? DEFAULT_PGLITE_DIR);
+  const dataDir = resolve(/*turbopackIgnore: true*/ options.dataDir ?? DEFAULT_PGLITE_DIR);
   const started = performance.now();
   let db: PGlite;
   try {

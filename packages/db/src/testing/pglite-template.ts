@@ -44,7 +44,8 @@ async function fromTemplate(
   return db;
 }
 
-function readIfPresent(file: string): Buffer | undefined {
+// Buffer<ArrayBuffer> (never shared memory), so it is a BlobPart under the DOM lib too.
+function readIfPresent(file: string): Buffer<ArrayBuffer> | undefined {
   try {
     return readFileSync(file);
   } catch {
