@@ -201,6 +201,14 @@ describe("offline PIN login", () => {
     const view = (await agent!.get("receipts.get", { receiptId: sale.json.result.data.receiptId })).json
       .result.data;
     expect(view.cashier).toEqual({ name: "Ivanova A.", inn: "500100732259" });
+    // A retry after logging in again (new token, same cashier) is the same receipt, not a 409.
+    const again = (await agent!.post("auth.login", { login: "ivanova", pin: "2468" })).json.result.data
+      .session;
+    expect(again).not.toBe(session);
+    const retry = await agent!.post("receipts.create", saleInput("s-1", { cashier: { session: again } }));
+    expect(retry.status).toBe(200);
+    expect(retry.json.result.data).toEqual(sale.json.result.data);
+    expect(agent!.count("receipts")).toBe(1);
     const bogus = await agent!.post(
       "receipts.create",
       saleInput("s-2", { cashier: { session: "x".repeat(32) } }),

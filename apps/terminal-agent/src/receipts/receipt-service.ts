@@ -65,8 +65,13 @@ export class ReceiptService {
   async create(input: TCreateReceiptInput): Promise<TCreateReceiptOutput> {
     const started = performance.now();
     const o = this.o;
+    const cashier = o.auth.resolve(input.cashier)!;
     // zod's output lists keys in schema order with defaults applied: a canonical form of the body.
-    const bodyHash = createHash("sha256").update(JSON.stringify(input)).digest("hex");
+    // A session token is credentials, not receipt content: the hash holds the cashier it names, so a
+    // POS retrying after a new login (the same cashier) gets its receipt back instead of a 409.
+    const bodyHash = createHash("sha256")
+      .update(JSON.stringify({ ...input, cashier }))
+      .digest("hex");
     const existing = o.statements.byKey.get(input.idempotencyKey);
     if (existing) return this.replay(existing, bodyHash);
     const committing = this.commits.pending(input.idempotencyKey);
@@ -76,7 +81,6 @@ export class ReceiptService {
       return this.replay(o.statements.byKey.get(input.idempotencyKey)!, bodyHash);
     }
 
-    const cashier = o.auth.resolve(input.cashier)!;
     input.items.forEach((item, index) => {
       if (!o.isVatRate(item.vat)) {
         throw new AppError("VALIDATION_FAILED", {
