@@ -65,29 +65,36 @@ export async function upsertCashier(sql: SqlRunner, input: UpsertCashierInput, n
       fieldErrors: { pin: ["must be 4-8 digits"] },
     });
   }
-  const pinHash = input.pin !== undefined ? await hashPassword(input.pin) : null;
+  const fields = [
+    input.organizationId,
+    input.id,
+    input.storeIds ?? [],
+    input.login,
+    input.name,
+    input.inn ?? null,
+    input.active ?? true,
+    now,
+  ];
+  if (input.pin !== undefined) {
+    await sql.query(
+      `INSERT INTO cashiers (organization_id, id, store_ids, login, name, inn, active, updated_at, pin_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+       ON CONFLICT (organization_id, id) DO UPDATE SET store_ids = EXCLUDED.store_ids, login = EXCLUDED.login,
+         name = EXCLUDED.name, inn = EXCLUDED.inn, active = EXCLUDED.active, updated_at = EXCLUDED.updated_at,
+         pin_hash = EXCLUDED.pin_hash`,
+      [...fields, await hashPassword(input.pin)],
+    );
+    return;
+  }
+  // Without a PIN only an existing cashier changes: a new one would be stored unable to sign in.
   const rows = await sql.query(
-    `INSERT INTO cashiers (organization_id, id, store_ids, login, name, inn, pin_hash, active, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7, ''), $8, $9)
-     ON CONFLICT (organization_id, id) DO UPDATE SET store_ids = EXCLUDED.store_ids, login = EXCLUDED.login,
-       name = EXCLUDED.name, inn = EXCLUDED.inn, pin_hash = COALESCE($7, cashiers.pin_hash),
-       active = EXCLUDED.active, updated_at = EXCLUDED.updated_at
-     RETURNING pin_hash`,
-    [
-      input.organizationId,
-      input.id,
-      input.storeIds ?? [],
-      input.login,
-      input.name,
-      input.inn ?? null,
-      pinHash,
-      input.active ?? true,
-      now,
-    ],
+    `UPDATE cashiers SET store_ids = $3, login = $4, name = $5, inn = $6, active = $7, updated_at = $8
+     WHERE organization_id = $1 AND id = $2 RETURNING id`,
+    fields,
   );
-  if ((rows[0] as { pin_hash: string } | undefined)?.pin_hash === "") {
+  if (rows.length === 0) {
     throw new AppError("VALIDATION_FAILED", {
-      message: `Cashier ${input.login} has no PIN yet: set one.`,
+      message: `Cashier ${input.login} is new: set a PIN for them.`,
       fieldErrors: { pin: ["required for a new cashier"] },
     });
   }
