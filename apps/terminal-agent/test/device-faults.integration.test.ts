@@ -162,6 +162,7 @@ describe("device faults seen from the agent", () => {
     clock.advance(26 * DAY_MS);
     const status = (await agent.get("status")).json.result.data;
     expect(status.device.fnUnsent).toBeGreaterThan(0);
+    expect(status.device.fnOldestUnsentAt).toMatch(/([+-]\d{2}:\d{2}|Z)$/);
     expect(status.warnings.join(" ")).toMatch(/waited 26 days for the OFD/);
     clock.advance(5 * DAY_MS);
     // The agent's own 24 h shift rule would refuse first: reopen the shift (the FN still blocks receipts).

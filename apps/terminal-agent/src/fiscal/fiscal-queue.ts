@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { AgentMetrics } from "../metrics.ts";
 import type { DeviceRunner } from "./device-runner.ts";
 import { waitingReasonFor } from "./waiting-reason.ts";
+import { withOffset } from "./with-offset.ts";
 
 export type FiscalOutcome =
   | { status: "fiscalized"; fiscal: TFiscalAttributes }
@@ -288,19 +289,6 @@ function pickAttributes(a: TFiscalAttributes): TFiscalAttributes {
     shiftNumber: a.shiftNumber,
     dateTime: withOffset(a.dateTime),
   };
-}
-
-/**
- * The register keeps local time without a zone (Shtrih-M, FFD tag 1012); the API promises ISO-8601
- * with an offset, so the till's own offset is added — the register's clock is set to the till's zone.
- */
-export function withOffset(dateTime: string): string {
-  if (/(Z|[+-]\d{2}:\d{2})$/.test(dateTime)) return dateTime;
-  const minutes = -new Date(dateTime).getTimezoneOffset();
-  if (Number.isNaN(minutes)) return dateTime;
-  const sign = minutes >= 0 ? "+" : "-";
-  const abs = Math.abs(minutes);
-  return `${dateTime}${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
 }
 
 function errorCode(error: unknown): string {

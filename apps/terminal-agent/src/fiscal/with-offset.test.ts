@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { withOffset } from "./fiscal-queue.ts";
+import { withOffset } from "./with-offset.ts";
 
 describe("withOffset", () => {
   it("adds the till's offset to the register's zone-less local time", () => {

@@ -17,6 +17,7 @@ import type { BufferDb } from "../db/buffer.ts";
 import type { DeviceRunner } from "../fiscal/device-runner.ts";
 import type { FiscalQueue } from "../fiscal/fiscal-queue.ts";
 import { waitingReasonFor } from "../fiscal/waiting-reason.ts";
+import { withOffset } from "../fiscal/with-offset.ts";
 import { newUlid as ulid } from "../ids.ts";
 import {
   cashSummary,
@@ -187,7 +188,7 @@ export class ShiftService {
         shiftNumber: report.shiftNumber,
         fdNumber: report.fdNumber,
         fiscalSign: report.fiscalSign,
-        dateTime: report.dateTime,
+        dateTime: withOffset(report.dateTime),
       },
       cash: { ...cash, counted, variance: counted === null ? null : counted - cash.expected },
     };

@@ -4,6 +4,7 @@ import { WARN_FILL } from "../buffer/capacity.ts";
 import type { ReceiptStatements } from "../db/receipt-rows.ts";
 import type { DeviceRunner } from "../fiscal/device-runner.ts";
 import type { FiscalQueue } from "../fiscal/fiscal-queue.ts";
+import { withOffset } from "../fiscal/with-offset.ts";
 import type { AgentMetrics } from "../metrics.ts";
 import type { ShiftService } from "../shift/shift-service.ts";
 
@@ -80,7 +81,7 @@ async function readDevice(o: StatusServiceOptions) {
         mode: status.mode,
         paper: status.paperPresent,
         fnUnsent: ofd.unsentCount,
-        fnOldestUnsentAt: ofd.oldestUnsentAt,
+        fnOldestUnsentAt: ofd.oldestUnsentAt && withOffset(ofd.oldestUnsentAt),
       };
     });
   } catch {

@@ -32,7 +32,8 @@ export class FnDouble {
       ofdStatus: async () => ({
         unsentCount: this.unsent.length,
         firstUnsentFd: this.unsent[0]?.fd ?? null,
-        oldestUnsentAt: this.unsent[0] ? new Date(this.unsent[0].at).toISOString() : null,
+        // Like the register: local time without a zone (FFD tag 1012).
+        oldestUnsentAt: this.unsent[0] ? localTime(this.unsent[0].at) : null,
       }),
       readOfdMessage: async () => {
         const head = this.unsent[0];
@@ -64,4 +65,11 @@ export class FnDouble {
       },
     };
   }
+}
+
+/** `YYYY-MM-DDTHH:MM:SS` in the local zone, the way Shtrih-M reports document times. */
+function localTime(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }

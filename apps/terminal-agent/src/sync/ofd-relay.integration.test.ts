@@ -97,6 +97,11 @@ describe("fault matrix: OFD", () => {
     }
     expect(worker.status().breakers.ofd).toBe("open");
     expect(fn.unsent).toHaveLength(200);
+    // The backlog the central server gets carries an offset (its ingest refuses zone-less times).
+    const backlog = db
+      .prepare<[], { payload: string }>("SELECT payload FROM outbox WHERE kind = 'ofd_status'")
+      .get()!;
+    expect(JSON.parse(backlog.payload).oldestUnsentAt).toMatch(/T\d{2}:\d{2}:\d{2}([+-]\d{2}:\d{2}|Z)$/);
     ofd.setMode("up");
     worker.networkBack();
     await drain(worker, fn);

@@ -6,6 +6,7 @@ import {
   type RelayResult,
   relayUnsentDocuments,
 } from "@kassa/fiscal/ofd";
+import { withOffset } from "../fiscal/with-offset.ts";
 import type { DestinationBreaker } from "./breaker.ts";
 import type { DlqStore } from "./dlq-store.ts";
 import { errorFingerprint } from "./fingerprint.ts";
@@ -68,7 +69,8 @@ export function createOfdRelay(deps: OfdRelayDeps) {
     if (changed) {
       deps.outbox.enqueue("central", "ofd_status", "ofd-status", clock.hlc(), {
         unsentCount: status.unsentCount,
-        oldestUnsentAt: status.oldestUnsentAt,
+        // The register's zone-less local time: central ingest takes ISO-8601 with an offset only.
+        oldestUnsentAt: status.oldestUnsentAt && withOffset(status.oldestUnsentAt),
         measuredAt: clock.iso(),
       });
     }
