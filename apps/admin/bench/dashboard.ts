@@ -1,8 +1,8 @@
 // Dashboard query latency on a realistic fleet: `npx tsx bench/dashboard.ts [terminals] [receipts per terminal]`.
 // Uses TEST_DATABASE_URL's server (a throwaway database) when set, else embedded PGlite in a temp dir.
 // Prints one JSON line per measurement: {name, runs, p50Ms, p95Ms, rows}.
-import { centralRouter, createCallerFactory } from "@kassa/api/central";
-import { createDashboardContext, createSessionToken, SESSION_COOKIE } from "@kassa/api/central/auth";
+import { centralRouter, createCallerFactory, createCentralContext } from "@kassa/api/central";
+import { createSessionToken, SESSION_COOKIE } from "@kassa/api/central/auth";
 import { newId } from "@kassa/db/central";
 import { seedStore, seedTerminal, seedUser } from "@kassa/db/seed";
 import { createTestCentralDatabase } from "@kassa/db/testing";
@@ -73,7 +73,7 @@ try {
     cookie: `${SESSION_COOKIE}=${createSessionToken({ userId: owner.user.id, expiresAt: new Date(now + 3_600_000) }, SECRET)}`,
   });
   const caller = createCallerFactory(centralRouter)(
-    createDashboardContext({ db, headers, sessionSecret: SECRET }),
+    createCentralContext({ db, headers, sessionSecret: SECRET }),
   );
 
   async function measure(name: string, fn: () => Promise<number>, runs = 20) {

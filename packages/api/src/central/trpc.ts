@@ -1,4 +1,4 @@
-import { verifyTerminalKey } from "@kassa/db/central";
+import { parseTerminalKey, verifyTerminalKey } from "@kassa/db/central";
 import { initTRPC } from "@trpc/server";
 import superjson from "superjson";
 import { AppError, formatKassaError } from "../errors.ts";
@@ -34,16 +34,19 @@ const BEARER = /^Bearer\s+(\S+)$/i;
  */
 export const terminalProcedure = t.procedure.use(async ({ ctx, next }) => {
   const key = BEARER.exec(ctx.headers.get("authorization") ?? "")?.[1];
-  const terminalId = key?.split(".")[0];
-  if (!key || !terminalId) {
+  if (!key) {
     throw new AppError("UNAUTHORIZED", {
       message: "Send the terminal's key as `Authorization: Bearer <key>` (see KASSA_TERMINAL_KEY).",
     });
   }
-  const row = await ctx.db.prisma.terminal.findUnique({
-    where: { id: terminalId },
-    select: { organizationId: true, storeId: true, id: true, keyHash: true, status: true },
-  });
+  // A malformed key is refused like a wrong one, without a database lookup.
+  const parsed = parseTerminalKey(key);
+  const row = parsed
+    ? await ctx.db.prisma.terminal.findUnique({
+        where: { id: parsed.terminalId },
+        select: { organizationId: true, storeId: true, id: true, keyHash: true, status: true },
+      })
+    : null;
   if (!row || !verifyTerminalKey(key, row.keyHash)) {
     throw new AppError("UNAUTHORIZED", {
       message:

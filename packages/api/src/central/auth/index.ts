@@ -1,5 +1,5 @@
 export { readCookie, SESSION_COOKIE } from "./cookie.ts";
-export { createDashboardContext, type DashboardContext, sessionFromContext } from "./dashboard-context.ts";
+export { sessionFromContext } from "./session-from-context.ts";
 export {
   createSessionToken,
   type DashboardSession,

@@ -1,5 +1,5 @@
 import { AppError } from "../../errors.ts";
-import { sessionFromContext } from "../auth/dashboard-context.ts";
+import { sessionFromContext } from "../auth/session-from-context.ts";
 import { publicProcedure } from "../trpc.ts";
 import type { DashboardScope } from "./scope.ts";
 

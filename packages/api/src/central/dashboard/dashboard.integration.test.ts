@@ -3,9 +3,9 @@ import { seedOrganization, seedReceipt, seedStore, seedTerminal, seedUser } from
 import { createTestCentralDatabase } from "@kassa/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SESSION_COOKIE } from "../auth/cookie.ts";
-import { createDashboardContext } from "../auth/dashboard-context.ts";
 import { createSessionToken } from "../auth/session-token.ts";
 import { signIn } from "../auth/sign-in.ts";
+import { createCentralContext } from "../context.ts";
 import { createCallerFactory } from "../trpc.ts";
 import { dashboardRouter } from "./router.ts";
 
@@ -29,7 +29,7 @@ function callerFor(userId: string | null, options: { cookie?: string; now?: Date
       : undefined);
   if (cookie) headers.set("cookie", cookie);
   const now = options.now ?? NOW;
-  return createCaller(createDashboardContext({ db, headers, sessionSecret: SECRET, now: () => now }));
+  return createCaller(createCentralContext({ db, headers, sessionSecret: SECRET, now: () => now }));
 }
 
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
@@ -189,6 +189,16 @@ describe("sessions", () => {
     await expect(
       callerFor(null, { cookie: `${SESSION_COOKIE}=${forged}` }).fleet.list(),
     ).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+
+  it("a server for agents only (no session secret) accepts no dashboard session", async () => {
+    const token = createSessionToken(
+      { userId: users.ownerA.id, expiresAt: new Date(NOW.getTime() + 3600_000) },
+      SECRET,
+    );
+    const headers = new Headers({ cookie: `${SESSION_COOKIE}=${token}` });
+    const caller = createCaller(createCentralContext({ db, headers, now: () => NOW }));
+    await expect(caller.fleet.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
   });
 
   it("refuses an expired session", async () => {

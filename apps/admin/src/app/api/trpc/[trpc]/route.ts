@@ -1,5 +1,4 @@
-import { centralRouter } from "@kassa/api/central";
-import { createDashboardContext } from "@kassa/api/central/auth";
+import { centralRouter, createCentralContext } from "@kassa/api/central";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getEnv } from "~/env.ts";
 import { getDb } from "~/server/db.ts";
@@ -17,7 +16,7 @@ async function handler(request: Request): Promise<Response> {
     req: prepared,
     router: centralRouter,
     createContext: async ({ req }) =>
-      createDashboardContext({ db: await getDb(), headers: req.headers, sessionSecret: env.sessionSecret }),
+      createCentralContext({ db: await getDb(), headers: req.headers, sessionSecret: env.sessionSecret }),
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR")
         console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);
