@@ -86,17 +86,36 @@ function startSocat(
         new Error(`cannot start socat (${err.message}): install it (apt-get install socat) or use --port`),
       ),
     );
-    child.once("exit", (code) =>
-      reject(new Error(`socat exited (${code}) before opening the ptys: ${stderr.trim()}`)),
-    );
-    child.stderr?.on("data", (chunk: Buffer) => {
+    const onEarlyExit = (code: number | null) =>
+      reject(new Error(`socat exited (${code}) before opening the ptys: ${stderr.trim()}`));
+    child.once("exit", onEarlyExit);
+    const onStderr = (chunk: Buffer) => {
       stderr += chunk.toString();
       for (const m of chunk.toString().matchAll(/PTY is (\S+)/g)) paths.push(m[1]!);
       if (paths.length === 2) {
-        child.removeAllListeners("exit");
+        // Only our own listeners go: socat keeps logging (e.g. "exiting on signal 15"), and the
+        // caller's exit listeners must survive it.
+        child.off("exit", onEarlyExit);
+        child.stderr?.off("data", onStderr);
+        child.stderr?.resume(); // keep draining, or socat blocks on a full pipe
         resolve({ child, device: paths[0]!, host: link ?? paths[1]! });
       }
-    });
+    };
+    child.stderr?.on("data", onStderr);
+  });
+}
+
+/**
+ * Stops socat and resolves once it has been reaped. Exiting before that would orphan it, and where
+ * PID 1 reaps nothing (a container's shell or sleep) it would stay behind as a defunct process.
+ */
+function stopSocat(child: ChildProcess | null): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+    // socat ends on SIGTERM at once; SIGKILL only if it is wedged.
+    setTimeout(() => child.kill("SIGKILL"), 2000).unref();
   });
 }
 
@@ -167,7 +186,7 @@ async function main(): Promise<void> {
       process.stdout.write(`serving: ${args.port}\n`);
     }
   } catch (err) {
-    socat?.kill();
+    await stopSocat(socat);
     fail((err as Error).message);
   }
   // A real serial cable pulled out leaves the port open but silent.
@@ -180,8 +199,7 @@ async function main(): Promise<void> {
     stopping = true;
     emulator.close();
     port.close(() => {
-      socat?.kill();
-      process.exit(0);
+      void stopSocat(socat).then(() => process.exit(0));
     });
   };
   process.once("SIGINT", stop);

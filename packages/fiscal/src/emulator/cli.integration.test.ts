@@ -2,7 +2,8 @@
  * The CLI on a real socat pty pair: start `kassa-kkt-emulator --pty`, connect the driver's
  * transport with serialport to the printed path, sell, and steer the emulator through stdin.
  */
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { SerialPort } from "serialport";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -80,5 +81,19 @@ describe("kassa-kkt-emulator --pty", () => {
     child.stdin.write("paper-in\ndocs 1\n");
     await waitFor(/FD 3 type 3 .* 1192=pty-1/);
     expect(await call(shortStatus, { password: ADMIN })).toMatchObject({ submode: 0 });
+  });
+
+  it("SIGTERM stops it and reaps its socat (no defunct process left behind)", async () => {
+    const socatPid = Number(
+      execFileSync("pgrep", ["-P", String(child.pid), "socat"])
+        .toString()
+        .trim(),
+    );
+    expect(existsSync(`/proc/${socatPid}`)).toBe(true);
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    // An orphaned socat would linger here as a zombie wherever PID 1 does not reap (containers).
+    expect(existsSync(`/proc/${socatPid}`)).toBe(false);
   });
 });
