@@ -14,6 +14,8 @@ export interface TestCentralDatabaseOptions {
   serverUrl?: string;
   /** Migration progress lines. Default: none (tests stay quiet). */
   log?: (line: string) => void;
+  /** Connections of the PostgreSQL pool (benchmarks raise it). Default 4. */
+  poolSize?: number;
 }
 
 /**
@@ -30,7 +32,12 @@ export async function createTestCentralDatabase(
   if (serverUrl) {
     const throwaway = await createThrowawayDatabase(serverUrl);
     try {
-      const db = await createCentralDatabase({ url: throwaway.url, shared: false, log, poolSize: 4 });
+      const db = await createCentralDatabase({
+        url: throwaway.url,
+        shared: false,
+        log,
+        poolSize: options.poolSize ?? 4,
+      });
       return { ...db, close: once(() => db.close().finally(() => throwaway.drop())) };
     } catch (error) {
       await throwaway.drop();

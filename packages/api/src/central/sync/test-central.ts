@@ -1,49 +1,21 @@
 import { randomBytes } from "node:crypto";
-import { type CentralDatabase, createCentralDatabase, issueTerminalCredential } from "@kassa/db/central";
+import { type CentralDatabase, issueTerminalCredential } from "@kassa/db/central";
 import { createTestCentralDatabase } from "@kassa/db/testing";
-import pg from "pg";
 
 /**
  * A throwaway central database for tests and benchmarks: a fresh database with a random name on
- * TEST_DATABASE_URL's server (dropped afterwards), or an in-memory PGlite.
+ * `serverUrl` (default TEST_DATABASE_URL; dropped by dispose), or an in-memory PGlite.
  */
 export async function openThrowawayCentral(
   serverUrl = process.env.TEST_DATABASE_URL,
   poolSize?: number,
 ): Promise<{ db: CentralDatabase; dispose(): Promise<void> }> {
-  const quiet = () => {};
-  if (serverUrl) {
-    const name = `kassa_sync_${randomBytes(6).toString("hex")}`;
-    await admin(serverUrl, `CREATE DATABASE "${name}"`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    const db = await createCentralDatabase({
-      url: url.toString(),
-      shared: false,
-      log: quiet,
-      ...(poolSize ? { poolSize } : {}),
-    });
-    return {
-      db,
-      async dispose() {
-        await db.close();
-        await admin(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      },
-    };
-  }
-  // In-memory PGlite restored from a migrated template (@kassa/db/testing): no migration per file.
-  const db = await createTestCentralDatabase({ serverUrl: "" });
+  // "" rather than undefined: an explicit "no server" must not fall back to TEST_DATABASE_URL.
+  const db = await createTestCentralDatabase({
+    serverUrl: serverUrl ?? "",
+    ...(poolSize ? { poolSize } : {}),
+  });
   return { db, dispose: () => db.close() };
-}
-
-async function admin(serverUrl: string, statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
 
 export interface SeededTerminal {
