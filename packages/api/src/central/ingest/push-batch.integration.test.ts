@@ -182,4 +182,33 @@ describe("ingest.push", () => {
     );
     expect(row[0]!.clock_skew_ms).toBe(4000);
   });
+
+  it("stores shifts and other records once: a newer shift snapshot replaces the older, a changed record is refused", async () => {
+    const [t] = terminals;
+    const at = (ms: number) => hlcAt(now.getTime() + ms);
+    const open = { kind: "shift" as const, id: "shift-1", hlc: at(1), data: { status: "open" } };
+    const closed = { kind: "shift" as const, id: "shift-1", hlc: at(2), data: { status: "closed", z: 7 } };
+    const cash = { kind: "cash_movement" as const, id: "cm-1", hlc: at(1), data: { amount: 500000 } };
+    const first = await callerFor(t!).ingest.push(batch(t!, [open, cash]));
+    expect(first.results.map((r) => r.status)).toEqual(["accepted", "accepted"]);
+    const second = await callerFor(t!).ingest.push(
+      batch(t!, [closed, cash, { ...cash, id: "cm-2" }], first.lease.token),
+    );
+    expect(second.results.map((r) => r.status)).toEqual(["accepted", "duplicate", "accepted"]);
+    // A late replay of the open snapshot is harmless; a changed cash movement is not taken.
+    const third = await callerFor(t!).ingest.push(
+      batch(t!, [open, { ...cash, data: { amount: 1 } }], first.lease.token),
+    );
+    expect(third.results[0]!.status).toBe("duplicate");
+    expect(third.results[1]).toMatchObject({ status: "rejected", code: "RECORD_CONFLICT" });
+    const rows = await db.sql.query<{ id: string; data: unknown }>(
+      "SELECT id, data FROM terminal_records WHERE terminal_id = $1 ORDER BY id",
+      [t!.id],
+    );
+    expect(rows).toEqual([
+      { id: "cm-1", data: { amount: 500000 } },
+      { id: "cm-2", data: { amount: 500000 } },
+      { id: "shift-1", data: { status: "closed", z: 7 } },
+    ]);
+  });
 });

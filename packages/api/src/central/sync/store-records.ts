@@ -48,25 +48,23 @@ export async function storeRecords(
     items.map((i) => JSON.stringify(i.data)),
     SNAPSHOT_KINDS,
   ]);
-  const done = new Set(inserted.map((row) => `${row.kind}:${row.id}`));
-  const rest = items.filter((i) => !done.has(`${i.kind}:${i.id}`));
-  for (const key of done) {
-    const [kind = "", id = ""] = key.split(/:(.*)/s);
-    results.set(key, accepted(kind, id));
-  }
+  for (const row of inserted) results.set(`${row.kind}:${row.id}`, accepted(row.kind, row.id));
+  const rest = items
+    .map((item, index) => ({ item, hash: hashes[index] }))
+    .filter(({ item }) => !results.has(`${item.kind}:${item.id}`));
   if (rest.length === 0) return results;
   const stored = await sql.query<{ kind: string; id: string; body_hash: string }>(STORED, [
     terminal.organizationId,
     terminal.id,
-    [...new Set(rest.map((i) => i.kind))],
-    rest.map((i) => i.id),
+    [...new Set(rest.map(({ item }) => item.kind))],
+    rest.map(({ item }) => item.id),
   ]);
   const byKey = new Map(stored.map((row) => [`${row.kind}:${row.id}`, row.body_hash]));
-  for (const item of rest) {
+  for (const { item, hash } of rest) {
     const key = `${item.kind}:${item.id}`;
     results.set(
       key,
-      byKey.get(key) === bodyHash(item.data) || SNAPSHOT_KINDS.includes(item.kind)
+      byKey.get(key) === hash || SNAPSHOT_KINDS.includes(item.kind)
         ? duplicate(item.kind, item.id)
         : rejected(
             item.kind,
