@@ -32,7 +32,7 @@ export async function readStoredDocument(
     throw err;
   }
   const tlvBytes = await readDocumentTlvBytes(caller, password, fdNumber);
-  const raws = flatten(tlvBytes);
+  const raws = flatten(tlvBytes, fdNumber);
   const tag1192 = raws.find((r) => r.tag === Tag.ADDITIONAL_RECEIPT_ATTRIBUTE);
   const tag1038 = raws.find((r) => r.tag === Tag.SHIFT_NUMBER);
   const shiftFromHeader = header.details.kind === "shift" ? header.details.shiftNumber : null;
@@ -77,21 +77,21 @@ async function readDocumentTlvBytes(
   return out;
 }
 
-/** Top-level TLVs, plus those inside a wrapping document STLV (tag = document type < 100). */
-function flatten(bytes: Uint8Array): RawTlv[] {
-  let raws: RawTlv[];
+/**
+ * Top-level TLVs, plus those inside a wrapping document STLV (tag = document type < 100).
+ * Bytes that do not parse are an error, never "no tags": recovery would take a receipt whose 1192
+ * it cannot read for "not fiscalized" and print the sale a second time.
+ */
+function flatten(bytes: Uint8Array, fdNumber: number): RawTlv[] {
   try {
-    raws = decodeTlvRaw(bytes);
-  } catch {
-    return [];
+    const raws = decodeTlvRaw(bytes);
+    const [only] = raws;
+    return raws.length === 1 && only && only.tag < 100 ? [...raws, ...decodeTlvRaw(only.value)] : raws;
+  } catch (err) {
+    throw new FiscalDeviceError(
+      "PROTOCOL_ERROR",
+      `Document ${fdNumber} from the FN does not parse as TLV (${(err as Error).message}). Retry; call support if it repeats — do not repeat the sale by hand.`,
+      { cause: err },
+    );
   }
-  const [only] = raws;
-  if (raws.length === 1 && only && only.tag < 100) {
-    try {
-      return [...raws, ...decodeTlvRaw(only.value)];
-    } catch {
-      return raws;
-    }
-  }
-  return raws;
 }
