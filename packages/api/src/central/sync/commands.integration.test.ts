@@ -100,6 +100,19 @@ describe("DLQ commands", () => {
     expect((await pendingCommands(db.sql, a!, now)).map((c) => c.id)).toContain(id);
   });
 
+  it("are handed to the terminal in the order support issued them, whatever order they were written", async () => {
+    const [, b] = terminals;
+    const issue = (dlqItemId: string, at: Date) =>
+      issueDlqCommand(
+        db.sql,
+        { organizationId: b!.organizationId, terminalId: b!.id, dlqItemId, action: "retry", actor: "sam" },
+        at,
+      );
+    const later = await issue("central.receipt.r1", new Date(now.getTime() + 2000));
+    const earlier = await issue("central.receipt.r2", new Date(now.getTime() + 1000));
+    expect((await pendingCommands(db.sql, b!, now)).map((c) => c.id)).toEqual([earlier, later]);
+  });
+
   it("bulk-issues one command per known item with its audit row, skipping unknown ones", async () => {
     const [a, b] = terminals;
     const result = await issueDlqCommands(
