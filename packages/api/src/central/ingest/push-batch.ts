@@ -12,7 +12,10 @@ import { ZPushBatchInput, ZPushBatchOutput } from "./push-batch.types.ts";
 export const pushBatch = terminalProcedure
   // Admission runs before the batch is parsed: a refused push costs almost nothing.
   .use(async ({ ctx, next }) => {
-    const release = await ingestAdmission.admit(ctx.terminal.storeId);
+    // Store ids are unique per organization only: the key carries both, so one chain's storm
+    // never takes another chain's slots.
+    const { organizationId, storeId } = ctx.terminal;
+    const release = await ingestAdmission.admit(`${organizationId}/${storeId}`);
     try {
       return await next();
     } finally {

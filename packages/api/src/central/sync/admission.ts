@@ -54,7 +54,10 @@ export class AdmissionControl {
     this.limits = { ...this.limits, ...limits };
   }
 
-  /** Waits for a slot (briefly) or throws RETRY_LATER. Call the returned function when the push is done. */
+  /**
+   * Waits for a slot (briefly) or throws RETRY_LATER. Call the returned function when the push is
+   * done. `storeId` must be unique fleet-wide (the ingest passes `<organization id>/<store id>`).
+   */
   async admit(storeId: string): Promise<() => void> {
     if (this.queue.length === 0 && this.fits(storeId)) return this.take(storeId);
     if (this.limits.maxWaitMs <= 0 || this.queue.length >= this.limits.maxQueue) throw this.refusal(storeId);
