@@ -166,7 +166,8 @@ describe("device faults seen from the agent", () => {
     expect(status.warnings.join(" ")).toMatch(/waited 26 days for the OFD/);
     clock.advance(5 * DAY_MS);
     // The agent's own 24 h shift rule would refuse first: reopen the shift (the FN still blocks receipts).
-    await agent.post("shift.close", { cashier: CASHIER });
+    const closed = await agent.post("shift.close", { cashier: CASHIER });
+    expect(closed.json, "the Z report must go through before the shift reopens").toHaveProperty("result");
     const reopened = await agent.post("shift.open", { cashier: CASHIER });
     if (reopened.status === 200) {
       const blocked = await sell("ofd-2");
