@@ -118,6 +118,24 @@ describe("ShtrihTransport handshake", () => {
     expect(t.stats.naksReceived).toBe(1);
   });
 
+  it("a late NAK to a timed-out ENQ is not taken for a rejected frame (the frame goes out once)", async () => {
+    let enqs = 0;
+    const base = honest((f) => ok(f.command, 3));
+    const dev = scriptedDevice(pair.device, (e, d) => {
+      if (e.kind === "control" && e.byte === ENQ && ++enqs <= 2) {
+        // A line waking up from idle: the first ENQ's NAK arrives together with the second's.
+        if (enqs === 2) d.send(Uint8Array.of(NAK, NAK));
+        return;
+      }
+      base(e, d);
+    });
+    const t = new ShtrihTransport(pair.host);
+    const p = t.execute(0xff45, PASSWORD);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect((await p).data).toEqual(Uint8Array.of(0, 3));
+    expect(dev.frames).toHaveLength(1);
+  });
+
   it("on a bad LRC answers NAK, then ENQ, and gets the answer again without re-sending the command", async () => {
     let corruptOnce = true;
     let pending: Uint8Array | null = null;

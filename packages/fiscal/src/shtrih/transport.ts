@@ -46,6 +46,7 @@ export interface TransportOptions {
 }
 
 type Waited = WireEvent | { kind: "timeout" };
+type FrameEvent = Extract<WireEvent, { kind: "frame" }>;
 
 /** Statistics a caller can log or assert on. */
 export interface TransportStats {
@@ -294,13 +295,19 @@ export class ShtrihTransport {
         this.queue.unshift(e);
         return true;
       }
-      if (e.kind === "control" && e.byte === NAK && attempt < this.o.frameAttempts) {
-        // NAK: the device rejected the frame (bad LRC on its side) and did not execute it.
-        this.stats.naksReceived++;
-        continue;
-      }
       if (e.kind === "control" && e.byte === NAK) {
         this.stats.naksReceived++;
+        // NAK normally means "frame rejected (bad LRC on its side), not executed". But a late NAK
+        // to an ENQ that timed out in untilIdle looks the same while the device runs the frame.
+        // Resend only when the device says it is idle with no answer being prepared.
+        const probe = await this.probe();
+        if (probe === "pending") return true;
+        if (probe === "silent") return false;
+        if (probe !== "idle") {
+          this.queue.unshift(probe); // the answer itself: readAnswer takes it
+          return true;
+        }
+        if (attempt < this.o.frameAttempts) continue;
         throw new FiscalDeviceError(
           "PROTOCOL_ERROR",
           `The fiscal register rejected command ${hex(command)} ${attempt} times (line noise?); it was not executed. Check the cable and retry.`,
@@ -341,8 +348,8 @@ export class ShtrihTransport {
       if (probe === "pending") continue;
       if (probe instanceof Object) {
         this.write(Uint8Array.of(ACK));
-        if (probe.command === command) return probe;
-        this.staleAnswer(probe);
+        if (probe.frame.command === command) return probe.frame;
+        this.staleAnswer(probe.frame);
         continue;
       }
       if (probe === "idle")
@@ -352,7 +359,7 @@ export class ShtrihTransport {
   }
 
   /** ENQ while an answer is owed: "pending" (ACK), "idle" (NAK: no answer), "silent", or the answer itself. */
-  private async probe(): Promise<"pending" | "idle" | "silent" | Frame> {
+  private async probe(): Promise<"pending" | "idle" | "silent" | FrameEvent> {
     for (let i = 0; i < this.o.enqAttempts; i++) {
       this.write(Uint8Array.of(ENQ));
       for (;;) {
@@ -360,7 +367,7 @@ export class ShtrihTransport {
         if (e.kind === "timeout") break;
         if (e.kind === "control" && e.byte === ACK) return "pending";
         if (e.kind === "control" && e.byte === NAK) return "idle";
-        if (e.kind === "frame") return e.frame;
+        if (e.kind === "frame") return e;
         if (e.kind === "bad-frame") {
           this.stats.badFrames++;
           this.write(Uint8Array.of(NAK));
