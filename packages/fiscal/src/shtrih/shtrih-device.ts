@@ -55,7 +55,7 @@ import {
 import { asCertain, asUncertain, DeviceCaller } from "./device-call.ts";
 import { readStoredDocument } from "./document-reader.ts";
 import { receiptTagFor } from "./receipt-tag.ts";
-import { ShtrihTransport, type TransportOptions, type TransportTimers } from "./transport.ts";
+import { globalTimers, ShtrihTransport, type TransportOptions } from "./transport.ts";
 
 export interface ShtrihDeviceOptions extends TransportOptions {
   /** Operator password for receipts and opening a shift. Default 1 (cashier 1). */
@@ -73,12 +73,6 @@ export interface ShtrihDeviceOptions extends TransportOptions {
   /** Close the stream on `close()` (set by openShtrihSerial). Default false. */
   ownsStream?: boolean;
 }
-
-const timersOf = (o: ShtrihDeviceOptions): TransportTimers =>
-  o.timers ?? {
-    setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
-    clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
-  };
 
 export class ShtrihDevice implements FiscalDevice {
   readonly transport: ShtrihTransport;
@@ -99,7 +93,7 @@ export class ShtrihDevice implements FiscalDevice {
     this.transport = new ShtrihTransport(stream, options);
     this.caller = new DeviceCaller(this.transport, {
       continuePrintPassword: this.cashierPassword,
-      timers: timersOf(options),
+      timers: options.timers ?? globalTimers,
       ...(options.busyPollMs === undefined ? {} : { busyPollMs: options.busyPollMs }),
       ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
     });

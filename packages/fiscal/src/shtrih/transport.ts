@@ -18,7 +18,8 @@ export interface TransportTimers {
   clearTimeout(handle: unknown): void;
 }
 
-const globalTimers: TransportTimers = {
+/** The real clock (what the transport, and the busy polls above it, use unless a test injects timers). */
+export const globalTimers: TransportTimers = {
   setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
   clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
 };
