@@ -1,12 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { gunzipSync } from "node:zlib";
+import { Readable } from "node:stream";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { type CentralContext, createCentralContext } from "../context.ts";
+import { prepareTrpcRequest } from "../http/request-body.ts";
 import { centralRouter } from "../router.ts";
 
-/** Largest request body accepted after decompression (a batch is ~1,000 receipts, well under this). */
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** Largest request body, compressed or not: the admin app's default (KASSA_MAX_BODY_BYTES). */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 export interface StandaloneCentralOptions {
   db: CentralContext["db"];
@@ -25,36 +26,14 @@ export async function startStandaloneCentral(
   options: StandaloneCentralOptions,
 ): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const server = createServer((req, res) => {
-    readBody(req)
-      .then(async (body) => {
-        if (options.intercept && (await options.intercept(req, res, body))) return;
-        const headers = new Headers();
-        for (const [name, value] of Object.entries(req.headers)) {
-          if (typeof value === "string" && name !== "content-encoding" && name !== "content-length") {
-            headers.set(name, value);
-          }
-        }
-        const request = new Request(`http://localhost${req.url ?? "/"}`, {
-          method: req.method ?? "GET",
-          headers,
-          ...(req.method === "POST" ? { body: new Uint8Array(body) } : {}),
-        });
-        const response = await fetchRequestHandler({
-          endpoint: "/api/trpc",
-          req: request,
-          router: centralRouter,
-          createContext: () =>
-            createCentralContext({
-              db: options.db,
-              headers: request.headers,
-              ...(options.now ? { now: options.now } : {}),
-            }),
-        });
+    handle(req, res, options)
+      .then(async (response) => {
+        if (response === null) return; // answered by options.intercept
         res.writeHead(response.status, Object.fromEntries(response.headers));
         res.end(Buffer.from(await response.arrayBuffer()));
       })
       .catch((error: unknown) => {
-        res.writeHead(400, { "content-type": "application/json" });
+        res.writeHead(500, { "content-type": "application/json" });
         res.end(JSON.stringify({ error: { message: (error as Error).message } }));
       });
   });
@@ -74,16 +53,41 @@ export async function startStandaloneCentral(
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error("Request body too large: send smaller batches.");
-    chunks.push(chunk as Buffer);
+/**
+ * The Next.js route's request handling on node:http: the same body limit and gzip inflation
+ * (prepareTrpcRequest, so an oversized batch is the same typed 413), then the central router.
+ */
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: StandaloneCentralOptions,
+): Promise<Response | null> {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (typeof value === "string") headers.set(name, value);
   }
-  const raw = Buffer.concat(chunks);
-  return req.headers["content-encoding"] === "gzip"
-    ? gunzipSync(raw, { maxOutputLength: MAX_BODY_BYTES })
-    : raw;
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  // Streamed, so prepareTrpcRequest stops reading at the limit instead of buffering any size.
+  const raw = new Request(`http://localhost${req.url ?? "/"}`, {
+    method: req.method ?? "GET",
+    headers,
+    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+  });
+  const prepared = await prepareTrpcRequest(raw, { maxBytes: MAX_BODY_BYTES });
+  if (prepared instanceof Response) return prepared;
+  if (options.intercept) {
+    const body = Buffer.from(await prepared.clone().arrayBuffer());
+    if (await options.intercept(req, res, body)) return null;
+  }
+  return fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req: prepared,
+    router: centralRouter,
+    createContext: () =>
+      createCentralContext({
+        db: options.db,
+        headers: prepared.headers,
+        ...(options.now ? { now: options.now } : {}),
+      }),
+  });
 }

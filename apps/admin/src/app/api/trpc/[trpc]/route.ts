@@ -1,8 +1,7 @@
-import { centralRouter, createCentralContext } from "@kassa/api/central";
+import { centralRouter, createCentralContext, prepareTrpcRequest } from "@kassa/api/central";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getEnv } from "~/env.ts";
 import { getDb } from "~/server/db.ts";
-import { prepareTrpcRequest } from "~/server/request-body.ts";
 
 export const dynamic = "force-dynamic";
 
