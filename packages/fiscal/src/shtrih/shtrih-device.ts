@@ -242,7 +242,8 @@ export class ShtrihDevice implements FiscalDevice {
     } catch (err) {
       // An FF45 failure may still have registered the document (e.g. paper ran out while it printed):
       // ask the FN before declaring anything.
-      if (this.transport.disconnected) throw withReceipt(err, receipt.receiptId);
+      // With the line gone the FN cannot be asked: even an error byte from FF45 leaves it uncertain.
+      if (this.transport.disconnected) throw asUncertain(withReceipt(err, receipt.receiptId));
       let found: RecoveryResult;
       try {
         found = await this.recoverReceipt(receipt.receiptId, expectedFd);
