@@ -164,7 +164,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     status: () =>
       agentStatus({
         terminalId: config.terminalId,
-        syncMode: config.central ? "running" : "offline-only",
+        // The worker runs for either destination (central server, OFD relay).
+        syncMode: config.central || config.ofd ? "running" : "offline-only",
         runner,
         queue,
         shifts,
@@ -184,6 +185,11 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     },
   };
 
+  // A crash between the register's shift report and the SQLite write leaves the two disagreeing:
+  // the register is the truth. A register that does not answer now is compared on the next mismatch.
+  await shifts.reconcile().catch((error: unknown) => {
+    log.warn({ err: error }, "could not compare the shift with the fiscal register at start-up");
+  });
   await queue.start();
   capacity.start();
   sync.start?.();
@@ -210,7 +216,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     {
       port,
       dataDir: config.dataDir,
-      sync: config.central ? "running" : "offline-only",
+      sync: config.central || config.ofd ? "running" : "offline-only",
       emulator: config.kkt.emulator,
     },
     `kassa agent listening on http://127.0.0.1:${port}`,

@@ -9,7 +9,7 @@ import type {
   TXReportOutput,
 } from "@kassa/api/agent";
 import { AppError } from "@kassa/api/errors";
-import { type FiscalDevice, FiscalDeviceError } from "@kassa/fiscal/device";
+import { type FiscalDevice, FiscalDeviceError, type ShiftReport } from "@kassa/fiscal/device";
 import type { Logger } from "pino";
 import type { AuthService, ResolvedCashier } from "../auth/auth-service.ts";
 import type { HybridLogicalClock } from "../clock/hlc.ts";
@@ -19,6 +19,12 @@ import type { FiscalQueue } from "../fiscal/fiscal-queue.ts";
 import { waitingReasonFor } from "../fiscal/waiting-reason.ts";
 import { withOffset } from "../fiscal/with-offset.ts";
 import { newUlid as ulid } from "../ids.ts";
+import {
+  lastShiftDocument,
+  type RegisterShiftDocument,
+  SHIFT_CLOSE_DOCUMENT,
+  SHIFT_OPEN_DOCUMENT,
+} from "./register-shift.ts";
 import {
   cashSummary,
   prepareShiftStatements,
@@ -78,20 +84,56 @@ export class ShiftService {
         message: `Shift ${this.openShift.number} is already open${this.expired(this.openShift) ? " and over 24 hours: close it first" : ""}.`,
       });
     }
-    const report = await this.onDevice((device) => device.openShift(cashier));
+    let report: ShiftReport;
+    try {
+      report = await this.onDevice((device) => device.openShift(cashier));
+    } catch (error) {
+      // The register has a shift the agent does not know (a crash after the register opened it):
+      // adopt it with this float instead of refusing forever.
+      if (!(error instanceof AppError && error.kassaCode === "SHIFT_ALREADY_OPEN")) throw error;
+      const outcome = await this.reconcile(input.openingFloat).catch(() => null);
+      if (outcome !== "adopted" || !this.openShift) throw error;
+      return shiftView(this.openShift);
+    }
+    const now = this.options.now();
+    this.recordOpen({
+      number: report.shiftNumber,
+      openedAtMs: now,
+      cashierName: cashier.name,
+      cashierInn: cashier.inn ?? null,
+      openingFloat: input.openingFloat,
+      openFd: report.fdNumber,
+      floatReason: "opening float",
+    });
+    this.options.log.info({ shiftId: this.openShift!.id, number: report.shiftNumber }, "shift opened");
+    // Receipts that waited for a shift print now, in order.
+    this.options.queue.resume();
+    return shiftView(this.openShift!);
+  }
+
+  /** Writes a newly open shift (its row, its float, its snapshot) in one transaction. */
+  private recordOpen(o: {
+    number: number;
+    openedAtMs: number;
+    cashierName: string;
+    cashierInn: string | null;
+    openingFloat: number;
+    openFd: number | null;
+    floatReason: string;
+  }): ShiftRow {
     const now = this.options.now();
     const hlc = this.options.hlc.now();
     const row: ShiftRow = {
       id: ulid(now),
-      number: report.shiftNumber,
+      number: o.number,
       status: "open",
-      opened_at: new Date(now).toISOString(),
-      opened_at_ms: now,
+      opened_at: new Date(o.openedAtMs).toISOString(),
+      opened_at_ms: o.openedAtMs,
       closed_at: null,
-      cashier_name: cashier.name,
-      cashier_inn: cashier.inn ?? null,
-      opening_float: input.openingFloat,
-      open_fd: report.fdNumber,
+      cashier_name: o.cashierName,
+      cashier_inn: o.cashierInn,
+      opening_float: o.openingFloat,
+      open_fd: o.openFd,
       close_fd: null,
       close_sign: null,
       counted_cash: null,
@@ -115,36 +157,75 @@ export class ShiftService {
         id: ulid(now),
         shiftId: row.id,
         kind: "float",
-        amount: input.openingFloat,
-        reason: "opening float",
+        amount: o.openingFloat,
+        reason: o.floatReason,
         denominations: null,
-        cashierName: cashier.name,
+        cashierName: o.cashierName,
         at: row.opened_at,
         hlc,
       });
       queueSnapshot(s, "shift", row.id, hlc, this.snapshot(row));
     })();
     this.openShift = row;
-    this.options.log.info({ shiftId: row.id, number: row.number }, "shift opened");
-    // Receipts that waited for a shift print now, in order.
-    this.options.queue.resume();
-    return shiftView(row);
+    return row;
   }
 
   async close(input: TCloseShiftInput): Promise<TCloseShiftOutput> {
     const cashier = this.requireCashier(input.cashier);
+    // The register may hold a shift the agent lost in a crash: adopt it so it can be closed.
+    if (!this.openShift) await this.reconcile().catch(() => null);
     const shift = this.openShift;
     if (!shift)
       throw new AppError("SHIFT_CLOSED", { message: "No shift is open: there is nothing to close." });
-    const report = await this.onDevice((device) => device.closeShift(cashier));
+    let report: ShiftReport;
+    try {
+      report = await this.onDevice((device) => device.closeShift(cashier));
+    } catch (error) {
+      // The register closed this shift already (a crash after its Z report): record that Z report.
+      const cause = error instanceof AppError ? error.cause : null;
+      if (!(cause instanceof FiscalDeviceError && cause.kassaCode === "SHIFT_CLOSED")) throw error;
+      const found = await this.readRegister().catch(() => null);
+      if (!found || found.shiftOpen || !found.doc) throw error;
+      report = {
+        shiftNumber: found.doc.shiftNumber ?? shift.number,
+        fdNumber: found.doc.fdNumber,
+        fiscalSign: found.doc.fiscalSign,
+        dateTime: found.doc.dateTime,
+      };
+      this.options.log.warn(
+        { shiftId: shift.id, fd: report.fdNumber },
+        "shift was already closed on the register: recording its Z report",
+      );
+    }
+    const { closed, cash, counted } = this.recordClose(shift, report, cashier.name, input.countedCash);
+    return {
+      shift: shiftView(closed),
+      z: {
+        shiftNumber: report.shiftNumber,
+        fdNumber: report.fdNumber,
+        fiscalSign: report.fiscalSign,
+        dateTime: withOffset(report.dateTime),
+      },
+      cash: { ...cash, counted, variance: counted === null ? null : counted - cash.expected },
+    };
+  }
+
+  /** Writes a closed shift (its row, the counted amount, its snapshot) in one transaction. */
+  private recordClose(
+    shift: ShiftRow,
+    report: ShiftReport,
+    cashierName: string,
+    countedCash: TCountedCash | undefined,
+    closedAtMs: number = this.options.now(),
+  ) {
     const now = this.options.now();
     const hlc = this.options.hlc.now();
     const cash = cashSummary(this.statements, shift.id);
-    const counted = input.countedCash === undefined ? null : countedAmount(input.countedCash);
+    const counted = countedCash === undefined ? null : countedAmount(countedCash);
     const closed: ShiftRow = {
       ...shift,
       status: "closed",
-      closed_at: new Date(now).toISOString(),
+      closed_at: new Date(closedAtMs).toISOString(),
       close_fd: report.fdNumber,
       close_sign: report.fiscalSign,
       counted_cash: counted,
@@ -170,10 +251,10 @@ export class ShiftService {
           amount: counted,
           reason: "counted at close",
           denominations:
-            input.countedCash !== undefined && typeof input.countedCash === "object"
-              ? JSON.stringify(input.countedCash.denominations)
+            countedCash !== undefined && typeof countedCash === "object"
+              ? JSON.stringify(countedCash.denominations)
               : null,
-          cashierName: cashier.name,
+          cashierName,
           at: closed.closed_at,
           hlc,
         });
@@ -182,16 +263,65 @@ export class ShiftService {
     })();
     this.openShift = null;
     this.options.log.info({ shiftId: shift.id, expected: cash.expected, counted }, "shift closed");
-    return {
-      shift: shiftView(closed),
-      z: {
-        shiftNumber: report.shiftNumber,
-        fdNumber: report.fdNumber,
-        fiscalSign: report.fiscalSign,
-        dateTime: withOffset(report.dateTime),
-      },
-      cash: { ...cash, counted, variance: counted === null ? null : counted - cash.expected },
-    };
+    return { closed, cash, counted };
+  }
+
+  /**
+   * Makes the agent agree with the register after a crash between the register's report and the
+   * SQLite write. Register open, agent closed: the register's shift is adopted (its number and open
+   * time from the FN's last shift-open report; float `openingFloat`, 0 when unknown). Agent open,
+   * register closed: the agent's shift is closed from the register's Z report (no counted cash).
+   * Run at start-up and whenever the register reports the mismatch; device errors propagate.
+   */
+  async reconcile(openingFloat = 0): Promise<"in_sync" | "adopted" | "closed"> {
+    const found = await this.readRegister();
+    if (!found) return "in_sync";
+    const local = this.openShift;
+    if (found.shiftOpen && !local) {
+      const doc = found.doc;
+      const fallbackNumber = (this.statements.latest.get()?.number ?? 0) + 1;
+      const row = this.recordOpen({
+        number: doc?.shiftNumber ?? fallbackNumber,
+        openedAtMs: doc?.atMs ?? this.options.now(),
+        cashierName: doc?.cashier ?? "unknown (adopted from the register)",
+        cashierInn: doc?.cashierInn ?? null,
+        openingFloat,
+        openFd: doc?.fdNumber ?? null,
+        floatReason: "opening float (shift adopted from the register)",
+      });
+      this.options.log.warn(
+        { shiftId: row.id, number: row.number, openFd: row.open_fd },
+        "the register had a shift open that the agent did not know (crash after opening?): adopted it; count the drawer",
+      );
+      this.options.queue.resume();
+      return "adopted";
+    }
+    if (!found.shiftOpen && local) {
+      const doc = found.doc;
+      const report: ShiftReport = {
+        shiftNumber: doc?.shiftNumber ?? local.number,
+        fdNumber: doc?.fdNumber ?? 0,
+        fiscalSign: doc?.fiscalSign ?? "",
+        dateTime: doc?.dateTime ?? new Date(this.options.now()).toISOString(),
+      };
+      this.recordClose(local, report, local.cashier_name, undefined, doc?.atMs ?? this.options.now());
+      this.options.log.warn(
+        { shiftId: local.id, number: local.number, closeFd: doc?.fdNumber ?? null },
+        "the register had closed the agent's shift (crash after the Z report?): recorded it closed",
+      );
+      return "closed";
+    }
+    return "in_sync";
+  }
+
+  /** The register's shift state and, on a mismatch with the agent, its last matching report. */
+  private readRegister(): Promise<{ shiftOpen: boolean; doc: RegisterShiftDocument | null } | null> {
+    return this.options.runner.run(async (device) => {
+      const fn = await device.fnStatus();
+      if (fn.shiftOpen === (this.openShift !== null)) return null;
+      const type = fn.shiftOpen ? SHIFT_OPEN_DOCUMENT : SHIFT_CLOSE_DOCUMENT;
+      return { shiftOpen: fn.shiftOpen, doc: await lastShiftDocument(device, fn.lastFdNumber, type) };
+    });
   }
 
   async xReport(input: TXReportInput): Promise<TXReportOutput> {

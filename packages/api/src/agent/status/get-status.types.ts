@@ -8,7 +8,7 @@ export const ZAgentStatus = z.object({
   terminalId: z.string(),
   /** The central server answered the last sync (false when offline-only or unreachable). */
   online: z.boolean(),
-  /** `running`, or `offline-only` when KASSA_CENTRAL_URL / KASSA_TERMINAL_KEY are not set. */
+  /** `running` when the sync worker runs (central server and/or OFD relay), `offline-only` when neither is configured. */
   sync: z.enum(["running", "offline-only"]),
   device: z.object({
     connected: z.boolean(),
