@@ -21,6 +21,17 @@ export interface ShiftRow {
   hlc: string;
 }
 
+export interface MovementRow {
+  id: string;
+  shift_id: string;
+  kind: string;
+  amount: number;
+  reason: string | null;
+  at: string;
+  idempotency_key: string | null;
+  body_hash: string | null;
+}
+
 /** Shift rows and the append-only cash journal, over prepared statements. */
 export function prepareShiftStatements(db: BufferDb) {
   return {
@@ -40,6 +51,13 @@ export function prepareShiftStatements(db: BufferDb) {
     insertMovement: db.prepare(
       `INSERT INTO cash_movements (id, shift_id, kind, amount, reason, denominations, cashier_name, at, hlc)
        VALUES (@id, @shiftId, @kind, @amount, @reason, @denominations, @cashierName, @at, @hlc)`,
+    ),
+    insertKeyedMovement: db.prepare(
+      `INSERT INTO cash_movements (id, shift_id, kind, amount, reason, denominations, cashier_name, at, hlc, idempotency_key, body_hash)
+       VALUES (@id, @shiftId, @kind, @amount, @reason, @denominations, @cashierName, @at, @hlc, @idempotencyKey, @bodyHash)`,
+    ),
+    movementByKey: db.prepare<[string], MovementRow>(
+      "SELECT * FROM cash_movements WHERE idempotency_key = ?",
     ),
     receiptCash: db.prepare<[string], { sales: number; refunds: number }>(
       `SELECT coalesce(sum(CASE WHEN kind = 'sale' THEN cash_net END), 0) AS sales,
