@@ -60,6 +60,7 @@ program
   .option("--kkt-emulator", "KASSA_KKT_EMULATOR=1")
   .option("--require-login", "KASSA_REQUIRE_LOGIN=1")
   .option("--ofd-address <host:port>", "KASSA_OFD_ADDRESS")
+  .option("--tax-system <id>", "KASSA_TAX_SYSTEM: osn | usn_income | usn_income_outcome | esn | patent")
   .addOption(
     new Option("--buffer-capacity <items>", "outbox items before receipts are refused").default("200000"),
   )
@@ -82,6 +83,7 @@ program
       KASSA_KKT_EMULATOR: flags.kktEmulator ? "1" : undefined,
       KASSA_REQUIRE_LOGIN: flags.requireLogin ? "1" : undefined,
       KASSA_OFD_ADDRESS: flags.ofdAddress as string | undefined,
+      KASSA_TAX_SYSTEM: flags.taxSystem as string | undefined,
     };
     const capacity = Number(flags.bufferCapacity);
     const lockout = Number(flags.lockoutMinutes);

@@ -27,6 +27,10 @@ describe("agent configuration", () => {
       /^KASSA_CENTRAL_URL must be a URL/,
     ],
     [{ ...base, KASSA_CENTRAL_URL: "http://127.0.0.1:3000" }, /^KASSA_TERMINAL_KEY is required together/],
+    [
+      { ...base, KASSA_TAX_SYSTEM: "usn" },
+      /^KASSA_TAX_SYSTEM must be one of osn, usn_income, usn_income_outcome, esn, patent/,
+    ],
   ])("a bad setting stops the agent with one line naming it (%#)", (env, message) => {
     expect(() => parseConfig(env)).toThrow(ConfigError);
     try {
@@ -35,6 +39,12 @@ describe("agent configuration", () => {
       expect((error as Error).message).toMatch(message);
       expect((error as Error).message).not.toContain("\n");
     }
+  });
+
+  it("takes the default tax system from KASSA_TAX_SYSTEM (osn when unset)", () => {
+    expect(parseConfig(base).taxSystem).toBe("osn");
+    expect(parseConfig({ ...base, KASSA_TAX_SYSTEM: "usn_income" }).taxSystem).toBe("usn_income");
+    expect(parseConfig({ ...base, KASSA_TAX_SYSTEM: "patent" }, { taxSystem: "esn" }).taxSystem).toBe("esn");
   });
 
   it("enables sync with both central settings and a serial register", () => {

@@ -4,6 +4,9 @@ import { z } from "zod";
  * The agent's configuration: exactly the variables of agent-api.md, validated once at start-up.
  * Nothing else in the agent reads `process.env`; the CLI passes its flags in as overrides.
  */
+export const TAX_SYSTEMS = ["osn", "usn_income", "usn_income_outcome", "esn", "patent"] as const;
+export type TaxSystemId = (typeof TAX_SYSTEMS)[number];
+
 const flag = z.enum(["0", "1", "true", "false"]).transform((v) => v === "1" || v === "true");
 
 const ZEnv = z
@@ -32,6 +35,11 @@ const ZEnv = z
       .string()
       .trim()
       .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, "must be host:port of the OFD, e.g. ofd.example.ru:7777")
+      .optional(),
+    KASSA_TAX_SYSTEM: z
+      .enum(TAX_SYSTEMS, {
+        error: `must be one of ${TAX_SYSTEMS.join(", ")} (the terminal's registered tax system)`,
+      })
       .optional(),
   })
   .superRefine((env, ctx) => {
@@ -66,8 +74,8 @@ export interface AgentTuning {
   devicePollMs: number;
   /** Largest request body, bytes (413 above it). Default 1 MiB. */
   maxBodyBytes: number;
-  /** Tax system used when a receipt names none. Default `osn`. */
-  taxSystem: "osn" | "usn_income" | "usn_income_outcome" | "esn" | "patent";
+  /** Tax system used when a receipt names none: KASSA_TAX_SYSTEM, default `osn`. */
+  taxSystem: TaxSystemId;
   /** pino level. Default `info`. */
   logLevel: string;
   /** Emulator state file; default `<dataDir>/kkt-emulator.json`. */
@@ -135,6 +143,8 @@ export function parseConfig(env: RawEnv, tuning: Partial<AgentTuning> = {}): Age
       : { emulator: false, port: e.KASSA_KKT_PORT!, baud: e.KASSA_KKT_BAUD },
     requireLogin: e.KASSA_REQUIRE_LOGIN ?? false,
     ofd: e.KASSA_OFD_ADDRESS ? parseHostPort(e.KASSA_OFD_ADDRESS) : null,
+    // A programmatic override (tests, benches) wins over the variable.
+    taxSystem: tuning.taxSystem ?? e.KASSA_TAX_SYSTEM ?? DEFAULT_TUNING.taxSystem,
   };
 }
 
