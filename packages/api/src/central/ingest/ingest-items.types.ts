@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { itemSum } from "../../agent/receipts/create-receipt.types.ts";
 
 /**
  * The items an agent delivers to the central server, one schema per outbox kind. Money is an
@@ -40,19 +41,37 @@ export const ZReceiptPayment = z.object({
   amount: ZMinor.positive(),
 });
 
-export const ZReceiptData = z.object({
-  idempotencyKey: z.string().min(1).max(64),
-  seq: z.number().int().nonnegative(),
-  kind: z.enum(["sale", "refund"]),
-  taxSystem: z.string().min(1).max(32),
-  cashier: z.object({ name: z.string().min(1).max(128), inn: z.string().max(12).optional() }),
-  items: z.array(ZReceiptLine).min(1).max(1000),
-  payments: z.array(ZReceiptPayment).min(1).max(20),
-  total: ZMinor.nonnegative(),
-  change: ZMinor.nonnegative(),
-  acceptedAt: ZIsoTime,
-  fiscal: ZFiscalAttributes.optional(),
-});
+export const ZReceiptData = z
+  .object({
+    idempotencyKey: z.string().min(1).max(64),
+    seq: z.number().int().nonnegative(),
+    kind: z.enum(["sale", "refund"]),
+    taxSystem: z.string().min(1).max(32),
+    cashier: z.object({ name: z.string().min(1).max(128), inn: z.string().max(12).optional() }),
+    items: z.array(ZReceiptLine).min(1).max(1000),
+    payments: z.array(ZReceiptPayment).min(1).max(20),
+    total: ZMinor.nonnegative(),
+    change: ZMinor.nonnegative(),
+    acceptedAt: ZIsoTime,
+    fiscal: ZFiscalAttributes.optional(),
+  })
+  // The till's arithmetic is checked again here (agent-api.md's rules): a receipt whose figures do not
+  // add up is rejected with a reason instead of entering cash reconciliation.
+  .superRefine((receipt, ctx) => {
+    const total = receipt.items.reduce((sum, item) => sum + itemSum(item.price, item.quantity), 0);
+    if (total !== receipt.total) {
+      ctx.addIssue({ code: "custom", path: ["total"], message: `must be the sum of the items (${total})` });
+    }
+    const paid = receipt.payments.reduce((sum, p) => sum + p.amount, 0);
+    const cash = receipt.payments.reduce((sum, p) => sum + (p.type === "cash" ? p.amount : 0), 0);
+    if (paid - receipt.total !== receipt.change || receipt.change > cash) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["change"],
+        message: "must be the payments minus the total, and only cash gives change",
+      });
+    }
+  });
 export type TReceiptData = z.infer<typeof ZReceiptData>;
 
 /** Everything a till records besides receipts (shifts, cash, RUM, device events …): stored as-is. */

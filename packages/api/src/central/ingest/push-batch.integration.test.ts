@@ -1,6 +1,7 @@
 import type { CentralDatabase } from "@kassa/db/central";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppError } from "../../errors.ts";
+import type { ZodError } from "zod";
+import { AppError, zodFieldErrors } from "../../errors.ts";
 import { createCentralContext } from "../context.ts";
 import { centralRouter } from "../router.ts";
 import { hlcAt, sampleReceiptItem } from "../sync/sample-receipts.ts";
@@ -63,7 +64,7 @@ describe("ingest.push", () => {
   it("rejects a different body under a stored receipt id with a clear reason, keeping the stored one", async () => {
     const [t] = terminals;
     const changed = sampleReceiptItem(1);
-    changed.data = { ...changed.data, total: 1, payments: [{ type: "cash", amount: 1 }] };
+    changed.data = { ...changed.data, cashier: { name: "Someone Else" } };
     const answer = await callerFor(t!).ingest.push(batch(t!, [changed, sampleReceiptItem(4)]));
     expect(answer.results[0]).toMatchObject({
       status: "rejected",
@@ -77,6 +78,21 @@ describe("ingest.push", () => {
       [t!.id, changed.id],
     );
     expect(stored[0]!.total).toBe(2209900n);
+  });
+
+  it("refuses a receipt whose figures do not add up, naming the field, and writes nothing", async () => {
+    const [t] = terminals;
+    const wrongTotal = sampleReceiptItem(12);
+    wrongTotal.data = { ...wrongTotal.data, total: wrongTotal.data.total + 1 };
+    const before = await countReceipts(t!.id);
+    const error = await callerFor(t!)
+      .ingest.push(batch(t!, [sampleReceiptItem(11), wrongTotal]))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "BAD_REQUEST" });
+    // Over HTTP the formatter turns this cause into `fieldErrors` (what the agent's DLQ keys on).
+    const fieldErrors = zodFieldErrors((error as { cause: ZodError }).cause);
+    expect(Object.keys(fieldErrors)).toContain("items.1.data.total");
+    expect(await countReceipts(t!.id)).toBe(before);
   });
 
   it("answers a malformed batch with a typed validation error naming the item, and writes nothing", async () => {
