@@ -92,7 +92,17 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
             return inline;
           },
         );
-  const store = createFiscalStore({ db, statements, writer, hlc, terminalId: config.terminalId, now });
+  const fiscalStore = createFiscalStore({ db, statements, writer, hlc, terminalId: config.terminalId, now });
+  // The register refusing a receipt for "no shift" while the agent has one open means the two
+  // disagree (the register's Z report was never recorded): compare them once the queue blocks.
+  let onShiftClosedOnRegister = (): void => undefined;
+  const store: typeof fiscalStore = {
+    ...fiscalStore,
+    markWaiting(ids, reason) {
+      fiscalStore.markWaiting(ids, reason);
+      if (reason.kassaCode === "SHIFT_CLOSED") onShiftClosedOnRegister();
+    },
+  };
   const queue = new FiscalQueue({ runner, store, log, metrics, pollMs: config.devicePollMs });
   const capacity = new BufferCapacity(
     config.bufferCapacity,
@@ -111,6 +121,12 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     rum,
   });
   const shifts = new ShiftService({ db, runner, queue, auth, hlc, now, warnMs: config.shiftWarnMs, log });
+  onShiftClosedOnRegister = () => {
+    if (!shifts.current()) return;
+    shifts.reconcile().catch((error: unknown) => {
+      log.warn({ err: error }, "could not compare the shift with the fiscal register");
+    });
+  };
   const cash = new CashService({ db, shifts, auth, hlc, now, log });
   const receipts = new ReceiptService({
     db,

@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { receiptTagFor } from "@kassa/fiscal/shtrih";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { CASHIER, saleInput, startTestAgent, type TestAgent } from "./helpers.ts";
 
 // A crash between the register's shift report and the agent's SQLite write: the register opened
@@ -84,5 +85,29 @@ describe("shift reconciliation with the register", () => {
     const closed = await agent.post("shift.close", { cashier: CASHIER });
     expect(closed.status).toBe(200);
     expect(fn.shiftOpen).toBe(false);
+  });
+
+  it("while running: a sale the register refuses for no shift makes the agent record the register's Z report", async () => {
+    agent = await startTestAgent();
+    await agent.post("shift.open", { cashier: CASHIER });
+    const fn = agent.emulator!.fn;
+    const z = fn.closeShift(new Date(), []);
+    const waiting = await agent.post("receipts.create", saleInput("after-z"));
+    expect(waiting.status).toBe(200);
+    expect(waiting.json.result.data).toMatchObject({ status: "waiting_for_device" });
+    // Compared in the background once the queue blocks: the agent's shift ends with the register's Z.
+    await vi.waitFor(async () =>
+      expect((await agent!.get("shift.status")).json.result.data.open).toBe(false),
+    );
+    expect(agent.db.prepare("SELECT close_fd FROM shifts").get()).toEqual({ close_fd: z.fdNumber });
+    // A new shift opens on both and the waiting receipt prints in it, once.
+    expect((await agent.post("shift.open", { cashier: CASHIER })).status).toBe(200);
+    const id = waiting.json.result.data.receiptId;
+    await vi.waitFor(async () =>
+      expect((await agent!.get("receipts.get", { receiptId: id })).json.result.data.status).toBe(
+        "fiscalized",
+      ),
+    );
+    expect(agent.emulator!.countReceiptsByTag(receiptTagFor(id))).toBe(1);
   });
 });

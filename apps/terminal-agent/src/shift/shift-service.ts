@@ -273,7 +273,17 @@ export class ShiftService {
    * register closed: the agent's shift is closed from the register's Z report (no counted cash).
    * Run at start-up and whenever the register reports the mismatch; device errors propagate.
    */
-  async reconcile(openingFloat = 0): Promise<"in_sync" | "adopted" | "closed"> {
+  reconcile(openingFloat = 0): Promise<"in_sync" | "adopted" | "closed"> {
+    // One comparison at a time: a burst of refused receipts must not queue a scan each.
+    this.reconciling ??= this.compareWithRegister(openingFloat).finally(() => {
+      this.reconciling = null;
+    });
+    return this.reconciling;
+  }
+
+  private reconciling: Promise<"in_sync" | "adopted" | "closed"> | null = null;
+
+  private async compareWithRegister(openingFloat: number): Promise<"in_sync" | "adopted" | "closed"> {
     const found = await this.readRegister();
     if (!found) return "in_sync";
     const local = this.openShift;
