@@ -391,5 +391,12 @@ describe("receipt detail", () => {
     expect(receipt.lineage.acceptedAt).toEqual(minutesAgo(93));
     expect(receipt.lineage.fiscalizedAt).toEqual(minutesAgo(93));
     expect(receipt.lineage.receivedCentrallyAt).toBeInstanceOf(Date);
+    // The till reported 12 unsent documents, the oldest from 26 days ago: this one may be among them.
+    expect(receipt.lineage.ofdConfirmedAt).toBeNull();
+    expect(receipt.lineage.ofdBacklog).toEqual({
+      unsentCount: 12,
+      oldestUnsentAt: new Date(NOW.getTime() - 26 * 86_400_000 - 3_600_000),
+      measuredAt: minutesAgo(1),
+    });
   });
 });

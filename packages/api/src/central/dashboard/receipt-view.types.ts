@@ -54,6 +54,12 @@ export const ZReceiptDetail = ZReceiptSummary.extend({
     acceptedAt: z.date(),
     fiscalizedAt: z.date().nullable(),
     receivedCentrallyAt: z.date(),
+    /** Inferred from the till's reported FN backlog (ofd-lineage.ts); null while not known. */
+    ofdConfirmedAt: z.date().nullable(),
+    /** The till's last report of its FN's OFD backlog, shown while the confirmation is not known. */
+    ofdBacklog: z
+      .object({ unsentCount: z.number().int(), oldestUnsentAt: z.date().nullable(), measuredAt: z.date() })
+      .nullable(),
   }),
 });
 export type TReceiptDetail = z.infer<typeof ZReceiptDetail>;

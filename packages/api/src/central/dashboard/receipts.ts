@@ -1,5 +1,6 @@
 import { AppError } from "../../errors.ts";
 import type { CentralDatabase } from "../context.ts";
+import { ofdConfirmedAt } from "./ofd-lineage.ts";
 import { afterCursor, decodeReceiptCursor, encodeReceiptCursor } from "./receipt-cursor.ts";
 import { readItems, readPayments } from "./receipt-lines.ts";
 import type { TReceiptDetail, TReceiptSummary } from "./receipt-view.types.ts";
@@ -123,6 +124,10 @@ export async function getReceipt(
       message: `Receipt ${key.receiptId} of terminal ${key.terminalId} was not found in your organization: it may not have synced yet.`,
     });
   }
+  const backlog = await db.prisma.terminalSyncState.findUnique({
+    where: { organizationId_terminalId: { organizationId: row.organizationId, terminalId: key.terminalId } },
+    select: { ofdUnsentCount: true, ofdOldestUnsentAt: true, ofdMeasuredAt: true },
+  });
   const {
     items,
     payments,
@@ -155,6 +160,15 @@ export async function getReceipt(
       acceptedAt: view.acceptedAt,
       fiscalizedAt: view.fiscalizedAt,
       receivedCentrallyAt: view.receivedAt,
+      ofdConfirmedAt: ofdConfirmedAt(view.fiscalizedAt, backlog),
+      ofdBacklog:
+        backlog?.ofdMeasuredAt && backlog.ofdUnsentCount !== null
+          ? {
+              unsentCount: backlog.ofdUnsentCount,
+              oldestUnsentAt: backlog.ofdOldestUnsentAt,
+              measuredAt: backlog.ofdMeasuredAt,
+            }
+          : null,
     },
   };
 }

@@ -18,7 +18,11 @@ export function ReceiptDetail({ terminalId, receiptId }: { terminalId: string; r
         { label: "Accepted by the till", at: r.lineage.acceptedAt },
         { label: "Fiscalized by the KKT", at: r.lineage.fiscalizedAt },
         { label: "Received centrally", at: r.lineage.receivedCentrallyAt },
-        { label: "Confirmed by the OFD", at: null, note: "not reported yet" },
+        {
+          label: "Confirmed by the OFD",
+          at: r.lineage.ofdConfirmedAt,
+          note: ofdNote(r.lineage.ofdBacklog, tz),
+        },
       ]
     : [];
   return (
@@ -159,4 +163,16 @@ export function ReceiptDetail({ terminalId, receiptId }: { terminalId: string; r
       )}
     </>
   );
+}
+
+/** While the confirmation is not known: what the till last said about its FN's OFD backlog. */
+function ofdNote(
+  backlog: { unsentCount: number; oldestUnsentAt: Date | null; measuredAt: Date } | null,
+  tz: string,
+): string {
+  if (!backlog) return "the till has not reported its OFD backlog yet";
+  const asOf = `as of ${formatInZone(backlog.measuredAt, tz)}`;
+  if (backlog.unsentCount === 0) return `the till reports no documents awaiting the OFD (${asOf})`;
+  const oldest = backlog.oldestUnsentAt ? `, oldest from ${formatInZone(backlog.oldestUnsentAt, tz)}` : "";
+  return `the till reports ${backlog.unsentCount} documents awaiting the OFD${oldest} (${asOf})`;
 }
