@@ -128,32 +128,11 @@ export async function getReceipt(
     where: { organizationId_terminalId: { organizationId: row.organizationId, terminalId: key.terminalId } },
     select: { ofdUnsentCount: true, ofdOldestUnsentAt: true, ofdMeasuredAt: true },
   });
-  const {
-    items,
-    payments,
-    idempotencyKey,
-    hlc,
-    seq,
-    taxSystem,
-    cashierInn,
-    cashTotal,
-    change,
-    fnNumber,
-    shiftNumber,
-    ...summary
-  } = row;
-  const view = toSummary(summary);
+  const { items, payments, terminal, ...fields } = row;
+  const view = toSummary({ ...fields, terminal });
   return {
+    ...fields,
     ...view,
-    idempotencyKey,
-    hlc,
-    seq,
-    taxSystem,
-    cashierInn,
-    cashTotal,
-    change,
-    fnNumber,
-    shiftNumber,
     items: readItems(items),
     payments: readPayments(payments),
     lineage: {
