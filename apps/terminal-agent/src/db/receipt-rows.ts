@@ -60,14 +60,40 @@ export function prepareReceiptStatements(db: BufferDb) {
       "SELECT * FROM receipts WHERE status <> 'fiscalized' ORDER BY seq",
     ),
     maxSeq: db.prepare<[], { seq: number | null }>("SELECT max(seq) AS seq FROM receipts"),
-    maxHlc: db.prepare<[], { hlc: string | null }>(
-      "SELECT max(hlc) AS hlc FROM (SELECT max(hlc) AS hlc FROM receipts UNION ALL SELECT max(hlc) FROM shifts UNION ALL SELECT max(hlc) FROM cash_movements)",
-    ),
+    maxHlc: maxHlcStatement(db),
     countOutbox: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM outbox"),
     countWaiting: db.prepare<[], { n: number }>(
       "SELECT count(*) AS n FROM receipts WHERE status = 'waiting_for_device'",
     ),
   };
+}
+
+/** Every table of the buffer with an `hlc` column, found in the schema itself (not a list to keep up to date). */
+export function hlcTables(db: BufferDb): string[] {
+  return db
+    .prepare<[], string>(
+      `SELECT m.name FROM sqlite_master m JOIN pragma_table_info(m.name) c
+       WHERE m.type = 'table' AND c.name = 'hlc' ORDER BY m.name`,
+    )
+    .pluck()
+    .all();
+}
+
+/** `formatHlc`'s shape: 13 digits, a dot, 5 digits. */
+const HLC_GLOB = `${"[0-9]".repeat(13)}.${"[0-9]".repeat(5)}`;
+
+/**
+ * The highest HLC stored anywhere, for the clock to continue from at start-up. Every table that
+ * carries one counts: an outbox row (RUM, a fiscalized receipt) or a DLQ mirror can be the newest
+ * change, and restoring from fewer tables would let a restart stamp a newer change with an older
+ * clock. Only well-formed values count, so one corrupt row cannot stop the agent from starting.
+ */
+function maxHlcStatement(db: BufferDb) {
+  const tables = hlcTables(db);
+  const parts = tables.map((t) => `SELECT max(hlc) AS hlc FROM "${t}" WHERE hlc GLOB '${HLC_GLOB}'`);
+  return db.prepare<[], { hlc: string | null }>(
+    parts.length > 0 ? `SELECT max(hlc) AS hlc FROM (${parts.join(" UNION ALL ")})` : "SELECT NULL AS hlc",
+  );
 }
 
 export type ReceiptStatements = ReturnType<typeof prepareReceiptStatements>;
