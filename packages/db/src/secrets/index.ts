@@ -1,1 +1,1 @@
-export { hashPassword, verifyPassword } from "./passwords.ts";
+export { hashPassword, PasswordHashError, SCRYPT_BOUNDS, verifyPassword } from "./passwords.ts";
