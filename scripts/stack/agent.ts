@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { ensureAgentBuild } from "../../apps/terminal-agent/scripts/agent-build.mjs";
 import { agentBin, repoRoot } from "./paths.ts";
 import { spawnLogged, waitForHealthy } from "./processes.ts";
 
@@ -27,9 +28,14 @@ export interface AgentHandle {
   stop(): Promise<void>;
 }
 
-/** Starts `kassa-agent start` with the in-process KKT emulator and waits for its /healthz. */
+/**
+ * Starts `kassa-agent start` with the in-process KKT emulator and waits for its /healthz. The bin
+ * runs the agent's bundle, built here first when stale (so the build is logged, like the dashboard's).
+ */
 export async function startAgent(options: StartAgentOptions): Promise<AgentHandle> {
   const log = options.log ?? ((line: string) => console.log(`[stack] ${line}`));
+  const built = ensureAgentBuild();
+  if (built) log(`terminal agent ${built}`);
   const dataDir = resolve(repoRoot, options.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const token = options.apiToken ?? randomBytes(24).toString("hex");

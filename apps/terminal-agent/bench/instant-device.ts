@@ -15,6 +15,9 @@ import type {
 export function instantDevice(): FiscalDevice {
   let fd = 1;
   let shift = 0;
+  // The shift state is kept honestly: the agent compares it with its own at start-up (shift
+  // reconciliation) and would adopt a shift a register claims to have open.
+  let shiftOpen = false;
   const byId = new Map<string, FiscalAttributes>();
   const now = () => new Date().toISOString();
   const report = (): ShiftReport => ({
@@ -25,8 +28,8 @@ export function instantDevice(): FiscalDevice {
   });
   return {
     status: async () => ({
-      mode: "shift_open",
-      rawMode: 2,
+      mode: shiftOpen ? "shift_open" : "shift_closed",
+      rawMode: shiftOpen ? 2 : 4,
       rawSubmode: 0,
       paperPresent: true,
       printing: false,
@@ -34,7 +37,7 @@ export function instantDevice(): FiscalDevice {
     }),
     fnStatus: async () => ({
       lifePhase: 3,
-      shiftOpen: true,
+      shiftOpen,
       fnNumber: "9999078900000000",
       lastFdNumber: fd,
       dateTime: now(),
@@ -47,10 +50,14 @@ export function instantDevice(): FiscalDevice {
     }),
     openShift: async () => {
       shift++;
+      shiftOpen = true;
       return report();
     },
     xReport: async () => undefined,
-    closeShift: async () => report(),
+    closeShift: async () => {
+      shiftOpen = false;
+      return report();
+    },
     fiscalizeReceipt: async (receipt: FiscalReceipt): Promise<ReceiptResult> => {
       const attributes = {
         fdNumber: ++fd,

@@ -1,24 +1,33 @@
-import { copyFileSync, mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { copyFileSync, mkdirSync, renameSync, utimesSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build, type Plugin } from "esbuild";
+import { DIST_CLI, inputsManifest } from "./agent-build.mjs";
 
 const appRoot = join(dirname(fileURLToPath(import.meta.url)), "..");
 
-/** Where `npm run build` puts the production agent. */
-export const DIST_CLI = join(appRoot, "dist", "kassa-agent.mjs");
+export { DIST_CLI };
 
 /**
- * Bundles the agent's CLI into one ES module: the production build (`npm run build`, run as
- * `node dist/kassa-agent.mjs start`) and what the crash loop starts hundreds of times. Node then
- * loads one file instead of transpiling ~100 TypeScript modules through tsx, starting in about half
- * the time with ~50 MB less memory. Native and runtime-heavy packages stay external (node_modules).
+ * Bundles the agent's CLI into one ES module: what the `kassa-agent` bin, `npm start` and
+ * `bench:agent` run (built on demand by scripts/agent-build.mjs), and what the crash loop starts
+ * hundreds of times. Node then loads one file instead of transpiling ~100 TypeScript modules through
+ * tsx, starting in about half the time with ~50 MB less memory. Native and runtime-heavy packages
+ * stay external (node_modules). Next to the bundle: the commit thread's module and the list of
+ * inputs, by which agent-build.mjs tells a stale bundle.
  */
 export async function bundleAgent(outfile = DIST_CLI): Promise<string> {
-  mkdirSync(dirname(outfile), { recursive: true });
-  await build({
+  const dir = dirname(outfile);
+  mkdirSync(dir, { recursive: true });
+  // The bundle is dated when its inputs were read, so a source saved during the build marks it stale.
+  const startedAt = new Date();
+  // Written beside and renamed into place: a concurrent build or a starting agent never sees half a file.
+  const tmp = (file: string) => `${file}.${process.pid}.tmp`;
+  const result = await build({
     entryPoints: [join(appRoot, "src", "cli.ts")],
-    outfile,
+    outfile: tmp(outfile),
+    absWorkingDir: appRoot,
+    metafile: true,
     bundle: true,
     platform: "node",
     format: "esm",
@@ -30,8 +39,18 @@ export async function bundleAgent(outfile = DIST_CLI): Promise<string> {
     plugins: [keepModuleUrls, bufferOnly],
     logLevel: "error",
   });
+  // Files only: a plugin's virtual module (namespace:path) has no file to date.
+  const inputs = Object.keys(result.metafile.inputs)
+    .filter((input) => !/^[a-z-]+:/.test(input))
+    .map((input) => relative(dir, resolve(appRoot, input)));
+  writeFileSync(tmp(inputsManifest(outfile)), `${JSON.stringify({ inputs }, null, 1)}\n`);
   // The commit thread is its own module, found next to the bundle (see db/buffer-writer.ts).
-  copyFileSync(join(appRoot, "src", "db", "commit-worker.mjs"), join(dirname(outfile), "commit-worker.mjs"));
+  const worker = join(dir, "commit-worker.mjs");
+  copyFileSync(join(appRoot, "src", "db", "commit-worker.mjs"), tmp(worker));
+  renameSync(tmp(worker), worker);
+  renameSync(tmp(inputsManifest(outfile)), inputsManifest(outfile));
+  utimesSync(tmp(outfile), startedAt, startedAt);
+  renameSync(tmp(outfile), outfile);
   return outfile;
 }
 
@@ -70,8 +89,9 @@ const keepModuleUrls: Plugin = {
   },
 };
 
+// `tsx scripts/bundle.ts [outfile]` (npm run build; agent-build.mjs passes its outfile).
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const started = performance.now();
-  const file = await bundleAgent();
+  const file = await bundleAgent(process.argv[2] ? resolve(process.argv[2]) : DIST_CLI);
   console.log(`built ${file} in ${Math.round(performance.now() - started)} ms`);
 }
