@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import type { BufferDb } from "../db/buffer.ts";
 import type { AgentMetrics } from "../metrics.ts";
 import type { RumRecorder } from "../rum.ts";
-import { verifyPin } from "./pin.ts";
+import { PasswordHashError, verifyPin } from "./pin.ts";
 
 export const MAX_PIN_FAILURES = 5;
 const SESSION_MS = 12 * 60 * 60_000;
@@ -41,7 +41,9 @@ const sha256 = (value: string) => createHash("sha256").update(value).digest("hex
 /** Offline PIN login against the cached cashiers, and resolution of the `cashier` field of each call. */
 export class AuthService {
   private readonly byLogin;
-  private readonly recordFailure;
+  private readonly countAttempt;
+  private readonly lockAtLimit;
+  private verifying: Promise<unknown> = Promise.resolve();
   private readonly clearFailures;
   private readonly insertSession;
   private readonly sessionCashier;
@@ -49,7 +51,10 @@ export class AuthService {
   constructor(private readonly options: AuthServiceOptions) {
     const { db } = options;
     this.byLogin = db.prepare<[string], CashierRow>("SELECT * FROM cashiers WHERE login = ?");
-    this.recordFailure = db.prepare("UPDATE cashiers SET failed_attempts = ?, locked_until = ? WHERE id = ?");
+    this.countAttempt = db.prepare("UPDATE cashiers SET failed_attempts = failed_attempts + 1 WHERE id = ?");
+    this.lockAtLimit = db.prepare(
+      "UPDATE cashiers SET failed_attempts = 0, locked_until = ? WHERE id = ? AND failed_attempts >= ?",
+    );
     this.clearFailures = db.prepare("UPDATE cashiers SET failed_attempts = 0, locked_until = 0 WHERE id = ?");
     this.insertSession = db.prepare(
       "INSERT INTO cashier_sessions (token_hash, cashier_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
@@ -60,23 +65,24 @@ export class AuthService {
     );
   }
 
+  /**
+   * PIN login. The attempt is counted as a failure *before* the slow hash runs, in one immediate
+   * transaction, so parallel attempts cannot all read "4 failures so far" and each get a guess: at
+   * most MAX_PIN_FAILURES verifications are ever in flight or done per lockout window. The right
+   * PIN then clears the counter; a wrong one leaves its count, and the attempt that finds the
+   * limit reached starts the lockout.
+   */
   async login(input: TLoginInput): Promise<TLoginOutput> {
     const started = performance.now();
     const now = this.options.now();
-    const row = this.byLogin.get(input.login);
-    if (row && row.locked_until > now) throw this.locked(row.locked_until - now);
+    const row = this.reserveAttempt(input.login, now);
     // Verify even for an unknown login so timing does not reveal which logins exist.
-    const ok = await verifyPin(input.pin, row?.pin_hash ?? DUMMY_HASH);
+    const ok = await this.verify(input.pin, row?.pin_hash ?? DUMMY_HASH, row?.id);
     if (!row || !ok) {
       this.options.metrics.loginFailures.inc();
-      if (row) {
-        const failures = row.failed_attempts + 1;
-        const lockedUntil = failures >= MAX_PIN_FAILURES ? now + this.options.lockoutMs : 0;
-        this.recordFailure.run(failures >= MAX_PIN_FAILURES ? 0 : failures, lockedUntil, row.id);
-        if (lockedUntil) {
-          this.options.log.warn({ cashierId: row.id }, "cashier locked after too many wrong PINs");
-          throw this.locked(this.options.lockoutMs);
-        }
+      if (row && this.lockIfLimitReached(row.id)) {
+        this.options.log.warn({ cashierId: row.id }, "cashier locked after too many wrong PINs");
+        throw this.locked(this.options.lockoutMs);
       }
       throw new AppError("UNAUTHORIZED", {
         message: "Wrong login or PIN. After 5 wrong PINs the cashier is locked for a while.",
@@ -95,6 +101,59 @@ export class AuthService {
       cashier: { id: row.id, login: row.login, name: row.name, ...(row.inn ? { inn: row.inn } : {}) },
       expiresAt: new Date(expiresAt).toISOString(),
     };
+  }
+
+  /**
+   * Counts this attempt (as a failure until the PIN proves right) or refuses it: locked, or as many
+   * attempts already counted as the limit allows. IMMEDIATE takes SQLite's write lock first, so the
+   * read and the increment are one step for every connection to the buffer, not only this process.
+   */
+  private reserveAttempt(login: string, now: number): CashierRow | undefined {
+    return this.options.db
+      .transaction(() => {
+        const row = this.byLogin.get(login);
+        if (!row) return undefined;
+        if (row.locked_until > now) throw this.locked(row.locked_until - now);
+        if (row.failed_attempts >= MAX_PIN_FAILURES) {
+          // The limit's worth of attempts is counted and still being checked: whatever they turn
+          // out to be, this one gets no guess (if they are all wrong the lockout starts at once).
+          throw new AppError("USER_LOCKED", {
+            message: `${MAX_PIN_FAILURES} PIN attempts for this cashier are being checked: wait for them; after ${MAX_PIN_FAILURES} wrong PINs the cashier is locked.`,
+            retryAfterSeconds: 1,
+          });
+        }
+        this.countAttempt.run(row.id);
+        return row;
+      })
+      .immediate();
+  }
+
+  /** After a wrong PIN: locks the cashier if the counted attempts reached the limit (and restarts the count). */
+  private lockIfLimitReached(cashierId: string): boolean {
+    const until = this.options.now() + this.options.lockoutMs;
+    return this.lockAtLimit.run(until, cashierId, MAX_PIN_FAILURES).changes > 0;
+  }
+
+  /**
+   * One scrypt at a time: at N=2^17 each takes 128 MiB, and a till's agent targets 150 MB in all.
+   * A stored hash the bounds refuse is a typed error (the PIN cannot be checked here), never a guess.
+   */
+  private verify(pin: string, stored: string, cashierId: string | undefined): Promise<boolean> {
+    const run = this.verifying.then(() => verifyPin(pin, stored));
+    this.verifying = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run.catch((error: unknown) => {
+      if (!(error instanceof PasswordHashError)) throw error;
+      this.options.log.error({ cashierId, err: error }, "a cashier's stored PIN hash is refused");
+      throw new AppError("UNAUTHORIZED", {
+        message:
+          "This cashier's PIN cannot be checked on this till (its stored hash is refused): set the PIN again in the dashboard and sync.",
+        fieldErrors: { pin: ["the stored PIN hash is refused"] },
+        cause: error,
+      });
+    });
   }
 
   /** Who rings this up: a named cashier, or the cashier behind a session (required with KASSA_REQUIRE_LOGIN=1). */
@@ -135,4 +194,4 @@ export class AuthService {
 
 /** A valid hash of no real PIN, so unknown logins cost the same as known ones. */
 const DUMMY_HASH =
-  "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==";
+  "scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==";
