@@ -1,5 +1,6 @@
 import { AppError } from "../../errors.ts";
 import { ingestAdmission } from "../sync/admission.ts";
+import { pgStoreSlots } from "../sync/admission-slots.ts";
 import { ingestBatch } from "../sync/ingest-batch.ts";
 import { terminalProcedure } from "../trpc.ts";
 import { ZPushBatchInput, ZPushBatchOutput } from "./push-batch.types.ts";
@@ -13,13 +14,14 @@ export const pushBatch = terminalProcedure
   // Admission runs before the batch is parsed: a refused push costs almost nothing.
   .use(async ({ ctx, next }) => {
     // Store ids are unique per organization only: the key carries both, so one chain's storm
-    // never takes another chain's slots.
+    // never takes another chain's slots. The store's slots are in PostgreSQL: every central
+    // instance counts the same pushes.
     const { organizationId, storeId } = ctx.terminal;
-    const release = await ingestAdmission.admit(`${organizationId}/${storeId}`);
+    const release = await ingestAdmission.admit({ organizationId, storeId }, pgStoreSlots(ctx.db.sql));
     try {
       return await next();
     } finally {
-      release();
+      await release();
     }
   })
   .input(ZPushBatchInput)

@@ -1,34 +1,56 @@
+import { randomUUID } from "node:crypto";
 import { AppError } from "../../errors.ts";
+import type { SlotAttempt, StoreKey, StoreSlots } from "./admission-slots.ts";
 
 export interface AdmissionLimits {
-  /** Pushes served at once for one store (its tills share an uplink and a database row range). Default 4. */
+  /**
+   * Pushes served at once for one store (its tills share an uplink and a database row range), by
+   * all central instances together. Default 4.
+   */
   perStore: number;
   /** Pushes served at once by this instance (one Node process: more only adds latency). Default 8. */
   total: number;
-  /** How long a push may wait for a free slot before it is told to come back, ms. Default 5,000. */
+  /** How long a push may wait for a free slot before it is told to come back, ms. Default 2,000. */
   maxWaitMs: number;
-  /** Pushes allowed to wait at once; beyond that the answer is immediate. Default 256. */
+  /** Pushes allowed to wait at once; beyond that the answer is immediate. Default 64. */
   maxQueue: number;
   /** Upper bound of the "retry after" answer, seconds. Default 30. */
   maxRetryAfterSeconds: number;
+  /**
+   * Life of a shared per-store slot, ms, renewed while its push runs: how long the slots of a
+   * crashed instance stay taken. Default 30,000.
+   */
+  slotTtlMs: number;
+  /** How often a waiting push looks again for a slot another instance may have freed, ms. Default 100. */
+  pollMs: number;
 }
 
+export type ReleaseSlot = () => Promise<void>;
+
 interface Waiter {
-  storeId: string;
-  /** Hands the waiter a slot already taken for it. */
-  grant(release: () => void): void;
-  timer: NodeJS.Timeout;
+  key: string;
+  /** Resumes the waiter to look for a slot again. */
+  wake(): void;
+  expired: boolean;
+  /** Its store's slots were all held (by any instance) at its last attempt. */
+  storeFull: boolean;
 }
 
 /**
  * Admission control for a reconnect storm: when hundreds of tills come back at once, a bounded
  * number of pushes run, a bounded queue waits briefly for a slot, and everyone else is answered
  * RETRY_LATER with "retry after N s" (estimated from the queue, jittered so they do not return
- * together) instead of the process or the database falling over. Counts are per central instance.
- * Checked before the batch is validated, so a refused push costs almost nothing.
+ * together) instead of the process or the database falling over. Checked before the batch is
+ * validated, so a refused push costs almost nothing.
+ *
+ * The per-instance limit is counted here (it protects this process). The per-store limit protects
+ * the store's uplink and rows, which every instance shares: it is counted here first (so a full
+ * store costs no query) and then in `shared` (PostgreSQL, see admission-slots.ts), so it holds
+ * across any number of central instances.
  */
 export class AdmissionControl {
   private limits: AdmissionLimits;
+  /** This instance's pushes in flight per store (`<organization id>/<store id>`). */
   private readonly perStore = new Map<string, number>();
   private readonly queue: Waiter[] = [];
   private inFlight = 0;
@@ -45,6 +67,8 @@ export class AdmissionControl {
       maxWaitMs: 2000,
       maxQueue: 64,
       maxRetryAfterSeconds: 30,
+      slotTtlMs: 30_000,
+      pollMs: 100,
       ...limits,
     };
   }
@@ -55,61 +79,119 @@ export class AdmissionControl {
   }
 
   /**
-   * Waits for a slot (briefly) or throws RETRY_LATER. Call the returned function when the push is
-   * done. `storeId` must be unique fleet-wide (the ingest passes `<organization id>/<store id>`).
+   * Waits for a slot (briefly) or throws RETRY_LATER. Await the returned function when the push is
+   * done. `shared` holds the store's slots across instances (null: this instance alone counts).
    */
-  async admit(storeId: string): Promise<() => void> {
-    if (this.queue.length === 0 && this.fits(storeId)) return this.take(storeId);
-    if (this.limits.maxWaitMs <= 0 || this.queue.length >= this.limits.maxQueue) throw this.refusal(storeId);
-    return new Promise<() => void>((resolve, reject) => {
-      const waiter: Waiter = {
-        storeId,
-        grant: resolve,
-        timer: setTimeout(() => {
-          this.queue.splice(this.queue.indexOf(waiter), 1);
-          reject(this.refusal(storeId));
-        }, this.limits.maxWaitMs),
-      };
-      this.queue.push(waiter);
-    });
+  async admit(store: StoreKey, shared: StoreSlots | null = null): Promise<ReleaseSlot> {
+    const key = `${store.organizationId}/${store.storeId}`;
+    // A newcomer goes first only if no waiter could use the slot (one whose store is full
+    // everywhere cannot, so it does not hold other stores back).
+    let storeFull = false;
+    if (!this.queue.some((w) => !w.storeFull && this.fits(w.key)) && this.fits(key)) {
+      const release = await this.tryTake(store, key, shared);
+      if (release) return release;
+      storeFull = true;
+    }
+    if (this.limits.maxWaitMs <= 0 || this.queue.length >= this.limits.maxQueue) {
+      throw this.refusal(key, storeFull);
+    }
+    return this.wait(store, key, shared, storeFull);
   }
 
   get active(): number {
     return this.inFlight;
   }
 
-  private fits(storeId: string): boolean {
-    return this.inFlight < this.limits.total && (this.perStore.get(storeId) ?? 0) < this.limits.perStore;
+  private fits(key: string): boolean {
+    return this.inFlight < this.limits.total && (this.perStore.get(key) ?? 0) < this.limits.perStore;
   }
 
-  private take(storeId: string): () => void {
-    this.perStore.set(storeId, (this.perStore.get(storeId) ?? 0) + 1);
+  private async wait(
+    store: StoreKey,
+    key: string,
+    shared: StoreSlots | null,
+    storeFull: boolean,
+  ): Promise<ReleaseSlot> {
+    const waiter: Waiter = { key, wake: () => {}, expired: false, storeFull };
+    this.queue.push(waiter);
+    const deadline = setTimeout(() => {
+      waiter.expired = true;
+      waiter.wake();
+    }, this.limits.maxWaitMs);
+    try {
+      for (;;) {
+        let poll: NodeJS.Timeout | undefined;
+        await new Promise<void>((resolve) => {
+          waiter.wake = resolve;
+          // Another instance frees its slots without telling this one: look again now and then.
+          poll = setTimeout(resolve, this.limits.pollMs);
+        });
+        clearTimeout(poll);
+        if (waiter.expired) throw this.refusal(key, waiter.storeFull);
+        if (!this.fits(key)) continue;
+        const release = await this.tryTake(store, key, shared);
+        if (release) return release;
+        waiter.storeFull = true;
+      }
+    } finally {
+      clearTimeout(deadline);
+      this.queue.splice(this.queue.indexOf(waiter), 1);
+    }
+  }
+
+  /** Takes the slot here, then the shared one; null (nothing held) if the store is full elsewhere. */
+  private async tryTake(
+    store: StoreKey,
+    key: string,
+    shared: StoreSlots | null,
+  ): Promise<ReleaseSlot | null> {
+    // Counted before the query, so pushes arriving meanwhile see this one.
+    this.perStore.set(key, (this.perStore.get(key) ?? 0) + 1);
     this.inFlight += 1;
+    const holder = randomUUID();
+    let renewal: NodeJS.Timeout | undefined;
+    if (shared) {
+      let attempt: SlotAttempt;
+      try {
+        attempt = await shared.take(store, this.limits.perStore, holder, this.limits.slotTtlMs);
+      } catch (error) {
+        this.untake(key);
+        throw error;
+      }
+      if (attempt === "full") {
+        this.untake(key);
+        return null;
+      }
+      const ttlMs = this.limits.slotTtlMs;
+      // A push outliving the slot's expiry would let another instance over the limit: extend it.
+      renewal = setInterval(() => void shared.renew(store, holder, ttlMs).catch(() => {}), ttlMs / 2);
+      renewal.unref();
+    }
     const started = performance.now();
     let released = false;
-    return () => {
+    return async () => {
       if (released) return;
       released = true;
+      clearInterval(renewal);
       this.serviceMs = this.serviceMs * 0.9 + (performance.now() - started) * 0.1;
-      this.inFlight -= 1;
-      const left = (this.perStore.get(storeId) ?? 1) - 1;
-      if (left <= 0) this.perStore.delete(storeId);
-      else this.perStore.set(storeId, left);
-      this.wakeNext();
+      // The shared slot goes first, so a local waiter woken below finds it free. A failed delete
+      // (database gone) must not fail a push already stored: the slot then frees at its expiry.
+      await shared?.release(store, holder).catch(() => {});
+      this.untake(key);
     };
   }
 
-  private wakeNext(): void {
-    const index = this.queue.findIndex((w) => this.fits(w.storeId));
-    if (index < 0) return;
-    const [waiter] = this.queue.splice(index, 1);
-    clearTimeout(waiter!.timer);
-    // The slot is taken now, so a newcomer cannot slip in before the waiter resumes.
-    waiter!.grant(this.take(waiter!.storeId));
+  private untake(key: string): void {
+    this.inFlight -= 1;
+    const left = (this.perStore.get(key) ?? 1) - 1;
+    if (left <= 0) this.perStore.delete(key);
+    else this.perStore.set(key, left);
+    // Every waiter that fits now looks again, in queue order (each re-checks when it resumes).
+    for (const waiter of this.queue) if (this.fits(waiter.key)) waiter.wake();
   }
 
-  private refusal(storeId: string): AppError {
-    const storeFull = (this.perStore.get(storeId) ?? 0) >= this.limits.perStore;
+  private refusal(key: string, storeFullElsewhere: boolean): AppError {
+    const storeFull = storeFullElsewhere || (this.perStore.get(key) ?? 0) >= this.limits.perStore;
     // Time for the queue ahead to drain, then up to the same again as jitter.
     const drainSeconds = ((this.queue.length + this.inFlight) * this.serviceMs) / this.limits.total / 1000;
     const retryAfterSeconds = Math.min(
