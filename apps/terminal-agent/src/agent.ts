@@ -41,6 +41,8 @@ export interface AgentDeps {
   log?: Logger;
   /** Commit receipts on a worker thread (default) or, with false, on the main thread. */
   commitThread?: boolean;
+  /** Test hook: the commit thread's script (one that dies at a chosen moment). */
+  commitThreadScript?: URL;
   /** Serve the local API over HTTP. Default true; false for in-process callers. */
   listen?: boolean;
 }
@@ -79,8 +81,13 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   const writer =
     deps.commitThread === false
       ? inline
-      : await commitThreadWriter(bufferPath(config.dataDir), inline, log, () =>
-          db.pragma("wal_autocheckpoint = 1000"),
+      : await commitThreadWriter(
+          bufferPath(config.dataDir),
+          inline,
+          log,
+          () => db.pragma("wal_autocheckpoint = 1000"),
+          (id) => statements.byId.get(id) !== undefined,
+          deps.commitThreadScript,
         ).then(
           (thread) => {
             // Checkpoints move to the commit thread (commit-worker.mjs): none on this connection.

@@ -85,8 +85,15 @@ export async function commitThreadWriter(
   log: Logger,
   /** Called once if the thread dies (the main connection takes over its checkpoints). */
   onDead: () => void = () => undefined,
+  /**
+   * Whether a receipt row is in the buffer (read on the main connection): after a failed commit
+   * it tells a commit that happened but was never answered from one that did not happen.
+   */
+  isCommitted: (receiptId: string) => boolean = () => false,
+  /** The thread's script; tests pass one that dies at a chosen moment. */
+  script: URL = new URL("./commit-worker.mjs", import.meta.url),
 ): Promise<BufferWriter> {
-  const worker = new Worker(new URL("./commit-worker.mjs", import.meta.url), {
+  const worker = new Worker(script, {
     workerData: { path, pragmas: AGENT_PRAGMAS, sql: RECEIPT_WRITE_SQL },
     // It only runs prepared statements: a small heap keeps the till's memory budget (≤ 150 MB).
     resourceLimits: { maxOldGenerationSizeMb: 24, maxYoungGenerationSizeMb: 4 },
@@ -94,13 +101,13 @@ export async function commitThreadWriter(
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let dead = false;
-  const fail = (error: Error) => {
+  let cause: Error | null = null;
+  const died = (error: Error) => {
+    cause ??= error;
     if (dead) return;
     dead = true;
     log.error({ err: error }, "commit thread stopped; committing on the main thread from now on");
     onDead();
-    for (const p of pending.values()) p.reject(error);
-    pending.clear();
   };
   worker.on(
     "message",
@@ -113,16 +120,40 @@ export async function commitThreadWriter(
       else p.resolve(message.value);
     },
   );
-  worker.on("error", fail);
-  worker.on("exit", (code) => fail(new Error(`commit thread exited with code ${code}`)));
+  // New writes go to the main connection at once; what the thread had in hand is settled only on
+  // "exit", once its connection is closed: a transaction it left open is rolled back by then, so
+  // reading the buffer tells exactly what it committed.
+  worker.on("error", died);
+  worker.on("exit", (code) => {
+    died(new Error(`commit thread exited with code ${code}`));
+    for (const p of pending.values()) p.reject(cause!);
+    pending.clear();
+  });
   const call = <T>(message: Record<string, unknown>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
       worker.postMessage({ ...message, id });
     });
+  const accept = async (rows: AcceptRow[]): Promise<void> => {
+    try {
+      await call({ op: "accept", rows });
+    } catch (error) {
+      // The thread can die (or its COMMIT report an error) after the rows were made durable. They
+      // are one transaction: all in the buffer means accepted, and answering otherwise would leave
+      // stored receipts that nothing queues for printing until the next restart.
+      if (rows.every((row) => isCommitted(row.id))) {
+        log.warn(
+          { err: error, receipts: rows.length },
+          "commit thread failed after committing: receipts kept",
+        );
+        return;
+      }
+      throw error;
+    }
+  };
   const writer: BufferWriter = {
-    accept: (rows) => (dead ? fallback.accept(rows) : call({ op: "accept", rows })),
+    accept: (rows) => (dead ? fallback.accept(rows) : accept(rows)),
     fiscalized: (items) => (dead ? fallback.fiscalized(items) : call({ op: "fiscalized", items })),
     pragmas: () => (dead ? fallback.pragmas() : call({ op: "pragmas" })),
     async close() {
