@@ -48,6 +48,9 @@ export function createLocalServer<TRouter extends AnyRouter>(
     createContext: options.createContext,
     basePath: "/trpc/",
     maxBodySize: options.maxBodyBytes,
+    // One call per request (agent-api.md): a batch would run many receipts under one request's
+    // body limit and timing; refused with our own message below, and by tRPC should one slip by.
+    allowBatching: false,
   } as Parameters<typeof createHTTPHandler<TRouter>>[0]);
 
   return http.createServer((req, res) => {
@@ -67,11 +70,40 @@ export function createLocalServer<TRouter extends AnyRouter>(
         );
         return;
       }
+      if (new URL(url, "http://127.0.0.1").searchParams.get("batch") === "1") {
+        options.metrics.requestsRejected.inc({ reason: "batch" });
+        req.resume();
+        trpcError(
+          res,
+          400,
+          "BAD_REQUEST",
+          "VALIDATION_FAILED",
+          "Request batching is off on the till's API: send one call per request (POST /trpc/<procedure>).",
+        );
+        return;
+      }
       // The body is JSON whatever the client labels it (`curl -d` says form-urlencoded).
       if (req.method === "POST" && !req.headers["content-type"]?.startsWith("application/json")) {
         req.headers["content-type"] = "application/json";
       }
       handler(req, res);
+      return;
+    }
+    if (
+      req.method === "GET" &&
+      (url === "/healthz" || url === "/metrics") &&
+      !isLoopbackHost(req.headers.host)
+    ) {
+      // No token here, so the Host header is what stops a web page that rebinds its own name to
+      // 127.0.0.1 (DNS rebinding) from reading the till's health and figures.
+      options.metrics.requestsRejected.inc({ reason: "host" });
+      trpcError(
+        res,
+        403,
+        "FORBIDDEN",
+        "FORBIDDEN",
+        "GET /healthz and /metrics answer only Host 127.0.0.1, localhost or [::1] (with any port).",
+      );
       return;
     }
     if (req.method === "GET" && url === "/healthz") {
@@ -97,6 +129,11 @@ export function createLocalServer<TRouter extends AnyRouter>(
       `No route ${req.method} ${url}: the API is under /trpc/, plus GET /healthz and GET /metrics.`,
     );
   });
+}
+
+/** `127.0.0.1`, `localhost` or `[::1]`, each with an optional port: the names a caller on the till uses. */
+export function isLoopbackHost(host: string | undefined): boolean {
+  return host !== undefined && /^(?:127\.0\.0\.1|localhost|\[::1\])(?::\d{1,5})?$/i.test(host);
 }
 
 export function listen(server: http.Server, port: number): Promise<number> {
