@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
-import { ZodError } from "zod";
+import { ZodError, type ZodIssue } from "zod";
 
 /**
  * Kassa's application error codes: one documented enum, mapped to tRPC (and so to HTTP) in one
@@ -17,6 +17,8 @@ export const AppErrorCode = {
   NOT_FOUND: "NOT_FOUND",
   IDEMPOTENCY_CONFLICT: "CONFLICT",
   RECEIPT_CONFLICT: "CONFLICT",
+  /** receipts.void on a receipt that is not `needs_attention` (printed, printing, waiting, already voided). */
+  RECEIPT_NOT_VOIDABLE: "CONFLICT",
   LEASE_CONFLICT: "CONFLICT",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   SHIFT_CLOSED: "UNPROCESSABLE_CONTENT",
@@ -28,6 +30,11 @@ export const AppErrorCode = {
   USER_LOCKED: "TOO_MANY_REQUESTS",
   RETRY_LATER: "TOO_MANY_REQUESTS",
   BUFFER_FULL: "SERVICE_UNAVAILABLE",
+  /**
+   * Another writer holds the till's buffer (a second agent process on its data directory) and
+   * took what this write needed: nothing was written, the same call may be retried.
+   */
+  BUFFER_CONFLICT: "SERVICE_UNAVAILABLE",
   INTERNAL: "INTERNAL_SERVER_ERROR",
 } as const satisfies Record<string, TRPC_ERROR_CODE_KEY>;
 
@@ -61,11 +68,29 @@ export class AppError extends TRPCError {
 /** Flattens a ZodError into dotted paths, so a form can put each message beside its field. */
 export function zodFieldErrors(error: ZodError): FieldErrors {
   const fieldErrors: FieldErrors = {};
-  for (const issue of error.issues) {
-    const path = issue.path.length > 0 ? issue.path.map(String).join(".") : "_";
+  const add = (issue: ZodIssue, prefix: PropertyKey[]) => {
+    const union = issue.code === "invalid_union" ? matchedBranch(issue.errors) : null;
+    if (union) {
+      for (const inner of union) add(inner, [...prefix, ...issue.path]);
+      return;
+    }
+    const full = [...prefix, ...issue.path];
+    const path = full.length > 0 ? full.map(String).join(".") : "_";
     fieldErrors[path] = [...(fieldErrors[path] ?? []), issue.message];
-  }
+  };
+  for (const issue of error.issues) add(issue, []);
   return fieldErrors;
+}
+
+/**
+ * The one union branch whose shape the input has (no top-level key missing or of the wrong type), so
+ * `cashier: {name: "…🍊"}` reports `cashier.name`'s own problem instead of "Invalid input".
+ */
+function matchedBranch(branches: ZodIssue[][]): ZodIssue[] | null {
+  const matched = branches.filter((issues) =>
+    issues.every((issue) => !(issue.code === "invalid_type" && issue.path.length <= 1)),
+  );
+  return matched.length === 1 ? (matched[0] ?? null) : null;
 }
 
 export interface KassaErrorData {

@@ -1,12 +1,17 @@
+import { TEXT_LIMITS } from "@kassa/fiscal/ffd";
 import { z } from "zod";
+import { ZRegisterText } from "../content.ts";
 
-/** Money: integer minor units (kopecks). 10¹² kopecks is far above any till's receipt. */
-export const ZMoney = z.int("must be an integer number of kopecks").nonnegative().max(1e12);
-export const ZPositiveMoney = z.int("must be an integer number of kopecks").positive().max(1e12);
+export { ZMoney, ZPositiveMoney } from "../content.ts";
+
+/** A client-chosen idempotency key (agent-api.md): 1–64 characters of `[A-Za-z0-9_.:-]`. */
+export const ZIdempotencyKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1-64 characters of A-Z a-z 0-9 _ . : -");
 
 /** A cashier by name (FFD tag 1021, at most 64 characters) and optional INN (tag 1203). */
 export const ZCashierByName = z.object({
-  name: z.string().trim().min(1).max(64),
+  name: ZRegisterText(TEXT_LIMITS.cashierName),
   inn: z
     .string()
     .regex(/^(\d{10}|\d{12})$/, "must be 10 or 12 digits")

@@ -8,3 +8,4 @@ export * from "./shift-documents.ts";
 export * from "./tags.ts";
 export * from "./tlv.ts";
 export * from "./vat-rates.ts";
+export * from "./content.ts";

@@ -20,6 +20,15 @@ import type {
   StoredDocument,
 } from "../device/fiscal-device.ts";
 import { ITEM_SUBJECT, MEASURE_UNIT, PAYMENT_METHOD, TAX_SYSTEM } from "../ffd/codes.ts";
+import {
+  isReceiptMoney,
+  lineSum,
+  normalizeQuantity,
+  normalizeRegisterText,
+  quantityUnits,
+  registerTextProblem,
+  TEXT_LIMITS,
+} from "../ffd/content.ts";
 import { Tag } from "../ffd/tags.ts";
 import { encodeTlv, type TlvField, tlv } from "../ffd/tlv.ts";
 import { defaultVatRates, type VatRateTable } from "../ffd/vat-rates.ts";
@@ -294,23 +303,35 @@ export class ShtrihDevice implements FiscalDevice {
         "BAD_PARAMETERS",
         `Receipt ${receipt.receiptId}: ${msg}. Fix the sale and try again.`,
       );
+    // The content contract (ffd/content.ts): the same rules `receipts.create` and central ingest apply,
+    // so a receipt refused here was never accepted by a Kassa agent; text is never cut or replaced.
+    const checkText = (what: string, text: string, maxLength: number) => {
+      const problem =
+        text !== normalizeRegisterText(text)
+          ? "it is not in normalised form (normalizeRegisterText)"
+          : text.length === 0 || text.length > maxLength
+            ? `it must be 1-${maxLength} characters`
+            : registerTextProblem(text)?.message;
+      if (problem) throw bad(`${what} cannot be printed: ${problem}`);
+    };
     if (!receipt.items?.length) throw bad("it has no items");
     const operationType =
       receipt.kind === "income_return" ? OperationType.incomeReturn : OperationType.income;
     let total = 0;
     const items = receipt.items.map((item, i) => {
       if (!this.vatRates.has(item.vat)) throw bad(`item ${i + 1} has an unknown VAT rate "${item.vat}"`);
-      for (const [k, v] of [
-        ["price", item.price],
-        ["sum", item.sum],
-      ] as const) {
-        if (!Number.isSafeInteger(v) || v < 0)
-          throw bad(`item ${i + 1} ${k} must be whole kopecks ≥ 0, got ${v}`);
+      if (!isReceiptMoney(item.price) || !isReceiptMoney(item.sum)) {
+        throw bad(
+          `item ${i + 1} price and sum must be whole kopecks 0..10¹², got ${item.price} and ${item.sum}`,
+        );
       }
-      if (!(item.quantity > 0) || Math.round(item.quantity * 1e6) / 1e6 !== item.quantity) {
+      if (quantityUnits(item.quantity) === null || normalizeQuantity(item.quantity) !== item.quantity) {
         throw bad(`item ${i + 1} quantity must be > 0 with at most 6 decimals, got ${item.quantity}`);
       }
-      if (!item.name.trim()) throw bad(`item ${i + 1} has no name`);
+      if (lineSum(item.price, item.quantity) !== item.sum) {
+        throw bad(`item ${i + 1} sum ${item.sum} is not round(price × quantity)`);
+      }
+      checkText(`item ${i + 1} name`, item.name, TEXT_LIMITS.itemName);
       total += item.sum;
       const unit = MEASURE_UNIT[item.unit];
       return {
@@ -324,7 +345,7 @@ export class ShtrihDevice implements FiscalDevice {
           department: this.department,
           paymentMethod: PAYMENT_METHOD[item.paymentMethod],
           subject: ITEM_SUBJECT[item.subject],
-          name: truncateCp1251(item.name, 128),
+          name: item.name,
         },
         // FF46 has no measure-unit field; the device assumes pieces (2108 = 0) unless told.
         tlv: unit === 0 || unit === undefined ? null : encodeTlv([tlv.byte(Tag.MEASURE_UNIT, unit)]),
@@ -335,7 +356,7 @@ export class ShtrihDevice implements FiscalDevice {
       ["cash", cash],
       ["electronic", electronic],
     ] as const) {
-      if (!Number.isSafeInteger(v) || v < 0) throw bad(`payment ${k} must be whole kopecks ≥ 0, got ${v}`);
+      if (!isReceiptMoney(v)) throw bad(`payment ${k} must be whole kopecks 0..10¹², got ${v}`);
     }
     if (cash + electronic < total)
       throw bad(`payments ${cash + electronic} are less than the total ${total}`);
@@ -346,7 +367,10 @@ export class ShtrihDevice implements FiscalDevice {
     const fields: TlvField[] = [
       tlv.string(Tag.ADDITIONAL_RECEIPT_ATTRIBUTE, receiptTagFor(receipt.receiptId)),
     ];
-    if (receipt.cashier?.name) fields.unshift(tlv.string(Tag.CASHIER, receipt.cashier.name.slice(0, 64)));
+    if (receipt.cashier?.name) {
+      checkText("the cashier's name", receipt.cashier.name, TEXT_LIMITS.cashierName);
+      fields.unshift(tlv.string(Tag.CASHIER, receipt.cashier.name));
+    }
     if (receipt.cashier?.inn) fields.splice(1, 0, tlv.string(Tag.CASHIER_INN, receipt.cashier.inn));
     const receiptTlv = encodeTlv(fields);
     if (receiptTlv.length > MAX_TLV_WRITE) throw bad("the cashier's name is too long for the device");
@@ -509,9 +533,4 @@ function withReceipt(err: unknown, receiptId: string): unknown {
     );
   }
   return err;
-}
-
-function truncateCp1251(name: string, maxBytes: number): string {
-  // CP1251 is one byte per character; characters outside it become "?" (iconv), still one byte.
-  return name.length > maxBytes ? name.slice(0, maxBytes) : name;
 }

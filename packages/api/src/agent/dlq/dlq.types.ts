@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZStoredText } from "../../content.ts";
 
 export const ZDlqItem = z.object({
   id: z.string(),
@@ -34,7 +35,8 @@ export type TDlqRetryOutput = z.infer<typeof ZDlqRetryOutput>;
 
 export const ZDlqDiscardInput = z.object({
   ids: z.array(z.string().min(1).max(64)).min(1).max(10_000),
-  reason: z.string().trim().min(1, "say why the items are discarded").max(500),
+  /** Stored and synced with the item; never printed. */
+  reason: ZStoredText(500),
 });
 export type TDlqDiscardInput = z.infer<typeof ZDlqDiscardInput>;
 export const ZDlqDiscardOutput = z.object({ discarded: z.number() });

@@ -1,6 +1,7 @@
+import { lineSum } from "@kassa/fiscal/ffd";
 import { describe, expect, it } from "vitest";
 import { zodFieldErrors } from "../../errors.ts";
-import { itemSum, ZCreateReceiptInput } from "./create-receipt.types.ts";
+import { ZCreateReceiptInput } from "./create-receipt.types.ts";
 
 const sale = (overrides: Record<string, unknown> = {}) => ({
   idempotencyKey: "pos-42-000123",
@@ -28,10 +29,10 @@ describe("ZCreateReceiptInput", () => {
   });
 
   it("computes item sums on integer micro-units (no float drift)", () => {
-    expect(itemSum(333, 0.1)).toBe(33);
-    expect(itemSum(450000, 2)).toBe(900000);
-    expect(itemSum(12999, 1.234567)).toBe(16048);
-    expect(itemSum(1, 0.5)).toBe(1); // round half up, as the device does
+    expect(lineSum(333, 0.1)).toBe(33);
+    expect(lineSum(450000, 2)).toBe(900000);
+    expect(lineSum(12999, 1.234567)).toBe(16048);
+    expect(lineSum(1, 0.5)).toBe(1); // round half up, as the device does
   });
 
   it("refuses payments below the total, on the payments field", () => {
@@ -74,5 +75,63 @@ describe("ZCreateReceiptInput", () => {
     ["an unknown kind", { kind: "expense" }, "kind"],
   ])("names the field for %s", (_name, overrides, field) => {
     expect(Object.keys(errorsOf(sale(overrides)))).toContain(field);
+  });
+
+  it("normalises a weighed quantity's float noise to six decimals (0.1 + 0.2 kg is 0.3 kg)", () => {
+    const parsed = ZCreateReceiptInput.parse(
+      sale({
+        items: [{ name: "Apples", price: 10000, quantity: 0.1 + 0.2, vat: "vat10" }],
+        payments: [{ type: "cash", amount: 3000 }],
+      }),
+    );
+    expect(parsed.items[0]?.quantity).toBe(0.3);
+  });
+
+  it("stores and prints typographic quotes and dashes as their plain forms", () => {
+    const parsed = ZCreateReceiptInput.parse(
+      sale({ items: [{ name: " Молоко «Домик» — 1 л ", price: 450000, quantity: 2, vat: "vat20" }] }),
+    );
+    expect(parsed.items[0]?.name).toBe('Молоко "Домик" - 1 л');
+  });
+
+  it.each([
+    [
+      "NUL in an item name",
+      { items: [{ name: "a\u0000", price: 1, quantity: 1, vat: "vat20" }] },
+      "items.0.name",
+    ],
+    [
+      "an unpaired surrogate",
+      { items: [{ name: "a\ud800", price: 1, quantity: 1, vat: "vat20" }] },
+      "items.0.name",
+    ],
+    [
+      "an emoji the register cannot print",
+      { items: [{ name: "🍊", price: 1, quantity: 1, vat: "vat20" }] },
+      "items.0.name",
+    ],
+    [
+      "a 129-character name",
+      { items: [{ name: "я".repeat(129), price: 1, quantity: 1, vat: "vat20" }] },
+      "items.0.name",
+    ],
+    ["an emoji in the cashier's name", { cashier: { name: "Иванова 🙂" } }, "cashier.name"],
+    [
+      "a line sum above 10¹²",
+      { items: [{ name: "x", price: 1e12, quantity: 2, vat: "vat20" }] },
+      "items.0.quantity",
+    ],
+    [
+      "payments above 10¹²",
+      {
+        payments: [
+          { type: "cash", amount: 1e12 },
+          { type: "cash", amount: 1e12 },
+        ],
+      },
+      "payments",
+    ],
+  ])("refuses %s and names the field", (_name, overrides, field) => {
+    expect(Object.keys(errorsOf(sale(overrides)))).toEqual([field]);
   });
 });

@@ -1,17 +1,18 @@
+import { isReceiptMoney, lineSum, MAX_RECEIPT_MONEY, quantityUnits, TEXT_LIMITS } from "@kassa/fiscal/ffd";
 import { z } from "zod";
-import { ZCashierRef, ZFiscalAttributes, ZMoney, ZPositiveMoney, ZWaitingReason } from "../schemas.ts";
+import { ZQuantity, ZRegisterText } from "../../content.ts";
+import {
+  ZCashierRef,
+  ZFiscalAttributes,
+  ZIdempotencyKey,
+  ZMoney,
+  ZPositiveMoney,
+  ZWaitingReason,
+} from "../schemas.ts";
 
-const MICRO = 1_000_000;
-
-/** A quantity > 0 with at most six decimals (kg, litres): the device carries it as an integer ×10⁶. */
-const ZQuantity = z
-  .number()
-  .positive()
-  .max(99_999)
-  .refine((q) => Math.abs(q * MICRO - Math.round(q * MICRO)) < 1e-6, "must have at most 6 decimals");
-
+/** One receipt line as the POS sends it; its sum is `lineSum(price, quantity)`. */
 export const ZReceiptItem = z.object({
-  name: z.string().trim().min(1).max(128),
+  name: ZRegisterText(TEXT_LIMITS.itemName),
   price: ZMoney,
   quantity: ZQuantity,
   unit: z.enum(["pcs", "kg", "l", "other"]).default("pcs"),
@@ -35,52 +36,109 @@ export type TReceiptItem = z.infer<typeof ZReceiptItem>;
 export const ZPayment = z.object({ type: z.enum(["cash", "electronic"]), amount: ZPositiveMoney });
 export type TPayment = z.infer<typeof ZPayment>;
 
-/** round(price × quantity) computed on integer micro-units, so 0.1 kg × 333 gives 33, not 33.300000000000004. */
-export function itemSum(price: number, quantity: number): number {
-  return Math.round((price * Math.round(quantity * MICRO)) / MICRO);
+/**
+ * The figures rules of agent-api.md, shared by the agent and central ingest and reported per field so
+ * the POS can point at the culprit: every line sum and the total fit the register's money (≤ 10¹²),
+ * payments cover the total, their sum fits too, and only cash may exceed the total (the change).
+ */
+export function checkReceiptFigures(
+  receipt: {
+    items: readonly { price: number; quantity: number }[];
+    payments: readonly { type: string; amount: number }[];
+  },
+  ctx: z.RefinementCtx,
+): number {
+  // A line whose price or quantity failed its own check has no sum: its field error says why.
+  if (!receipt.items.every((item) => isReceiptMoney(item.price) && quantityUnits(item.quantity) !== null))
+    return 0;
+  let total = 0;
+  let linesFit = true;
+  receipt.items.forEach((item, index) => {
+    const sum = lineSum(item.price, item.quantity);
+    if (sum > MAX_RECEIPT_MONEY) {
+      linesFit = false;
+      ctx.addIssue({
+        code: "custom",
+        path: ["items", index, "quantity"],
+        message: `price × quantity (${sum}) exceeds 10¹² kopecks`,
+      });
+    }
+    total += sum;
+  });
+  if (!linesFit) return total;
+  if (total > MAX_RECEIPT_MONEY) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["items"],
+      message: `the receipt total (${total}) exceeds 10¹² kopecks`,
+    });
+    return total;
+  }
+  let cash = 0;
+  let electronic = 0;
+  for (const payment of receipt.payments) {
+    if (payment.type === "cash") cash += payment.amount;
+    else electronic += payment.amount;
+  }
+  if (cash + electronic > MAX_RECEIPT_MONEY) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["payments"],
+      message: `payments (${cash + electronic}) exceed 10¹² kopecks`,
+    });
+  } else if (cash + electronic < total) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["payments"],
+      message: `payments (${cash + electronic}) do not cover the total (${total})`,
+    });
+  } else if (electronic > total) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["payments"],
+      message: `electronic payments (${electronic}) exceed the total (${total}): only cash may give change`,
+    });
+  }
+  return total;
 }
+
+export const ZReceiptKind = z.enum(["sale", "refund"]);
+export const ZTaxSystem = z.enum(["osn", "usn_income", "usn_income_outcome", "esn", "patent"]);
+/** Lines per receipt: far above any basket, and a receipt's FFD document stays within the FN's limits. */
+export const MAX_RECEIPT_LINES = 500;
+export const ZReceiptItems = z
+  .array(ZReceiptItem)
+  .min(1, "a receipt needs at least one item")
+  .max(MAX_RECEIPT_LINES);
+export const ZReceiptPayments = z.array(ZPayment).min(1, "a receipt needs at least one payment").max(10);
 
 export const ZCreateReceiptInput = z
   .object({
-    idempotencyKey: z
-      .string()
-      .regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1-64 characters of A-Z a-z 0-9 _ . : -"),
-    kind: z.enum(["sale", "refund"]),
+    idempotencyKey: ZIdempotencyKey,
+    kind: ZReceiptKind,
     cashier: ZCashierRef,
-    items: z.array(ZReceiptItem).min(1, "a receipt needs at least one item").max(500),
-    payments: z.array(ZPayment).min(1, "a receipt needs at least one payment").max(10),
-    taxSystem: z.enum(["osn", "usn_income", "usn_income_outcome", "esn", "patent"]).optional(),
+    items: ZReceiptItems,
+    payments: ZReceiptPayments,
+    taxSystem: ZTaxSystem.optional(),
   })
   .superRefine((receipt, ctx) => {
-    // The domain rules of agent-api.md, reported per field so the POS can point at the culprit.
-    let total = 0;
-    for (const item of receipt.items) total += itemSum(item.price, item.quantity);
-    let cash = 0;
-    let electronic = 0;
-    for (const payment of receipt.payments) {
-      if (payment.type === "cash") cash += payment.amount;
-      else electronic += payment.amount;
-    }
-    if (total > 1e12) {
-      ctx.addIssue({ code: "custom", path: ["items"], message: "the receipt total exceeds 10¹² kopecks" });
-    }
-    if (cash + electronic < total) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["payments"],
-        message: `payments (${cash + electronic}) do not cover the total (${total})`,
-      });
-    } else if (electronic > total) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["payments"],
-        message: `electronic payments (${electronic}) exceed the total (${total}): only cash may give change`,
-      });
-    }
+    checkReceiptFigures(receipt, ctx);
   });
 export type TCreateReceiptInput = z.infer<typeof ZCreateReceiptInput>;
 
-export const ZReceiptStatus = z.enum(["accepted", "fiscalizing", "fiscalized", "waiting_for_device"]);
+/**
+ * `needs_attention`: the register refused this receipt for its content (never for its own state);
+ * it will not print, the receipts after it go on, and support resolves it (`receipts.void`).
+ * `voided`: support voided a receipt needing attention; it has no fiscal document.
+ */
+export const ZReceiptStatus = z.enum([
+  "accepted",
+  "fiscalizing",
+  "fiscalized",
+  "waiting_for_device",
+  "needs_attention",
+  "voided",
+]);
 export type TReceiptStatus = z.infer<typeof ZReceiptStatus>;
 
 export const ZCreateReceiptOutput = z.object({
@@ -92,5 +150,7 @@ export const ZCreateReceiptOutput = z.object({
   hlc: z.string(),
   fiscal: ZFiscalAttributes.optional(),
   waitingReason: ZWaitingReason.optional(),
+  /** With `needs_attention`: the register's reason (kassaCode, message); the sale is not fiscal. */
+  attentionReason: ZWaitingReason.optional(),
 });
 export type TCreateReceiptOutput = z.infer<typeof ZCreateReceiptOutput>;

@@ -1,3 +1,4 @@
+import { MAX_RECEIPT_MONEY } from "@kassa/fiscal/ffd";
 import { z } from "zod";
 import { ZCashierRef, ZMoney, ZPositiveMoney } from "../schemas.ts";
 import { ZCashSummary, ZShiftView } from "./shift.types.ts";
@@ -9,7 +10,12 @@ export const ZCountedCash = z.union([
     denominations: z
       .array(z.object({ value: ZPositiveMoney, count: z.int().min(0).max(1_000_000) }))
       .min(1)
-      .max(50),
+      .max(50)
+      // The counted total is money like any other: it must fit 10¹² kopecks (and stay a safe integer).
+      .refine(
+        (rows) => rows.reduce((sum, row) => sum + row.value * row.count, 0) <= MAX_RECEIPT_MONEY,
+        "the counted total exceeds 10¹² kopecks",
+      ),
   }),
 ]);
 export type TCountedCash = z.infer<typeof ZCountedCash>;

@@ -1,10 +1,10 @@
+import { isReceiptMoney, lineSum, quantityUnits } from "@kassa/fiscal/ffd";
 import type { z } from "zod";
-import { itemSum } from "../../agent/receipts/create-receipt.types.ts";
 import type { ZPaymentView, ZReceiptItemView } from "./receipt-view.types.ts";
 
 // Items and payments are stored as JSONB exactly as the ingest received them. The dashboard reads
 // them defensively: a field it cannot read is shown as missing rather than failing the whole page.
-// Agents leave a line's sum off the wire, so it is recomputed with the till's own itemSum: a plain
+// Agents leave a line's sum off the wire, so it is recomputed with the till's own lineSum: a plain
 // price × quantity rounds differently for weighed goods (25 × 0.58 kg → 14 instead of 15 kopecks).
 
 function money(value: unknown): bigint | null {
@@ -30,7 +30,9 @@ export function readItems(json: unknown): z.infer<typeof ZReceiptItemView>[] {
     const price = money(item.price);
     const sum =
       money(item.sum ?? item.amount) ??
-      (price !== null && Number.isFinite(quantity) ? BigInt(itemSum(Number(price), quantity)) : null);
+      (price !== null && isReceiptMoney(Number(price)) && quantityUnits(quantity) !== null
+        ? BigInt(lineSum(Number(price), quantity))
+        : null);
     return {
       name: text(item.name) ?? "(unnamed item)",
       quantity: Number.isFinite(quantity) ? quantity : 0,

@@ -1,5 +1,14 @@
 import { z } from "zod";
-import { itemSum } from "../../agent/receipts/create-receipt.types.ts";
+import {
+  checkReceiptFigures,
+  MAX_RECEIPT_LINES,
+  ZReceiptItem,
+  ZReceiptKind,
+  ZReceiptPayments,
+  ZTaxSystem,
+} from "../../agent/receipts/create-receipt.types.ts";
+import { ZCashierByName, ZIdempotencyKey } from "../../agent/schemas.ts";
+import { ZMoney } from "../../content.ts";
 
 /**
  * The items an agent delivers to the central server, one schema per outbox kind. Money is an
@@ -11,7 +20,6 @@ import { itemSum } from "../../agent/receipts/create-receipt.types.ts";
 const ZId = z.string().min(1).max(64);
 /** The agent's HLC: "<wall ms, 13 digits>.<counter, 5 digits>", sortable as a string. */
 export const ZHlc = z.string().regex(/^\d{13}\.\d{5}$/, "must be an HLC like 1763798400000.00001");
-const ZMinor = z.number().int().safe();
 const ZIsoTime = z.iso.datetime({ offset: true });
 
 export const ZFiscalAttributes = z.object({
@@ -23,42 +31,36 @@ export const ZFiscalAttributes = z.object({
 });
 export type TFiscalAttributes = z.infer<typeof ZFiscalAttributes>;
 
-export const ZReceiptLine = z
-  .object({
-    name: z.string().min(1).max(128),
-    price: ZMinor.nonnegative(),
-    quantity: z.number().positive(),
-    sum: ZMinor.nonnegative().optional(),
-    unit: z.string().max(16).optional(),
-    vat: z.string().min(1).max(16),
-    subject: z.string().max(32).optional(),
-    paymentMethod: z.string().max(32).optional(),
-  })
-  .loose();
-
-export const ZReceiptPayment = z.object({
-  type: z.string().min(1).max(16),
-  amount: ZMinor.positive(),
+/**
+ * A receipt line as the till sends it: the agent's own item schema (the content contract). The wire
+ * leaves out the line sum (`lineSum(price, quantity)`) and the fields at their defaults, and they stay
+ * out of the stored JSON (and of the body hash) rather than being filled in here.
+ */
+export const ZReceiptLine = ZReceiptItem.extend({
+  unit: ZReceiptItem.shape.unit.unwrap().optional(),
+  subject: ZReceiptItem.shape.subject.unwrap().optional(),
+  paymentMethod: ZReceiptItem.shape.paymentMethod.unwrap().optional(),
+  sum: ZMoney.optional(),
 });
 
 export const ZReceiptData = z
   .object({
-    idempotencyKey: z.string().min(1).max(64),
+    idempotencyKey: ZIdempotencyKey,
     seq: z.number().int().nonnegative(),
-    kind: z.enum(["sale", "refund"]),
-    taxSystem: z.string().min(1).max(32),
-    cashier: z.object({ name: z.string().min(1).max(128), inn: z.string().max(12).optional() }),
-    items: z.array(ZReceiptLine).min(1).max(1000),
-    payments: z.array(ZReceiptPayment).min(1).max(20),
-    total: ZMinor.nonnegative(),
-    change: ZMinor.nonnegative(),
+    kind: ZReceiptKind,
+    taxSystem: ZTaxSystem,
+    cashier: ZCashierByName,
+    items: z.array(ZReceiptLine).min(1).max(MAX_RECEIPT_LINES),
+    payments: ZReceiptPayments,
+    total: ZMoney,
+    change: ZMoney,
     acceptedAt: ZIsoTime,
     fiscal: ZFiscalAttributes.optional(),
   })
-  // The till's arithmetic is checked again here (agent-api.md's rules): a receipt whose figures do not
-  // add up is rejected with a reason instead of entering cash reconciliation.
+  // The till's arithmetic is checked again here, by the same rules as at accept: a receipt whose
+  // figures do not add up is rejected with a reason instead of entering cash reconciliation.
   .superRefine((receipt, ctx) => {
-    const total = receipt.items.reduce((sum, item) => sum + itemSum(item.price, item.quantity), 0);
+    const total = checkReceiptFigures(receipt, ctx);
     if (total !== receipt.total) {
       ctx.addIssue({ code: "custom", path: ["total"], message: `must be the sum of the items (${total})` });
     }

@@ -13,7 +13,7 @@ export function sampleReceipt(n: number, base = Date.UTC(2026, 10, 22, 7, 0, 0))
       { name: "Frame Ray-Ban RB5154", price: 1290000, quantity: 1, vat: "vat20" },
       { name: "Lens cloth", price: 19900, quantity: 1, vat: "vat20" },
     ],
-    payments: [{ type: "card", amount: 2209900 }],
+    payments: [{ type: "electronic", amount: 2209900 }],
     total: 2209900,
     change: 0,
     acceptedAt: new Date(base + n * 1000).toISOString(),
