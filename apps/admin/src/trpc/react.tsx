@@ -34,7 +34,8 @@ export function TrpcReactProvider({ children }: { children: ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
   const [trpcClient] = useState(() =>
     createTRPCClient<CentralRouter>({
-      links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })],
+      // maxItems: the server refuses larger batches (MAX_BATCH_CALLS in @kassa/api/central).
+      links: [httpBatchLink({ url: "/api/trpc", transformer: superjson, maxItems: 10 })],
     }),
   );
   return (

@@ -1,4 +1,4 @@
 export { type CentralContext, type CentralDatabase, createCentralContext } from "./context.ts";
-export { prepareTrpcRequest } from "./http/request-body.ts";
+export { MAX_BATCH_CALLS, prepareTrpcRequest } from "./http/request-body.ts";
 export { type CentralRouter, centralRouter } from "./router.ts";
 export { type AuthenticatedTerminal, createCallerFactory } from "./trpc.ts";

@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { prepareTrpcRequest } from "./request-body.ts";
+import { MAX_BATCH_CALLS, prepareTrpcRequest } from "./request-body.ts";
 
 const URL = "http://127.0.0.1/api/trpc/ingest.push";
 const post = (body: Uint8Array | string, headers: Record<string, string> = {}) =>
@@ -60,5 +60,28 @@ describe("prepareTrpcRequest", () => {
       await prepareTrpcRequest(post("x", { "content-encoding": "br" }), { maxBytes: 100 }),
     );
     expect(br.status).toBe(415);
+  });
+
+  it(`refuses a batch of more than ${MAX_BATCH_CALLS} calls with a typed 400, GET or POST`, async () => {
+    const paths = Array.from({ length: MAX_BATCH_CALLS + 1 }, () => "dashboard.overview").join(",");
+    const get = await errorOf(
+      await prepareTrpcRequest(new Request(`http://127.0.0.1/api/trpc/${paths}?batch=1&input={}`), {
+        maxBytes: 100,
+      }),
+    );
+    expect(get).toMatchObject({ status: 400, data: { kassaCode: "VALIDATION_FAILED" } });
+    expect(get.message).toMatch(/at most 10/);
+    const encoded = paths.replaceAll(",", "%2C");
+    const postBatch = new Request(`http://127.0.0.1/api/trpc/${encoded}?batch=1`, {
+      method: "POST",
+      body: "{}",
+    });
+    expect((await errorOf(await prepareTrpcRequest(postBatch, { maxBytes: 100 }))).status).toBe(400);
+  });
+
+  it(`passes a batch of up to ${MAX_BATCH_CALLS} calls through`, async () => {
+    const paths = Array.from({ length: MAX_BATCH_CALLS }, () => "dashboard.overview").join(",");
+    const get = new Request(`http://127.0.0.1/api/trpc/${paths}?batch=1&input={}`);
+    expect(await prepareTrpcRequest(get, { maxBytes: 100 })).toBe(get);
   });
 });

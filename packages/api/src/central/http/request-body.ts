@@ -3,7 +3,16 @@ import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import superjson from "superjson";
 
 /**
- * Prepares a tRPC request for the handler: enforces the body size limit (before and after
+ * Most calls one HTTP request may carry. The dashboard batches the queries of a page (its
+ * httpBatchLink sends at most this many per request); agents never batch. Without a cap one request
+ * could run thousands of procedures past the body limit's intent. Also given to tRPC as
+ * `maxBatchSize`, so the handler refuses what slips past this check.
+ */
+export const MAX_BATCH_CALLS = 10;
+
+/**
+ * Prepares a tRPC request for the handler: refuses a batch of more than MAX_BATCH_CALLS calls,
+ * enforces the body size limit (before and after
  * decompression, so a small gzip bomb is refused too) and inflates `content-encoding: gzip`
  * bodies, which agents send for sync batches. Returns a Response when the request is refused.
  */
@@ -11,6 +20,15 @@ export async function prepareTrpcRequest(
   request: Request,
   options: { maxBytes: number },
 ): Promise<Request | Response> {
+  const calls = batchCalls(request.url);
+  if (calls > MAX_BATCH_CALLS) {
+    return errorResponse(
+      400,
+      "BAD_REQUEST",
+      "VALIDATION_FAILED",
+      `A batch of ${calls} calls is more than this server takes in one request (at most ${MAX_BATCH_CALLS}): send fewer calls per request.`,
+    );
+  }
   if (request.method !== "POST" || !request.body) return request;
   const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
   if (encoding !== "identity" && encoding !== "gzip") {
@@ -50,6 +68,13 @@ export async function prepareTrpcRequest(
     body: new Uint8Array(body),
     signal: request.signal,
   });
+}
+
+/** How many procedures a tRPC batch URL names (`/api/trpc/a,b,c?batch=1`); 1 for a single call. */
+function batchCalls(url: string): number {
+  const { pathname, searchParams } = new URL(url);
+  if (searchParams.get("batch") !== "1") return 1;
+  return pathname.slice(pathname.lastIndexOf("/") + 1).split(/,|%2C/i).length;
 }
 
 async function readLimited(stream: ReadableStream<Uint8Array>, maxBytes: number): Promise<Buffer | null> {

@@ -2,6 +2,7 @@ import { gzipSync } from "node:zlib";
 import type { CentralDatabase } from "@kassa/db/central";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCentralClient } from "../client.ts";
+import { MAX_BATCH_CALLS } from "../http/request-body.ts";
 import { hlcAt, sampleReceiptItem } from "./sample-receipts.ts";
 import { startStandaloneCentral } from "./standalone-server.ts";
 import { openThrowawayCentral, type SeededTerminal, seedFleet } from "./test-central.ts";
@@ -51,5 +52,20 @@ describe("standalone central server", () => {
     expect(response.status).toBe(413);
     const body = (await response.json()) as { error: { json: { data: { kassaCode: string } } } };
     expect(body.error.json.data.kassaCode).toBe("PAYLOAD_TOO_LARGE");
+  });
+
+  it("answers a batch over the cap with a typed 400 before running any call", async () => {
+    const calls = Array.from({ length: MAX_BATCH_CALLS + 1 }, (_, i) => i);
+    const paths = calls.map(() => "ingest.cashiers").join(",");
+    // A well-formed batch (superjson inputs) the router would otherwise answer call by call.
+    const input = encodeURIComponent(
+      JSON.stringify(Object.fromEntries(calls.map((i) => [i, { json: { since: null } }]))),
+    );
+    const response = await fetch(`${server.url}/api/trpc/${paths}?batch=1&input=${input}`, {
+      headers: { authorization: `Bearer ${terminal.key}` },
+    });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { json: { data: { kassaCode: string } } } };
+    expect(body.error.json.data.kassaCode).toBe("VALIDATION_FAILED");
   });
 });

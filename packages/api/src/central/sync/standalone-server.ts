@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { type CentralContext, createCentralContext } from "../context.ts";
-import { prepareTrpcRequest } from "../http/request-body.ts";
+import { MAX_BATCH_CALLS, prepareTrpcRequest } from "../http/request-body.ts";
 import { centralRouter } from "../router.ts";
 
 /** Largest request body, compressed or not: the admin app's default (KASSA_MAX_BODY_BYTES). */
@@ -83,6 +83,7 @@ async function handle(
     endpoint: "/api/trpc",
     req: prepared,
     router: centralRouter,
+    maxBatchSize: MAX_BATCH_CALLS,
     createContext: () =>
       createCentralContext({
         db: options.db,

@@ -1,4 +1,4 @@
-import { centralRouter, createCentralContext, prepareTrpcRequest } from "@kassa/api/central";
+import { centralRouter, createCentralContext, MAX_BATCH_CALLS, prepareTrpcRequest } from "@kassa/api/central";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getEnv } from "~/env.ts";
 import { getDb } from "~/server/db.ts";
@@ -14,6 +14,7 @@ async function handler(request: Request): Promise<Response> {
     endpoint: "/api/trpc",
     req: prepared,
     router: centralRouter,
+    maxBatchSize: MAX_BATCH_CALLS,
     createContext: async ({ req }) =>
       createCentralContext({ db: await getDb(), headers: req.headers, sessionSecret: env.sessionSecret }),
     onError: ({ error, path }) => {
