@@ -64,7 +64,7 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
   return { url, token, logFile: agent.logFile, stop: () => agent.stop() };
 }
 
-/** Calls a procedure of the agent's local API as a POS would: plain JSON over HTTP (agent-api.md). */
+/** Calls a procedure of the agent's local API as a POS would: plain JSON over HTTP (docs/agent-api.md). */
 export async function callAgent<T>(
   agent: { url: string; token: string },
   procedure: string,

@@ -1,5 +1,5 @@
 /**
- * bench:agent — targets.md, "Terminal agent", all in one run over the real local HTTP API:
+ * bench:agent — docs/targets.md, "Terminal agent", all in one run over the real local HTTP API:
  *  1. durable-accept rate of receipts.create (16 keep-alive clients, a register that prints
  *     instantly) vs a no-op tRPC mutation served the same way → accept_ratio (target ≥ 0.50); the
  *     same with the Shtrih-M emulator behind the real driver in this process → protocol_accept_ratio;
@@ -76,7 +76,7 @@ async function main() {
       emulator,
       open: async (): Promise<FiscalDevice> => {
         const real = new ShtrihDevice(emulator.connect());
-        // Printer time per receipt, so the latency figure can exclude it as targets.md asks.
+        // Printer time per receipt, so the latency figure can exclude it as docs/targets.md asks.
         return Object.assign(Object.create(real) as FiscalDevice, {
           fiscalizeReceipt: async (receipt: Parameters<FiscalDevice["fiscalizeReceipt"]>[0]) => {
             const started = performance.now();

@@ -3,7 +3,7 @@
  *
  *   TEST_DATABASE_URL=postgresql://… npm run bench:sync      (or DATABASE_URL; the storm needs PostgreSQL)
  *
- * Figures (targets.md): 100 receipts buffered → acknowledged (≤ 150 ms); bytes per receipt on the wire
+ * Figures (docs/targets.md): 100 receipts buffered → acknowledged (≤ 150 ms); bytes per receipt on the wire
  * (≤ 150, gzip body of a typical 3-item receipt batch); 8 h offline with 200 receipts → all delivered
  * (≤ 10 s after the network returns); storm of 500 terminals × 200 receipts into PostgreSQL (≤ 30 s,
  * zero duplicates, zero losses).

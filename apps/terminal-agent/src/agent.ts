@@ -147,6 +147,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     shifts,
     auth,
     capacity,
+    attention: fiscalStore,
     metrics,
     log,
     now,
@@ -180,6 +181,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       open: (input) => shifts.open(input),
       close: (input) => shifts.close(input),
       xReport: (input) => shifts.xReport(input),
+      void: (input) => receipts.void(input),
       status: () => shifts.status(),
     },
     cash: { move: (input) => cash.move(input) },
@@ -199,6 +201,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
         now,
       }),
     sync: {
+        countNeedsAttention: () => fiscalStore.countNeedsAttention(),
       now: () => sync.now(),
       dlq: {
         list: (input) => sync.dlq.list(input),

@@ -27,6 +27,16 @@ describe("agent configuration", () => {
       /^KASSA_CENTRAL_URL must be a URL/,
     ],
     [{ ...base, KASSA_CENTRAL_URL: "http://127.0.0.1:3000" }, /^KASSA_TERMINAL_KEY is required together/],
+    ...[
+      "http://kassa.example.com",
+      "http://192.168.1.10:3000",
+      "http://127.0.0.1.example.com",
+      "http://[::2]:3000",
+      "ftp://127.0.0.1",
+    ].map((url) => [
+      { ...base, KASSA_CENTRAL_URL: url, KASSA_TERMINAL_KEY: "k" },
+      /^KASSA_CENTRAL_URL must be https:\/\/ \(the terminal key travels with every call\); http:\/\/ only to a loopback host/,
+    ]),
     [
       { ...base, KASSA_TAX_SYSTEM: "usn" },
       /^KASSA_TAX_SYSTEM must be one of osn, usn_income, usn_income_outcome, esn, patent/,
@@ -45,6 +55,17 @@ describe("agent configuration", () => {
     expect(parseConfig(base).taxSystem).toBe("osn");
     expect(parseConfig({ ...base, KASSA_TAX_SYSTEM: "usn_income" }).taxSystem).toBe("usn_income");
     expect(parseConfig({ ...base, KASSA_TAX_SYSTEM: "patent" }, { taxSystem: "esn" }).taxSystem).toBe("esn");
+  });
+
+  it.each([
+    "https://kassa.example.com",
+    "http://127.0.0.1:3000",
+    "http://127.8.9.10:3000",
+    "http://localhost:3000",
+    "http://LOCALHOST",
+    "http://[::1]:3000",
+  ])("accepts %s as KASSA_CENTRAL_URL (https, or http to a loopback host)", (url) => {
+    expect(parseConfig({ ...base, KASSA_CENTRAL_URL: url, KASSA_TERMINAL_KEY: "k" }).central?.url).toBe(url);
   });
 
   it("enables sync with both central settings and a serial register", () => {

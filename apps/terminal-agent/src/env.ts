@@ -51,6 +51,19 @@ const ZEnv = z
           "is required: the fiscal register's serial device (e.g. /dev/ttyUSB0), or set KASSA_KKT_EMULATOR=1",
       });
     }
+    // Not a URL at all is z.url's issue, reported first.
+    if (
+      env.KASSA_CENTRAL_URL &&
+      URL.canParse(env.KASSA_CENTRAL_URL) &&
+      !isSafeCentralUrl(env.KASSA_CENTRAL_URL)
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["KASSA_CENTRAL_URL"],
+        message:
+          "must be https:// (the terminal key travels with every call); http:// only to a loopback host (127.0.0.1, [::1], localhost)",
+      });
+    }
     if (Boolean(env.KASSA_CENTRAL_URL) !== Boolean(env.KASSA_TERMINAL_KEY)) {
       ctx.addIssue({
         code: "custom",
@@ -59,6 +72,16 @@ const ZEnv = z
       });
     }
   });
+
+/** https anywhere; plain http only where nothing leaves the machine (127.0.0.0/8, ::1, localhost). */
+function isSafeCentralUrl(value: string): boolean {
+  const { protocol, hostname } = new URL(value);
+  if (protocol === "https:") return true;
+  if (protocol !== "http:") return false;
+  return (
+    hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
+  );
+}
 
 export type RawEnv = Record<string, string | undefined>;
 

@@ -6,7 +6,7 @@
  *
  * The ingest path measured is the whole procedure short of HTTP: terminal-key auth, zod validation
  * of every item, the lease, body hashing, the bulk unnest() insert and the per-item answers.
- * Target (targets.md): ingest ≥ 40 % of the raw rate.
+ * Target (docs/targets.md): ingest ≥ 40 % of the raw rate.
  */
 import { performance } from "node:perf_hooks";
 import pg from "pg";

@@ -42,7 +42,7 @@ export const RECEIPT_WRITE_SQL = {
 
 /**
  * Prepared statements for receipts and the outbox. The hot path never goes through Prisma: a
- * prepared better-sqlite3 statement costs ≈ 0.1 ms against ≈ 0.8 ms for a Prisma create (stack.md).
+ * prepared better-sqlite3 statement costs ≈ 0.1 ms against ≈ 0.8 ms for a Prisma create (docs/stack.md).
  */
 export function prepareReceiptStatements(db: BufferDb) {
   return {

@@ -7,6 +7,7 @@ import {
   type TListReceiptsInput,
   type TListReceiptsOutput,
   type TReceiptView,
+  type TVoidReceiptInput,
 } from "@kassa/api/agent";
 import { AppError } from "@kassa/api/errors";
 import type { Logger } from "pino";
@@ -20,7 +21,7 @@ import type { FiscalOutcome, FiscalQueue } from "../fiscal/fiscal-queue.ts";
 import { newUlid as ulid } from "../ids.ts";
 import type { AgentMetrics } from "../metrics.ts";
 import type { ShiftService } from "../shift/shift-service.ts";
-import { toFiscalReceipt } from "./fiscal-store.ts";
+import { type ReceiptFiscalStore, toFiscalReceipt } from "./fiscal-store.ts";
 import { GroupCommit } from "./group-commit.ts";
 import type { ReceiptPayload } from "./payloads.ts";
 import { receiptView } from "./receipt-view.ts";
@@ -36,6 +37,8 @@ export interface ReceiptServiceOptions {
   isVatRate: (id: string) => boolean;
   hlc: HybridLogicalClock;
   queue: FiscalQueue;
+  /** Support's side of receipts the register refused (void). */
+  attention: Pick<ReceiptFiscalStore, "voidReceipt">;
   shifts: ShiftService;
   auth: AuthService;
   capacity: BufferCapacity;
@@ -130,7 +133,9 @@ export class ReceiptService {
       shiftId: shift.id,
     };
     const body = JSON.stringify(payload);
+    // The lower bound and the FN it counts on, read together: after an FN swap the numbering restarts.
     const expectedFd = o.queue.nextFdLowerBound();
+    const expectedFn = o.queue.fnNumber;
     const row: AcceptRow = {
       id,
       seq,
@@ -161,7 +166,7 @@ export class ReceiptService {
     o.metrics.acceptSeconds.observe((performance.now() - started) / 1000);
     o.log.debug({ receiptId: id, seq, status: "accepted" }, "receipt accepted");
 
-    const outcome = await o.queue.submit(id, toFiscalReceipt(payload), expectedFd);
+    const outcome = await o.queue.submit(id, toFiscalReceipt(payload), expectedFd, expectedFn);
     if (outcome.status === "waiting_for_device") {
       o.log.debug({ receiptId: id, reason: outcome.waitingReason.kassaCode }, "receipt waiting for device");
     }
@@ -178,7 +183,31 @@ export class ReceiptService {
         message: `No receipt ${"receiptId" in input ? `with id ${input.receiptId}` : `with idempotency key ${input.idempotencyKey}`} on this till.`,
       });
     }
-    return receiptView(row, this.o.queue.inFlight === row.id);
+    return this.view(row);
+  }
+
+  /**
+   * Support resolves a receipt the register refused: voided, never printed, no fiscal document made;
+   * the void (who, when, why) and its outbox row are one SQLite transaction.
+   */
+  void(input: TVoidReceiptInput): TReceiptView {
+    const row = this.o.statements.byId.get(input.receiptId);
+    if (!row) {
+      throw new AppError("NOT_FOUND", { message: `No receipt with id ${input.receiptId} on this till.` });
+    }
+    if (!this.o.attention.voidReceipt(row.id, input.by ?? "support", input.reason)) {
+      const status = this.view(row).status;
+      throw new AppError("RECEIPT_NOT_VOIDABLE", {
+        message: `Receipt ${row.id} is ${status}: only a receipt the register refused (needs_attention) can be voided${status === "voided" ? ", and it already is" : "; a printed receipt is undone with a refund"}.`,
+        fieldErrors: { receiptId: [`receipt is ${status}, not needs_attention`] },
+      });
+    }
+    this.o.log.warn({ receiptId: row.id, by: input.by ?? "support" }, `receipt voided: ${input.reason}`);
+    return this.view(this.o.statements.byId.get(row.id)!);
+  }
+
+  private view(row: ReceiptRow): TReceiptView {
+    return receiptView(row, this.o.queue.inFlight === row.id, this.o.queue.unstoredFiscal(row.id));
   }
 
   list(input: TListReceiptsInput): TListReceiptsOutput {
@@ -207,7 +236,7 @@ export class ReceiptService {
     const rows = this.o.db.prepare<(string | number)[], ReceiptRow>(sql).all(...params, input.limit + 1);
     const page = rows.slice(0, input.limit);
     return {
-      items: page.map((row) => receiptView(row, this.o.queue.inFlight === row.id)),
+      items: page.map((row) => this.view(row)),
       nextCursor: rows.length > input.limit ? String(page[page.length - 1]!.seq) : null,
     };
   }
@@ -215,9 +244,11 @@ export class ReceiptService {
   /** Same key: the same body gets the original result (waiting for the device if it is printing now). */
   private async replay(row: ReceiptRow, bodyHash: string): Promise<TCreateReceiptOutput> {
     if (row.body_hash !== bodyHash) throw conflict(row.idempotency_key, row.id);
-    const pending = row.status === "fiscalized" ? null : this.o.queue.waitFor(row.id);
+    const settled =
+      row.status === "fiscalized" || row.status === "needs_attention" || row.status === "voided";
+    const pending = settled ? null : this.o.queue.waitFor(row.id);
     const current = pending ? await pending.then(() => this.o.statements.byId.get(row.id)!) : row;
-    const view = receiptView(current, this.o.queue.inFlight === current.id);
+    const view = this.view(current);
     return {
       receiptId: view.receiptId,
       status: view.status,
@@ -227,6 +258,7 @@ export class ReceiptService {
       hlc: view.hlc,
       ...(view.fiscal ? { fiscal: view.fiscal } : {}),
       ...(view.waitingReason ? { waitingReason: view.waitingReason } : {}),
+      ...(view.attentionReason ? { attentionReason: view.attentionReason } : {}),
     };
   }
 }
@@ -239,7 +271,12 @@ function conflict(key: string, receiptId: string): AppError {
 }
 
 function outcomeFields(outcome: FiscalOutcome) {
-  return outcome.status === "fiscalized"
-    ? { fiscal: outcome.fiscal }
-    : { waitingReason: outcome.waitingReason };
+  switch (outcome.status) {
+    case "fiscalized":
+      return { fiscal: outcome.fiscal };
+    case "waiting_for_device":
+      return { waitingReason: outcome.waitingReason };
+    case "needs_attention":
+      return { attentionReason: outcome.attentionReason };
+  }
 }

@@ -24,7 +24,7 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
   res.end(text);
 }
 
-/** The tRPC error shape of agent-api.md, for the refusals made before tRPC runs. */
+/** The tRPC error shape of docs/agent-api.md, for the refusals made before tRPC runs. */
 function trpcError(
   res: http.ServerResponse,
   status: number,
@@ -48,7 +48,7 @@ export function createLocalServer<TRouter extends AnyRouter>(
     createContext: options.createContext,
     basePath: "/trpc/",
     maxBodySize: options.maxBodyBytes,
-    // One call per request (agent-api.md): a batch would run many receipts under one request's
+    // One call per request (docs/agent-api.md): a batch would run many receipts under one request's
     // body limit and timing; refused with our own message below, and by tRPC should one slip by.
     allowBatching: false,
   } as Parameters<typeof createHTTPHandler<TRouter>>[0]);

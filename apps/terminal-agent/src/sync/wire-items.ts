@@ -34,7 +34,7 @@ interface ReceiptPayload {
   fiscal?: { fdNumber: number; fiscalSign: string; fnNumber: string; shiftNumber: number; dateTime: string };
 }
 
-// Defaults of agent-api.md are left out on the wire (absent = default): a till's uplink pays for
+// Defaults of docs/agent-api.md are left out on the wire (absent = default): a till's uplink pays for
 // every byte, and most items use them.
 const DEFAULTS: Record<string, string> = { unit: "pcs", subject: "goods", paymentMethod: "full_payment" };
 

@@ -14,7 +14,7 @@ import { getStatus } from "./status/get-status.ts";
 import { syncNow } from "./sync/sync-now.ts";
 import { router } from "./trpc.ts";
 
-/** The terminal agent's local API (agent-api.md). Keys only; each procedure lives in its own file. */
+/** The terminal agent's local API (docs/agent-api.md). Keys only; each procedure lives in its own file. */
 export const agentRouter = router({
   receipts: router({ create: createReceipt, get: getReceipt, list: listReceipts }),
   shift: router({ open: openShift, close: closeShift, xReport, status: getShiftStatus }),

@@ -4,7 +4,7 @@ import { ZRegisterText } from "../content.ts";
 
 export { ZMoney, ZPositiveMoney } from "../content.ts";
 
-/** A client-chosen idempotency key (agent-api.md): 1–64 characters of `[A-Za-z0-9_.:-]`. */
+/** A client-chosen idempotency key (docs/agent-api.md): 1–64 characters of `[A-Za-z0-9_.:-]`. */
 export const ZIdempotencyKey = z
   .string()
   .regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1-64 characters of A-Z a-z 0-9 _ . : -");
@@ -37,5 +37,5 @@ export type TFiscalAttributes = z.infer<typeof ZFiscalAttributes>;
 export const ZWaitingReason = z.object({ kassaCode: z.string(), message: z.string() });
 export type TWaitingReason = z.infer<typeof ZWaitingReason>;
 
-/** ISO-8601 with offset, as in agent-api.md. */
+/** ISO-8601 with offset, as in docs/agent-api.md. */
 export const ZIsoDateTime = z.iso.datetime({ offset: true });

@@ -4,7 +4,7 @@ import type { AgentContext } from "./context.ts";
 
 /**
  * The agent's local tRPC instance. No data transformer: the wire format is plain JSON so a POS
- * written in any language can call it with an HTTP client (agent-api.md, "Transport").
+ * written in any language can call it with an HTTP client (docs/agent-api.md, "Transport").
  */
 const t = initTRPC.context<AgentContext>().create({ errorFormatter: formatKassaError });
 

@@ -1,5 +1,5 @@
 /**
- * The device side of protocol v1's handshake (fiscal-reference.md "Handshake"):
+ * The device side of protocol v1's handshake (docs/fiscal-reference.md "Handshake"):
  * - ENQ → NAK when idle, or ACK followed by the pending answer;
  * - a good frame → ACK, execute, send the answer and keep it pending until the host ACKs it
  *   (resent on every ENQ; never re-executed);

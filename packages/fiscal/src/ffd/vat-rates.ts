@@ -1,6 +1,6 @@
 /**
  * VAT rates as data. Each rate maps Kassa's id to the FFD tag 1199 code and to the Shtrih-M FF46
- * tax-group byte (two different numberings: see docs/fiscal-reference "FF46 tax-group byte").
+ * tax-group byte (two different numberings: see docs/fiscal-reference.md "FF46 tax-group byte").
  * A new rate (the 2026 22 % rate, 5 %/7 % for simplified-tax sellers…) is a row of JSON in the
  * agent's configuration passed to `createVatRateTable`, never a code change.
  */

@@ -1,7 +1,7 @@
 /**
  * Byte codecs of Shtrih-M protocol v1: little-endian integers, 5-byte money in kopecks, 6-byte
  * quantities ×10⁶, CP1251 (device text) and CP866 (FFD strings), DD MM YY / hh mm ss dates and the
- * FN's 5-byte YY MM DD hh mm. Source: fiscal-reference.md "Protocol v1 (serial) framing".
+ * FN's 5-byte YY MM DD hh mm. Source: docs/fiscal-reference.md "Protocol v1 (serial) framing".
  */
 import iconv from "iconv-lite";
 import { FiscalDeviceError } from "../device/errors.ts";

@@ -1,6 +1,6 @@
 /**
  * Shtrih-M device error bytes → typed errors with a message a cashier can act on.
- * Codes: fiscal-reference.md "Modes and errors" and Shtrih-M protocol v1.17 appendix "Коды ошибок"
+ * Codes: docs/fiscal-reference.md "Modes and errors" and Shtrih-M protocol v1.17 appendix "Коды ошибок"
  * (00–3F are FN errors relayed by the KKT, 40+ are the KKT's own).
  */
 import { FiscalDeviceError, type FiscalErrorCode } from "../device/errors.ts";

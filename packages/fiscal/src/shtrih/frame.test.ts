@@ -18,7 +18,7 @@ const frames = (events: WireEvent[]) =>
     e.kind === "frame" ? [{ command: e.frame.command, data: toHex(e.frame.data) }] : [],
   );
 
-describe("test vectors (fiscal-reference.md)", () => {
+describe("test vectors (docs/fiscal-reference.md)", () => {
   it("short status 0x10 with password 30", () => {
     expect(toHex(encodeFrame(0x10, fromHex("1E 00 00 00")))).toBe("02 05 10 1E 00 00 00 0B");
   });

@@ -1,6 +1,6 @@
 /**
  * Shtrih-M protocol v1 framing: `STX LEN CMD DATA LRC`, used on both sides of the wire (the driver
- * and the emulator share this module). Source: fiscal-reference.md "Protocol v1 (serial) framing";
+ * and the emulator share this module). Source: docs/fiscal-reference.md "Protocol v1 (serial) framing";
  * Shtrih-M "Протокол работы ККТ с ФН" v1.17, section "Протокол обмена".
  */
 

@@ -1,6 +1,6 @@
 /**
  * Host side of the Shtrih-M protocol v1 handshake over any Node Duplex (a SerialPort, a socat pty,
- * an in-process linked pair). Source: fiscal-reference.md "Handshake".
+ * an in-process linked pair). Source: docs/fiscal-reference.md "Handshake".
  *
  * The rule that prevents double receipts: a command frame goes out only after the device has
  * answered ENQ with NAK ("idle, no answer pending"). After the frame has (possibly) reached the

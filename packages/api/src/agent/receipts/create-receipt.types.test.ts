@@ -18,7 +18,7 @@ function errorsOf(input: unknown) {
 }
 
 describe("ZCreateReceiptInput", () => {
-  it("accepts agent-api.md's example and fills the documented defaults", () => {
+  it("accepts docs/agent-api.md's example and fills the documented defaults", () => {
     const parsed = ZCreateReceiptInput.parse(sale());
     expect(parsed.items[0]).toMatchObject({ unit: "pcs", subject: "goods", paymentMethod: "full_payment" });
     expect(parsed.taxSystem).toBeUndefined(); // the terminal's configured one applies

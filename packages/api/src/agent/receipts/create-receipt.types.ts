@@ -37,7 +37,7 @@ export const ZPayment = z.object({ type: z.enum(["cash", "electronic"]), amount:
 export type TPayment = z.infer<typeof ZPayment>;
 
 /**
- * The figures rules of agent-api.md, shared by the agent and central ingest and reported per field so
+ * The figures rules of docs/agent-api.md, shared by the agent and central ingest and reported per field so
  * the POS can point at the culprit: every line sum and the total fit the register's money (≤ 10¹²),
  * payments cover the total, their sum fits too, and only cash may exceed the total (the change).
  */

@@ -2,7 +2,7 @@ import type { CentralDatabase } from "../context.ts";
 
 /**
  * A fiscal document without OFD confirmation for 30 days makes the FN stop issuing documents
- * (fiscal-reference.md, "30-day rule"). The fleet shows the days left against it.
+ * (docs/fiscal-reference.md, "30-day rule"). The fleet shows the days left against it.
  */
 export const FN_OFD_LIMIT_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -9,7 +9,7 @@ import { createCallerFactory } from "../trpc.ts";
 
 // Generated bad batches against ingest.push: each one must be a typed 400 and write nothing.
 
-// 10,000 against PostgreSQL (targets.md); fewer on embedded PGlite, which is ~5× slower per call.
+// 10,000 against PostgreSQL (docs/targets.md); fewer on embedded PGlite, which is ~5× slower per call.
 const RUNS = process.env.TEST_DATABASE_URL ? 10_000 : 2_000;
 const createCaller = createCallerFactory(centralRouter);
 let db: CentralDatabase;

@@ -11,7 +11,7 @@ export interface ReceiptItem {
 }
 
 // One statement for the whole batch: unnest() turns column arrays into rows, so 1,000 receipts
-// cost one round trip and one plan (Prisma's createMany is ~15× slower here: stack.md).
+// cost one round trip and one plan (Prisma's createMany is ~15× slower here: docs/stack.md).
 const INSERT_RECEIPTS = `
 INSERT INTO receipts (organization_id, terminal_id, store_id, id, idempotency_key, body_hash, seq, hlc, kind,
   tax_system, cashier_name, cashier_inn, total, cash_total, change, items, payments, accepted_at,

@@ -10,7 +10,7 @@ export interface CommandDef<Req, Ans> {
   code: number;
   /** Name from the vendor's protocol description (for logs and errors). */
   name: string;
-  /** Answer timeout the vendor's own driver uses, ms (fiscal-reference.md "Handshake"). */
+  /** Answer timeout the vendor's own driver uses, ms (docs/fiscal-reference.md "Handshake"). */
   timeoutMs: number;
   encodeRequest(req: Req): Uint8Array;
   decodeRequest(data: Uint8Array): Req;

@@ -1,5 +1,5 @@
 /**
- * 0x14 set exchange parameters. Speed codes and the byte-timeout encoding: fiscal-reference.md
+ * 0x14 set exchange parameters. Speed codes and the byte-timeout encoding: docs/fiscal-reference.md
  * "Handshake" (timeout byte 0–150 = ms, 151–249 = (n−149)×150 ms, 250–255 = (n−248)×15 s).
  */
 import { defineCommand, type Empty, type PasswordRequest } from "./define.ts";

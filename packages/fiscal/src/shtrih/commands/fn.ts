@@ -1,7 +1,7 @@
 /**
  * FN (fiscal storage) commands: FF01 status, FF40 shift parameters, FF0A find document,
  * FF3A / FF3B read a document as TLV. Layouts: Shtrih-M protocol v1.17 section "Команды ФН";
- * FF01 checked against the trace in fiscal-reference.md. FF0A's per-type tail (receipt: operation
+ * FF01 checked against the trace in docs/fiscal-reference.md. FF0A's per-type tail (receipt: operation
  * + sum; shift documents: shift number) follows v1.17 — *unverified* on hardware.
  */
 import type { DeviceDateTime } from "../binary.ts";

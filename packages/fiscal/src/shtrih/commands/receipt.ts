@@ -1,6 +1,6 @@
 /**
  * Receipt commands: FF46 operation v2, FF45 close receipt, 88 cancel, B0 continue print,
- * FF0C / FF4D TLV writes, 17 print string. Layouts: fiscal-reference.md "Commands Kassa needs",
+ * FF0C / FF4D TLV writes, 17 print string. Layouts: docs/fiscal-reference.md "Commands Kassa needs",
  * Shtrih-M protocol v1.17; the padded sizes (FF46 160 B, FF45 182 B incl. command bytes) follow
  * what vendor drivers send (re-star-ru/shtrih-m-driver checks the FF46 length).
  */
