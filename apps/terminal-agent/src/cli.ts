@@ -3,7 +3,7 @@ import { startAgent } from "./agent.ts";
 import { type AgentTuning, ConfigError, loadClientConfig, loadConfig, type RawEnv } from "./env.ts";
 import { createLocalClient } from "./local-client.ts";
 
-/** Flags override the environment variables of the same meaning (docs/agent-api.md). */
+/** Flags override the environment variables of the same meaning (agent-api.md). */
 interface ConnectionFlags {
   port?: string;
   apiToken?: string;
@@ -141,6 +141,30 @@ connection(
     .requiredOption("--reason <text>", "why (audited)"),
 ).action((ids: string[], flags: ConnectionFlags & { reason: string }) =>
   call(() => clientFrom(flags).dlq.discard.mutate({ ids, reason: flags.reason })),
+);
+
+const receipts = program
+  .command("receipts")
+  .description("receipts the fiscal register refused, and voiding them");
+connection(
+  receipts
+    .command("attention")
+    .description("receipts refused by the register for their content (they will not print)")
+    .option("--limit <n>", "receipts per page", "50"),
+).action((flags: ConnectionFlags & { limit: string }) =>
+  call(() =>
+    clientFrom(flags).receipts.list.query({ status: "needs_attention", limit: Number(flags.limit) }),
+  ),
+);
+connection(
+  receipts
+    .command("void")
+    .description("void a receipt needing attention: no fiscal document is made; synced and audited")
+    .argument("<receiptId>", "the receipt's id")
+    .requiredOption("--reason <text>", "why (audited centrally)")
+    .option("--by <name>", "who voids it (audited)", "support"),
+).action((receiptId: string, flags: ConnectionFlags & { reason: string; by: string }) =>
+  call(() => clientFrom(flags).receipts.void.mutate({ receiptId, reason: flags.reason, by: flags.by })),
 );
 
 const shift = program.command("shift").description("open, close, X report, status");

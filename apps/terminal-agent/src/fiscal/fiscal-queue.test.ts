@@ -4,7 +4,7 @@ import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createMetrics } from "../metrics.ts";
 import { DeviceRunner } from "./device-runner.ts";
-import { FiscalQueue, type FiscalStore } from "./fiscal-queue.ts";
+import { FiscalQueue, type FiscalStore, STORE_RETRY_FIRST_MS, STORE_RETRY_MAX_MS } from "./fiscal-queue.ts";
 
 // The fiscal queue on a scripted register, with fake timers driving the device poll.
 
@@ -35,7 +35,13 @@ function receipt(id: string): FiscalReceipt {
 /** A register whose paper can run out and which remembers what it printed. */
 function scriptedRegister() {
   const printed: string[] = [];
-  const state = { paper: true, failNextAfterPrint: false, statusCalls: 0 };
+  const state = {
+    paper: true,
+    failNextAfterPrint: false,
+    statusCalls: 0,
+    /** Receipt ids the register refuses for their content (error byte 0x33, a certain answer). */
+    refuse: new Set<string>(),
+  };
   let fd = 10;
   const attributes = new Map<string, TFiscalAttributes>();
   const device = {
@@ -60,6 +66,11 @@ function scriptedRegister() {
     }),
     fiscalizeReceipt: async (r: FiscalReceipt) => {
       if (!state.paper) throw new FiscalDeviceError("PAPER_OUT", "paper out");
+      if (state.refuse.has(r.receiptId)) {
+        throw new FiscalDeviceError("BAD_PARAMETERS", "Bad parameters in the command (command FF46).", {
+          deviceCode: 0x33,
+        });
+      }
       const a = {
         fdNumber: ++fd,
         fiscalSign: "1",
@@ -92,24 +103,48 @@ function scriptedRegister() {
 function memoryStore(): FiscalStore & {
   fiscalized: Map<string, TFiscalAttributes>;
   waiting: Map<string, TWaitingReason>;
+  attention: Map<string, TWaitingReason>;
+  /** The next N markFiscalized calls fail (a disk error, a locked database). */
+  failWrites: number;
+  writeAttempts: number;
 } {
   const fiscalized = new Map<string, TFiscalAttributes>();
   const waiting = new Map<string, TWaitingReason>();
-  return {
+  const attention = new Map<string, TWaitingReason>();
+  const store = {
     fiscalized,
     waiting,
-    markFiscalized: async (items) => {
+    attention,
+    failWrites: 0,
+    writeAttempts: 0,
+    markFiscalized: async (items: readonly { receiptId: string; fiscal: TFiscalAttributes }[]) => {
+      store.writeAttempts++;
+      if (store.failWrites > 0) {
+        store.failWrites--;
+        throw new Error("SQLITE_IOERR: disk I/O error");
+      }
       for (const { receiptId, fiscal } of items) {
         fiscalized.set(receiptId, fiscal);
         waiting.delete(receiptId);
       }
     },
-    markWaiting: (ids, reason) => {
+    markWaiting: (ids: readonly string[], reason: TWaitingReason) => {
       for (const id of ids) waiting.set(id, reason);
+    },
+    markNeedsAttention: (id: string, reason: TWaitingReason) => {
+      attention.set(id, reason);
+      waiting.delete(id);
     },
     setExpectedFd: () => undefined,
     loadUnfiscalized: () => [],
   };
+  return store;
+}
+
+/** Lets the queue's setImmediate turn run under fake timers without moving the clock. */
+async function settled<T>(outcome: Promise<T>): Promise<T> {
+  await vi.advanceTimersByTimeAsync(0);
+  return outcome;
 }
 
 let register: ReturnType<typeof scriptedRegister>;
@@ -171,5 +206,73 @@ describe("FiscalQueue", () => {
     const before = register.state.statusCalls;
     await vi.advanceTimersByTimeAsync(10 * POLL_MS);
     expect(register.state.statusCalls).toBe(before);
+  });
+
+  it("a receipt refused for its content is set aside; the ones behind it print at once, in order", async () => {
+    register.state.refuse.add("bad");
+    const submitted = Promise.all([
+      queue.submit("before", receipt("before"), 11),
+      queue.submit("bad", receipt("bad"), 11),
+      queue.submit("after-1", receipt("after-1"), 11),
+      queue.submit("after-2", receipt("after-2"), 11),
+    ]);
+    await vi.runAllTimersAsync();
+    const outcomes = await submitted;
+    expect(outcomes.map((o) => o.status)).toEqual([
+      "fiscalized",
+      "needs_attention",
+      "fiscalized",
+      "fiscalized",
+    ]);
+    expect(outcomes[1]).toMatchObject({ attentionReason: { kassaCode: "BAD_PARAMETERS" } });
+    expect(register.printed).toEqual(["before", "after-1", "after-2"]);
+    expect(store.attention.get("bad")?.message).toMatch(/refused this receipt: Bad parameters/);
+    expect(store.waiting.size).toBe(0);
+    expect(queue.waitingReason).toBeNull();
+    expect(queue.queued).toBe(0);
+  });
+
+  it("device-state errors still block the queue in order (paper out is no content refusal)", async () => {
+    register.state.refuse.add("bad");
+    register.state.paper = false;
+    const bad = await queue.submit("bad", receipt("bad"), 11);
+    expect(bad.status).toBe("waiting_for_device");
+    register.state.paper = true;
+    await vi.advanceTimersByTimeAsync(POLL_MS);
+    await vi.runAllTimersAsync();
+    // Once the register can print again it reads the content and refuses it: set aside then.
+    expect(store.attention.has("bad")).toBe(true);
+  });
+
+  it("a failed write of fiscal attributes is retried with backoff until it lands; the POS answer stands", async () => {
+    store.failWrites = 4;
+    const outcome = await settled(queue.submit("w", receipt("w"), 11));
+    expect(outcome).toMatchObject({ status: "fiscalized", fiscal: { fdNumber: 11 } });
+    expect(store.fiscalized.has("w")).toBe(false);
+    expect(queue.unstoredFiscal("w")?.fdNumber).toBe(11);
+    expect(store.writeAttempts).toBe(1);
+
+    await vi.advanceTimersByTimeAsync(STORE_RETRY_FIRST_MS);
+    expect(store.writeAttempts).toBe(2);
+    // A receipt printed meanwhile is written with the failed ones on the next try.
+    const next = await settled(queue.submit("x", receipt("x"), 12));
+    expect(next.status).toBe("fiscalized");
+    await vi.advanceTimersByTimeAsync(2 * STORE_RETRY_FIRST_MS);
+    expect(store.writeAttempts).toBe(4);
+    expect(store.fiscalized.has("w")).toBe(false);
+    await vi.advanceTimersByTimeAsync(4 * STORE_RETRY_FIRST_MS);
+    expect(store.writeAttempts).toBe(5);
+    expect([...store.fiscalized.keys()].sort()).toEqual(["w", "x"]);
+    expect(queue.unstoredFiscal("w")).toBeUndefined();
+    expect(register.printed).toEqual(["w", "x"]);
+  });
+
+  it("the retry delay is bounded", async () => {
+    store.failWrites = 100;
+    await settled(queue.submit("w", receipt("w"), 11));
+    await vi.advanceTimersByTimeAsync(60_000);
+    const attempts = store.writeAttempts;
+    await vi.advanceTimersByTimeAsync(STORE_RETRY_MAX_MS);
+    expect(store.writeAttempts).toBe(attempts + 1);
   });
 });

@@ -2,31 +2,67 @@ import type { TFiscalAttributes, TWaitingReason } from "@kassa/api/agent";
 import type { FiscalDevice, FiscalReceipt } from "@kassa/fiscal/device";
 import type { Logger } from "pino";
 import type { AgentMetrics } from "../metrics.ts";
+import { attentionReasonFor, isContentRefusal } from "./content-refusal.ts";
 import type { DeviceRunner } from "./device-runner.ts";
 import { waitingReasonFor } from "./waiting-reason.ts";
 import { withOffset } from "./with-offset.ts";
 
 export type FiscalOutcome =
   | { status: "fiscalized"; fiscal: TFiscalAttributes }
-  | { status: "waiting_for_device"; waitingReason: TWaitingReason };
+  | { status: "waiting_for_device"; waitingReason: TWaitingReason }
+  | { status: "needs_attention"; attentionReason: TWaitingReason };
 
 /** Where the queue records what the device did; every call is one durable SQLite transaction. */
 export interface FiscalStore {
   /** Several receipts at once when the device is fast: one transaction for the lot. */
   markFiscalized(receipts: readonly { receiptId: string; fiscal: TFiscalAttributes }[]): Promise<void>;
   markWaiting(receiptIds: readonly string[], reason: TWaitingReason): void;
-  setExpectedFd(receiptId: string, expectedFd: number): void;
-  /** Receipts not yet fiscalized, in acceptance order (start-up). */
-  loadUnfiscalized(): { id: string; receipt: FiscalReceipt; expectedFd: number | null }[];
+  /** The receipt leaves the queue for support, with the register's reason (and its outbox row). */
+  markNeedsAttention(receiptId: string, reason: TWaitingReason): void;
+  /** `fnNumber`: the FN whose numbering `expectedFd` counts on (null when not known). */
+  setExpectedFd(receiptId: string, expectedFd: number, fnNumber: string | null): void;
+  /** Receipts still to print, in acceptance order (start-up); never those set aside or voided. */
+  loadUnfiscalized(): {
+    id: string;
+    receipt: FiscalReceipt;
+    expectedFd: number | null;
+    expectedFn: string | null;
+  }[];
 }
 
 interface Job {
   id: string;
   receipt: FiscalReceipt;
   expectedFd: number | null;
+  /** The FN whose numbering `expectedFd` is on: after an FN swap the numbers restart from 1. */
+  expectedFn: string | null;
   /** Printing may have started before (a crash, a timeout, an error): ask the device before printing. */
   needsRecovery: boolean;
+  /** FNs on which a print of this receipt may have started without an answer ("?" = not known). */
+  attemptedOn: Set<string>;
   waiters: ((outcome: FiscalOutcome) => void)[];
+}
+
+interface Printed {
+  job: Job;
+  fiscal: TFiscalAttributes;
+}
+
+/** A failed write of fiscal attributes is retried after 100 ms, doubling up to 5 s between tries. */
+export const STORE_RETRY_FIRST_MS = 100;
+export const STORE_RETRY_MAX_MS = 5_000;
+
+/** Recovery found no document on the current FN, but a print may have started on one since removed. */
+class UnverifiableAfterFnSwap extends Error {
+  constructor(
+    readonly receiptId: string,
+    readonly previousFn: string,
+    readonly currentFn: string,
+  ) {
+    super(
+      `The fiscal drive was replaced (FN ${previousFn === "?" ? "unknown" : previousFn} → ${currentFn}) while receipt ${receiptId} may have been printing on the old one. It is not on the new FN; Kassa will not print it again in case the old FN holds it. Support: check the old FN's archive, then void the receipt or sell it again.`,
+    );
+  }
 }
 
 export interface FiscalQueueOptions {
@@ -52,8 +88,16 @@ export class FiscalQueue {
   private readonly jobs: Job[] = [];
   private readonly byId = new Map<string, Job>();
   /** Printed, attributes not yet stored: written together on the next turn. */
-  private printed: { job: Job; fiscal: TFiscalAttributes }[] = [];
+  private printed: Printed[] = [];
   private storeScheduled = false;
+  /** Printed and answered, but the write of their attributes failed: retried with backoff. */
+  private unstored: Printed[] = [];
+  private readonly unstoredById = new Map<string, TFiscalAttributes>();
+  private storeRetry: NodeJS.Timeout | null = null;
+  private storeFailures = 0;
+  /** The FN the device holds, as last read; `fnVerified` is false after any device error (it may have been swapped). */
+  private currentFn: string | null = null;
+  private fnVerified = false;
   private draining = false;
   private started = false;
   private poll: NodeJS.Timeout | null = null;
@@ -78,13 +122,24 @@ export class FiscalQueue {
     return this.lastKnownFd === null ? null : this.lastKnownFd + 1;
   }
 
+  /** The fiscal attributes of a receipt printed and answered whose write has not succeeded yet. */
+  unstoredFiscal(id: string): TFiscalAttributes | undefined {
+    return this.unstoredById.get(id);
+  }
+
   /**
    * Start-up: reads the device's last FD and queues every receipt left unfiscalized by the previous
    * run, marked for recovery — never printed again if the device already holds it.
    */
   async start(): Promise<void> {
     for (const row of this.options.store.loadUnfiscalized()) {
-      this.enqueue({ ...row, needsRecovery: true, waiters: [] });
+      // The previous run may have been printing it on whichever FN was in then.
+      this.enqueue({
+        ...row,
+        needsRecovery: true,
+        attemptedOn: new Set([row.expectedFn ?? "?"]),
+        waiters: [],
+      });
     }
     try {
       const fn = await this.options.runner.run(async (device) => {
@@ -93,7 +148,8 @@ export class FiscalQueue {
         if (status.mode === "document_open") await device.cancelReceipt();
         return device.fnStatus();
       });
-      this.lastKnownFd = fn.lastFdNumber;
+      this.noteFn(fn.fnNumber, fn.lastFdNumber);
+      this.fnVerified = true;
     } catch (error) {
       if (this.jobs.length > 0) this.block(waitingReasonFor(error));
       else
@@ -107,8 +163,21 @@ export class FiscalQueue {
   }
 
   /** Queues an accepted receipt; resolves when it is printed or known to wait. */
-  submit(id: string, receipt: FiscalReceipt, expectedFd: number | null): Promise<FiscalOutcome> {
-    const job: Job = { id, receipt, expectedFd, needsRecovery: false, waiters: [] };
+  submit(
+    id: string,
+    receipt: FiscalReceipt,
+    expectedFd: number | null,
+    expectedFn: string | null = expectedFd === null ? null : this.currentFn,
+  ): Promise<FiscalOutcome> {
+    const job: Job = {
+      id,
+      receipt,
+      expectedFd,
+      expectedFn: expectedFd === null ? null : expectedFn,
+      needsRecovery: false,
+      attemptedOn: new Set(),
+      waiters: [],
+    };
     this.enqueue(job);
     if (this.blockedReason) {
       this.options.store.markWaiting([id], this.blockedReason);
@@ -135,8 +204,15 @@ export class FiscalQueue {
     this.kick();
   }
 
+  /** The FN the next accepted receipt's expected FD counts on (see `nextFdLowerBound`). */
+  get fnNumber(): string | null {
+    return this.currentFn;
+  }
+
   async stop(): Promise<void> {
     this.stopPolling();
+    if (this.storeRetry) clearTimeout(this.storeRetry);
+    this.storeRetry = null;
     this.started = false;
   }
 
@@ -159,15 +235,28 @@ export class FiscalQueue {
         try {
           fiscal = await this.options.runner.run((device) => this.print(device, job));
         } catch (error) {
+          this.options.metrics.deviceErrors.inc({ code: errorCode(error) });
+          if (error instanceof UnverifiableAfterFnSwap) {
+            this.setAside(job, { kassaCode: "FN_REPLACED", message: error.message });
+            continue;
+          }
+          if (isContentRefusal(error)) {
+            // This receipt's data, not the register: no document was made (a certain answer), and
+            // the receipts behind it print now instead of waiting for support.
+            this.setAside(job, attentionReasonFor(error));
+            continue;
+          }
           // Whatever happened, the device may hold a document for this receipt: ask before printing again.
           job.needsRecovery = true;
-          this.options.metrics.deviceErrors.inc({ code: errorCode(error) });
+          job.attemptedOn.add(this.currentFn ?? "?");
+          // The device may have been off, so its FN may have been swapped: read it before the next print.
+          this.fnVerified = false;
           this.block(waitingReasonFor(error));
           break;
         } finally {
           this.inFlight = null;
         }
-        this.lastKnownFd = Math.max(this.lastKnownFd ?? 0, fiscal.fdNumber);
+        this.noteFn(fiscal.fnNumber, Math.max(fiscal.fdNumber, this.lastKnownFd ?? 0));
         this.jobs.shift();
         this.printed.push({ job, fiscal });
         if (!this.storeScheduled) {
@@ -180,45 +269,124 @@ export class FiscalQueue {
     }
   }
 
+  /** A receipt the register will never print as it is: out of the queue, to support, POS told. */
+  private setAside(job: Job, reason: TWaitingReason): void {
+    this.jobs.shift();
+    this.byId.delete(job.id);
+    try {
+      this.options.store.markNeedsAttention(job.id, reason);
+    } catch (error) {
+      // Not recorded: the next start-up queues it again and the register refuses it again.
+      this.options.log.error(
+        { err: error, receiptId: job.id },
+        "could not record a receipt needing attention",
+      );
+    }
+    this.options.log.warn(
+      { receiptId: job.id, reason: reason.kassaCode },
+      `receipt set aside for support: ${reason.message}`,
+    );
+    for (const resolve of job.waiters.splice(0))
+      resolve({ status: "needs_attention", attentionReason: reason });
+  }
+
+  /** The FN seen on the device; a new number means a swapped drive whose numbering restarted. */
+  private noteFn(fnNumber: string, lastFd: number): void {
+    if (this.currentFn !== null && fnNumber !== this.currentFn) {
+      this.options.log.warn(
+        { previousFn: this.currentFn, fnNumber, lastFd },
+        "the fiscal drive (FN) was replaced: document numbers restart on the new one",
+      );
+      this.lastKnownFd = lastFd;
+    } else {
+      this.lastKnownFd = Math.max(this.lastKnownFd ?? 0, lastFd);
+    }
+    this.currentFn = fnNumber;
+  }
+
   /**
    * Stores the fiscal attributes of what was printed since the last turn, then answers the POS.
    * The queue goes on printing meanwhile: a crash before this commit is healed on start-up by
-   * `recoverReceipt`, which finds the document on the device.
+   * `recoverReceipt`, which finds the document on the device. A failed write is retried at once
+   * (with backoff), not left for the next start-up; the answer stands meanwhile (the FN holds it).
    */
   private async storePrinted(): Promise<void> {
     const printed = this.printed;
     this.printed = [];
     this.storeScheduled = false;
-    try {
-      await this.options.store.markFiscalized(
-        printed.map(({ job, fiscal }) => ({ receiptId: job.id, fiscal })),
-      );
-    } catch (error) {
-      this.options.log.error(
-        { err: error },
-        "fiscal attributes not stored; start-up recovery will read them from the device",
-      );
-    }
+    const stored = await this.tryStore(printed);
     for (const { job, fiscal } of printed) {
       this.byId.delete(job.id);
       this.options.metrics.receiptsFiscalized.inc();
       this.options.log.debug({ receiptId: job.id, fdNumber: fiscal.fdNumber }, "receipt fiscalized");
       for (const resolve of job.waiters) resolve({ status: "fiscalized", fiscal });
     }
+    if (!stored) this.keepForRetry(printed);
+  }
+
+  private async tryStore(printed: readonly Printed[]): Promise<boolean> {
+    try {
+      await this.options.store.markFiscalized(
+        printed.map(({ job, fiscal }) => ({ receiptId: job.id, fiscal })),
+      );
+      return true;
+    } catch (error) {
+      this.options.log.error(
+        { err: error, receipts: printed.length, failures: this.storeFailures + 1 },
+        "fiscal attributes not stored; retrying shortly (the FN holds them)",
+      );
+      return false;
+    }
+  }
+
+  private keepForRetry(printed: readonly Printed[]): void {
+    for (const p of printed) {
+      this.unstored.push(p);
+      this.unstoredById.set(p.job.id, p.fiscal);
+    }
+    if (this.storeRetry || !this.started) return;
+    const delay = Math.min(STORE_RETRY_MAX_MS, STORE_RETRY_FIRST_MS * 2 ** this.storeFailures);
+    this.storeFailures++;
+    this.storeRetry = setTimeout(() => void this.retryStore(), delay);
+    this.storeRetry.unref();
+  }
+
+  private async retryStore(): Promise<void> {
+    this.storeRetry = null;
+    const batch = this.unstored;
+    this.unstored = [];
+    if (await this.tryStore(batch)) {
+      this.storeFailures = 0;
+      for (const { job } of batch) this.unstoredById.delete(job.id);
+      this.options.log.info({ receipts: batch.length }, "fiscal attributes stored after a retry");
+      return;
+    }
+    for (const { job } of batch) this.unstoredById.delete(job.id);
+    this.keepForRetry(batch);
   }
 
   private async print(device: FiscalDevice, job: Job): Promise<TFiscalAttributes> {
-    if (job.expectedFd === null) {
+    if (!this.fnVerified || job.expectedFd === null) {
       const fn = await device.fnStatus();
-      this.lastKnownFd = fn.lastFdNumber;
-      job.expectedFd = fn.lastFdNumber + 1;
-      this.options.store.setExpectedFd(job.id, job.expectedFd);
+      this.noteFn(fn.fnNumber, fn.lastFdNumber);
+      this.fnVerified = true;
+      if (job.expectedFd === null) {
+        job.expectedFd = fn.lastFdNumber + 1;
+        job.expectedFn = fn.fnNumber;
+        this.options.store.setExpectedFd(job.id, job.expectedFd, job.expectedFn);
+      }
     }
     if (job.needsRecovery) {
       const status = await device.status();
       if (status.awaitingContinuePrint) await device.continuePrint();
       else if (status.mode === "document_open") await device.cancelReceipt();
-      const recovered = await device.recoverReceipt(job.id, job.expectedFd);
+      // The expected FD counts on the FN it was read from. A different FN number, or an expected
+      // number beyond this FN's last document + 1 (impossible on one FN), means the drive was
+      // swapped: its numbering restarted, so look from its first document.
+      const fnSwapped =
+        (job.expectedFn !== null && job.expectedFn !== this.currentFn) ||
+        job.expectedFd > (this.lastKnownFd ?? 0) + 1;
+      const recovered = await device.recoverReceipt(job.id, fnSwapped ? 1 : job.expectedFd);
       if (recovered.fiscalized) {
         this.options.log.info(
           { receiptId: job.id, fdNumber: recovered.attributes.fdNumber },
@@ -226,7 +394,18 @@ export class FiscalQueue {
         );
         return pickAttributes(recovered.attributes);
       }
+      const removed = [...job.attemptedOn].find((fn) => fn !== this.currentFn);
+      if (fnSwapped && removed !== undefined) {
+        throw new UnverifiableAfterFnSwap(job.id, removed, this.currentFn ?? "?");
+      }
+      if (fnSwapped) {
+        // From now on this receipt's lower bound is on the new FN's numbering.
+        job.expectedFd = (this.lastKnownFd ?? 0) + 1;
+        job.expectedFn = this.currentFn;
+        this.options.store.setExpectedFd(job.id, job.expectedFd, job.expectedFn);
+      }
       job.needsRecovery = false;
+      job.attemptedOn.clear();
       // Receipts print in order: if this one never reached the device, none queued behind it did.
       for (const later of this.jobs) later.needsRecovery = false;
     }

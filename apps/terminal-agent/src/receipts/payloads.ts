@@ -6,7 +6,10 @@ import type { TFiscalAttributes, TPayment, TReceiptItem } from "@kassa/api/agent
  * - kind `receipt_fiscalized`: `ReceiptFiscalizedPayload`, written when the fiscal attributes are stored;
  * - kind `shift`: the shift's latest snapshot (item id = shift id; a later snapshot replaces an undelivered one);
  * - kind `cash_movement`: one journal entry (item id = movement id);
- * - kind `rum`: `{metric, valueMs, at, labels}` (see rum.ts).
+ * - kind `rum`: `{metric, valueMs, at, labels}` (see rum.ts);
+ * - kind `receipt_attention`: `ReceiptAttentionPayload`, written when the register refused the receipt
+ *   for its content (same transaction as the status change);
+ * - kind `receipt_voided`: `ReceiptVoidedPayload`, written when support voided such a receipt.
  */
 export interface ReceiptPayload {
   terminalId: string;
@@ -35,4 +38,22 @@ export interface ReceiptFiscalizedPayload {
   receiptId: string;
   fiscal: TFiscalAttributes;
   fiscalizedAt: string;
+}
+
+/** The register refused the receipt for its content: it will not print and waits for support. */
+export interface ReceiptAttentionPayload {
+  terminalId: string;
+  receiptId: string;
+  /** The register's reason: its kassaCode and message. */
+  reason: { kassaCode: string; message: string };
+  at: string;
+}
+
+/** Support voided a receipt needing attention: who, why, when. No fiscal document exists. */
+export interface ReceiptVoidedPayload {
+  terminalId: string;
+  receiptId: string;
+  by: string;
+  reason: string;
+  at: string;
 }

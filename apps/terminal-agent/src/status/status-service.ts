@@ -18,6 +18,8 @@ export interface StatusServiceOptions {
   shifts: ShiftService;
   capacity: BufferCapacity;
   statements: ReceiptStatements;
+  /** Receipts the register refused for their content, waiting for support. */
+  countNeedsAttention: () => number;
   sync: () => SyncEngine;
   metrics: AgentMetrics;
   now: () => number;
@@ -29,6 +31,7 @@ export async function agentStatus(o: StatusServiceOptions): Promise<TAgentStatus
   o.capacity.refresh();
   const sync = o.sync().status();
   const waiting = o.statements.countWaiting.get()!.n;
+  const needsAttention = o.countNeedsAttention();
   o.metrics.receiptsWaiting.set(waiting);
   const fill = o.capacity.fill;
   const warnings: string[] = [];
@@ -38,6 +41,11 @@ export async function agentStatus(o: StatusServiceOptions): Promise<TAgentStatus
   const shiftWarning = o.shifts.warning();
   if (shiftWarning) warnings.push(shiftWarning);
   if (o.queue.waitingReason) warnings.push(o.queue.waitingReason.message);
+  if (needsAttention > 0) {
+    warnings.push(
+      `${needsAttention} receipt${needsAttention === 1 ? " was" : "s were"} refused by the fiscal register for ${needsAttention === 1 ? "its" : "their"} content and will not print: settle the sale with the customer, then void it (kassa-agent receipts attention / receipts void).`,
+    );
+  }
   if (device.fnOldestUnsentAt) {
     const days = (o.now() - Date.parse(device.fnOldestUnsentAt)) / 86_400_000;
     if (days >= FN_UNSENT_WARN_DAYS) {
@@ -62,7 +70,7 @@ export async function agentStatus(o: StatusServiceOptions): Promise<TAgentStatus
       capacity: o.capacity.capacity,
       fillPercent: Math.round(fill * 1000) / 10,
     },
-    receipts: { waitingForDevice: waiting },
+    receipts: { waitingForDevice: waiting, needsAttention },
     breakers: sync.breakers,
     lastSyncAt: sync.lastSyncAt,
     clockSkewMs: sync.clockSkewMs,

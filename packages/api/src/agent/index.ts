@@ -5,6 +5,7 @@ export * from "./dlq/dlq.types.ts";
 export * from "./receipts/create-receipt.types.ts";
 export * from "./receipts/get-receipt.types.ts";
 export * from "./receipts/list-receipts.types.ts";
+export * from "./receipts/void-receipt.types.ts";
 export { type AgentRouter, agentRouter } from "./router.ts";
 export * from "./schemas.ts";
 export type { AgentServices, SyncEngine, SyncStatus } from "./services.ts";

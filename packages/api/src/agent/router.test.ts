@@ -23,7 +23,7 @@ function fakeServices(overrides: Partial<AgentServices["receipts"]> = {}): Agent
     throw new Error("not used");
   };
   return {
-    receipts: { create: async () => created, get: unused, list: unused, ...overrides },
+    receipts: { create: async () => created, get: unused, list: unused, void: unused, ...overrides },
     shift: { open: unused, close: unused, xReport: unused, status: unused },
     cash: { move: unused },
     auth: { login: unused },

@@ -11,6 +11,7 @@ import type {
 import type { TCreateReceiptInput, TCreateReceiptOutput } from "./receipts/create-receipt.types.ts";
 import type { TGetReceiptInput, TReceiptView } from "./receipts/get-receipt.types.ts";
 import type { TListReceiptsInput, TListReceiptsOutput } from "./receipts/list-receipts.types.ts";
+import type { TVoidReceiptInput, TVoidReceiptOutput } from "./receipts/void-receipt.types.ts";
 import type { TCloseShiftInput, TCloseShiftOutput } from "./shift/close-shift.types.ts";
 import type { TShiftStatusOutput } from "./shift/get-shift-status.types.ts";
 import type { TOpenShiftInput, TOpenShiftOutput } from "./shift/open-shift.types.ts";
@@ -52,6 +53,8 @@ export interface AgentServices {
     create(input: TCreateReceiptInput): Promise<TCreateReceiptOutput>;
     get(input: TGetReceiptInput): MaybePromise<TReceiptView>;
     list(input: TListReceiptsInput): MaybePromise<TListReceiptsOutput>;
+    /** Support voids a receipt needing attention (never printed, no fiscal document made). */
+    void(input: TVoidReceiptInput): MaybePromise<TVoidReceiptOutput>;
   };
   shift: {
     open(input: TOpenShiftInput): Promise<TOpenShiftOutput>;

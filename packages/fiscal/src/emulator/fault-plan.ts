@@ -35,7 +35,9 @@ export type FaultKind =
   /** The FN archive fills up before the matching command executes. */
   | "fn-full"
   /** The open shift passes 24 h before the matching command executes. */
-  | "shift-expiry";
+  | "shift-expiry"
+  /** Not executed; answered with the error byte `code` (default 0x33 bad parameters): a content refusal. */
+  | "refuse";
 
 export type FaultStage = "before-execute" | "after-execute" | "mid-answer";
 
@@ -52,6 +54,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "paper-out",
   "fn-full",
   "shift-expiry",
+  "refuse",
 ];
 
 export interface FaultSpec {
@@ -70,13 +73,16 @@ export interface FaultSpec {
   bytes?: readonly number[];
   /** For slow: how long the answer takes, ms. Default 1000. */
   delayMs?: number;
+  /** For refuse: the device error byte to answer with. Default 0x33 (bad parameters). */
+  code?: number;
 }
 
 export interface ActiveFault
-  extends Required<Omit<FaultSpec, "command" | "restoreAfterMs" | "bytes" | "delayMs">> {
+  extends Required<Omit<FaultSpec, "command" | "restoreAfterMs" | "bytes" | "delayMs" | "code">> {
   id: number;
   command: number | undefined;
   delayMs: number;
+  code: number;
   restoreAfterMs: number | undefined;
   bytes: readonly number[];
   /** Frames still to let pass. */
@@ -100,6 +106,7 @@ const STAGES: Record<FaultKind, readonly FaultStage[]> = {
   "paper-out": ["after-execute"],
   "fn-full": ["before-execute"],
   "shift-expiry": ["before-execute"],
+  refuse: ["before-execute"],
 };
 
 export class FaultPlan {
@@ -125,6 +132,9 @@ export class FaultPlan {
     if (spec.delayMs !== undefined && !(spec.delayMs >= 0)) {
       throw new TypeError(`"delayMs" must be a number of milliseconds ≥ 0, got ${spec.delayMs}`);
     }
+    if (spec.code !== undefined && (!Number.isInteger(spec.code) || spec.code < 1 || spec.code > 255)) {
+      throw new TypeError(`"code" must be a device error byte 1..255, got ${spec.code}`);
+    }
     for (const b of spec.bytes ?? []) {
       if (!Number.isInteger(b) || b < 0 || b > 255)
         throw new TypeError(`"bytes" must hold bytes 0..255, got ${b}`);
@@ -139,6 +149,7 @@ export class FaultPlan {
       restoreAfterMs: spec.restoreAfterMs,
       bytes: spec.bytes ?? DEFAULT_GARBAGE,
       delayMs: spec.delayMs ?? 1000,
+      code: spec.code ?? 0x33,
       skip: after,
       remaining: times,
     };

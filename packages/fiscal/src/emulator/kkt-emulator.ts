@@ -249,6 +249,27 @@ export class KktEmulator {
     this.log?.("shift is now over 24 h");
   }
 
+  /**
+   * Service swaps the fiscal drive: a fresh FN (its own number, FD numbering from 1 with its
+   * registration report) replaces the current one; the old FN's documents go with it.
+   */
+  replaceFn(options: FnOptions & { openShift?: boolean } = {}): FakeFn {
+    const now = this.clock.now();
+    const { openShift, ...fnOptions } = options;
+    const fn = FakeFn.create(fnOptions, now);
+    if (openShift) fn.openShift(now, []);
+    if (this.stateFile) {
+      const file = this.stateFile;
+      fn.onChange = () => saveState(file, fn.toJSON());
+      saveState(file, fn.toJSON());
+    }
+    this.device.fn = fn;
+    this.device.receipt = null;
+    this.device.tlvCursor = null;
+    this.log?.(`FN replaced: now FN ${fn.fnNumber}, last FD ${fn.lastFdNumber}`);
+    return fn;
+  }
+
   /** The FN archive is full from now on. */
   fillFn(): void {
     this.fn.fillUp();
@@ -309,6 +330,10 @@ export class KktEmulator {
         case "busy":
           // Not executed; answered like a device still printing.
           this.respond(encodeAnswerFrame(frame.command, ERR_BUSY));
+          return;
+        case "refuse":
+          // Not executed; the device refuses the command's data with the given error byte.
+          this.respond(encodeAnswerFrame(frame.command, f.code));
           return;
         case "garbage":
           this.link.send(Uint8Array.from(f.bytes));

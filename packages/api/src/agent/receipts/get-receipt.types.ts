@@ -25,5 +25,9 @@ export const ZReceiptView = z.object({
   acceptedAt: z.string(),
   fiscal: ZFiscalAttributes.optional(),
   waitingReason: ZWaitingReason.optional(),
+  /** Why the register refused it (status `needs_attention`, and kept once `voided`). */
+  attentionReason: ZWaitingReason.optional(),
+  /** Who voided it, when and why (status `voided`). */
+  voided: z.object({ at: z.string(), by: z.string(), reason: z.string() }).optional(),
 });
 export type TReceiptView = z.infer<typeof ZReceiptView>;

@@ -22,7 +22,8 @@ export const ZAgentStatus = z.object({
     waitingReason: ZWaitingReason.nullable(),
   }),
   buffer: z.object({ pending: z.number(), capacity: z.number(), fillPercent: z.number() }),
-  receipts: z.object({ waitingForDevice: z.number() }),
+  /** `needsAttention`: receipts the register refused for their content, waiting for support (`receipts.void`). */
+  receipts: z.object({ waitingForDevice: z.number(), needsAttention: z.number() }),
   breakers: z.object({ central: ZBreakerState, ofd: ZBreakerState }),
   lastSyncAt: z.string().nullable(),
   clockSkewMs: z.number().nullable(),
