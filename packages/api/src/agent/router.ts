@@ -6,6 +6,7 @@ import { retryDlq } from "./dlq/retry-dlq.ts";
 import { createReceipt } from "./receipts/create-receipt.ts";
 import { getReceipt } from "./receipts/get-receipt.ts";
 import { listReceipts } from "./receipts/list-receipts.ts";
+import { voidReceipt } from "./receipts/void-receipt.ts";
 import { closeShift } from "./shift/close-shift.ts";
 import { getShiftStatus } from "./shift/get-shift-status.ts";
 import { openShift } from "./shift/open-shift.ts";
@@ -16,7 +17,7 @@ import { router } from "./trpc.ts";
 
 /** The terminal agent's local API (docs/agent-api.md). Keys only; each procedure lives in its own file. */
 export const agentRouter = router({
-  receipts: router({ create: createReceipt, get: getReceipt, list: listReceipts }),
+  receipts: router({ create: createReceipt, get: getReceipt, list: listReceipts, void: voidReceipt }),
   shift: router({ open: openShift, close: closeShift, xReport, status: getShiftStatus }),
   cash: router({ move: moveCash }),
   auth: router({ login: loginCashier }),
