@@ -3,7 +3,7 @@ import { startAgent } from "./agent.ts";
 import { type AgentTuning, ConfigError, loadClientConfig, loadConfig, type RawEnv } from "./env.ts";
 import { createLocalClient } from "./local-client.ts";
 
-/** Flags override the environment variables of the same meaning (agent-api.md). */
+/** Flags override the environment variables of the same meaning (docs/agent-api.md). */
 interface ConnectionFlags {
   port?: string;
   apiToken?: string;

@@ -4,7 +4,7 @@ import { ConfigError, parseConfig } from "./env.ts";
 const base = { KASSA_TERMINAL_ID: "till-1", KASSA_API_TOKEN: "0123456789abcdef", KASSA_KKT_EMULATOR: "1" };
 
 describe("agent configuration", () => {
-  it("applies agent-api.md's defaults; no central settings = offline-only", () => {
+  it("applies docs/agent-api.md's defaults; no central settings = offline-only", () => {
     const config = parseConfig(base);
     expect(config).toMatchObject({
       port: 7071,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * The agent's configuration: exactly the variables of agent-api.md, validated once at start-up.
+ * The agent's configuration: exactly the variables of docs/agent-api.md, validated once at start-up.
  * Nothing else in the agent reads `process.env`; the CLI passes its flags in as overrides.
  */
 export const TAX_SYSTEMS = ["osn", "usn_income", "usn_income_outcome", "esn", "patent"] as const;
@@ -85,7 +85,7 @@ function isSafeCentralUrl(value: string): boolean {
 
 export type RawEnv = Record<string, string | undefined>;
 
-/** Settings beyond agent-api.md's variables: flags and programmatic options only, with defaults. */
+/** Settings beyond docs/agent-api.md's variables: flags and programmatic options only, with defaults. */
 export interface AgentTuning {
   /** Outbox items the buffer holds before refusing receipts (503 BUFFER_FULL). Default 200,000. */
   bufferCapacity: number;
