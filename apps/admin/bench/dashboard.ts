@@ -1,14 +1,24 @@
-// Dashboard query latency on a realistic fleet: `npx tsx bench/dashboard.ts [terminals] [receipts per terminal]`.
+// Dashboard query latency on a fleet: `npm run bench:admin` (root), or
+// `npx tsx bench/dashboard.ts [terminals=200] [receipts per terminal=100]`; BENCH_SMOKE=1 (or --smoke):
+// 20 × 10, 5 runs — proves the bench runs, the figures mean nothing.
 // Uses TEST_DATABASE_URL's server (a throwaway database) when set, else embedded PGlite in a temp dir.
-// Prints one JSON line per measurement: {name, runs, p50Ms, p95Ms, rows}.
+// Prints a line per procedure for a person, then one JSON figure per line (docs/targets.md): each
+// procedure's p95 against the dashboard's ≤ 100 ms, its p50 and the seeding time reported.
+// Not yet here from docs/targets.md's dashboard row: its 1,000,000-receipt fleet with DLQ items, breaker
+// transitions and shifts, LCP in Chromium, the RUM queries and the DLQ bulk retry.
 import { centralRouter, createCallerFactory, createCentralContext } from "@kassa/api/central";
 import { createSessionToken, SESSION_COOKIE } from "@kassa/api/central/auth";
 import { newId } from "@kassa/db/central";
 import { seedStore, seedTerminal, seedUser } from "@kassa/db/seed";
 import { createTestCentralDatabase } from "@kassa/db/testing";
 
-const terminals = Number(process.argv[2] ?? 200);
-const perTerminal = Number(process.argv[3] ?? 100);
+const SMOKE = process.argv.includes("--smoke") || process.env.BENCH_SMOKE === "1";
+const sizes = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
+const terminals = Number(sizes[0] ?? (SMOKE ? 20 : 200));
+const perTerminal = Number(sizes[1] ?? (SMOKE ? 10 : 100));
+const RUNS = SMOKE ? 5 : 20;
+const P95_TARGET_MS = 100;
+const figures: { figure: string; value: number; unit: string; target: string; pass: boolean | null }[] = [];
 const SECRET = "bench-session-secret-0123456789abcdef";
 
 const db = await createTestCentralDatabase();
@@ -58,16 +68,17 @@ try {
   for (let i = 0; i < rows.length; i += 2_000)
     await db.prisma.receipt.createMany({ data: rows.slice(i, i + 2_000) });
   const owner = await seedUser(db.prisma, { organizationId, role: "owner" });
+  const seedSeconds = (performance.now() - started) / 1000;
   console.log(
-    JSON.stringify({
-      setup: {
-        database: db.kind,
-        terminals,
-        receipts: rows.length,
-        seconds: (performance.now() - started) / 1000,
-      },
-    }),
+    `bench:admin on ${db.kind}: ${terminals} terminals, ${rows.length} receipts seeded in ${seedSeconds.toFixed(1)} s`,
   );
+  figures.push({
+    figure: "seed_seconds",
+    value: Math.round(seedSeconds * 10) / 10,
+    unit: "s",
+    target: "report",
+    pass: null,
+  });
 
   const headers = new Headers({
     cookie: `${SESSION_COOKIE}=${createSessionToken({ userId: owner.user.id, expiresAt: new Date(now + 3_600_000) }, SECRET)}`,
@@ -76,7 +87,7 @@ try {
     createCentralContext({ db, headers, sessionSecret: SECRET }),
   );
 
-  async function measure(name: string, fn: () => Promise<number>, runs = 20) {
+  async function measure(name: string, fn: () => Promise<number>, runs = RUNS) {
     let rowsSeen = await fn(); // warm-up: connection, Prisma's query plan cache
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
@@ -87,7 +98,21 @@ try {
     times.sort((a, b) => a - b);
     const at = (q: number) =>
       Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))]! * 10) / 10;
-    console.log(JSON.stringify({ name, runs, p50Ms: at(0.5), p95Ms: at(0.95), rows: rowsSeen }));
+    const p95 = at(0.95);
+    console.log(
+      `  ${name}: p50 ${at(0.5)} ms, p95 ${p95} ms over ${runs} runs (${rowsSeen} rows; target p95 ≤ ${P95_TARGET_MS} ms)`,
+    );
+    const slug = name.replace(/[^a-z0-9]+/gi, "_").replace(/^_|_$/g, "");
+    figures.push(
+      {
+        figure: `${slug}_p95`,
+        value: p95,
+        unit: "ms",
+        target: `<=${P95_TARGET_MS}`,
+        pass: p95 <= P95_TARGET_MS,
+      },
+      { figure: `${slug}_p50`, value: at(0.5), unit: "ms", target: "report", pass: null },
+    );
   }
 
   type Page = Awaited<ReturnType<typeof caller.dashboard.receipts.list>>;
@@ -118,3 +143,6 @@ try {
 } finally {
   await db.close();
 }
+for (const f of figures) console.log(JSON.stringify({ bench: "admin", ...f }));
+// A full run fails when a target does; a smoke run only has to produce its figures.
+if (!SMOKE && figures.some((f) => f.pass === false)) process.exitCode = 1;

@@ -6,7 +6,9 @@
  * Figures (docs/targets.md): 100 receipts buffered → acknowledged (≤ 150 ms); bytes per receipt on the wire
  * (≤ 150, gzip body of a typical 3-item receipt batch); 8 h offline with 200 receipts → all delivered
  * (≤ 10 s after the network returns); storm of 500 terminals × 200 receipts into PostgreSQL (≤ 30 s,
- * zero duplicates, zero losses).
+ * zero duplicates, zero losses). Exits 1 when a target fails.
+ *
+ * BENCH_SMOKE=1 (or --smoke): a storm of 20 × 50 — proves the bench runs; its figures mean nothing.
  */
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -34,8 +36,9 @@ const report = (f: Figure, line: string) => {
 };
 
 const serverUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
-const STORM_TERMINALS = Number(process.env.BENCH_STORM_TERMINALS ?? 500);
-const STORM_RECEIPTS = Number(process.env.BENCH_STORM_RECEIPTS ?? 200);
+const SMOKE = process.argv.includes("--smoke") || process.env.BENCH_SMOKE === "1";
+const STORM_TERMINALS = Number(process.env.BENCH_STORM_TERMINALS ?? (SMOKE ? 20 : 500));
+const STORM_RECEIPTS = Number(process.env.BENCH_STORM_RECEIPTS ?? (SMOKE ? 50 : 200));
 
 async function withBuffer(central: CentralProcess, index: number, now?: () => number) {
   const terminal = central.terminals[index]!;
@@ -246,4 +249,5 @@ if (!serverUrl) {
 }
 
 for (const f of figures) console.log(JSON.stringify({ bench: "sync", ...f }));
-process.exit(figures.every((f) => f.pass) ? 0 : 1);
+// A smoke run only has to produce its figures.
+process.exit(SMOKE || figures.every((f) => f.pass) ? 0 : 1);

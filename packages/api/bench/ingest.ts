@@ -6,7 +6,8 @@
  *
  * The ingest path measured is the whole procedure short of HTTP: terminal-key auth, zod validation
  * of every item, the lease, body hashing, the bulk unnest() insert and the per-item answers.
- * Target (docs/targets.md): ingest ≥ 40 % of the raw rate.
+ * Target (docs/targets.md): ingest ≥ 40 % of the raw rate. Exits 1 when a target fails.
+ * BENCH_SMOKE=1 (or --smoke): 8 terminals × 100 receipts — proves the bench runs; the figures mean nothing.
  */
 import { performance } from "node:perf_hooks";
 import pg from "pg";
@@ -25,9 +26,11 @@ if (!serverUrl) {
   process.exit(2);
 }
 
-const TERMINALS = 40;
-const PER_TERMINAL = 1000;
-const BATCH = 500;
+const SMOKE = process.argv.includes("--smoke") || process.env.BENCH_SMOKE === "1";
+// Terminals split in halves (raw, ingest), each timed in two quarters: a multiple of 4.
+const TERMINALS = SMOKE ? 8 : 40;
+const PER_TERMINAL = SMOKE ? 100 : 1000;
+const BATCH = SMOKE ? 50 : 500;
 
 const { db, dispose } = await openThrowawayCentral(serverUrl, 4);
 try {
@@ -158,15 +161,15 @@ try {
       figure: "raw_pg_rows_per_s",
       value: Math.round(rawRate),
       unit: "rows/s",
-      target: "baseline",
-      pass: true,
+      target: "report",
+      pass: null,
     },
     {
       figure: "ingest_rows_per_s",
       value: Math.round(ingestRate),
       unit: "rows/s",
       target: "report",
-      pass: true,
+      pass: null,
     },
     {
       figure: "ingest_ratio",
@@ -184,6 +187,8 @@ try {
     },
   ];
   for (const line of lines) console.log(JSON.stringify({ bench: "ingest", ...line }));
+  // A smoke run only has to produce its figures.
+  if (!SMOKE && lines.some((line) => line.pass === false)) process.exitCode = 1;
 } finally {
   await dispose();
 }
