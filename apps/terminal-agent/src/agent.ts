@@ -165,6 +165,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       now,
       hlc,
       log: (line) => syncLog.info(line),
+      onCentralFault: ({ status }) =>
+        metrics.centralFaults.inc({ status: status === null ? "none" : String(status) }),
       onCashiers: (cashiers) => replaceCashiers(db, cashiers),
       ...(config.ofd ? { ofd: { device: register, client: createOfdClient(config.ofd) } } : {}),
       ...deps.syncOptions,

@@ -44,6 +44,12 @@ export function createMetrics() {
       help: "Outbox items / capacity (warns at 0.8)",
       registers,
     }),
+    centralFaults: new Counter({
+      name: "kassa_sync_central_faults_total",
+      help: "Pushes the central server failed through its own fault (no answer, 5xx, a 4xx naming no item); nothing dead-lettered",
+      labelNames: ["status"] as const,
+      registers,
+    }),
     loginFailures: new Counter({ name: "kassa_login_failures_total", help: "Failed PIN logins", registers }),
     requestsRejected: new Counter({
       name: "kassa_requests_rejected_total",

@@ -50,6 +50,8 @@ export function createDestinationBreaker(
   isFailure: (error: unknown) => boolean,
   clock: { iso(): string; hlc(): string },
   options: Partial<BreakerOptions> = {},
+  /** The failure in words for the transition's cause (the central one says "HTTP 400 naming no item"). */
+  describeFailure: (error: unknown) => string = describe,
 ) {
   const opts: BreakerOptions = {
     failureThreshold: 5,
@@ -123,7 +125,7 @@ export function createDestinationBreaker(
     });
     built.onFailure(({ reason }) => {
       consecutiveFailures += 1;
-      lastCause = "error" in reason ? describe(reason.error) : "failed result";
+      lastCause = "error" in reason ? describeFailure(reason.error) : "failed result";
     });
     built.onSuccess(() => {
       consecutiveFailures = 0;

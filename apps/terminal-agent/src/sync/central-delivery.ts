@@ -2,7 +2,7 @@ import type { CentralClient } from "@kassa/api/central/client";
 import type { DestinationBreaker } from "./breaker.ts";
 import type { CentralCommand } from "./commands.ts";
 import type { DlqStore } from "./dlq-store.ts";
-import { classifyPushFailure } from "./failure.ts";
+import { classifyPushFailure, type PushFailure } from "./failure.ts";
 import { errorFingerprint } from "./fingerprint.ts";
 import type { OutboxStore } from "./outbox-store.ts";
 import type { createRetryBackoff } from "./retry-backoff.ts";
@@ -43,6 +43,16 @@ export interface CentralDeliveryDeps {
   /** Called with each answer's server time, for the agent's HLC and the skew estimate. */
   onServerTime?(serverTimeMs: number, sentAtMs: number, receivedAtMs: number): void;
   limits: DeliveryLimits;
+  /**
+   * The central server failed a push (failure.ts: its fault, not an item's): for the log line and
+   * the metric. Every item stays in the outbox.
+   */
+  onServerFault?(fault: {
+    status: number | null;
+    itemsKept: number;
+    retryInMs: number;
+    message: string;
+  }): void;
 }
 
 /**
@@ -133,6 +143,47 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
     }
   }
 
+  /**
+   * The destination failed (failure.ts decides when): every item stays in the outbox, the round
+   * backs off and the failure is reported. Only a 5xx may be one item crashing the handler: the
+   * batch is bisected towards it, and a lone item failing is blamed only if an empty push
+   * succeeds right after — then it steps aside so the rest keep flowing (poison → DLQ after N).
+   */
+  async function serverFault(
+    rows: OutboxRow[],
+    failure: Extract<PushFailure, { type: "server" | "auth" }>,
+    tally: RoundTally,
+  ): Promise<"stop" | "continue"> {
+    state.online = false;
+    const delay = backoff.next();
+    tally.failed += rows.length;
+    tally.stoppedBecause = failure.message;
+    deps.onServerFault?.({
+      status: failure.status,
+      itemsKept: rows.length,
+      retryInMs: delay,
+      message: failure.message,
+    });
+    const mayBeItem = failure.type === "server" && failure.mayBeItem;
+    if (mayBeItem && rows.length > 1) {
+      batchLimit = Math.max(1, Math.ceil(rows.length / 2));
+    } else if (mayBeItem && rows.length === 1) {
+      const row = rows[0]!;
+      suspects.add(row.id);
+      const blame = await probe();
+      if (blame && row.attempts + 1 >= limits.maxAttempts) {
+        deadLetter(row, "SERVER_ERROR", `Failed ${limits.maxAttempts} times: ${failure.message}`, tally);
+        suspects.delete(row.id);
+      } else {
+        outbox.fail([row], failure.message, clock.nowMs() + delay, blame, clock.iso());
+      }
+      // Blamed: the items behind it go on at once (the breaker stops this if the server is down).
+      if (blame) return "continue";
+    }
+    pausedUntil = clock.nowMs() + delay;
+    return "stop";
+  }
+
   /** One round: push batches until nothing is due, the breaker opens, or the server says wait. */
   async function round(tally: RoundTally): Promise<void> {
     if (clock.nowMs() < pausedUntil) {
@@ -158,29 +209,51 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
         switch (failure.type) {
           case "invalid": {
             if (batch.rows.length === 0) return;
-            if (failure.items.size > 0) {
-              // The named items are malformed for good; the rest go again at once.
-              for (const [index, reason] of failure.items) {
-                const row = batch.rows[index];
-                if (row)
-                  deadLetter(row, "VALIDATION_FAILED", `Refused by the central server: ${reason}`, tally);
-              }
-              tally.stoppedBecause = null;
-              continue;
+            const named = [...failure.items].filter(([index]) => batch.rows[index] !== undefined);
+            if (named.length === 0) {
+              // Indexes outside what we sent: the server's answer is wrong, not an item.
+              const message = `The central server named items this batch does not have: ${failure.message}`;
+              await serverFault(
+                batch.rows,
+                { type: "server", status: 400, mayBeItem: false, message },
+                tally,
+              );
+              return;
             }
-            if (batch.rows.length === 1) {
-              deadLetter(batch.rows[0]!, "VALIDATION_FAILED", failure.message, tally);
-              continue;
+            // The named items are malformed for good; the rest go again at once.
+            for (const [index, reason] of named) {
+              deadLetter(
+                batch.rows[index]!,
+                "VALIDATION_FAILED",
+                `Refused by the central server: ${reason}`,
+                tally,
+              );
             }
-            batchLimit = Math.max(1, Math.ceil(batch.rows.length / 2));
+            tally.stoppedBecause = null;
             continue;
           }
           case "too_large":
             if (batch.rows.length === 0) return;
-            if (batch.rows.length === 1)
+            if (batch.rows.length > 1) {
+              batchLimit = Math.max(1, Math.ceil(batch.rows.length / 2));
+              continue;
+            }
+            if (failure.typed) {
               deadLetter(batch.rows[0]!, "PAYLOAD_TOO_LARGE", failure.message, tally);
-            else batchLimit = Math.max(1, Math.ceil(batch.rows.length / 2));
-            continue;
+              continue;
+            }
+            // A proxy refusing even one item: its limit is wrong for every till, not this item.
+            await serverFault(
+              batch.rows,
+              {
+                type: "server",
+                status: 413,
+                mayBeItem: false,
+                message: `HTTP 413 for a single item from something in front of the central server (nothing dead-lettered): ${failure.message}`,
+              },
+              tally,
+            );
+            return;
           case "lease":
             leaseToken = null;
             if (failure.retryAfterMs !== null) {
@@ -197,41 +270,9 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
             state.online = false;
             return;
           case "auth":
-          case "transport": {
-            state.online = false;
-            const delay = backoff.next();
-            tally.failed += batch.rows.length;
-            if (failure.type === "transport" && failure.status !== null && batch.rows.length > 1) {
-              // A 5xx may be one poisoned item: bisect towards it.
-              batchLimit = Math.max(1, Math.ceil(batch.rows.length / 2));
-            } else if (failure.type === "transport" && failure.status !== null && batch.rows.length === 1) {
-              // A lone item failing: it is to blame only if the server answers an empty push
-              // right after (otherwise the server is simply down). Either way it steps aside, so
-              // the items behind it keep flowing.
-              const row = batch.rows[0]!;
-              suspects.add(row.id);
-              const blame = await probe();
-              if (blame && row.attempts + 1 >= limits.maxAttempts) {
-                deadLetter(
-                  row,
-                  "SERVER_ERROR",
-                  `Failed ${limits.maxAttempts} times: ${failure.message}`,
-                  tally,
-                );
-                suspects.delete(row.id);
-              } else {
-                outbox.fail([row], failure.message, clock.nowMs() + delay, blame, clock.iso());
-              }
-              if (!blame) {
-                pausedUntil = clock.nowMs() + delay;
-                return;
-              }
-              // The items behind it go on at once (the breaker stops this if the server is down).
-              continue;
-            }
-            pausedUntil = clock.nowMs() + delay;
-            return;
-          }
+          case "server":
+            if ((await serverFault(batch.rows, failure, tally)) === "stop") return;
+            continue;
         }
       }
 

@@ -1,5 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { type CentralClient, createCentralClient } from "@kassa/api/central/client";
+import { CentralAnswerError } from "./failure.ts";
 
 export interface TransportStats {
   /** Request bytes on the wire (compressed bodies), all pushes so far. */
@@ -54,7 +55,20 @@ export function createCentralTransport(options: CentralTransportOptions): {
       timeoutMs,
     );
     try {
-      return await baseFetch(input, { ...init, body, headers, signal: controller.signal });
+      const response = await baseFetch(input, { ...init, body, headers, signal: controller.signal });
+      // Kassa always answers JSON. Anything else is whatever stands in front of it (a proxy's HTML
+      // 400, a "Not Found" during an upgrade): keep its status and first words for the reports
+      // instead of tRPC's bare "Unexpected token '<'".
+      const contentType = response.headers.get("content-type") ?? "";
+      if (!/\bjson\b/i.test(contentType)) {
+        const text = await response.text().catch(() => "");
+        throw new CentralAnswerError(
+          response.status,
+          contentType,
+          text.replace(/\s+/g, " ").trim().slice(0, 200),
+        );
+      }
+      return response;
     } finally {
       clearTimeout(timer);
     }

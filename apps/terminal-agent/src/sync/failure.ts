@@ -1,15 +1,26 @@
 import { TRPCClientError } from "@trpc/client";
 import { BrokenCircuitError, IsolatedCircuitError } from "cockatiel";
 
-/** How a failed push is handled. */
+/**
+ * How a failed push is handled. The one question that matters for the DLQ is whose fault it is:
+ * only `invalid` (the server named items) and a typed `too_large` of a lone item ever dead-letter
+ * anything; every other answer leaves every item in the outbox.
+ */
 export type PushFailure =
-  /** Network down, timeout, 5xx, unreadable answer: the destination's fault; the breaker counts it. */
-  | { type: "transport"; status: number | null; message: string }
+  /**
+   * The destination's fault (network down, timeout, 5xx, a 4xx or unreadable answer that names no
+   * item): back off, the breaker counts it, no item is blamed. `mayBeItem`: the answer could be
+   * one item crashing the handler (a 5xx), so the batch is bisected and a lone item failing while
+   * an empty push succeeds is blamed after N attempts. A 4xx never is: a proxy or an upgrade
+   * answers it for every batch, and bisecting it would dead-letter the whole outbox one row at a time.
+   */
+  | { type: "server"; status: number | null; mayBeItem: boolean; message: string }
   /** Our key was refused: nothing an item can fix; the breaker counts it. */
   | { type: "auth"; status: number; message: string }
-  /** The batch failed validation; `items` are the indexes named in the field errors. */
+  /** Kassa's typed validation error naming items (`fieldErrors` `items.N…`): exactly those are bad. */
   | { type: "invalid"; items: Map<number, string>; message: string }
-  | { type: "too_large"; message: string }
+  /** 413. `typed`: Kassa's own PAYLOAD_TOO_LARGE (a lone item is then too large by itself). */
+  | { type: "too_large"; typed: boolean; message: string }
   /** Admission control: come back later; not a failure of anyone. */
   | { type: "busy"; retryAfterMs: number; message: string }
   /** Our sync lease is stale or held by another process. */
@@ -23,6 +34,36 @@ interface ErrorData {
   retryAfterSeconds?: number;
 }
 
+/**
+ * An HTTP answer that is not JSON (a proxy's HTML error page, a load balancer's plain "Not Found",
+ * a captive portal): thrown by the central transport so the status and the start of the body
+ * survive tRPC's "not valid JSON" into the classification and the reports.
+ */
+export class CentralAnswerError extends Error {
+  override readonly name = "CentralAnswerError";
+  constructor(
+    readonly status: number,
+    readonly contentType: string,
+    readonly bodyStart: string,
+  ) {
+    super(
+      `The central server's address answered HTTP ${status} (${contentType || "no content type"}) that is not Kassa's: ${JSON.stringify(bodyStart)}`,
+    );
+  }
+}
+
+/**
+ * Whose fault a failed push is — the only place this is decided (sync README, "Failures"):
+ *
+ * - *An item's*: Kassa's typed `VALIDATION_FAILED` (`kassaCode` present) whose `fieldErrors`
+ *   name `items.N…` — exactly those items; a typed `PAYLOAD_TOO_LARGE` for a batch of one. Per-item
+ *   `rejected` results of a successful push are item faults too (handled with the answer).
+ * - *The server's*: everything else — no answer, 5xx, 401/403, and every 4xx that names no item:
+ *   a body that is not Kassa's (HTML, text, foreign JSON), a tRPC error without item paths (404
+ *   "no procedure" or 405 during an upgrade, a 400 for a body a proxy mangled, 415, 422, 409 other
+ *   than the lease). Only waiting, the breaker and a person fix those; no item is dead-lettered.
+ * - Neither: 429 / RETRY_LATER (admission), LEASE_CONFLICT (fencing).
+ */
 export function classifyPushFailure(error: unknown): PushFailure {
   if (error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError) {
     return {
@@ -30,20 +71,27 @@ export function classifyPushFailure(error: unknown): PushFailure {
       message: "The central server's breaker is open: waiting before the next probe.",
     };
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const foreign = error instanceof TRPCClientError ? error.cause : error;
+  if (foreign instanceof CentralAnswerError)
+    return serverFault(foreign.status, readableText(foreign.message));
+  // The message goes to SQLite, the log, breaker causes and the central server: a parse error can
+  // quote the binary it choked on.
+  const message = readableText(error instanceof Error ? error.message : String(error));
   const data: ErrorData | undefined =
-    error instanceof TRPCClientError ? (error.data as ErrorData) : undefined;
-  // A proxy's 502 or a crashed handler answers without a tRPC body: the HTTP status still tells.
+    error instanceof TRPCClientError ? (error.data as ErrorData | undefined) : undefined;
+  // A JSON body that is not a tRPC error (a gateway's `{"error": …}`): the HTTP status still tells.
   const response =
     error instanceof TRPCClientError
       ? (error.meta as { response?: Response } | undefined)?.response
       : undefined;
   const status = data?.httpStatus ?? response?.status ?? null;
-  if (!data || status === null || status >= 500) return { type: "transport", status, message };
-  if (data.kassaCode === "RETRY_LATER" || status === 429) {
-    return { type: "busy", retryAfterMs: (data.retryAfterSeconds ?? 5) * 1000, message };
+  if (status === null) return serverFault(null, message);
+  if (status >= 500) return serverFault(status, message);
+  // 429 from anyone is "slow down"; it is nobody's fault and opens no breaker.
+  if (data?.kassaCode === "RETRY_LATER" || status === 429) {
+    return { type: "busy", retryAfterMs: (data?.retryAfterSeconds ?? 5) * 1000, message };
   }
-  if (data.kassaCode === "LEASE_CONFLICT") {
+  if (data?.kassaCode === "LEASE_CONFLICT") {
     return {
       type: "lease",
       retryAfterMs: data.retryAfterSeconds !== undefined ? data.retryAfterSeconds * 1000 : null,
@@ -51,20 +99,60 @@ export function classifyPushFailure(error: unknown): PushFailure {
     };
   }
   if (status === 401 || status === 403) return { type: "auth", status, message };
-  if (status === 413) return { type: "too_large", message };
+  if (status === 413) return { type: "too_large", typed: data?.kassaCode === "PAYLOAD_TOO_LARGE", message };
+  if (data?.kassaCode === "VALIDATION_FAILED") {
+    const items = namedItems(data.fieldErrors);
+    if (items.size > 0) return { type: "invalid", items, message };
+  }
+  return serverFault(status, message);
+}
+
+function serverFault(status: number | null, message: string): PushFailure {
+  const mayBeItem = status !== null && status >= 500;
+  if (status === null || mayBeItem) return { type: "server", status, mayBeItem, message };
+  return {
+    type: "server",
+    status,
+    mayBeItem,
+    message: `HTTP ${status} naming no item, treated as a server fault (nothing dead-lettered): ${message}`,
+  };
+}
+
+/**
+ * Diagnostic text safe everywhere it goes: control characters spelled out (`\u0000`), lone
+ * surrogates (broken UTF-16) replaced by U+FFFD, at most 2,000 characters.
+ */
+export function readableText(text: string): string {
+  return text
+    .slice(0, 2000)
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD")
+    .replace(
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced.
+      /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+}
+
+/** `items.N.path` field errors → item index → what is wrong with it. Other paths name no item. */
+function namedItems(fieldErrors: Record<string, string[]> | undefined): Map<number, string> {
   const items = new Map<number, string>();
-  for (const [path, messages] of Object.entries(data.fieldErrors ?? {})) {
+  for (const [path, messages] of Object.entries(fieldErrors ?? {})) {
     const match = /^items\.(\d+)(?:\.(.*))?$/.exec(path);
     if (!match) continue;
     const index = Number(match[1]);
     const line = `${match[2] ?? "item"}: ${messages.join("; ")}`;
     items.set(index, items.has(index) ? `${items.get(index)}; ${line}` : line);
   }
-  return { type: "invalid", items, message };
+  return items;
 }
 
 /** What the central breaker counts as a failure of the destination. */
 export function isDestinationFailure(error: unknown): boolean {
   const type = classifyPushFailure(error).type;
-  return type === "transport" || type === "auth";
+  return type === "server" || type === "auth";
+}
+
+/** The breaker transition's cause: the classified message (status, "naming no item"), not tRPC's. */
+export function describeDestinationFailure(error: unknown): string {
+  return classifyPushFailure(error).message.slice(0, 500);
 }

@@ -8,7 +8,7 @@ import { createCentralDelivery, type DeliveryLimits, type RoundTally } from "./c
 import { createCentralTransport, type TransportStats } from "./central-transport.ts";
 import { createCommandApplier } from "./commands.ts";
 import { createDlqStore } from "./dlq-store.ts";
-import { isDestinationFailure } from "./failure.ts";
+import { describeDestinationFailure, isDestinationFailure } from "./failure.ts";
 import { createLocalLease } from "./local-lease.ts";
 import { createOfdRelay, isOfdFailure } from "./ofd-relay.ts";
 import { createOutboxStore } from "./outbox-store.ts";
@@ -56,6 +56,11 @@ export interface SyncWorkerDeps {
   /** The OFD destination: the fiscal device and an OFD client (createOfdClient from @kassa/fiscal/ofd). */
   ofd?: { device: FiscalDevice; client: OfdTransport; maxDocuments?: number };
   log?: (line: string) => void;
+  /**
+   * The central server failed a push through its own fault (failure.ts): the agent counts it in
+   * `kassa_sync_central_faults_total`. Nothing was dead-lettered for it.
+   */
+  onCentralFault?: (fault: { status: number | null }) => void;
 }
 
 export type SyncWorker = SyncEngine & {
@@ -97,6 +102,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     isDestinationFailure,
     clock,
     deps.breaker,
+    describeDestinationFailure,
   );
   const ofdBreaker = createDestinationBreaker(deps.db, outbox, "ofd", isOfdFailure, clock, deps.breaker);
   const ofd = deps.ofd
@@ -142,6 +148,16 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
           }
         },
         limits: { ...DEFAULT_LIMITS, ...deps.limits },
+        onServerFault: (fault) => {
+          log(
+            `central server fault (${fault.status === null ? "no answer" : `HTTP ${fault.status}`}): ${fault.itemsKept} items kept in the outbox, next try in ${Math.round(fault.retryInMs / 1000)} s; ${fault.message}`,
+          );
+          try {
+            deps.onCentralFault?.({ status: fault.status });
+          } catch (error) {
+            log(`onCentralFault hook failed: ${(error as Error).message}`);
+          }
+        },
       })
     : null;
 
