@@ -11,7 +11,8 @@ export interface CashierOut {
 }
 
 /**
- * The cashiers a till may sign in: active, of its organization, for every store or its own.
+ * The cashiers a till may sign in, and so the PIN hashes it receives: active, of its organization,
+ * and either of its own store or of every store (empty `store_ids`); never another store's only.
  * `version` changes whenever any of them does (or one is removed), so a till that is up to date
  * downloads nothing.
  */
@@ -45,6 +46,30 @@ export async function cashiersForTerminal(
   };
 }
 
+/**
+ * A cashier's stores must be stores of their organization: the list decides which tills receive
+ * the cashier's PIN hash, so a mistyped id must not silently leave them on none (or on a store
+ * created later under that id).
+ */
+async function checkStoresOf(
+  sql: SqlRunner,
+  organizationId: string,
+  storeIds: readonly string[],
+): Promise<void> {
+  if (storeIds.length === 0) return;
+  const known = await sql.query<{ id: string }>(
+    "SELECT id FROM stores WHERE organization_id = $1 AND id = ANY($2::text[])",
+    [organizationId, storeIds],
+  );
+  const unknown = storeIds.filter((id) => !known.some((row) => row.id === id));
+  if (unknown.length > 0) {
+    throw new AppError("VALIDATION_FAILED", {
+      message: `Unknown store(s) for this organization: ${unknown.join(", ")}.`,
+      fieldErrors: { storeIds: unknown.map((id) => `no store ${id} in this organization`) },
+    });
+  }
+}
+
 export interface UpsertCashierInput {
   organizationId: string;
   id: string;
@@ -65,6 +90,7 @@ export async function upsertCashier(sql: SqlRunner, input: UpsertCashierInput, n
       fieldErrors: { pin: ["must be 4-8 digits"] },
     });
   }
+  await checkStoresOf(sql, input.organizationId, input.storeIds ?? []);
   const fields = [
     input.organizationId,
     input.id,
