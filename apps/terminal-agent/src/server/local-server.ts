@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
+import { buildAgentOpenApi } from "@kassa/api/agent/openapi";
 import type { AnyRouter } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import type { AgentMetrics } from "../metrics.ts";
@@ -36,7 +37,8 @@ function trpcError(
 }
 
 /**
- * The local API on node:http: `/trpc/*` behind the bearer token, `/metrics` and `/healthz` open.
+ * The local API on node:http: `/trpc/*` behind the bearer token; `/openapi.json`, `/metrics` and
+ * `/healthz` open (loopback Host only).
  * Bind it to 127.0.0.1 only — the till's POS is the one caller.
  */
 export function createLocalServer<TRouter extends AnyRouter>(
@@ -53,6 +55,7 @@ export function createLocalServer<TRouter extends AnyRouter>(
     allowBatching: false,
   } as Parameters<typeof createHTTPHandler<TRouter>>[0]);
 
+  let openApiDocument: Record<string, unknown> | undefined;
   return http.createServer((req, res) => {
     const url = req.url ?? "/";
     if (url.startsWith("/trpc/")) {
@@ -91,7 +94,7 @@ export function createLocalServer<TRouter extends AnyRouter>(
     }
     if (
       req.method === "GET" &&
-      (url === "/healthz" || url === "/metrics") &&
+      (url === "/healthz" || url === "/metrics" || url === "/openapi.json") &&
       !isLoopbackHost(req.headers.host)
     ) {
       // No token here, so the Host header is what stops a web page that rebinds its own name to
@@ -102,8 +105,16 @@ export function createLocalServer<TRouter extends AnyRouter>(
         403,
         "FORBIDDEN",
         "FORBIDDEN",
-        "GET /healthz and /metrics answer only Host 127.0.0.1, localhost or [::1] (with any port).",
+        "GET /healthz, /metrics and /openapi.json answer only Host 127.0.0.1, localhost or [::1] (with any port).",
       );
+      return;
+    }
+    if (req.method === "GET" && url === "/openapi.json") {
+      // No token, as for /healthz, and the same Host check above: the contract is public
+      // (docs/agent-api.md) and a POS maker's client generator fetches it without the till's
+      // secret. Built on the first request, then kept.
+      openApiDocument ??= buildAgentOpenApi();
+      sendJson(res, 200, openApiDocument);
       return;
     }
     if (req.method === "GET" && url === "/healthz") {
@@ -126,7 +137,7 @@ export function createLocalServer<TRouter extends AnyRouter>(
       404,
       "NOT_FOUND",
       "NOT_FOUND",
-      `No route ${req.method} ${url}: the API is under /trpc/, plus GET /healthz and GET /metrics.`,
+      `No route ${req.method} ${url}: the API is under /trpc/ (described by GET /openapi.json), plus GET /healthz and GET /metrics.`,
     );
   });
 }
