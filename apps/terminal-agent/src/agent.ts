@@ -11,6 +11,7 @@ import { BufferCapacity } from "./buffer/capacity.ts";
 import { CashService } from "./cash/cash-service.ts";
 import { HybridLogicalClock } from "./clock/hlc.ts";
 import { type BufferDb, bufferPath, openBuffer } from "./db/buffer.ts";
+import { lockDataDir } from "./db/buffer-lock.ts";
 import { adaptiveWriter, type BufferWriter, commitThreadWriter, inlineWriter } from "./db/buffer-writer.ts";
 import { prepareReceiptStatements } from "./db/receipt-rows.ts";
 import type { AgentConfig } from "./env.ts";
@@ -70,6 +71,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   const now = deps.now ?? Date.now;
   const log = deps.log ?? createLogger(config.logLevel, config.terminalId);
   const metrics = createMetrics();
+  // One agent process per data directory (see buffer-lock.ts): a second one stops here, with one line.
+  const dataDirLock = lockDataDir(config.dataDir);
   const db = await openBuffer(config.dataDir, (line) => log.info(line));
   const statements = prepareReceiptStatements(db);
   const hlc = new HybridLogicalClock(now);
@@ -277,6 +280,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       device.close();
       await writer.close();
       db.close();
+      dataDirLock.release();
     },
   };
 }

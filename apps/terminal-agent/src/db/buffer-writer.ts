@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+import { AppError } from "@kassa/api/errors";
 import { AGENT_PRAGMAS } from "@kassa/db/agent";
 import type { Logger } from "pino";
 import type { BufferDb } from "./buffer.ts";
@@ -43,6 +44,29 @@ export interface BufferWriter {
   close(): Promise<void>;
 }
 
+/**
+ * A receipt write another writer on the buffer got in the way of: a `seq` or id it already took,
+ * or its write lock held past busy_timeout. Only a second agent process on the data directory can
+ * do that (the data-directory lock refuses one at start-up; an agent without it, or a file system
+ * whose locks do not work, still could): a typed, retry-safe 503 instead of an untyped 500. The
+ * transaction was rolled back, so nothing was written. A taken idempotency key is not one of
+ * these: the receipt service answers it with the stored receipt.
+ */
+export function asBufferConflict(error: unknown): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = String((error as { message?: unknown } | null)?.message ?? "");
+  const takenSeqOrId =
+    (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") &&
+    /receipts\.(seq|id)\b/.test(message);
+  if (!takenSeqOrId && code !== "SQLITE_BUSY") return error;
+  return new AppError("BUFFER_CONFLICT", {
+    message:
+      "Another kassa agent process is writing this till's buffer, so the receipt was not saved. Stop the other process (one agent per data directory); retrying with the same idempotency key is safe.",
+    retryAfterSeconds: 1,
+    cause: error,
+  });
+}
+
 export function inlineWriter(db: BufferDb, s: ReceiptStatements): BufferWriter {
   const accept = db.transaction((rows: AcceptRow[]) => {
     for (const row of rows) {
@@ -56,7 +80,13 @@ export function inlineWriter(db: BufferDb, s: ReceiptStatements): BufferWriter {
     }
   });
   return {
-    accept: async (rows) => accept(rows),
+    accept: async (rows) => {
+      try {
+        accept(rows);
+      } catch (error) {
+        throw asBufferConflict(error);
+      }
+    },
     fiscalized: async (items) => {
       db.pragma("synchronous = NORMAL");
       try {
@@ -149,7 +179,7 @@ export async function commitThreadWriter(
         );
         return;
       }
-      throw error;
+      throw asBufferConflict(error);
     }
   };
   const writer: BufferWriter = {

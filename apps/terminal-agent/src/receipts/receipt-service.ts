@@ -157,6 +157,8 @@ export class ReceiptService {
       await this.commits.add(input.idempotencyKey, bodyHash, row);
     } catch (error) {
       o.capacity.refresh();
+      // A seq another writer took (BUFFER_CONFLICT): number on after it, so the POS's retry succeeds.
+      this.seq = Math.max(this.seq, o.statements.maxSeq.get()?.seq ?? 0);
       // Another agent process on the same buffer took the key between our check and insert.
       const raced = o.statements.byKey.get(input.idempotencyKey);
       if (raced) return this.replay(raced, bodyHash);
