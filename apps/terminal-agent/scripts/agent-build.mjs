@@ -16,10 +16,12 @@ export const DIST_CLI = join(appRoot, "dist", "kassa-agent.mjs");
 /** The files esbuild read for a bundle, written next to it (paths relative to the bundle's folder). */
 export const inputsManifest = (outfile) => `${outfile}.inputs.json`;
 
-// What changes a bundle without being one of its inputs: how it is built, and the commit thread it copies.
-const BUILD_FILES = ["scripts/bundle.ts", "scripts/agent-build.mjs", "src/db/commit-worker.mjs"].map((f) =>
-  join(appRoot, f),
-);
+// What changes a bundle without being one of its inputs: how it is built, the commit thread it copies,
+// and the lockfile (npm dates the files it unpacks from the package, not the install, so a changed
+// dependency may look older than the bundle).
+const BUILD_FILES = ["scripts/bundle.ts", "scripts/agent-build.mjs", "src/db/commit-worker.mjs"]
+  .map((f) => join(appRoot, f))
+  .concat([join(appRoot, "..", "..", "package-lock.json")].filter((f) => existsSync(f)));
 
 /**
  * Why `outfile` needs building, or null when it is current: every input esbuild read for it (the
