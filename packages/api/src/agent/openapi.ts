@@ -44,7 +44,14 @@ const PROCEDURES: Record<AgentProcedurePath, ProcedureDoc> = {
   "receipts.create": {
     summary:
       "Accept a sale or refund; answered once it is durably stored, with the fiscal attributes if the register printed it",
-    errors: [...CASHIER, "IDEMPOTENCY_CONFLICT", "SHIFT_CLOSED", "SHIFT_EXPIRED", "BUFFER_FULL"],
+    errors: [
+      ...CASHIER,
+      "IDEMPOTENCY_CONFLICT",
+      "SHIFT_CLOSED",
+      "SHIFT_EXPIRED",
+      "BUFFER_FULL",
+      "BUFFER_CONFLICT",
+    ],
   },
   "receipts.get": { summary: "One receipt by receiptId or idempotencyKey", errors: ["NOT_FOUND"] },
   "receipts.void": {
