@@ -37,7 +37,7 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
   const built = ensureAgentBuild();
   if (built) log(`terminal agent ${built}`);
   const dataDir = resolve(repoRoot, options.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // the buffer inside holds PIN hashes
   const token = options.apiToken ?? randomBytes(24).toString("hex");
   const agent = spawnLogged(process.execPath, [agentBin, "start"], {
     cwd: repoRoot,

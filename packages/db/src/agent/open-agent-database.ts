@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { DbError, DbErrorCode } from "../errors.ts";
@@ -47,7 +47,13 @@ export function openWithPragmas(filePath: string): Database.Database {
   const path = resolve(filePath);
   let db: Database.Database;
   try {
-    mkdirSync(dirname(path), { recursive: true });
+    // The buffer holds receipts, cashiers' PIN hashes and sessions: only the agent's user reads it.
+    // New folders are 0700; an existing one is the operator's choice and is left as it is.
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    // Created 0600 before SQLite opens it, so it never exists readable by others; SQLite gives
+    // the -wal and -shm files it creates the database file's mode.
+    closeSync(openSync(path, "a", 0o600));
+    restrictToOwner(path);
     db = new Database(path);
   } catch (error) {
     throw new DbError(
@@ -65,5 +71,13 @@ export function openWithPragmas(filePath: string): Database.Database {
       `SQLite refused WAL mode for ${path} (journal_mode=${String(mode)}): put the data directory on a local disk, not a network share.`,
     );
   }
+  restrictToOwner(path);
   return db;
+}
+
+/** 0600 on the database and its WAL/SHM files, also those an older release left readable by others. */
+function restrictToOwner(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    if (existsSync(file)) chmodSync(file, 0o600);
+  }
 }
