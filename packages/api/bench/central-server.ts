@@ -4,12 +4,17 @@
  * few `/__test/*` controls (stats, faults, DLQ commands) that only this script serves.
  *
  *   tsx bench/central-server.ts [--stores N] [--per-store N] [--pool N] [--per-store-limit N]
+ *                               [--database-url URL]
+ *
+ * `--database-url` serves an existing database instead (migrated, never dropped; `--stores 0` seeds
+ * nothing): several processes on one URL are several central instances on one PostgreSQL.
  *
  * Prints one JSON line `{"url": …, "terminals": [{id, key, storeId, organizationId}]}` when ready;
  * exits (dropping the database) on SIGTERM or when stdin closes.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseArgs } from "node:util";
+import { createCentralDatabase } from "@kassa/db/central";
 import { ingestAdmission } from "../src/central/sync/admission.ts";
 import { upsertCashier } from "../src/central/sync/cashiers.ts";
 import { issueDlqCommand } from "../src/central/sync/commands.ts";
@@ -27,6 +32,7 @@ const { values } = parseArgs({
     port: { type: "string", default: "0" },
     "lease-ttl-ms": { type: "string" },
     "max-wait-ms": { type: "string" },
+    "database-url": { type: "string" },
   },
 });
 
@@ -35,14 +41,22 @@ if (values["max-wait-ms"]) ingestAdmission.configure({ maxWaitMs: Number(values[
 if (values["lease-ttl-ms"]) leaseSettings.ttlMs = Number(values["lease-ttl-ms"]);
 if (values["total-limit"]) ingestAdmission.configure({ total: Number(values["total-limit"]) });
 
-const { db, dispose } = await openThrowawayCentral(
-  process.env.TEST_DATABASE_URL || process.env.DATABASE_URL,
-  Number(values.pool),
-);
-const terminals = await seedFleet(db, {
-  stores: Number(values.stores),
-  perStore: Number(values["per-store"]),
-});
+const { db, dispose } = values["database-url"]
+  ? await openSharedCentral(values["database-url"], Number(values.pool))
+  : await openThrowawayCentral(
+      process.env.TEST_DATABASE_URL || process.env.DATABASE_URL,
+      Number(values.pool),
+    );
+const terminals =
+  Number(values.stores) > 0
+    ? await seedFleet(db, { stores: Number(values.stores), perStore: Number(values["per-store"]) })
+    : [];
+
+/** Another instance's database: this process only serves it, so it leaves it in place at exit. */
+async function openSharedCentral(url: string, poolSize: number) {
+  const db = await createCentralDatabase({ url, shared: false, poolSize, log: () => {} });
+  return { db, dispose: () => db.close() };
+}
 
 /** The central clock runs `offsetMs` ahead of real time (lease expiry without sleeping). */
 const clock = { offsetMs: 0 };
@@ -82,6 +96,10 @@ async function intercept(req: IncomingMessage, res: ServerResponse, body: Buffer
     const skew = await db.sql.query("SELECT id, clock_skew_ms, last_sync_at FROM terminals ORDER BY id");
     const state = await db.sql.query("SELECT * FROM terminal_sync_state ORDER BY terminal_id");
     return json(res, 200, { receipts, dlq, breakers, commands, records, skew, state });
+  }
+  if (url.pathname === "/__test/admission") {
+    // This instance's pushes in flight (the per-store limit is shared; this count is not).
+    return json(res, 200, { active: ingestAdmission.active });
   }
   if (url.pathname === "/__test/fault") {
     Object.assign(fault, JSON.parse(body.toString() || "{}"));
