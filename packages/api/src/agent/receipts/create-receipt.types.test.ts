@@ -121,6 +121,7 @@ describe("ZCreateReceiptInput", () => {
       { items: [{ name: "x", price: 1e12, quantity: 2, vat: "vat20" }] },
       "items.0.quantity",
     ],
+    ["a zero total", { items: [{ name: "Gift", price: 0, quantity: 1, vat: "vat20" }] }, "items"],
     [
       "payments above 10¹²",
       {

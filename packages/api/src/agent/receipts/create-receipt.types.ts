@@ -74,6 +74,15 @@ export function checkReceiptFigures(
     });
     return total;
   }
+  if (total === 0) {
+    // Shtrih-M error 0x8E "zero receipt total": the register closes no receipt without a sum.
+    ctx.addIssue({
+      code: "custom",
+      path: ["items"],
+      message: "the receipt total is 0: a receipt needs a sum to print",
+    });
+    return total;
+  }
   let cash = 0;
   let electronic = 0;
   for (const payment of receipt.payments) {

@@ -43,6 +43,21 @@ describe("upsertCashier", () => {
     const changed = (await cashiersForTerminal(db.sql, terminal, null)).cashiers!;
     expect(changed).toEqual([{ ...created[0], name: "Ivanova A. V." }]);
   });
+
+  it("stores the name as the register prints it, and refuses one it cannot print", async () => {
+    await upsertCashier(db.sql, { ...base(), name: " Иванова «Старшая» ", pin: "1234" }, now);
+    const [stored] = (await cashiersForTerminal(db.sql, terminal, null)).cashiers!;
+    expect(stored?.name).toBe('Иванова "Старшая"');
+    for (const name of ["Иванова 🙂", "Ivanova\u0000", "x".repeat(65)]) {
+      await expect(
+        upsertCashier(db.sql, { ...base(), id: "c-2", name, pin: "1234" }, now),
+      ).rejects.toMatchObject({
+        kassaCode: "VALIDATION_FAILED",
+        fieldErrors: { name: [expect.any(String)] },
+      });
+    }
+    expect((await cashiersForTerminal(db.sql, terminal, null)).cashiers).toHaveLength(1);
+  });
 });
 
 describe("ingest.cashiers with two stores in one organization", () => {

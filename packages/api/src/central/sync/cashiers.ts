@@ -1,4 +1,6 @@
 import { hashPassword } from "@kassa/db/central";
+import { TEXT_LIMITS } from "@kassa/fiscal/ffd";
+import { ZRegisterText } from "../../content.ts";
 import { AppError } from "../../errors.ts";
 import type { SqlRunner, TerminalScope } from "./sql.ts";
 
@@ -90,13 +92,21 @@ export async function upsertCashier(sql: SqlRunner, input: UpsertCashierInput, n
       fieldErrors: { pin: ["must be 4-8 digits"] },
     });
   }
+  // The name is printed on every receipt the cashier sells (tag 1021): the receipt content contract.
+  const name = ZRegisterText(TEXT_LIMITS.cashierName).safeParse(input.name);
+  if (!name.success) {
+    throw new AppError("VALIDATION_FAILED", {
+      message: "A cashier's name must be printable by the fiscal register.",
+      fieldErrors: { name: name.error.issues.map((issue) => issue.message) },
+    });
+  }
   await checkStoresOf(sql, input.organizationId, input.storeIds ?? []);
   const fields = [
     input.organizationId,
     input.id,
     input.storeIds ?? [],
     input.login,
-    input.name,
+    name.data,
     input.inn ?? null,
     input.active ?? true,
     now,
