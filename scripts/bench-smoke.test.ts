@@ -19,7 +19,7 @@ describe("parseFigures", () => {
     expect(figures.map((f) => f.figure)).toEqual(["accept_ratio", "noop_rate"]);
   });
 
-  it("names what is wrong with a line that is not a figure of targets.md's shape", () => {
+  it("names what is wrong with a line that is not a figure of docs/targets.md's shape", () => {
     const cases: [object | string, RegExp][] = [
       ["{not json", /is not JSON/],
       [{ name: "fleet.list", p95Ms: 12 }, /missing bench, figure, value, unit, target, pass/],

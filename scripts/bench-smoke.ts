@@ -1,4 +1,4 @@
-// Benchmarks cannot rot (targets.md, "Benchmarks stay alive"): runs every `bench:*` script of the root
+// Benchmarks cannot rot (docs/targets.md, "Benchmarks stay alive"): runs every `bench:*` script of the root
 // package.json in its smoke mode (BENCH_SMOKE=1: small sizes) one after another, and fails when one
 // does not complete (exit code, timeout) or prints no well-formed JSON figure. Targets are not
 // checked: at smoke sizes they mean nothing. `.ci/run` runs it after `npm test`.
@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
-/** One figure as targets.md prints it: exactly these keys. */
+/** One figure as docs/targets.md prints it: exactly these keys. */
 export interface BenchFigure {
   bench: string;
   figure: string;
