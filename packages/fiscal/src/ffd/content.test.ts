@@ -88,15 +88,19 @@ describe("quantities", () => {
 
   it("property: a normalised quantity is exactly units × 10⁻⁶ and normalises to itself", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: MAX_QUANTITY * 1e6 }), fc.integer({ min: 1, max: 1000 }), (units, parts) => {
-        // Arrive at units/10⁶ through float arithmetic, as a scale's driver does.
-        let q = 0;
-        for (let i = 0; i < parts; i++) q += units / 1e6 / parts;
-        const normalised = normalizeQuantity(q);
-        if (normalised === null) return; // more noise than the rule tolerates: refused, never mangled
-        expect(Math.round(normalised * 1e6)).toBe(units);
-        expect(normalizeQuantity(normalised)).toBe(normalised);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: MAX_QUANTITY * 1e6 }),
+        fc.integer({ min: 1, max: 1000 }),
+        (units, parts) => {
+          // Arrive at units/10⁶ through float arithmetic, as a scale's driver does.
+          let q = 0;
+          for (let i = 0; i < parts; i++) q += units / 1e6 / parts;
+          const normalised = normalizeQuantity(q);
+          if (normalised === null) return; // more noise than the rule tolerates: refused, never mangled
+          expect(Math.round(normalised * 1e6)).toBe(units);
+          expect(normalizeQuantity(normalised)).toBe(normalised);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -112,11 +116,15 @@ describe("lineSum", () => {
 
   it("property: equals round(price × units / 10⁶) computed on integers", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1e12 }), fc.integer({ min: 1, max: MAX_QUANTITY * 1e6 }), (price, units) => {
-        const exact = (BigInt(price) * BigInt(units) * 2n + 1_000_000n) / 2_000_000n;
-        const expected = exact > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(exact);
-        expect(lineSum(price, units / 1e6)).toBe(expected);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1e12 }),
+        fc.integer({ min: 1, max: MAX_QUANTITY * 1e6 }),
+        (price, units) => {
+          const exact = (BigInt(price) * BigInt(units) * 2n + 1_000_000n) / 2_000_000n;
+          const expected = exact > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(exact);
+          expect(lineSum(price, units / 1e6)).toBe(expected);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -1,4 +1,5 @@
 export * from "./codes.ts";
+export * from "./content.ts";
 export * from "./document.ts";
 export * from "./errors.ts";
 export * from "./ffd-time.ts";
@@ -8,4 +9,3 @@ export * from "./shift-documents.ts";
 export * from "./tags.ts";
 export * from "./tlv.ts";
 export * from "./vat-rates.ts";
-export * from "./content.ts";
