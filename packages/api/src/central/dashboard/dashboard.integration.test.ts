@@ -324,7 +324,7 @@ describe("fleet health", () => {
       fingerprint: "VALIDATION_FAILED:abc",
       attempts: 1,
       errors: [],
-      payload: {},
+      payload: new TextEncoder().encode("{}"),
       hlc: "1795330000000.00000",
     });
     await p.dlqItem.createMany({

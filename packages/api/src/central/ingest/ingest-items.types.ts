@@ -79,17 +79,27 @@ export type TReceiptData = z.infer<typeof ZReceiptData>;
 /** Everything a till records besides receipts (shifts, cash, RUM, device events …): stored as-is. */
 const ZRecordData = z.record(z.string(), z.unknown());
 
+/** Longest DLQ mirror payload (base64 characters): a 1,000-line receipt is well under it. */
+export const MAX_DLQ_PAYLOAD_BASE64 = 4 * 1024 * 1024;
+
 export const ZDlqData = z.object({
   destination: z.string().min(1).max(32),
   itemKind: z.string().min(1).max(64),
-  itemId: ZId,
+  /** The item's own id, whole (the mirror's id may be a hash of it: see the agent's dlqId). */
+  itemId: z.string().min(1).max(512),
   /** pending = waiting for support; retried / discarded after a command was applied. */
   status: z.enum(["pending", "retried", "discarded"]),
   reason: z.string().max(2000),
   fingerprint: z.string().max(128),
   attempts: z.number().int().nonnegative(),
   errors: z.array(z.object({ at: ZIsoTime, message: z.string().max(2000) })).max(50),
-  payload: z.unknown(),
+  /**
+   * The dead item's payload exactly as the till stored it (UTF-8 bytes, base64): bytes, because
+   * the mirror must be storable whatever broke the item (U+0000, lone surrogates, odd numbers).
+   */
+  payloadBase64: z.base64().max(MAX_DLQ_PAYLOAD_BASE64).optional(),
+  /** Agents before payloadBase64 sent the parsed payload; stored as its JSON text, as bytes too. */
+  payload: z.unknown().optional(),
   discardReason: z.string().max(2000).optional(),
 });
 export type TDlqData = z.infer<typeof ZDlqData>;

@@ -2,13 +2,14 @@ import { AppError } from "../../errors.ts";
 import { ingestAdmission } from "../sync/admission.ts";
 import { pgStoreSlots } from "../sync/admission-slots.ts";
 import { ingestBatch } from "../sync/ingest-batch.ts";
+import { mergeResults, screenUnstorable } from "../sync/storable.ts";
 import { terminalProcedure } from "../trpc.ts";
 import { ZPushBatchInput, ZPushBatchOutput } from "./push-batch.types.ts";
 
 /**
  * `ingest.push`: one round trip per batch. Every item is validated before anything is written (a
  * malformed batch is a typed 400 naming the item, and changes nothing); each item is then answered
- * accepted | duplicate | rejected-with-reason.
+ * accepted | duplicate | rejected-with-reason (an item PostgreSQL could not store included).
  */
 export const pushBatch = terminalProcedure
   // Admission runs before the batch is parsed: a refused push costs almost nothing.
@@ -32,9 +33,17 @@ export const pushBatch = terminalProcedure
         message: `This key belongs to terminal ${ctx.terminal.id}; it cannot write terminal ${input.terminalId}'s data.`,
       });
     }
-    const outcome = await ingestBatch(ctx.db.sql, ctx.terminal, input, ctx.now());
+    // Text PostgreSQL cannot store is refused per item here, never a 500 for the whole batch.
+    const screened = screenUnstorable(input.items);
+    const outcome = await ingestBatch(
+      ctx.db.sql,
+      ctx.terminal,
+      { ...input, items: screened.items },
+      ctx.now(),
+    );
     return {
       ...outcome,
+      results: mergeResults(input.items.length, screened.refused, outcome.results),
       lease: { token: outcome.lease.token, expiresAtMs: outcome.lease.expiresAt.getTime() },
     };
   });
