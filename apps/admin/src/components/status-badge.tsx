@@ -1,7 +1,29 @@
-import { CircleCheck, CircleDashed, Wifi, WifiOff } from "lucide-react";
+import { Ban, CircleAlert, CircleCheck, CircleDashed, Wifi, WifiOff } from "lucide-react";
 
-export function OnlineBadge({ online, retired }: { online: boolean; retired?: boolean }) {
+/**
+ * The till's state on Fleet: retired, offline, online with receipts its KKT refused (they need
+ * support on the till: never shown as plain "Online"), or online.
+ */
+export function OnlineBadge({
+  online,
+  retired,
+  needsAttention = 0,
+}: {
+  online: boolean;
+  retired?: boolean;
+  needsAttention?: number;
+}) {
   if (retired) return <span className="badge neutral">Retired</span>;
+  if (online && needsAttention > 0) {
+    return (
+      <span
+        className="badge danger"
+        title={`${needsAttention} receipt(s) refused by the KKT for their content: void them on the till (kassa-agent receipts attention)`}
+      >
+        <CircleAlert size={13} aria-hidden /> Needs attention · {needsAttention}
+      </span>
+    );
+  }
   return online ? (
     <span className="badge ok">
       <Wifi size={13} aria-hidden /> Online
@@ -13,7 +35,25 @@ export function OnlineBadge({ online, retired }: { online: boolean; retired?: bo
   );
 }
 
-export function ReceiptStatusBadge({ status }: { status: "accepted" | "fiscalized" }) {
+export function ReceiptStatusBadge({
+  status,
+}: {
+  status: "accepted" | "fiscalized" | "needs_attention" | "voided";
+}) {
+  if (status === "needs_attention") {
+    return (
+      <span className="badge danger" title="The KKT refused this receipt for its content: it will not print">
+        <CircleAlert size={13} aria-hidden /> Refused by KKT
+      </span>
+    );
+  }
+  if (status === "voided") {
+    return (
+      <span className="badge neutral" title="Voided by support on the till: no fiscal document exists">
+        <Ban size={13} aria-hidden /> Voided
+      </span>
+    );
+  }
   return status === "fiscalized" ? (
     <span className="badge ok">
       <CircleCheck size={13} aria-hidden /> Fiscalized

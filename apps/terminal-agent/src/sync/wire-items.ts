@@ -96,6 +96,15 @@ export function toWireItem(row: OutboxRow): WireItem {
     case "command_ack":
     case "ofd_status":
       return { ...base, kind: row.kind, data: payload } as WireItem;
+    case "receipt_attention": {
+      // The payload also names the terminal and receipt (the item's id): the wire carries only the change.
+      const p = payload as { reason?: unknown; at?: unknown };
+      return { ...base, kind: "receipt_attention", data: { reason: p.reason, at: p.at } } as WireItem;
+    }
+    case "receipt_voided": {
+      const p = payload as { by?: unknown; reason?: unknown; at?: unknown };
+      return { ...base, kind: "receipt_voided", data: { by: p.by, reason: p.reason, at: p.at } } as WireItem;
+    }
     default:
       throw new UnsendableItemError(`The central server takes no items of kind "${row.kind}".`);
   }

@@ -70,7 +70,11 @@ export function FleetTable() {
                 </td>
                 <td>{t.store.name}</td>
                 <td>
-                  <OnlineBadge online={t.online} retired={t.status === "retired"} />
+                  <OnlineBadge
+                    online={t.online}
+                    retired={t.status === "retired"}
+                    needsAttention={t.receiptsNeedingAttention}
+                  />
                 </td>
                 <td title={formatInZone(t.lastSyncAt, t.store.timezone)}>{formatAge(t.lastSyncAt, asOf)}</td>
                 <td className="num" title={`last receipt ${formatInZone(t.lastReceiptAt, t.store.timezone)}`}>

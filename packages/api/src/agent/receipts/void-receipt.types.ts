@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ZStoredText } from "../../content.ts";
 import { ZReceiptView } from "./get-receipt.types.ts";
 
 /**
@@ -7,10 +8,10 @@ import { ZReceiptView } from "./get-receipt.types.ts";
  */
 export const ZVoidReceiptInput = z.object({
   receiptId: z.string().min(1).max(64),
-  /** Why (shown on the receipt centrally and kept in its audit). */
-  reason: z.string().trim().min(3).max(500),
+  /** Why (shown on the receipt centrally and kept in its audit): stored text, as central ingest takes it. */
+  reason: ZStoredText(500),
   /** Who: the support person or system (default "support"). */
-  by: z.string().trim().min(1).max(128).optional(),
+  by: ZStoredText(128).optional(),
 });
 export type TVoidReceiptInput = z.infer<typeof ZVoidReceiptInput>;
 

@@ -9,6 +9,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface TerminalHealth {
   dlqPending: number;
+  /** Receipts the till's KKT refused for their content, not yet voided by support. */
+  receiptsNeedingAttention: number;
   breakers: { destination: string; state: string; since: Date; cause: string }[];
   fn: {
     unsentCount: number | null;
@@ -20,6 +22,7 @@ export interface TerminalHealth {
 
 const EMPTY: TerminalHealth = {
   dlqPending: 0,
+  receiptsNeedingAttention: 0,
   breakers: [],
   fn: { unsentCount: null, oldestUnsentAt: null, daysLeft: null, measuredAt: null },
 };
@@ -39,7 +42,7 @@ export async function terminalHealth(
     organizationId: { in: [...new Set(terminals.map((t) => t.organizationId))] },
     terminalId: { in: terminals.map((t) => t.id) },
   };
-  const [dlq, breakers, sync] = await Promise.all([
+  const [dlq, breakers, sync, attention] = await Promise.all([
     db.prisma.dlqItem.groupBy({
       by: ["terminalId"],
       where: { ...where, status: "pending" },
@@ -56,6 +59,12 @@ export async function terminalHealth(
       where,
       select: { terminalId: true, ofdUnsentCount: true, ofdOldestUnsentAt: true, ofdMeasuredAt: true },
     }),
+    // Served by the partial index on (organization_id, terminal_id, attention_at): only refused receipts.
+    db.prisma.receipt.groupBy({
+      by: ["terminalId"],
+      where: { ...where, attentionAt: { not: null }, voidedAt: null, fdNumber: null },
+      _count: { _all: true },
+    }),
   ]);
   const entry = (terminalId: string) => {
     let value = health.get(terminalId);
@@ -66,6 +75,7 @@ export async function terminalHealth(
     return value;
   };
   for (const row of dlq) entry(row.terminalId).dlqPending = row._count._all;
+  for (const row of attention) entry(row.terminalId).receiptsNeedingAttention = row._count._all;
   for (const row of breakers) {
     entry(row.terminalId).breakers.push({
       destination: row.destination,

@@ -46,10 +46,16 @@ function toView(
   health: TerminalHealth,
   now: Date,
 ): TTerminalView {
+  const online = row.lastSyncAt !== null && now.getTime() - row.lastSyncAt.getTime() <= ONLINE_WINDOW_MS;
+  const troubled =
+    health.receiptsNeedingAttention > 0 ||
+    health.dlqPending > 0 ||
+    health.breakers.some((b) => b.state !== "closed");
   return {
     ...row,
     ...health,
-    online: row.lastSyncAt !== null && now.getTime() - row.lastSyncAt.getTime() <= ONLINE_WINDOW_MS,
+    online,
+    health: !online ? "offline" : troubled ? "attention" : "ok",
     receiptsCount: stats?._count._all ?? 0,
     lastReceiptAt: stats?._max.acceptedAt ?? null,
   };

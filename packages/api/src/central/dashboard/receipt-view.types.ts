@@ -1,7 +1,11 @@
 import { z } from "zod";
 
-/** accepted = stored by the till, not yet fiscalized; fiscalized = the KKT returned FD/FP. */
-export const ZReceiptStatus = z.enum(["accepted", "fiscalized"]);
+/**
+ * accepted = stored by the till, not yet fiscalized; fiscalized = the KKT returned FD/FP;
+ * needs_attention = the till's KKT refused it for its content (it will not print; support resolves
+ * it on the till); voided = support voided such a receipt (no fiscal document exists).
+ */
+export const ZReceiptStatus = z.enum(["accepted", "fiscalized", "needs_attention", "voided"]);
 export type TReceiptStatus = z.infer<typeof ZReceiptStatus>;
 
 /** One line of the receipts list. Money is bigint kopecks. */
@@ -22,6 +26,10 @@ export const ZReceiptSummary = z.object({
   acceptedAt: z.date(),
   fiscalizedAt: z.date().nullable(),
   receivedAt: z.date(),
+  /** Why the till's KKT refused it (needs_attention, and kept once voided); null otherwise. */
+  attention: z.object({ code: z.string(), message: z.string(), at: z.date() }).nullable(),
+  /** Support's void on the till: who, when, why (its audit record); null unless voided. */
+  voided: z.object({ at: z.date(), by: z.string(), reason: z.string() }).nullable(),
 });
 export type TReceiptSummary = z.infer<typeof ZReceiptSummary>;
 

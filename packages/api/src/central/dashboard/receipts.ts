@@ -3,14 +3,14 @@ import type { CentralDatabase } from "../context.ts";
 import { ofdConfirmedAt } from "./ofd-lineage.ts";
 import { afterCursor, decodeReceiptCursor, encodeReceiptCursor } from "./receipt-cursor.ts";
 import { readItems, readPayments } from "./receipt-lines.ts";
-import type { TReceiptDetail, TReceiptSummary } from "./receipt-view.types.ts";
+import type { TReceiptDetail, TReceiptStatus, TReceiptSummary } from "./receipt-view.types.ts";
 import type { DashboardScope } from "./scope.ts";
 import { scopeWhere } from "./scope.ts";
 
 export interface ReceiptFilter {
   storeId?: string | undefined;
   terminalId?: string | undefined;
-  status?: "accepted" | "fiscalized" | undefined;
+  status?: TReceiptStatus | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
   fdNumber?: number | undefined;
@@ -29,6 +29,12 @@ const summarySelect = {
   acceptedAt: true,
   fiscalizedAt: true,
   receivedAt: true,
+  attentionCode: true,
+  attentionMessage: true,
+  attentionAt: true,
+  voidedAt: true,
+  voidedBy: true,
+  voidReason: true,
   terminal: { select: { name: true, store: { select: { name: true, timezone: true } } } },
 } as const;
 
@@ -45,25 +51,69 @@ type SummaryRow = {
   acceptedAt: Date;
   fiscalizedAt: Date | null;
   receivedAt: Date;
+  attentionCode: string | null;
+  attentionMessage: string | null;
+  attentionAt: Date | null;
+  voidedAt: Date | null;
+  voidedBy: string | null;
+  voidReason: string | null;
   terminal: { name: string; store: { name: string; timezone: string } };
 };
 
-function toSummary({ terminal, ...row }: SummaryRow): TReceiptSummary {
+function statusOf(row: SummaryRow): TReceiptStatus {
+  if (row.fdNumber !== null) return "fiscalized";
+  if (row.voidedAt !== null) return "voided";
+  if (row.attentionAt !== null) return "needs_attention";
+  return "accepted";
+}
+
+function toSummary({
+  terminal,
+  attentionCode,
+  attentionMessage,
+  attentionAt,
+  voidedAt,
+  voidedBy,
+  voidReason,
+  ...row
+}: SummaryRow): TReceiptSummary {
+  const full = {
+    ...row,
+    terminal,
+    attentionCode,
+    attentionMessage,
+    attentionAt,
+    voidedAt,
+    voidedBy,
+    voidReason,
+  };
   return {
     ...row,
     terminalName: terminal.name,
     storeName: terminal.store.name,
     timezone: terminal.store.timezone,
-    status: row.fdNumber === null ? "accepted" : "fiscalized",
+    status: statusOf(full),
+    attention:
+      attentionAt !== null
+        ? { code: attentionCode ?? "", message: attentionMessage ?? "", at: attentionAt }
+        : null,
+    voided: voidedAt !== null ? { at: voidedAt, by: voidedBy ?? "", reason: voidReason ?? "" } : null,
   };
 }
+
+/** The stored columns each status means (statusOf above, as a filter). */
+const STATUS_WHERE: Record<TReceiptStatus, object> = {
+  fiscalized: { fdNumber: { not: null } },
+  accepted: { fdNumber: null, attentionAt: null, voidedAt: null },
+  needs_attention: { fdNumber: null, attentionAt: { not: null }, voidedAt: null },
+  voided: { fdNumber: null, voidedAt: { not: null } },
+};
 
 function filterWhere(filter: ReceiptFilter) {
   return {
     ...(filter.storeId ? { storeId: filter.storeId } : {}),
     ...(filter.terminalId ? { terminalId: filter.terminalId } : {}),
-    ...(filter.status === "fiscalized" ? { fdNumber: { not: null } } : {}),
-    ...(filter.status === "accepted" ? { fdNumber: null } : {}),
+    ...(filter.status ? STATUS_WHERE[filter.status] : {}),
     ...(filter.fdNumber !== undefined ? { fdNumber: filter.fdNumber } : {}),
     ...(filter.from || filter.to
       ? {

@@ -16,6 +16,13 @@ export const ZTerminalView = z.object({
   clockSkewMs: z.number().int().nullable(),
   /** Dead-letter items waiting for support (the central mirror of the till's DLQ). */
   dlqPending: z.number().int().nonnegative(),
+  /** Receipts the till's KKT refused for their content, waiting for support to void them on the till. */
+  receiptsNeedingAttention: z.number().int().nonnegative(),
+  /**
+   * One word for the fleet: `offline` (no sync within the window), `attention` (receipts refused
+   * by the KKT, dead letters, or a breaker not closed), otherwise `ok`.
+   */
+  health: z.enum(["ok", "attention", "offline"]),
   /** The latest reported state of each destination's circuit breaker (central, ofd). */
   breakers: z.array(
     z.object({ destination: z.string(), state: z.string(), since: z.date(), cause: z.string() }),

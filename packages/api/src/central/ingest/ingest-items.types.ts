@@ -8,7 +8,7 @@ import {
   ZTaxSystem,
 } from "../../agent/receipts/create-receipt.types.ts";
 import { ZCashierByName, ZIdempotencyKey } from "../../agent/schemas.ts";
-import { ZMoney } from "../../content.ts";
+import { ZMoney, ZStoredText } from "../../content.ts";
 
 /**
  * The items an agent delivers to the central server, one schema per outbox kind. Money is an
@@ -126,6 +126,24 @@ export const ZOfdStatusData = z.object({
   measuredAt: ZIsoTime,
 });
 
+/**
+ * The till's register refused a receipt for its content (item id = receipt id): it will not print
+ * and waits for support on the till. Texts are the register's / support's words, stored as-is.
+ */
+export const ZReceiptAttentionData = z.object({
+  reason: z.object({ kassaCode: z.string().regex(/^[A-Z0-9_]{1,64}$/), message: ZStoredText(2000) }),
+  at: ZIsoTime,
+});
+export type TReceiptAttentionData = z.infer<typeof ZReceiptAttentionData>;
+
+/** Support voided such a receipt on the till (item id = receipt id): who, why, when. No fiscal document exists. */
+export const ZReceiptVoidedData = z.object({
+  by: ZStoredText(128),
+  reason: ZStoredText(500),
+  at: ZIsoTime,
+});
+export type TReceiptVoidedData = z.infer<typeof ZReceiptVoidedData>;
+
 /** Kinds stored in `terminal_records` as JSON (the dashboard reads them by kind). */
 export const RECORD_KINDS = ["shift", "cash_movement", "rum", "device_event"] as const;
 
@@ -136,6 +154,8 @@ export const ZIngestItem = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("breaker_transition"), id: ZId, hlc: ZHlc, data: ZBreakerTransitionData }),
   z.object({ kind: z.literal("command_ack"), id: ZId, hlc: ZHlc, data: ZCommandAckData }),
   z.object({ kind: z.literal("ofd_status"), id: ZId, hlc: ZHlc, data: ZOfdStatusData }),
+  z.object({ kind: z.literal("receipt_attention"), id: ZId, hlc: ZHlc, data: ZReceiptAttentionData }),
+  z.object({ kind: z.literal("receipt_voided"), id: ZId, hlc: ZHlc, data: ZReceiptVoidedData }),
   z.object({ kind: z.enum(RECORD_KINDS), id: ZId, hlc: ZHlc, data: ZRecordData }),
 ]);
 export type TIngestItem = z.infer<typeof ZIngestItem>;

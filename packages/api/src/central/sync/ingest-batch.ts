@@ -7,6 +7,12 @@ import type { SqlRunner, TerminalScope, TransactionalSql } from "./sql.ts";
 import { type BreakerTransitionItem, storeBreakerTransitions } from "./store-breaker-transitions.ts";
 import { type DlqMirrorItem, storeDlqMirror } from "./store-dlq-mirror.ts";
 import { type FiscalizationItem, storeFiscalizations } from "./store-fiscalizations.ts";
+import {
+  type ReceiptAttentionItem,
+  type ReceiptVoidedItem,
+  storeReceiptAttention,
+  storeReceiptVoids,
+} from "./store-receipt-attention.ts";
 import { type ReceiptItem, storeReceipts } from "./store-receipts.ts";
 import { type RecordItem, storeRecords } from "./store-records.ts";
 import { recordTerminalSync } from "./terminal-sync-state.ts";
@@ -60,6 +66,8 @@ async function ingestInTransaction(
   const repeats = new Map<number, ItemResult>();
   const receipts: ReceiptItem[] = [];
   const fiscalizations: FiscalizationItem[] = [];
+  const attention: ReceiptAttentionItem[] = [];
+  const voids: ReceiptVoidedItem[] = [];
   const records: RecordItem[] = [];
   const transitions: BreakerTransitionItem[] = [];
   const dlq: DlqMirrorItem[] = [];
@@ -92,6 +100,12 @@ async function ingestInTransaction(
       case "receipt_fiscalized":
         fiscalizations.push(item);
         break;
+      case "receipt_attention":
+        attention.push(item);
+        break;
+      case "receipt_voided":
+        voids.push(item);
+        break;
       case "breaker_transition":
         transitions.push(item);
         break;
@@ -119,6 +133,9 @@ async function ingestInTransaction(
 
   const byReceipt = await storeReceipts(sql, terminal, receipts);
   const byFiscal = await storeFiscalizations(sql, terminal, fiscalizations);
+  // After the receipts of this batch, and the attention mark before its void (HLC order on the till).
+  const byAttention = await storeReceiptAttention(sql, terminal, attention);
+  const byVoid = await storeReceiptVoids(sql, terminal, voids);
   const byRecord = await storeRecords(sql, terminal, records);
   const byTransition = await storeBreakerTransitions(sql, terminal, transitions);
   const byDlq = await storeDlqMirror(sql, terminal, dlq, now);
@@ -136,6 +153,10 @@ async function ingestInTransaction(
           return byReceipt.get(item.id);
         case "receipt_fiscalized":
           return byFiscal.get(item.id);
+        case "receipt_attention":
+          return byAttention.get(item.id);
+        case "receipt_voided":
+          return byVoid.get(item.id);
         case "breaker_transition":
           return byTransition.get(item.id);
         case "dlq_item":

@@ -8,11 +8,12 @@ import { ReceiptsTable } from "~/components/receipts-table.tsx";
 import { useTRPC } from "~/trpc/react.tsx";
 
 const FIELDS = ["storeId", "terminalId", "status", "from", "to", "fdNumber"] as const;
+const STATUSES = ["accepted", "fiscalized", "needs_attention", "voided"] as const;
 
 interface Filter {
   storeId?: string;
   terminalId?: string;
-  status?: "accepted" | "fiscalized";
+  status?: (typeof STATUSES)[number];
   from?: Date;
   to?: Date;
   fdNumber?: number;
@@ -27,7 +28,8 @@ function filterFromParams(params: URLSearchParams): Filter {
   const fd = params.get("fdNumber");
   if (storeId) filter.storeId = storeId;
   if (terminalId) filter.terminalId = terminalId;
-  if (status === "accepted" || status === "fiscalized") filter.status = status;
+  const known = STATUSES.find((s) => s === status);
+  if (known) filter.status = known;
   // datetime-local values carry no zone: they are read in the browser's zone, the user's intent.
   for (const key of ["from", "to"] as const) {
     const value = params.get(key);
@@ -99,6 +101,8 @@ export function ReceiptSearch() {
             <option value="">Any</option>
             <option value="fiscalized">Fiscalized</option>
             <option value="accepted">Awaiting KKT</option>
+            <option value="needs_attention">Refused by KKT</option>
+            <option value="voided">Voided</option>
           </select>
         </label>
         <label>

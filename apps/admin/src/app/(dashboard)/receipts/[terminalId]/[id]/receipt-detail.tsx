@@ -36,6 +36,26 @@ export function ReceiptDetail({ terminalId, receiptId }: { terminalId: string; r
       </header>
       {query.error && <ErrorNote error={query.error} />}
       {query.isPending && <p className="muted">Loading…</p>}
+      {r?.attention && (
+        <section className="card" data-testid="receipt-attention">
+          <h2>{r.voided ? "Voided by support" : "Refused by the KKT"}</h2>
+          <p>
+            <span className="mono">{r.attention.code}</span> · {r.attention.message}
+          </p>
+          <p className="muted small">Refused {formatInZone(r.attention.at, r.timezone)}</p>
+          {r.voided ? (
+            <p data-testid="receipt-void">
+              Voided by <span className="strong">{r.voided.by}</span> {formatInZone(r.voided.at, r.timezone)}:{" "}
+              {r.voided.reason}. No fiscal document exists for this receipt.
+            </p>
+          ) : (
+            <p className="muted small">
+              It will not print and the till goes on selling. Settle the sale with the customer, then void it
+              on the till: <span className="mono">kassa-agent receipts void {r.id} --reason …</span>
+            </p>
+          )}
+        </section>
+      )}
       {r && (
         <div className="detail-grid">
           <section className="card">
