@@ -184,7 +184,7 @@ async function leaseToken(terminalId: string): Promise<number> {
 
 /** Polls (real time) until `check` holds: for server-side effects of a request the agent gave up on. */
 async function until(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 400; i++) {
     if (await check()) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
