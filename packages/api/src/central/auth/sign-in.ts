@@ -1,4 +1,4 @@
-import { hashPassword, verifyPassword } from "@kassa/db/central";
+import { hashPassword, PasswordHashError, verifyPassword } from "@kassa/db/central";
 import { AppError, zodFieldErrors } from "../../errors.ts";
 import type { CentralDatabase } from "../context.ts";
 import { createSessionToken, SESSION_TTL_MS } from "./session-token.ts";
@@ -38,7 +38,12 @@ export async function signIn(
     select: { id: true, email: true, name: true, passwordHash: true },
   });
   decoyHash ??= hashPassword("decoy");
-  const valid = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
+  // A stored hash outside the accepted scrypt bounds is never computed: the account cannot sign in
+  // until its password is set again, and the caller sees the same answer as for a wrong password.
+  const valid = await verifyPassword(password, user?.passwordHash ?? (await decoyHash)).catch((error) => {
+    if (error instanceof PasswordHashError) return false;
+    throw error;
+  });
   if (!user || !valid) {
     throw new AppError("UNAUTHORIZED", {
       message: "The email or password is wrong. Check both and try again.",

@@ -240,6 +240,21 @@ describe("sessions", () => {
     });
   });
 
+  it("refuses, like a wrong password, an account whose stored hash has parameters out of bounds", async () => {
+    // N = 2^30 would take gigabytes per check: it is never computed.
+    await db.sql.query("UPDATE users SET password_hash = $2 WHERE id = $1", [
+      users.ownerB.id,
+      `scrypt$1073741824$8$1$${"A".repeat(24)}$${"A".repeat(88)}`,
+    ]);
+    await expect(
+      signIn(
+        db,
+        { email: users.ownerB.email, password: users.ownerB.password },
+        { sessionSecret: SECRET, now: NOW },
+      ),
+    ).rejects.toMatchObject({ code: "UNAUTHORIZED", kassaCode: "UNAUTHORIZED" });
+  });
+
   it("answers malformed sign-in input with field errors", async () => {
     await expect(
       signIn(db, { email: "not-an-email", password: "" }, { sessionSecret: SECRET, now: NOW }),
