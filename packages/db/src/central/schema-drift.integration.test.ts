@@ -68,7 +68,8 @@ describe("central schema drift", () => {
       const rows = await delegate(model.name).findMany();
       expect(rows.length, `${model.name} has a row`).toBeGreaterThan(0);
     }
-  });
+    // One Prisma round trip per model and column set: seconds on PGlite when the machine is busy.
+  }, 30_000);
 });
 
 interface RuntimeDataModel {
