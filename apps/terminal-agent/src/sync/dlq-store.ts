@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { OutboxStore } from "./outbox-store.ts";
 import type { OutboxRow, SyncDb } from "./types.ts";
 
@@ -23,9 +24,26 @@ export interface DlqClock {
   hlc(): string;
 }
 
-/** A DLQ entry's id: one per outbox item, so a retried item that fails again reuses its entry. */
-export const dlqId = (row: { destination: string; kind: string; item_id: string }) =>
-  `${row.destination}.${row.kind}.${row.item_id}`.slice(0, 64);
+/** Characters a DLQ id may carry as they are; anything else (and any longer id) is hashed. */
+const PLAIN_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * A DLQ entry's id: one per outbox item, so a retried item that fails again reuses its entry. It
+ * is `<destination>.<kind>.<item id>` when that is at most 64 plain characters (every id the agent
+ * makes today). Otherwise it is a readable prefix, `~` and 96 bits of SHA-256 over the whole
+ * natural id (UTF-16, so even a lone surrogate counts): cutting at 64 characters made two items
+ * sharing their first 64 characters one entry, the second overwriting the first. The two forms
+ * cannot meet (`~` is not a plain character); the item's own id is kept whole in `item_id`.
+ */
+export function dlqId(row: { destination: string; kind: string; item_id: string }): string {
+  const natural = `${row.destination}.${row.kind}.${row.item_id}`;
+  if (PLAIN_ID.test(natural)) return natural;
+  const hash = createHash("sha256").update(natural, "utf16le").digest("hex").slice(0, 24);
+  return `${natural.replace(/[^A-Za-z0-9._:-]/g, "_").slice(0, 39)}~${hash}`;
+}
+
+/** The outbox kind of a DLQ mirror: a mirror that dies is kept locally and never mirrored itself. */
+const MIRROR_KIND = "dlq_item";
 
 /**
  * The dead-letter queue: items that need a person. Every change (in, retried, discarded) is
@@ -67,14 +85,15 @@ export function createDlqStore(db: SyncDb, outbox: OutboxStore, clock: DlqClock)
     "SELECT count(*) AS n FROM dlq WHERE status = 'pending' AND (? IS NULL OR destination = ?)",
   );
 
+  /**
+   * Queues the entry's state for the central mirror. The payload travels as the bytes the outbox
+   * held (base64), never re-parsed: whatever made the item fail (U+0000, a lone surrogate, a number
+   * PostgreSQL's jsonb refuses) cannot make its mirror fail too. A dead mirror (kind `dlq_item`)
+   * stays in the local DLQ only: mirroring it would nest mirrors of mirrors.
+   */
   function mirror(row: DlqRow): void {
-    let payload: unknown;
-    try {
-      payload = JSON.parse(row.payload);
-    } catch {
-      payload = row.payload;
-    }
-    outbox.enqueue("central", "dlq_item", row.id, clock.hlc(), {
+    if (row.kind === MIRROR_KIND) return;
+    outbox.enqueue("central", MIRROR_KIND, row.id, clock.hlc(), {
       destination: row.destination,
       itemKind: row.kind,
       itemId: row.item_id,
@@ -83,8 +102,8 @@ export function createDlqStore(db: SyncDb, outbox: OutboxStore, clock: DlqClock)
       fingerprint: row.fingerprint,
       attempts: row.attempts,
       errors: JSON.parse(row.errors),
-      payload,
-      ...(row.discard_reason ? { discardReason: row.discard_reason } : {}),
+      payloadBase64: Buffer.from(row.payload, "utf8").toString("base64"),
+      ...(row.discard_reason ? { discardReason: row.discard_reason.slice(0, 2000) } : {}),
     });
   }
 
