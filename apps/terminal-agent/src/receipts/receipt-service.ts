@@ -1,15 +1,15 @@
 import { createHash } from "node:crypto";
-import {
-  itemSum,
-  type TCreateReceiptInput,
-  type TCreateReceiptOutput,
-  type TGetReceiptInput,
-  type TListReceiptsInput,
-  type TListReceiptsOutput,
-  type TReceiptView,
-  type TVoidReceiptInput,
+import type {
+  TCreateReceiptInput,
+  TCreateReceiptOutput,
+  TGetReceiptInput,
+  TListReceiptsInput,
+  TListReceiptsOutput,
+  TReceiptView,
+  TVoidReceiptInput,
 } from "@kassa/api/agent";
 import { AppError } from "@kassa/api/errors";
+import { lineSum } from "@kassa/fiscal/ffd";
 import type { Logger } from "pino";
 import type { AuthService } from "../auth/auth-service.ts";
 import type { BufferCapacity } from "../buffer/capacity.ts";
@@ -101,7 +101,7 @@ export class ReceiptService {
     const seq = ++this.seq;
     let total = 0;
     const items = input.items.map((item) => {
-      const sum = itemSum(item.price, item.quantity);
+      const sum = lineSum(item.price, item.quantity);
       total += sum;
       return { ...item, sum };
     });
