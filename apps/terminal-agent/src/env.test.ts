@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "./env.ts";
+import { ConfigError, parseConfig, type RawEnv } from "./env.ts";
 
 const base = { KASSA_TERMINAL_ID: "till-1", KASSA_API_TOKEN: "0123456789abcdef", KASSA_KKT_EMULATOR: "1" };
 
@@ -15,7 +15,7 @@ describe("agent configuration", () => {
     expect(config.kkt).toEqual({ emulator: true, baud: 115200 });
   });
 
-  it.each([
+  it.each<[RawEnv, RegExp]>([
     [{ ...base, KASSA_TERMINAL_ID: undefined }, /^KASSA_TERMINAL_ID is required/],
     [{ ...base, KASSA_API_TOKEN: undefined }, /^KASSA_API_TOKEN is required/],
     [{ ...base, KASSA_API_TOKEN: "short" }, /^KASSA_API_TOKEN must be at least 16 characters/],
@@ -33,7 +33,7 @@ describe("agent configuration", () => {
       "http://127.0.0.1.example.com",
       "http://[::2]:3000",
       "ftp://127.0.0.1",
-    ].map((url) => [
+    ].map((url): [RawEnv, RegExp] => [
       { ...base, KASSA_CENTRAL_URL: url, KASSA_TERMINAL_KEY: "k" },
       /^KASSA_CENTRAL_URL must be https:\/\/ \(the terminal key travels with every call\); http:\/\/ only to a loopback host/,
     ]),

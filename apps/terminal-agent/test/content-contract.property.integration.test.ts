@@ -93,8 +93,10 @@ const receipt = fc.record({
   pay: fc.constantFrom("exact_cash", "exact_cash", "change", "change", "electronic", "short", "huge"),
 });
 
+type GeneratedReceipt = typeof receipt extends fc.Arbitrary<infer T> ? T : never;
+
 /** The payments a POS would send: computed on its own (float) arithmetic, as POS code does. */
-function payments(r: fc.infer<typeof receipt>): { type: string; amount: number }[] {
+function payments(r: GeneratedReceipt): { type: string; amount: number }[] {
   const total = r.items.reduce((sum, i) => sum + Math.round(i.price * i.quantity), 0);
   switch (r.pay) {
     case "exact_cash":
