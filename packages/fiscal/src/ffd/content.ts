@@ -125,14 +125,16 @@ function firstProblem(text: string, why: (char: string, code: number) => string 
 
 /**
  * A quantity as integer micro-units, by one rule: the nearest multiple of 10⁻⁶ is taken when the
- * quantity differs from it by float noise only (relative error ≤ 10⁻⁹: `0.1 + 0.2` is 0.3); a
+ * quantity differs from it by float noise only (≤ 10⁻⁹ of its value and ≤ 10⁻⁹: `0.1 + 0.2` is 0.3); a
  * quantity with a real seventh decimal, ≤ 0, above MAX_QUANTITY or not finite is null (refused).
  */
 export function quantityUnits(quantity: number): number | null {
   if (!Number.isFinite(quantity) || quantity <= 0 || quantity > MAX_QUANTITY) return null;
   const units = Math.round(quantity * QUANTITY_SCALE);
   if (units < 1) return null;
-  if (Math.abs(quantity - units / QUANTITY_SCALE) > quantity * 1e-9) return null;
+  // Relative 10⁻⁹, but never more than 10⁻⁹ absolute: above 500 a relative bound alone would reach half
+  // the 10⁻⁶ step and round any quantity; float noise of a few operations stays far below either.
+  if (Math.abs(quantity - units / QUANTITY_SCALE) > Math.min(quantity, 1) * 1e-9) return null;
   return units;
 }
 
@@ -170,3 +172,46 @@ export const TEXT_LIMITS = {
   /** FFD tag 1021: 64 bytes. */
   cashierName: 64,
 } as const;
+
+/**
+ * The largest FFD document (its TLV list, in bytes) a receipt may make. The FN hands a document out
+ * whole through 16-bit lengths: FF3A answers the document's length as u16, and the OFD message is a
+ * 30-byte session header plus the document's STLV (4-byte header) within 65 535 bytes. A larger
+ * document would be fiscalized but could never be read back (recovery by tag 1192) nor sent to the
+ * OFD, and after 30 days unsent the FN issues nothing more: the till stops.
+ */
+export const MAX_RECEIPT_DOCUMENT_BYTES = 0xffff - 30 - 4;
+/**
+ * A receipt's document besides its lines — FN head (1012, 1040, 1041, 1037, 1018, 1209, 1038), totals
+ * (1042, 1054, 1055, 1020, 1031, 1081, 1215-1217), the host's 1021 (≤ 64), 1203 and 1192 and the
+ * fiscal sign: about 320 bytes at most; 1 KiB leaves room for a tag more.
+ */
+const RECEIPT_DOCUMENT_OVERHEAD = 1024;
+
+function vlnBytes(value: number): number {
+  let bytes = 1;
+  for (let rest = Math.floor(value / 256); rest > 0; rest = Math.floor(rest / 256)) bytes++;
+  return bytes;
+}
+
+/**
+ * An upper bound of the bytes of the FFD document a receipt makes (its lines are an STLV 1059 each:
+ * 1030 name — one byte a character in CP866 —, 1079 price, 1023 quantity, 1043 sum, and one byte each
+ * for 1199, 1212, 1214 and 2108). Lines whose price or quantity is not valid count as the largest.
+ */
+export function receiptDocumentBytes(
+  items: readonly { name: string; price: number; quantity: number }[],
+): number {
+  let bytes = RECEIPT_DOCUMENT_OVERHEAD;
+  for (const item of items) {
+    const units = quantityUnits(item.quantity);
+    const valid = units !== null && isReceiptMoney(item.price);
+    const name = typeof item.name === "string" ? item.name.length : TEXT_LIMITS.itemName;
+    // STLV header + 8 TLV headers + 4 one-byte values + name + price + FVLN (scale byte + mantissa) + sum
+    bytes += 4 + 8 * 4 + 4 + name;
+    bytes += valid
+      ? vlnBytes(item.price) + 1 + vlnBytes(units) + vlnBytes(lineSum(item.price, item.quantity))
+      : 5 + 1 + 5 + 5;
+  }
+  return bytes;
+}

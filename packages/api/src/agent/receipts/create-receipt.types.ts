@@ -1,4 +1,12 @@
-import { isReceiptMoney, lineSum, MAX_RECEIPT_MONEY, quantityUnits, TEXT_LIMITS } from "@kassa/fiscal/ffd";
+import {
+  isReceiptMoney,
+  lineSum,
+  MAX_RECEIPT_DOCUMENT_BYTES,
+  MAX_RECEIPT_MONEY,
+  quantityUnits,
+  receiptDocumentBytes,
+  TEXT_LIMITS,
+} from "@kassa/fiscal/ffd";
 import { z } from "zod";
 import { ZQuantity, ZRegisterText } from "../../content.ts";
 import {
@@ -43,7 +51,7 @@ export type TPayment = z.infer<typeof ZPayment>;
  */
 export function checkReceiptFigures(
   receipt: {
-    items: readonly { price: number; quantity: number }[];
+    items: readonly { name: string; price: number; quantity: number }[];
     payments: readonly { type: string; amount: number }[];
   },
   ctx: z.RefinementCtx,
@@ -66,6 +74,17 @@ export function checkReceiptFigures(
     total += sum;
   });
   if (!linesFit) return total;
+  // The FN hands a document out through 16-bit lengths (FF3A, the OFD message): a larger one would
+  // print but never reach the OFD, and the FN blocks after 30 days (docs/content-rules.md, Counts).
+  const documentBytes = receiptDocumentBytes(receipt.items);
+  if (documentBytes > MAX_RECEIPT_DOCUMENT_BYTES) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["items"],
+      message: `the receipt's fiscal document would take up to ${documentBytes} bytes; the fiscal drive takes at most ${MAX_RECEIPT_DOCUMENT_BYTES}: split the sale or shorten the item names`,
+    });
+    return total;
+  }
   if (total > MAX_RECEIPT_MONEY) {
     ctx.addIssue({
       code: "custom",
