@@ -218,4 +218,40 @@ describe("offline PIN login", () => {
     expect(bogus.status).toBe(401);
     expect(bogus.json.error.data.kassaCode).toBe("SESSION_INVALID");
   });
+
+  it("a session's cashier passes the content contract: normalised when it can be, a 400 when it cannot be printed", async () => {
+    await withCashier();
+    // Rows as an older central server may have sent them: not normalised, or not printable at all.
+    replaceCashiers(agent!.db, [
+      { id: "u2", login: "petrova", name: "Петрова — А.", inn: null, pinHash: await hashPin("1357") },
+      { id: "u3", login: "emoji", name: "Sidorov 🙂", inn: null, pinHash: await hashPin("1357") },
+      { id: "u4", login: "badinn", name: "Orlov", inn: "12345", pinHash: await hashPin("1357") },
+    ]);
+    const login = async (who: string) =>
+      (await agent!.post("auth.login", { login: who, pin: "1357" })).json.result.data.session as string;
+    expect((await agent!.post("shift.open", { cashier: CASHIER })).status).toBe(200);
+    const sale = await agent!.post(
+      "receipts.create",
+      saleInput("c-1", { cashier: { session: await login("petrova") } }),
+    );
+    expect(sale.json.result.data.status).toBe("fiscalized");
+    const view = (await agent!.get("receipts.get", { receiptId: sale.json.result.data.receiptId })).json
+      .result.data;
+    expect(view.cashier).toEqual({ name: "Петрова - А." });
+    for (const [who, key] of [
+      ["emoji", "c-2"],
+      ["badinn", "c-3"],
+    ] as const) {
+      const refused = await agent!.post(
+        "receipts.create",
+        saleInput(key, { cashier: { session: await login(who) } }),
+      );
+      expect(refused.status).toBe(400);
+      expect(refused.json.error.data).toMatchObject({
+        kassaCode: "VALIDATION_FAILED",
+        fieldErrors: { cashier: [expect.any(String)] },
+      });
+    }
+    expect(agent!.count("receipts")).toBe(1);
+  });
 });

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { TCashierRef, TLoginInput, TLoginOutput } from "@kassa/api/agent";
+import { type TCashierRef, type TLoginInput, type TLoginOutput, ZCashierByName } from "@kassa/api/agent";
 import { AppError } from "@kassa/api/errors";
 import type { Logger } from "pino";
 import type { BufferDb } from "../db/buffer.ts";
@@ -170,7 +170,18 @@ export class AuthService {
           fieldErrors: { [`${field}.session`]: ["unknown or expired session"] },
         });
       }
-      return { name: row.name, ...(row.inn ? { inn: row.inn } : {}), cashierId: row.id };
+      // The name and INN were set centrally (maybe by an older release): they are printed on the
+      // receipt, so they pass the same content contract as a name the POS sends.
+      const printable = ZCashierByName.safeParse({ name: row.name, ...(row.inn ? { inn: row.inn } : {}) });
+      if (!printable.success) {
+        throw new AppError("VALIDATION_FAILED", {
+          message: `Cashier ${row.login}'s name or INN as set centrally cannot be printed by the fiscal register: correct it in the dashboard (or sell with cashier {name}).`,
+          fieldErrors: {
+            [field]: printable.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`),
+          },
+        });
+      }
+      return { ...printable.data, cashierId: row.id };
     }
     if (this.options.requireLogin) throw this.loginRequired(field);
     return { name: ref.name, ...(ref.inn ? { inn: ref.inn } : {}) };

@@ -85,6 +85,31 @@ describe("ShtrihDevice against the in-process emulator", () => {
     const badVat = sampleReceipt("r-bad2");
     badVat.items[0]!.vat = "vat99";
     await expect(device.fiscalizeReceipt(badVat)).rejects.toThrow(/unknown VAT rate "vat99"/);
+    // The content contract (ffd/content.ts): what the agent would have refused, the driver refuses
+    // too, rather than cutting, replacing with "?" or rounding anything.
+    const breaks: [string, (r: ReturnType<typeof sampleReceipt>) => void, RegExp][] = [
+      ["an emoji", (r) => (r.items[0]!.name = "Сок 🍊"), /cannot be printed.*U\+1F34A/],
+      ["a NUL", (r) => (r.items[0]!.name = "a\u0000"), /cannot be printed.*U\+0000/],
+      ["typography not normalised", (r) => (r.items[0]!.name = "«Сок»"), /not in normalised form/],
+      ["float noise", (r) => (r.items[0]!.quantity = 0.1 + 0.2), /at most 6 decimals/],
+      ["a sum that is not round(price × quantity)", (r) => (r.items[0]!.sum += 1), /is not round/],
+      [
+        "a document the FN could not hand out",
+        (r) => {
+          r.items = Array.from({ length: 500 }, () => ({ ...r.items[0]!, name: "я".repeat(128) }));
+          r.payments = { cash: r.items.reduce((s, i) => s + i.sum, 0), electronic: 0 };
+        },
+        /more than the FN hands out/,
+      ],
+    ];
+    for (const [what, change, message] of breaks) {
+      const receipt = sampleReceipt(`r-${what}`);
+      change(receipt);
+      await expect(device.fiscalizeReceipt(receipt), what).rejects.toMatchObject({
+        kassaCode: "BAD_PARAMETERS",
+        message: expect.stringMatching(message),
+      });
+    }
     expect((await device.fnStatus()).lastFdNumber).toBe(last);
     expect(emulator.status().receiptOpen).toBe(false);
   });

@@ -23,9 +23,11 @@ import { ITEM_SUBJECT, MEASURE_UNIT, PAYMENT_METHOD, TAX_SYSTEM } from "../ffd/c
 import {
   isReceiptMoney,
   lineSum,
+  MAX_RECEIPT_DOCUMENT_BYTES,
   normalizeQuantity,
   normalizeRegisterText,
   quantityUnits,
+  receiptDocumentBytes,
   registerTextProblem,
   TEXT_LIMITS,
 } from "../ffd/content.ts";
@@ -351,6 +353,12 @@ export class ShtrihDevice implements FiscalDevice {
         tlv: unit === 0 || unit === undefined ? null : encodeTlv([tlv.byte(Tag.MEASURE_UNIT, unit)]),
       };
     });
+    const documentBytes = receiptDocumentBytes(receipt.items);
+    if (documentBytes > MAX_RECEIPT_DOCUMENT_BYTES) {
+      throw bad(
+        `its fiscal document would take up to ${documentBytes} bytes, more than the FN hands out (${MAX_RECEIPT_DOCUMENT_BYTES})`,
+      );
+    }
     const { cash, electronic } = receipt.payments;
     for (const [k, v] of [
       ["cash", cash],

@@ -56,6 +56,10 @@ describe("upsertCashier", () => {
         fieldErrors: { name: [expect.any(String)] },
       });
     }
+    // The INN is printed too (tag 1203), and central ingest refuses a receipt with a malformed one.
+    await expect(
+      upsertCashier(db.sql, { ...base(), id: "c-2", inn: "12345", pin: "1234" }, now),
+    ).rejects.toMatchObject({ kassaCode: "VALIDATION_FAILED", fieldErrors: { inn: [expect.any(String)] } });
     expect((await cashiersForTerminal(db.sql, terminal, null)).cashiers).toHaveLength(1);
   });
 });

@@ -1,7 +1,6 @@
 import { hashPassword } from "@kassa/db/central";
-import { TEXT_LIMITS } from "@kassa/fiscal/ffd";
-import { ZRegisterText } from "../../content.ts";
-import { AppError } from "../../errors.ts";
+import { ZCashierByName } from "../../agent/schemas.ts";
+import { AppError, zodFieldErrors } from "../../errors.ts";
 import type { SqlRunner, TerminalScope } from "./sql.ts";
 
 export interface CashierOut {
@@ -92,12 +91,16 @@ export async function upsertCashier(sql: SqlRunner, input: UpsertCashierInput, n
       fieldErrors: { pin: ["must be 4-8 digits"] },
     });
   }
-  // The name is printed on every receipt the cashier sells (tag 1021): the receipt content contract.
-  const name = ZRegisterText(TEXT_LIMITS.cashierName).safeParse(input.name);
-  if (!name.success) {
+  // The name and INN are printed on every receipt the cashier sells (tags 1021, 1203): the receipt
+  // content contract, so a till never prints a sale the central server then refuses.
+  const printed = ZCashierByName.safeParse({
+    name: input.name,
+    ...(input.inn !== undefined && input.inn !== null ? { inn: input.inn } : {}),
+  });
+  if (!printed.success) {
     throw new AppError("VALIDATION_FAILED", {
-      message: "A cashier's name must be printable by the fiscal register.",
-      fieldErrors: { name: name.error.issues.map((issue) => issue.message) },
+      message: "A cashier's name must be printable by the fiscal register and the INN 10 or 12 digits.",
+      fieldErrors: zodFieldErrors(printed.error),
     });
   }
   await checkStoresOf(sql, input.organizationId, input.storeIds ?? []);
@@ -106,8 +109,8 @@ export async function upsertCashier(sql: SqlRunner, input: UpsertCashierInput, n
     input.id,
     input.storeIds ?? [],
     input.login,
-    name.data,
-    input.inn ?? null,
+    printed.data.name,
+    printed.data.inn ?? null,
     input.active ?? true,
     now,
   ];
