@@ -8,7 +8,12 @@ import type { CentralContext } from "./context.ts";
  * The central server's tRPC instance. superjson carries BigInt money and Dates between the
  * central server, the dashboard and the agents' sync client.
  */
-const t = initTRPC.context<CentralContext>().create({
+/** Procedure metadata: the dashboard permission a procedure needs (dashboard/permissions.ts). */
+export interface CentralMeta {
+  permission?: string;
+}
+
+const t = initTRPC.context<CentralContext>().meta<CentralMeta>().create({
   transformer: superjson,
   errorFormatter: formatKassaError,
 });

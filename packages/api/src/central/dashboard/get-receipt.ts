@@ -1,8 +1,8 @@
-import { dashboardProcedure } from "./dashboard-procedure.ts";
 import { ZGetReceiptInput, ZGetReceiptOutput } from "./get-receipt.types.ts";
+import { permitted } from "./permissions.ts";
 import { getReceipt } from "./receipts.ts";
 
-export const getReceiptProcedure = dashboardProcedure
+export const getReceiptProcedure = permitted("receipts.view")
   .input(ZGetReceiptInput)
   .output(ZGetReceiptOutput)
   .query(({ ctx, input }) => getReceipt(ctx.db, ctx.scope, input));

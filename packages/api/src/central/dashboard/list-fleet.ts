@@ -1,8 +1,8 @@
-import { dashboardProcedure } from "./dashboard-procedure.ts";
 import { listFleet } from "./fleet.ts";
 import { ZListFleetInput, ZListFleetOutput } from "./list-fleet.types.ts";
+import { permitted } from "./permissions.ts";
 
-export const listFleetProcedure = dashboardProcedure
+export const listFleetProcedure = permitted("fleet.view")
   .input(ZListFleetInput)
   .output(ZListFleetOutput)
   .query(async ({ ctx, input }) => {

@@ -1,8 +1,8 @@
-import { dashboardProcedure } from "./dashboard-procedure.ts";
 import { ZListReceiptsInput, ZListReceiptsOutput } from "./list-receipts.types.ts";
+import { permitted } from "./permissions.ts";
 import { listReceipts } from "./receipts.ts";
 
-export const listReceiptsProcedure = dashboardProcedure
+export const listReceiptsProcedure = permitted("receipts.view")
   .input(ZListReceiptsInput)
   .output(ZListReceiptsOutput)
   .query(({ ctx, input }) => {

@@ -5,7 +5,7 @@ import { getTerminalProcedure } from "./get-terminal.ts";
 import { listFleetProcedure } from "./list-fleet.ts";
 import { listReceiptsProcedure } from "./list-receipts.ts";
 
-/** The web dashboard's queries. Every procedure is a dashboardProcedure (session + tenancy). */
+/** The web dashboard's procedures. Each is built with `permitted(…)`: session, tenancy and the permission it needs. */
 export const dashboardRouter = router({
   me: getMeProcedure,
   fleet: router({ list: listFleetProcedure }),

@@ -1,0 +1,47 @@
+import type { Role } from "@kassa/db/central";
+import { AppError } from "../../errors.ts";
+import { dashboardProcedure } from "./dashboard-procedure.ts";
+
+/**
+ * What each role may do, in one table. Every dashboard procedure is built with `permitted(…)` naming
+ * one of these, so the server — not the page — decides: a manager's DLQ retry is FORBIDDEN however it
+ * is sent. Store scope is applied on top by `scopeWhere` (a store-scoped role sees only its stores).
+ */
+export const PERMISSIONS = {
+  /** One's own account and memberships. */
+  "profile.view": ["owner", "manager", "support"],
+  /** Fleet, terminals, receipts, breaker history, RUM: every member may look. */
+  "fleet.view": ["owner", "manager", "support"],
+  "receipts.view": ["owner", "manager", "support"],
+  "breakers.view": ["owner", "manager", "support"],
+  /** The DLQ and its audit log: everyone looks; support and owners act (retry, discard). */
+  "dlq.view": ["owner", "manager", "support"],
+  "dlq.act": ["owner", "support"],
+  /** Cash reconciliation: everyone looks; a variance above tolerance is approved by a manager or owner. */
+  "cash.view": ["owner", "manager", "support"],
+  "cash.approve": ["owner", "manager"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+/** Whether `role` holds `permission`. */
+export function roleCan(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+/**
+ * A dashboard procedure that needs `permission`: the handler's `ctx.scope` keeps only the memberships
+ * whose role holds it (so queries through `scopeWhere` can reach nothing else), and a user with no
+ * such membership is answered FORBIDDEN before the handler runs.
+ */
+export function permitted(permission: Permission) {
+  return dashboardProcedure.meta({ permission }).use(({ ctx, next }) => {
+    const memberships = ctx.scope.memberships.filter((m) => roleCan(m.role, permission));
+    if (memberships.length === 0) {
+      throw new AppError("FORBIDDEN", {
+        message: `Your role does not allow this (${permission}): ask an owner.`,
+      });
+    }
+    return next({ ctx: { ...ctx, scope: { ...ctx.scope, memberships } } });
+  });
+}
