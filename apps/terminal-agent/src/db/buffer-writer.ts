@@ -17,6 +17,12 @@ export interface AcceptRow {
   total: number;
   change: number;
   expectedFd: number | null;
+  /**
+   * The FN whose numbering `expectedFd` counts on, kept in `fn_number` until the fiscal attributes
+   * overwrite it: after an FN swap while the agent was down, only this tells recovery that the
+   * expected FD belongs to the removed drive (its numbers may well exist on the new one).
+   */
+  expectedFn: string | null;
   acceptedAt: string;
   shiftId: string;
   cashNet: number;

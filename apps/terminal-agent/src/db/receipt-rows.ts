@@ -29,9 +29,9 @@ export interface ReceiptRow {
 /** The hot path's writes, shared by this connection and the commit thread (commit-worker.mjs). */
 export const RECEIPT_WRITE_SQL = {
   insertReceipt: `INSERT INTO receipts (id, seq, idempotency_key, body_hash, hlc, kind, status, body, total, change,
-         expected_fd, accepted_at, updated_at, shift_id, cash_net)
+         expected_fd, fn_number, accepted_at, updated_at, shift_id, cash_net)
        VALUES (@id, @seq, @idempotencyKey, @bodyHash, @hlc, @kind, 'accepted', @body, @total, @change,
-         @expectedFd, @acceptedAt, @acceptedAt, @shiftId, @cashNet)`,
+         @expectedFd, @expectedFn, @acceptedAt, @acceptedAt, @shiftId, @cashNet)`,
   insertOutbox: `INSERT INTO outbox (destination, kind, item_id, hlc, payload) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (destination, kind, item_id) DO NOTHING`,
   markFiscalized: `UPDATE receipts SET status = 'fiscalized', fd_number = @fdNumber, fiscal_sign = @fiscalSign,

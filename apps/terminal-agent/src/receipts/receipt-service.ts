@@ -147,6 +147,7 @@ export class ReceiptService {
       total,
       change,
       expectedFd,
+      expectedFn: expectedFd === null ? null : expectedFn,
       acceptedAt,
       shiftId: shift.id,
       cashNet,
