@@ -61,3 +61,25 @@ describe("FN swapped while the agent is down", () => {
     expect(stored.attentionReason.kassaCode).toBe("FN_REPLACED");
   });
 });
+
+describe("FN swapped because it was full", () => {
+  it("the sale that met the full FN (a certain refusal: no document) prints on the new FN, not set aside", async () => {
+    emulator.fillFn();
+    const sale = (await agent.post("receipts.create", saleInput("fn-full"))).json.result.data;
+    expect(sale.status).toBe("waiting_for_device");
+    expect(sale.waitingReason.kassaCode).toBe("FN_FULL");
+
+    const newFn = emulator.replaceFn({ fnNumber: NEW_FN, openShift: true });
+    await vi.waitFor(
+      async () => expect((await receipt(sale.receiptId)).status).not.toBe("waiting_for_device"),
+      {
+        timeout: 8_000,
+        interval: 20,
+      },
+    );
+    const stored = await receipt(sale.receiptId);
+    expect(stored.status).toBe("fiscalized");
+    expect(stored.fiscal).toMatchObject({ fnNumber: NEW_FN });
+    expect(copiesOn(newFn, sale.receiptId)).toBe(1);
+  });
+});

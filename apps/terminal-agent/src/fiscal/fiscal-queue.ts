@@ -1,5 +1,5 @@
 import type { TFiscalAttributes, TWaitingReason } from "@kassa/api/agent";
-import type { FiscalDevice, FiscalReceipt } from "@kassa/fiscal/device";
+import { type FiscalDevice, FiscalDeviceError, type FiscalReceipt } from "@kassa/fiscal/device";
 import type { Logger } from "pino";
 import type { AgentMetrics } from "../metrics.ts";
 import { attentionReasonFor, isContentRefusal } from "./content-refusal.ts";
@@ -248,7 +248,9 @@ export class FiscalQueue {
           }
           // Whatever happened, the device may hold a document for this receipt: ask before printing again.
           job.needsRecovery = true;
-          job.attemptedOn.add(this.currentFn ?? "?");
+          // Only an uncertain answer may hide a document; a certain refusal (FN full, paper out
+          // before FF45) made none, so it must not set the receipt aside if the FN is swapped next.
+          if (mayHaveMadeDocument(error)) job.attemptedOn.add(this.currentFn ?? "?");
           // The device may have been off, so its FN may have been swapped: read it before the next print.
           this.fnVerified = false;
           this.block(waitingReasonFor(error));
@@ -468,6 +470,11 @@ function pickAttributes(a: TFiscalAttributes): TFiscalAttributes {
     shiftNumber: a.shiftNumber,
     dateTime: withOffset(a.dateTime),
   };
+}
+
+/** The device's answer leaves open whether a fiscal document was made (anything but a certain device error). */
+function mayHaveMadeDocument(error: unknown): boolean {
+  return !(error instanceof FiscalDeviceError) || error.uncertain;
 }
 
 function errorCode(error: unknown): string {
