@@ -44,6 +44,10 @@ export class AuthService {
   private readonly countAttempt;
   private readonly lockAtLimit;
   private verifying: Promise<unknown> = Promise.resolve();
+  /** Verifications counted and not yet answered, per cashier (one agent process per buffer: buffer-lock.ts). */
+  private readonly inFlight = new Map<string, number>();
+  private readonly uncountAttempt;
+  private readonly lockNow;
   private readonly clearFailures;
   private readonly insertSession;
   private readonly sessionCashier;
@@ -55,6 +59,10 @@ export class AuthService {
     this.lockAtLimit = db.prepare(
       "UPDATE cashiers SET failed_attempts = 0, locked_until = ? WHERE id = ? AND failed_attempts >= ?",
     );
+    this.uncountAttempt = db.prepare(
+      "UPDATE cashiers SET failed_attempts = max(failed_attempts - 1, 0) WHERE id = ?",
+    );
+    this.lockNow = db.prepare("UPDATE cashiers SET failed_attempts = 0, locked_until = ? WHERE id = ?");
     this.clearFailures = db.prepare("UPDATE cashiers SET failed_attempts = 0, locked_until = 0 WHERE id = ?");
     this.insertSession = db.prepare(
       "INSERT INTO cashier_sessions (token_hash, cashier_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
@@ -77,7 +85,23 @@ export class AuthService {
     const now = this.options.now();
     const row = this.reserveAttempt(input.login, now);
     // Verify even for an unknown login so timing does not reveal which logins exist.
-    const ok = await this.verify(input.pin, row?.pin_hash ?? DUMMY_HASH, row?.id);
+    let ok: boolean;
+    if (row) this.inFlight.set(row.id, (this.inFlight.get(row.id) ?? 0) + 1);
+    try {
+      ok = await this.verify(input.pin, row?.pin_hash ?? DUMMY_HASH, row?.id);
+    } catch (error) {
+      // The PIN could not be checked (a stored hash the bounds refuse): no guess was made, so the
+      // attempt is not a failure. Left counted, five of them locked the cashier for good, even
+      // after the PIN was set again.
+      if (row) this.uncountAttempt.run(row.id);
+      throw error;
+    } finally {
+      if (row) {
+        const left = (this.inFlight.get(row.id) ?? 1) - 1;
+        if (left > 0) this.inFlight.set(row.id, left);
+        else this.inFlight.delete(row.id);
+      }
+    }
     if (!row || !ok) {
       this.options.metrics.loginFailures.inc();
       if (row && this.lockIfLimitReached(row.id)) {
@@ -109,11 +133,18 @@ export class AuthService {
    * read and the increment are one step for every connection to the buffer, not only this process.
    */
   private reserveAttempt(login: string, now: number): CashierRow | undefined {
-    return this.options.db
+    const reserved = this.options.db
       .transaction(() => {
         const row = this.byLogin.get(login);
         if (!row) return undefined;
         if (row.locked_until > now) throw this.locked(row.locked_until - now);
+        if (row.failed_attempts >= MAX_PIN_FAILURES && !this.inFlight.get(row.id)) {
+          // Counted, and no verification of them is left (the agent was killed while they ran):
+          // they count as wrong and the lockout starts now. Waiting for them would wait forever.
+          // Returned, not thrown: a throw would roll the lockout back with the transaction.
+          this.lockNow.run(now + this.options.lockoutMs, row.id);
+          return "locked" as const;
+        }
         if (row.failed_attempts >= MAX_PIN_FAILURES) {
           // The limit's worth of attempts is counted and still being checked: whatever they turn
           // out to be, this one gets no guess (if they are all wrong the lockout starts at once).
@@ -126,6 +157,8 @@ export class AuthService {
         return row;
       })
       .immediate();
+    if (reserved === "locked") throw this.locked(this.options.lockoutMs);
+    return reserved;
   }
 
   /** After a wrong PIN: locks the cashier if the counted attempts reached the limit (and restarts the count). */
