@@ -7,6 +7,19 @@ export function lockPath(dataDir: string): string {
   return join(resolve(dataDir), "agent.lock");
 }
 
+/**
+ * Creates the file 0600 if it does not exist. Never opens an existing one: closing any descriptor
+ * of a file drops every POSIX lock this process holds on it, so a refused second lock attempt in
+ * the same process would have released the first one's lock for every other process.
+ */
+export function createOwnerOnly(path: string): void {
+  try {
+    closeSync(openSync(path, "wx", 0o600));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+}
+
 /** A second agent process on a data directory another one serves. */
 export class DataDirLockedError extends Error {
   override readonly name = "DataDirLockedError";
@@ -34,7 +47,7 @@ export function lockDataDir(dataDir: string): DataDirLock {
   const path = lockPath(dataDir);
   // The data directory holds PIN hashes and the register's state: this user's only.
   mkdirSync(resolve(dataDir), { recursive: true, mode: 0o700 });
-  closeSync(openSync(path, "a", 0o600));
+  createOwnerOnly(path);
   const db = new Database(path);
   try {
     // Fail at once instead of waiting for the other process to end.

@@ -51,8 +51,14 @@ export function openWithPragmas(filePath: string): Database.Database {
     // New folders are 0700; an existing one is the operator's choice and is left as it is.
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     // Created 0600 before SQLite opens it, so it never exists readable by others; SQLite gives
-    // the -wal and -shm files it creates the database file's mode.
-    closeSync(openSync(path, "a", 0o600));
+    // the -wal and -shm files it creates the database file's mode. Only when missing ("wx"):
+    // closing a descriptor of an existing buffer would drop the POSIX locks other connections of
+    // this process hold on it (SQLite's own warning, "How To Corrupt An SQLite Database" 2.2).
+    try {
+      closeSync(openSync(path, "wx", 0o600));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
     restrictToOwner(path);
     db = new Database(path);
   } catch (error) {
