@@ -242,18 +242,28 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
               deadLetter(batch.rows[0]!, "PAYLOAD_TOO_LARGE", failure.message, tally);
               continue;
             }
-            // A proxy refusing even one item: its limit is wrong for every till, not this item.
-            await serverFault(
-              batch.rows,
-              {
-                type: "server",
-                status: 413,
-                mayBeItem: false,
-                message: `HTTP 413 for a single item from something in front of the central server (nothing dead-lettered): ${failure.message}`,
-              },
-              tally,
-            );
-            return;
+            {
+              // A proxy refusing even one item: its limit is wrong, not the item, so it is never
+              // dead-lettered. But if an empty push gets through, only this item is too large for
+              // it: it steps aside (not counted as an attempt) so everything behind it keeps
+              // flowing instead of the whole outbox waiting behind it until someone raises the limit.
+              const row = batch.rows[0]!;
+              const message = `HTTP 413 for a single item from something in front of the central server (nothing dead-lettered): ${failure.message}`;
+              const delay = backoff.next();
+              if (await probe()) {
+                tally.failed += 1;
+                deps.onServerFault?.({ status: 413, itemsKept: 1, retryInMs: delay, message });
+                suspects.add(row.id);
+                outbox.fail([row], message, clock.nowMs() + delay, false, clock.iso());
+                continue;
+              }
+              await serverFault(
+                batch.rows,
+                { type: "server", status: 413, mayBeItem: false, message },
+                tally,
+              );
+              return;
+            }
           case "lease":
             leaseToken = null;
             if (failure.retryAfterMs !== null) {

@@ -72,8 +72,13 @@ export function classifyPushFailure(error: unknown): PushFailure {
     };
   }
   const foreign = error instanceof TRPCClientError ? error.cause : error;
-  if (foreign instanceof CentralAnswerError)
+  if (foreign instanceof CentralAnswerError) {
+    // nginx's own 413 is an HTML page: smaller batches may still pass its limit, so it is halved
+    // like any 413 (only a lone item refused this way is the proxy's fault).
+    if (foreign.status === 413)
+      return { type: "too_large", typed: false, message: readableText(foreign.message) };
     return serverFault(foreign.status, readableText(foreign.message));
+  }
   // The message goes to SQLite, the log, breaker causes and the central server: a parse error can
   // quote the binary it choked on.
   const message = readableText(error instanceof Error ? error.message : String(error));
