@@ -40,6 +40,8 @@ interface Job {
   needsRecovery: boolean;
   /** FNs on which a print of this receipt may have started without an answer ("?" = not known). */
   attemptedOn: Set<string>;
+  /** Receipts behind this one whose device lookup was skipped because this one was not on the device. */
+  clearedBehind: Job[];
   waiters: ((outcome: FiscalOutcome) => void)[];
 }
 
@@ -138,6 +140,7 @@ export class FiscalQueue {
         ...row,
         needsRecovery: true,
         attemptedOn: new Set([row.expectedFn ?? "?"]),
+        clearedBehind: [],
         waiters: [],
       });
     }
@@ -176,6 +179,7 @@ export class FiscalQueue {
       expectedFn: expectedFd === null ? null : expectedFn,
       needsRecovery: false,
       attemptedOn: new Set(),
+      clearedBehind: [],
       waiters: [],
     };
     this.enqueue(job);
@@ -243,6 +247,7 @@ export class FiscalQueue {
           if (isContentRefusal(error)) {
             // This receipt's data, not the register: no document was made (a certain answer), and
             // the receipts behind it print now instead of waiting for support.
+            for (const later of job.clearedBehind) later.needsRecovery = true;
             this.setAside(job, attentionReasonFor(error));
             continue;
           }
@@ -408,8 +413,11 @@ export class FiscalQueue {
       }
       job.needsRecovery = false;
       job.attemptedOn.clear();
-      // Receipts print in order: if this one never reached the device, none queued behind it did.
-      for (const later of this.jobs) later.needsRecovery = false;
+      // Receipts print in order: if this one never reached the device, none queued behind it did —
+      // unless the previous run set this one aside and lost that write; so a content refusal of it
+      // next gives the receipts behind it their lookup back (drain).
+      job.clearedBehind = this.jobs.filter((later) => later !== job && later.needsRecovery);
+      for (const later of job.clearedBehind) later.needsRecovery = false;
     }
     return pickAttributes(await device.fiscalizeReceipt(job.receipt));
   }
