@@ -46,6 +46,16 @@ describe("classifyPushFailure: whose fault a failed push is", () => {
     ["a 422", kassaError(422, { kassaCode: "SYNC_DISABLED" })],
     ["a gateway's JSON 400", foreignJson(400)],
     [
+      "Kassa's 400 for item kinds an older central server does not know (a rollout)",
+      kassaError(400, {
+        kassaCode: "VALIDATION_FAILED",
+        fieldErrors: {
+          "items.0.kind": ["Invalid discriminator value"],
+          "items.4.kind": ["Invalid discriminator value"],
+        },
+      }),
+    ],
+    [
       "a proxy's HTML 400",
       new TRPCClientError("x", { cause: new CentralAnswerError(400, "text/html", "<html>400</html>") }),
     ],

@@ -107,6 +107,14 @@ export function classifyPushFailure(error: unknown): PushFailure {
   if (status === 413) return { type: "too_large", typed: data?.kassaCode === "PAYLOAD_TOO_LARGE", message };
   if (data?.kassaCode === "VALIDATION_FAILED") {
     const items = namedItems(data.fieldErrors);
+    // Only an item's kind unknown to the server: the central server is older than this agent (a
+    // rollout in progress). That is the server's state, not the items' fault — they wait, unbisected.
+    if (items.size > 0 && onlyKindsUnknown(data.fieldErrors)) {
+      return serverFault(
+        status,
+        `the central server does not know these item kinds yet (upgrade it): ${message}`,
+      );
+    }
     if (items.size > 0) return { type: "invalid", items, message };
   }
   return serverFault(status, message);
@@ -149,6 +157,12 @@ function namedItems(fieldErrors: Record<string, string[]> | undefined): Map<numb
     items.set(index, items.has(index) ? `${items.get(index)}; ${line}` : line);
   }
   return items;
+}
+
+/** Every field error is about `items.N.kind`: the server's schema has no such kind. */
+function onlyKindsUnknown(fieldErrors: Record<string, string[]> | undefined): boolean {
+  const paths = Object.keys(fieldErrors ?? {});
+  return paths.length > 0 && paths.every((path) => /^items\.\d+\.kind$/.test(path));
 }
 
 /** What the central breaker counts as a failure of the destination. */
