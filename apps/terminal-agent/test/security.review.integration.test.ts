@@ -1,12 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { replaceCashiers } from "../src/auth/cashiers.ts";
 import { hashPin } from "../src/auth/pin.ts";
 import { DataDirLockedError, lockDataDir, lockPath } from "../src/db/buffer-lock.ts";
-import { startTestAgent, type TestAgent } from "./helpers.ts";
+import { CASHIER, saleInput, startTestAgent, type TestAgent } from "./helpers.ts";
 
 // Review findings on the agent's security work (issue 8, item 5), each a way to break it.
 
@@ -90,5 +90,16 @@ describe("one agent per data directory", () => {
     } finally {
       held.release();
     }
+  });
+});
+
+describe("file modes", () => {
+  it("the emulated register's state file (its FN: every document printed) is the agent user's only", async () => {
+    agent = await startTestAgent();
+    expect((await agent.post("shift.open", { cashier: CASHIER })).status).toBe(200);
+    expect((await agent.post("receipts.create", saleInput("mode-1"))).status).toBe(200);
+    await agent.close();
+    const state = join(agent.dataDir, "kkt-emulator.json");
+    expect(statSync(state).mode & 0o777).toBe(0o600);
   });
 });

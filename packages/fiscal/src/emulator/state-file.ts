@@ -39,7 +39,9 @@ export function loadState(path: string): FnState | null {
 
 export function saveState(path: string, fn: FnState): void {
   const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, "w");
+  // 0600 like the buffer (open-agent-database.ts): the FN holds every document printed, cashiers'
+  // INNs included. Rename keeps the temporary file's mode.
+  const fd = openSync(tmp, "w", 0o600);
   try {
     writeSync(fd, JSON.stringify({ version: VERSION, fn } satisfies StateFileContent));
     fsyncSync(fd);
