@@ -113,7 +113,14 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       if (reason.kassaCode === "SHIFT_CLOSED") onShiftClosedOnRegister();
     },
   };
-  const queue = new FiscalQueue({ runner, store, log, metrics, pollMs: config.devicePollMs });
+  const queue = new FiscalQueue({
+    runner,
+    store,
+    log,
+    metrics,
+    pollMs: config.devicePollMs,
+    refusalBrake: config.deviceRefusalBrake,
+  });
   const capacity = new BufferCapacity(
     config.bufferCapacity,
     () => statements.countOutbox.get()!.n,

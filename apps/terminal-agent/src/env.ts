@@ -95,6 +95,12 @@ export interface AgentTuning {
   shiftWarnMs: number;
   /** How often a blocked device is polled for recovery, ms. Default 2 s. */
   devicePollMs: number;
+  /**
+   * Content refusals of different receipts in a row (no print between) after which the register
+   * is taken as misconfigured: the queue waits in order (`DEVICE_REFUSES_ALL`) instead of setting
+   * every sale aside. Default 3.
+   */
+  deviceRefusalBrake: number;
   /** Largest request body, bytes (413 above it). Default 1 MiB. */
   maxBodyBytes: number;
   /** Tax system used when a receipt names none: KASSA_TAX_SYSTEM, default `osn`. */
@@ -123,6 +129,7 @@ export const DEFAULT_TUNING: AgentTuning = {
   lockoutMs: 15 * 60_000,
   shiftWarnMs: 60 * 60_000,
   devicePollMs: 2_000,
+  deviceRefusalBrake: 3,
   maxBodyBytes: 1024 * 1024,
   taxSystem: "osn",
   logLevel: "info",

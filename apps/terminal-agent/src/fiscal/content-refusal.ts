@@ -35,3 +35,23 @@ export function attentionReasonFor(error: FiscalDeviceError): TWaitingReason {
     message: `The fiscal register refused this receipt: ${error.message} It will not print; the sales after it go on. Support can void it (receipts.void) once the sale is settled with the customer.`,
   };
 }
+
+/** The waiting reason of a register that refused `refusals` different receipts in a row for their content. */
+export const DEVICE_REFUSES_ALL = "DEVICE_REFUSES_ALL";
+
+/**
+ * Several different receipts refused in a row is the register's configuration (tax table,
+ * department, a field its firmware refuses), not the receipts: setting every sale aside would let
+ * the shop go on selling with no fiscal receipt, so the queue waits instead, like for paper.
+ */
+export function refusesAllReason(refusals: number, error: FiscalDeviceError): TWaitingReason {
+  // The code, not the driver's message: that one tells the cashier to check the receipt's data.
+  const code =
+    error.deviceCode === undefined
+      ? error.kassaCode
+      : `${error.kassaCode}, error 0x${error.deviceCode.toString(16).toUpperCase().padStart(2, "0")}`;
+  return {
+    kassaCode: DEVICE_REFUSES_ALL,
+    message: `The fiscal register refused ${refusals} sales in a row for their content (last answer: ${code}); its configuration is probably wrong (tax table, departments, firmware settings). Call support to fix the register. The sales are saved and will print, in order, once it is fixed.`,
+  };
+}

@@ -41,6 +41,10 @@ function scriptedRegister() {
     statusCalls: 0,
     /** Receipt ids the register refuses for their content (error byte 0x33, a certain answer). */
     refuse: new Set<string>(),
+    /** A misconfigured register (wrong tax table, department): every receipt refused with 0x33. */
+    refuseAll: false,
+    /** Every receipt the queue asked the register to print, refused or not. */
+    attempts: [] as string[],
   };
   let fd = 10;
   const attributes = new Map<string, TFiscalAttributes>();
@@ -66,7 +70,8 @@ function scriptedRegister() {
     }),
     fiscalizeReceipt: async (r: FiscalReceipt) => {
       if (!state.paper) throw new FiscalDeviceError("PAPER_OUT", "paper out");
-      if (state.refuse.has(r.receiptId)) {
+      state.attempts.push(r.receiptId);
+      if (state.refuseAll || state.refuse.has(r.receiptId)) {
         throw new FiscalDeviceError("BAD_PARAMETERS", "Bad parameters in the command (command FF46).", {
           deviceCode: 0x33,
         });
@@ -274,5 +279,76 @@ describe("FiscalQueue", () => {
     const attempts = store.writeAttempts;
     await vi.advanceTimersByTimeAsync(STORE_RETRY_MAX_MS);
     expect(store.writeAttempts).toBe(attempts + 1);
+  });
+
+  it("a register refusing every sale's content stops the queue after 3 different receipts, and prints them all once fixed", async () => {
+    expect((await settled(queue.submit("ok", receipt("ok"), 11))).status).toBe("fiscalized");
+    register.state.refuseAll = true;
+    const ids = ["r1", "r2", "r3", "w1", "w2"];
+    const submitted = Promise.all(ids.map((id) => queue.submit(id, receipt(id), 12)));
+    await vi.advanceTimersByTimeAsync(0);
+    const outcomes = await submitted;
+    // Two are set aside as odd receipts; the third different refusal in a row is the register.
+    expect(outcomes.map((o) => o.status)).toEqual([
+      "needs_attention",
+      "needs_attention",
+      "waiting_for_device",
+      "waiting_for_device",
+      "waiting_for_device",
+    ]);
+    expect(outcomes[2]).toMatchObject({ waitingReason: { kassaCode: "DEVICE_REFUSES_ALL" } });
+    expect(queue.waitingReason?.message).toMatch(/refused 3 sales in a row for their content/);
+    expect(queue.waitingReason?.message).toMatch(/will print, in order, once it is fixed/);
+    expect([...store.attention.keys()]).toEqual(["r1", "r2"]);
+    expect([...store.waiting.keys()]).toEqual(["r3", "w1", "w2"]);
+    expect(register.state.attempts).toEqual(["ok", "r1", "r2", "r3"]);
+
+    // While blocked, each poll tries the head receipt again (a status probe would say "ready"):
+    // refused again, it stays at the head, waiting; a new sale waits behind it.
+    await vi.advanceTimersByTimeAsync(POLL_MS);
+    expect(register.state.attempts).toEqual(["ok", "r1", "r2", "r3", "r3"]);
+    expect(await queue.submit("w3", receipt("w3"), 12)).toMatchObject({
+      status: "waiting_for_device",
+      waitingReason: { kassaCode: "DEVICE_REFUSES_ALL" },
+    });
+    await vi.advanceTimersByTimeAsync(POLL_MS);
+    expect(register.state.attempts.filter((id) => id === "r3")).toHaveLength(3);
+    expect(store.attention.has("r3")).toBe(false);
+    expect(queue.queued).toBe(4);
+
+    // Support fixes the register: the next poll prints the head, then the rest, in order, once each.
+    register.state.refuseAll = false;
+    await vi.advanceTimersByTimeAsync(POLL_MS);
+    // One more tick for the setImmediate that stores what the poll's drain printed.
+    await vi.advanceTimersByTimeAsync(1);
+    expect(register.printed).toEqual(["ok", "r3", "w1", "w2", "w3"]);
+    expect([...store.fiscalized.keys()]).toEqual(["ok", "r3", "w1", "w2", "w3"]);
+    expect(store.waiting.size).toBe(0);
+    expect(queue.waitingReason).toBeNull();
+    expect([...store.attention.keys()]).toEqual(["r1", "r2"]);
+    // No more polling once nothing waits: the register prints nothing twice.
+    await vi.advanceTimersByTimeAsync(5 * POLL_MS);
+    expect(register.printed).toEqual(["ok", "r3", "w1", "w2", "w3"]);
+
+    // The print reset the count: one odd receipt now is set aside again, the queue goes on.
+    register.state.refuse.add("odd");
+    expect((await settled(queue.submit("odd", receipt("odd"), 17))).status).toBe("needs_attention");
+    expect((await settled(queue.submit("after", receipt("after"), 17))).status).toBe("fiscalized");
+  });
+
+  it("refusals separated by a print never trip the brake", async () => {
+    for (const id of ["a", "b", "d", "e"]) register.state.refuse.add(id);
+    const ids = ["a", "b", "c", "d", "e", "f"];
+    const submitted = Promise.all(ids.map((id) => queue.submit(id, receipt(id), 11)));
+    await vi.runAllTimersAsync();
+    expect((await submitted).map((o) => o.status)).toEqual([
+      "needs_attention",
+      "needs_attention",
+      "fiscalized",
+      "needs_attention",
+      "needs_attention",
+      "fiscalized",
+    ]);
+    expect(queue.waitingReason).toBeNull();
   });
 });

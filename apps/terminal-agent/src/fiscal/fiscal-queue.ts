@@ -2,7 +2,12 @@ import type { TFiscalAttributes, TWaitingReason } from "@kassa/api/agent";
 import { type FiscalDevice, FiscalDeviceError, type FiscalReceipt } from "@kassa/fiscal/device";
 import type { Logger } from "pino";
 import type { AgentMetrics } from "../metrics.ts";
-import { attentionReasonFor, isContentRefusal } from "./content-refusal.ts";
+import {
+  attentionReasonFor,
+  DEVICE_REFUSES_ALL,
+  isContentRefusal,
+  refusesAllReason,
+} from "./content-refusal.ts";
 import type { DeviceRunner } from "./device-runner.ts";
 import { waitingReasonFor } from "./waiting-reason.ts";
 import { withOffset } from "./with-offset.ts";
@@ -74,7 +79,16 @@ export interface FiscalQueueOptions {
   metrics: AgentMetrics;
   /** How often a blocked device is polled, ms. */
   pollMs: number;
+  /**
+   * The brake on content refusals: this many different receipts refused for their content in a
+   * row, with no print between, is taken for a misconfigured register, and the queue waits in
+   * order (`DEVICE_REFUSES_ALL`) instead of setting the next ones aside. Default 3.
+   */
+  refusalBrake?: number;
 }
+
+/** See `FiscalQueueOptions.refusalBrake`: one odd receipt, or two, is not a misconfigured register. */
+export const DEFAULT_REFUSAL_BRAKE = 3;
 
 /**
  * Prints receipts on the fiscal register one at a time, in acceptance order, each exactly once.
@@ -104,6 +118,8 @@ export class FiscalQueue {
   private started = false;
   private poll: NodeJS.Timeout | null = null;
   private blockedReason: TWaitingReason | null = null;
+  /** Receipts refused for their content since the last print (the brake counts them, each once). */
+  private readonly refusedInARow = new Set<string>();
   /** The receipt on the device right now. */
   inFlight: string | null = null;
   /** Highest FD number the device is known to have issued. */
@@ -244,12 +260,22 @@ export class FiscalQueue {
             this.setAside(job, { kassaCode: "FN_REPLACED", message: error.message });
             continue;
           }
+          let reason: TWaitingReason | null = null;
           if (isContentRefusal(error)) {
-            // This receipt's data, not the register: no document was made (a certain answer), and
-            // the receipts behind it print now instead of waiting for support.
+            // No document was made (a certain answer), but the receipts behind this one may have
+            // been printed by a previous run that set it aside: they get their device lookup back.
             for (const later of job.clearedBehind) later.needsRecovery = true;
-            this.setAside(job, attentionReasonFor(error));
-            continue;
+            this.refusedInARow.add(job.id);
+            const refusals = this.refusedInARow.size;
+            if (refusals < (this.options.refusalBrake ?? DEFAULT_REFUSAL_BRAKE)) {
+              // This receipt's data, not the register: the receipts behind it print now instead of
+              // waiting for support.
+              this.setAside(job, attentionReasonFor(error));
+              continue;
+            }
+            // The brake: the register refuses every receipt, so it is a device state. This one
+            // stays at the head and the queue waits in order; the probe retries printing it.
+            reason = refusesAllReason(refusals, error);
           }
           // Whatever happened, the device may hold a document for this receipt: ask before printing again.
           job.needsRecovery = true;
@@ -258,12 +284,14 @@ export class FiscalQueue {
           if (mayHaveMadeDocument(error)) job.attemptedOn.add(this.currentFn ?? "?");
           // The device may have been off, so its FN may have been swapped: read it before the next print.
           this.fnVerified = false;
-          this.block(waitingReasonFor(error));
+          this.block(reason ?? waitingReasonFor(error));
           break;
         } finally {
           this.inFlight = null;
         }
         this.noteFn(fiscal.fnNumber, Math.max(fiscal.fdNumber, this.lastKnownFd ?? 0));
+        // The register printed (or already held) a receipt: the refusals before were the receipts'.
+        this.refusedInARow.clear();
         this.jobs.shift();
         this.printed.push({ job, fiscal });
         if (!this.storeScheduled) {
@@ -447,9 +475,18 @@ export class FiscalQueue {
 
   private probing = false;
 
-  /** Is the device ready to print again? Any answer without a blocking condition resumes the queue. */
+  /**
+   * Is the device ready to print again? Any answer without a blocking condition resumes the queue.
+   * A register refusing every receipt's content answers its status as ready, so only printing can
+   * tell: that wait resumes straight away and the head receipt is tried again (recovery first, as
+   * after any device error); a refusal blocks the queue again until the next poll.
+   */
   private async probe(): Promise<void> {
     if (this.probing || !this.blockedReason) return;
+    if (this.blockedReason.kassaCode === DEVICE_REFUSES_ALL) {
+      this.resume();
+      return;
+    }
     this.probing = true;
     try {
       const ready = await this.options.runner.run(async (device) => {
