@@ -1,4 +1,4 @@
-import { hashPassword, verifyPassword } from "@kassa/db/secrets";
+import { verifyPassword } from "@kassa/db/secrets";
 
 export { PasswordHashError } from "@kassa/db/secrets";
 
@@ -6,10 +6,7 @@ export { PasswordHashError } from "@kassa/db/secrets";
 // verifies here offline. A 4-8 digit PIN is weak on its own; the lockout after 5 failures is what
 // protects it, the slow hash protects a stolen buffer file.
 
-export function hashPin(pin: string): Promise<string> {
-  if (!/^\d{4,8}$/.test(pin)) throw new TypeError('"pin" must be 4-8 digits');
-  return hashPassword(pin);
-}
+export { hashPin } from "@kassa/db/secrets";
 
 /** Throws PasswordHashError for a stored hash whose scrypt parameters are out of bounds. */
 export function verifyPin(pin: string, stored: string): Promise<boolean> {

@@ -2,7 +2,7 @@
 export * from "../../generated/central/client.ts";
 export { DbError, DbErrorCode, MigrationError } from "../errors.ts";
 export { newId } from "../ids.ts";
-export { hashPassword, PasswordHashError, verifyPassword } from "../secrets/passwords.ts";
+export { hashPassword, hashPin, PasswordHashError, verifyPassword } from "../secrets/passwords.ts";
 export {
   type CentralDatabase,
   type CentralDatabaseOptions,

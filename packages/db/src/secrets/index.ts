@@ -1,1 +1,8 @@
-export { hashPassword, PasswordHashError, SCRYPT_BOUNDS, verifyPassword } from "./passwords.ts";
+export {
+  hashPassword,
+  hashPin,
+  PasswordHashError,
+  PIN_PARAMS,
+  SCRYPT_BOUNDS,
+  verifyPassword,
+} from "./passwords.ts";

@@ -1,6 +1,6 @@
 import { randomBytes, scryptSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { hashPassword, PasswordHashError, verifyPassword } from "./passwords.ts";
+import { hashPassword, hashPin, PasswordHashError, verifyPassword } from "./passwords.ts";
 
 /** A stored hash made with the given parameters, as an older release or a hostile server would send it. */
 function storedWith(password: string, N: number, r: number, p: number, saltBytes = 16): string {
@@ -16,6 +16,14 @@ describe("dashboard passwords (scrypt)", () => {
     expect(await verifyPassword("correct horse", stored)).toBe(true);
     expect(await verifyPassword("correct horsE", stored)).toBe(false);
     expect(await hashPassword("correct horse")).not.toBe(stored);
+  });
+
+  it("hashes PINs with OWASP's equivalent for small memory (N=2^14, r=8, p=5: 16 MiB), verified by the same function", async () => {
+    const stored = await hashPin("2468");
+    expect(stored).toMatch(/^scrypt\$16384\$8\$5\$/);
+    expect(await verifyPassword("2468", stored)).toBe(true);
+    expect(await verifyPassword("2469", stored)).toBe(false);
+    await expect(hashPin("24a8")).rejects.toThrow(TypeError);
   });
 
   it("still verifies hashes made with the previous default (N=2^14), since the format carries its parameters", async () => {
@@ -37,6 +45,7 @@ describe("dashboard passwords (scrypt)", () => {
     ["r below 8", "scrypt$16384$1$1"],
     ["r that multiplies the memory", "scrypt$131072$1024$1"],
     ["p that multiplies the CPU time", "scrypt$16384$8$4096"],
+    ["N=2^17 with p=16 (16× the work)", "scrypt$131072$8$16"],
     ["N=2^18 with r=16 (512 MiB)", "scrypt$262144$16$1"],
     ["a non-numeric N", "scrypt$abc$8$1"],
     ["N with an exponent", "scrypt$1e5$8$1"],

@@ -1,4 +1,4 @@
-import { hashPassword } from "@kassa/db/central";
+import { hashPin } from "@kassa/db/central";
 import { ZCashierByName } from "../../agent/schemas.ts";
 import { AppError, zodFieldErrors } from "../../errors.ts";
 import type { SqlRunner, TerminalScope } from "./sql.ts";
@@ -121,7 +121,7 @@ export async function upsertCashier(sql: SqlRunner, input: UpsertCashierInput, n
        ON CONFLICT (organization_id, id) DO UPDATE SET store_ids = EXCLUDED.store_ids, login = EXCLUDED.login,
          name = EXCLUDED.name, inn = EXCLUDED.inn, active = EXCLUDED.active, updated_at = EXCLUDED.updated_at,
          pin_hash = EXCLUDED.pin_hash`,
-      [...fields, await hashPassword(input.pin)],
+      [...fields, await hashPin(input.pin)],
     );
     return;
   }
