@@ -1,4 +1,8 @@
 import type { NextConfig } from "next";
+import createNextIntlPlugin from "next-intl/plugin";
+
+// The user's locale and messages per request (src/i18n/request.ts); no locale prefix in URLs.
+const withNextIntl = createNextIntlPlugin("./src/i18n/request.ts");
 
 const config: NextConfig = {
   // Workspace packages ship TypeScript source (package.json "exports" → src/*.ts): Next compiles them.
@@ -19,4 +23,4 @@ const config: NextConfig = {
   typescript: { tsconfigPath: "tsconfig.json" },
 };
 
-export default config;
+export default withNextIntl(config);

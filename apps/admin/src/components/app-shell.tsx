@@ -1,62 +1,40 @@
-"use client";
-
-import { useQuery } from "@tanstack/react-query";
-import { LogOut, MonitorSmartphone, ReceiptText } from "lucide-react";
-import Link from "next/link";
-import { usePathname } from "next/navigation";
+import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { signOutAction } from "~/app/login/actions.ts";
-import { useTRPC } from "~/trpc/react.tsx";
+import { HydrateClient, prefetch, trpc } from "~/trpc/server.tsx";
+import styles from "./app-shell.module.css";
+import { LocaleSwitcher } from "./locale-switcher.tsx";
+import { NavLinks } from "./nav-links.tsx";
+import { SignOutButton } from "./sign-out-button.tsx";
+import { UserCard } from "./user-card.tsx";
 
-const NAV = [
-  {
-    href: "/",
-    label: "Fleet",
-    icon: MonitorSmartphone,
-    match: (p: string) => p === "/" || p.startsWith("/terminals"),
-  },
-  {
-    href: "/receipts",
-    label: "Receipts",
-    icon: ReceiptText,
-    match: (p: string) => p.startsWith("/receipts"),
-  },
-];
-
-export function AppShell({ children }: { children: ReactNode }) {
-  const pathname = usePathname();
-  const trpc = useTRPC();
-  const me = useQuery(trpc.dashboard.me.queryOptions());
-  const organization = me.data?.memberships.map((m) => m.organizationName).join(", ");
+/** The dashboard's frame: navigation, the signed-in user, the language switcher, sign-out. */
+export async function AppShell({ children }: { children: ReactNode }) {
+  const t = await getTranslations("common");
+  prefetch(trpc.dashboard.me.queryOptions());
   return (
-    <div className="shell">
-      <aside className="sidebar">
-        <Link href="/" className="brand">
-          <span className="brand-mark">K</span> Kassa
-        </Link>
-        <nav>
-          {NAV.map(({ href, label, icon: Icon, match }) => (
-            <Link key={href} href={href} className={match(pathname) ? "nav-link active" : "nav-link"}>
-              <Icon size={18} aria-hidden /> {label}
-            </Link>
-          ))}
-        </nav>
-        <div className="sidebar-footer">
-          {me.data && (
-            <div className="who">
-              <div className="who-name">{me.data.user.name}</div>
-              <div className="muted small">{me.data.user.email}</div>
-              <div className="muted small">{organization}</div>
-            </div>
-          )}
+    <div className={styles.shell}>
+      <aside className={styles.sidebar}>
+        <a href="/" className={styles.brand}>
+          <span className={styles.brandMark} aria-hidden>
+            K
+          </span>{" "}
+          {t("appName")}
+        </a>
+        <NavLinks />
+        <div className={styles.footer}>
+          <HydrateClient>
+            <UserCard />
+          </HydrateClient>
+          <LocaleSwitcher locale={await getLocale()} />
           <form action={signOutAction}>
-            <button type="submit" className="button ghost">
-              <LogOut size={16} aria-hidden /> Sign out
-            </button>
+            <SignOutButton />
           </form>
         </div>
       </aside>
-      <main className="content">{children}</main>
+      <main className={styles.content} id="content">
+        {children}
+      </main>
     </div>
   );
 }

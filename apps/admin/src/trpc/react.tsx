@@ -1,37 +1,26 @@
 "use client";
 
 import type { CentralRouter } from "@kassa/api/central";
-import { QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink, isTRPCClientError } from "@trpc/client";
+import { type QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { type ReactNode, useState } from "react";
 import superjson from "superjson";
+import { createQueryClient } from "./query-client.ts";
 
 export const { TRPCProvider, useTRPC } = createTRPCContext<CentralRouter>();
 
-function isUnauthorized(error: unknown): boolean {
-  return isTRPCClientError(error) && error.data?.code === "UNAUTHORIZED";
-}
+let browserQueryClient: QueryClient | undefined;
 
-function makeQueryClient() {
-  return new QueryClient({
-    // A session that expired while the page was open sends the user to sign in again.
-    queryCache: new QueryCache({
-      onError: (error) => {
-        if (isUnauthorized(error)) window.location.assign("/login");
-      },
-    }),
-    defaultOptions: {
-      queries: {
-        staleTime: 2_000,
-        retry: (failures, error) => !isUnauthorized(error) && failures < 2,
-      },
-    },
-  });
+/** On the server a fresh client per render; in the browser one for the tab, kept across suspensions. */
+function getQueryClient(): QueryClient {
+  if (typeof window === "undefined") return createQueryClient();
+  browserQueryClient ??= createQueryClient();
+  return browserQueryClient;
 }
 
 export function TrpcReactProvider({ children }: { children: ReactNode }) {
-  const [queryClient] = useState(makeQueryClient);
+  const queryClient = getQueryClient();
   const [trpcClient] = useState(() =>
     createTRPCClient<CentralRouter>({
       // maxItems: the server refuses larger batches (MAX_BATCH_CALLS in @kassa/api/central).

@@ -1,0 +1,7 @@
+"use client";
+
+import { RouteError } from "~/components/route-states.tsx";
+
+export default function DashboardError(props: { error: Error & { digest?: string }; reset: () => void }) {
+  return <RouteError {...props} />;
+}
