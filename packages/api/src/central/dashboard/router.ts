@@ -1,4 +1,10 @@
 import { router } from "../trpc.ts";
+import { discardDlqItemsProcedure } from "./dlq/discard-dlq-items.ts";
+import { getDlqItemProcedure } from "./dlq/get-dlq-item.ts";
+import { listDlqActionsProcedure } from "./dlq/list-dlq-actions.ts";
+import { listDlqGroupsProcedure } from "./dlq/list-dlq-groups.ts";
+import { listDlqItemsProcedure } from "./dlq/list-dlq-items.ts";
+import { retryDlqItemsProcedure } from "./dlq/retry-dlq-items.ts";
 import { getMeProcedure } from "./get-me.ts";
 import { getReceiptProcedure } from "./get-receipt.ts";
 import { getTerminalProcedure } from "./get-terminal.ts";
@@ -11,4 +17,12 @@ export const dashboardRouter = router({
   fleet: router({ list: listFleetProcedure }),
   terminals: router({ get: getTerminalProcedure }),
   receipts: router({ list: listReceiptsProcedure, get: getReceiptProcedure }),
+  dlq: router({
+    list: listDlqItemsProcedure,
+    groups: listDlqGroupsProcedure,
+    get: getDlqItemProcedure,
+    retry: retryDlqItemsProcedure,
+    discard: discardDlqItemsProcedure,
+    actions: listDlqActionsProcedure,
+  }),
 });

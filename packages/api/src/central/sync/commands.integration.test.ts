@@ -130,7 +130,7 @@ describe("DLQ commands", () => {
       },
       now,
     );
-    expect(result).toEqual({ issued: 2, skipped: 1 });
+    expect(result).toEqual({ issued: 2, skipped: 1, stores: [a!.storeId] });
     const audit = await db.sql.query<{ n: bigint }>(
       "SELECT count(*) AS n FROM sync_audit WHERE event = 'discard_issued'",
     );

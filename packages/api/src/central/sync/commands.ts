@@ -185,7 +185,8 @@ async function audit(
 /**
  * Queues the same action for many DLQ items at once (the dashboard's bulk retry / discard): one
  * statement for the commands and one for the audit rows, whatever the count. Items not in the
- * mirror (or of another organization) are skipped and reported.
+ * mirror (or of another organization) are skipped and reported, with the stores of those issued.
+ * Pass a transaction's runner to write the commands and their audit rows together.
  */
 export async function issueDlqCommands(
   sql: SqlRunner,
@@ -195,9 +196,11 @@ export async function issueDlqCommands(
     action: DlqAction;
     reason?: string;
     actor: string;
+    /** The dashboard action (dlq_actions) they belong to: written on each command and audit row. */
+    actionId?: string;
   },
   now: Date,
-): Promise<{ issued: number; skipped: number }> {
+): Promise<{ issued: number; skipped: number; stores: string[] }> {
   if (input.action === "discard" && !input.reason?.trim()) {
     throw new AppError("VALIDATION_FAILED", {
       message: "Say why the items are discarded: a discard without a reason is not accepted.",
@@ -205,12 +208,15 @@ export async function issueDlqCommands(
     });
   }
   const ids = input.items.map(() => randomUUID());
-  const rows = await sql.query<{ id: string; terminal_id: string; dlq_item_id: string }>(
-    `INSERT INTO sync_commands (organization_id, terminal_id, id, dlq_item_id, action, reason, issued_by, issued_at)
-     SELECT $1, v.terminal_id, v.id, v.dlq_item_id, $2, $3, $4, $5
-     FROM unnest($6::text[], $7::text[], $8::text[]) AS v(terminal_id, dlq_item_id, id)
-     WHERE EXISTS (SELECT 1 FROM dlq_items d WHERE d.organization_id = $1 AND d.terminal_id = v.terminal_id AND d.id = v.dlq_item_id)
-     RETURNING id, terminal_id, dlq_item_id`,
+  const rows = await sql.query<{ id: string; terminal_id: string; dlq_item_id: string; store_id: string }>(
+    `WITH issued AS (
+       INSERT INTO sync_commands (organization_id, terminal_id, id, dlq_item_id, action, reason, issued_by, issued_at, action_id)
+       SELECT $1, v.terminal_id, v.id, v.dlq_item_id, $2, $3, $4, $5, $9
+       FROM unnest($6::text[], $7::text[], $8::text[]) AS v(terminal_id, dlq_item_id, id)
+       WHERE EXISTS (SELECT 1 FROM dlq_items d WHERE d.organization_id = $1 AND d.terminal_id = v.terminal_id AND d.id = v.dlq_item_id)
+       RETURNING id, terminal_id, dlq_item_id)
+     SELECT i.id, i.terminal_id, i.dlq_item_id, d.store_id
+     FROM issued i JOIN dlq_items d ON d.organization_id = $1 AND d.terminal_id = i.terminal_id AND d.id = i.dlq_item_id`,
     [
       input.organizationId,
       input.action,
@@ -220,12 +226,13 @@ export async function issueDlqCommands(
       input.items.map((i) => i.terminalId),
       input.items.map((i) => i.dlqItemId),
       ids,
+      input.actionId ?? null,
     ],
   );
   if (rows.length > 0) {
     await sql.query(
-      `INSERT INTO sync_audit (organization_id, id, terminal_id, dlq_item_id, command_id, event, actor, reason, at)
-       SELECT $1, v.audit_id, v.terminal_id, v.dlq_item_id, v.command_id, $2, $3, $4, $5
+      `INSERT INTO sync_audit (organization_id, id, terminal_id, dlq_item_id, command_id, event, actor, reason, at, action_id)
+       SELECT $1, v.audit_id, v.terminal_id, v.dlq_item_id, v.command_id, $2, $3, $4, $5, $10
        FROM unnest($6::text[], $7::text[], $8::text[], $9::text[]) AS v(audit_id, terminal_id, dlq_item_id, command_id)`,
       [
         input.organizationId,
@@ -237,8 +244,13 @@ export async function issueDlqCommands(
         rows.map((r) => r.terminal_id),
         rows.map((r) => r.dlq_item_id),
         rows.map((r) => r.id),
+        input.actionId ?? null,
       ],
     );
   }
-  return { issued: rows.length, skipped: input.items.length - rows.length };
+  return {
+    issued: rows.length,
+    skipped: input.items.length - rows.length,
+    stores: [...new Set(rows.map((r) => r.store_id))].sort(),
+  };
 }
