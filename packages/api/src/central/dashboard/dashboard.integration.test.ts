@@ -6,6 +6,8 @@ import { SESSION_COOKIE } from "../auth/cookie.ts";
 import { createSessionToken } from "../auth/session-token.ts";
 import { signIn } from "../auth/sign-in.ts";
 import { createCentralContext } from "../context.ts";
+import type { TIngestItem } from "../ingest/ingest-items.types.ts";
+import { ingestBatch } from "../sync/ingest-batch.ts";
 import { createCallerFactory } from "../trpc.ts";
 import { dashboardRouter } from "./router.ts";
 
@@ -135,11 +137,14 @@ describe("tenancy", () => {
     const a1 = terminals.find((t) => t.id === ids.tA1)!;
     expect(a1).toMatchObject({
       online: true,
-      receiptsCount: 7,
       clockSkewMs: 420,
       store: { name: "A1 Tverskaya" },
     });
-    expect(terminals.find((t) => t.id === ids.tA2)).toMatchObject({ online: false, receiptsCount: 2 });
+    expect(terminals.find((t) => t.id === ids.tA2)).toMatchObject({ online: false });
+    // Receipt figures are the terminal page's (one till's rows), never counted for the whole fleet.
+    const caller = callerFor(users.ownerA.id);
+    expect(await caller.terminals.get({ terminalId: ids.tA1 })).toMatchObject({ receiptsCount: 7 });
+    expect(await caller.terminals.get({ terminalId: ids.tA2 })).toMatchObject({ receiptsCount: 2 });
   });
 
   it("a store-scoped manager sees only their store's terminals and receipts", async () => {
@@ -326,47 +331,53 @@ describe("receipts list", () => {
 describe("fleet health", () => {
   it("shows the pending DLQ count, each breaker's latest state and the FN backlog against the 30-day limit", async () => {
     const p = db.prisma;
-    const dlq = (id: string, status: string) => ({
-      organizationId: ids.orgA,
-      terminalId: ids.tA1,
-      storeId: ids.storeA1,
-      id,
-      destination: "central",
-      itemKind: "receipt",
-      itemId: id,
-      status,
-      reason: "Refused by the central server",
-      fingerprint: "VALIDATION_FAILED:abc",
-      attempts: 1,
-      errors: [],
-      payload: new TextEncoder().encode("{}"),
-      hlc: "1795330000000.00000",
-    });
-    await p.dlqItem.createMany({
-      data: [dlq("d1", "pending"), dlq("d2", "pending"), dlq("d3", "discarded")],
-    });
-    const transition = (id: string, destination: string, at: Date, fromState: string, toState: string) => ({
-      organizationId: ids.orgA,
-      terminalId: ids.tA1,
-      id,
-      destination,
-      at,
-      fromState,
-      toState,
-      cause: `${toState} cause`,
-      failures: 5,
-    });
-    await p.breakerTransition.createMany({
-      data: [
-        transition("b1", "central", minutesAgo(30), "closed", "open"),
-        transition("b2", "central", minutesAgo(10), "open", "half_open"),
-        transition("b3", "ofd", minutesAgo(20), "closed", "open"),
-      ],
-    });
-    await p.terminalSyncState.create({
+    // Through ingest, which keeps Fleet's counters (sync/store-terminal-status.ts).
+    const dlq = (id: string, status: "pending" | "discarded") =>
+      ({
+        kind: "dlq_item",
+        id,
+        hlc: "1795330000000.00000",
+        data: {
+          destination: "central",
+          itemKind: "receipt",
+          itemId: id,
+          status,
+          reason: "Refused by the central server",
+          fingerprint: "VALIDATION_FAILED:abc",
+          attempts: 1,
+          errors: [],
+          payloadBase64: Buffer.from("{}").toString("base64"),
+        },
+      }) as const;
+    const transition = (id: string, destination: string, at: Date, from: string, to: string) =>
+      ({
+        kind: "breaker_transition",
+        id,
+        hlc: `${at.getTime()}.00000`,
+        data: { destination, at: at.toISOString(), from, to, cause: `${to} cause`, failures: 5 },
+      }) as TIngestItem;
+    await ingestBatch(
+      db.sql,
+      { organizationId: ids.orgA, storeId: ids.storeA1, id: ids.tA1 },
+      {
+        holder: "agent",
+        leaseToken: null,
+        sentAtMs: NOW.getTime() + 420,
+        hlc: `${NOW.getTime()}.00000`,
+        items: [
+          dlq("d1", "pending"),
+          dlq("d2", "pending"),
+          dlq("d3", "discarded"),
+          transition("b1", "central", minutesAgo(30), "closed", "open"),
+          transition("b2", "central", minutesAgo(10), "open", "half_open"),
+          transition("b3", "ofd", minutesAgo(20), "closed", "open"),
+        ],
+      },
+      NOW,
+    );
+    await p.terminalSyncState.update({
+      where: { organizationId_terminalId: { organizationId: ids.orgA, terminalId: ids.tA1 } },
       data: {
-        organizationId: ids.orgA,
-        terminalId: ids.tA1,
         ofdUnsentCount: 12,
         ofdOldestUnsentAt: new Date(NOW.getTime() - 26 * 86_400_000 - 3_600_000),
         ofdMeasuredAt: minutesAgo(1),
@@ -382,7 +393,11 @@ describe("fleet health", () => {
     ]);
     expect(a1.fn).toMatchObject({ unsentCount: 12, daysLeft: 4 });
     const a2 = terminals.find((t) => t.id === ids.tA2)!;
-    expect(a2).toMatchObject({ dlqPending: 0, breakers: [], fn: { unsentCount: null, daysLeft: null } });
+    expect(a2).toMatchObject({ dlqPending: 0, fn: { unsentCount: null, daysLeft: null } });
+    expect(a2.breakers.map((b) => [b.destination, b.state, b.since])).toEqual([
+      ["central", "closed", null],
+      ["ofd", "closed", null],
+    ]);
     expect((await callerFor(users.ownerA.id).terminals.get({ terminalId: ids.tA1 })).dlqPending).toBe(2);
   });
 });

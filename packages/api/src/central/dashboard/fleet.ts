@@ -1,6 +1,9 @@
 import { AppError } from "../../errors.ts";
 import type { CentralDatabase } from "../context.ts";
-import { healthOf, type TerminalHealth, terminalHealth } from "./fleet-health.ts";
+import type { TTerminalStatusData } from "../ingest/ingest-items.types.ts";
+import { assessHealth, FN_OFD_LIMIT_DAYS, FN_OFD_WARN_DAYS, fnAgeDays, healthRank } from "./fleet-health.ts";
+import type { TGetTerminalOutput } from "./get-terminal.types.ts";
+import type { TFleetSummary } from "./list-fleet.types.ts";
 import { type DashboardScope, scopeWhere } from "./scope.ts";
 import type { TTerminalView } from "./terminal-view.types.ts";
 
@@ -9,6 +12,9 @@ import type { TTerminalView } from "./terminal-view.types.ts";
  * of an idle agent, so one missed sync does not flap the badge.
  */
 export const ONLINE_WINDOW_MS = 2 * 60 * 1000;
+/** The terminal page's window. */
+export const DETAIL_WINDOW_MS = 24 * 60 * 60 * 1000;
+const DESTINATIONS = ["central", "ofd"] as const;
 
 const terminalSelect = {
   id: true,
@@ -20,16 +26,6 @@ const terminalSelect = {
   store: { select: { id: true, name: true, timezone: true } },
 } as const;
 
-async function receiptStats(db: CentralDatabase, where: object) {
-  const groups = await db.prisma.receipt.groupBy({
-    by: ["organizationId", "terminalId"],
-    where,
-    _count: { _all: true },
-    _max: { acceptedAt: true },
-  });
-  return new Map(groups.map((g) => [`${g.organizationId}/${g.terminalId}`, g]));
-}
-
 type TerminalRow = {
   id: string;
   organizationId: string;
@@ -40,66 +36,357 @@ type TerminalRow = {
   store: { id: string; name: string; timezone: string };
 };
 
-function toView(
-  row: TerminalRow,
-  stats: { _count: { _all: number }; _max: { acceptedAt: Date | null } } | undefined,
-  health: TerminalHealth,
-  now: Date,
-): TTerminalView {
-  const online = row.lastSyncAt !== null && now.getTime() - row.lastSyncAt.getTime() <= ONLINE_WINDOW_MS;
-  const troubled =
-    health.receiptsNeedingAttention > 0 ||
-    health.dlqPending > 0 ||
-    health.breakers.some((b) => b.state !== "closed");
+/** terminal_status as read: the till's snapshot and the counters ingest keeps. */
+type LiveRow = {
+  terminalId: string;
+  snapshot: unknown;
+  onlineSince: Date | null;
+  dlqPending: number;
+  receiptsAttention: number;
+  breakers: unknown;
+};
+type OfdRow = {
+  terminalId: string;
+  ofdUnsentCount: number | null;
+  ofdOldestUnsentAt: Date | null;
+  ofdMeasuredAt: Date | null;
+};
+type StoredBreakers = Record<string, { state: string; since: string; cause: string } | undefined>;
+
+const date = (iso: string | null | undefined) => (iso ? new Date(iso) : null);
+
+/**
+ * One row per till from two small keyed tables (the status/counters and the OFD backlog): nothing
+ * is counted here, ingest keeps the figures (sync/store-terminal-status.ts).
+ */
+async function liveState(db: CentralDatabase, terminals: readonly { organizationId: string; id: string }[]) {
+  if (terminals.length === 0) return { live: new Map<string, LiveRow>(), ofd: new Map<string, OfdRow>() };
+  // Terminal ids are unique fleet-wide and already filtered by scope: the id list carries tenancy.
+  const where = {
+    organizationId: { in: [...new Set(terminals.map((t) => t.organizationId))] },
+    terminalId: { in: terminals.map((t) => t.id) },
+  };
+  const [live, ofd] = await Promise.all([
+    db.prisma.terminalLiveStatus.findMany({
+      where,
+      select: {
+        terminalId: true,
+        snapshot: true,
+        onlineSince: true,
+        dlqPending: true,
+        receiptsAttention: true,
+        breakers: true,
+      },
+    }),
+    db.prisma.terminalSyncState.findMany({
+      where,
+      select: { terminalId: true, ofdUnsentCount: true, ofdOldestUnsentAt: true, ofdMeasuredAt: true },
+    }),
+  ]);
   return {
-    ...row,
-    ...health,
-    online,
-    health: !online ? "offline" : troubled ? "attention" : "ok",
-    receiptsCount: stats?._count._all ?? 0,
-    lastReceiptAt: stats?._max.acceptedAt ?? null,
+    live: new Map(live.map((row) => [row.terminalId, row as LiveRow])),
+    ofd: new Map(ofd.map((row) => [row.terminalId, row])),
   };
 }
 
-/** Every terminal the user may see, with delivery figures, ordered by store then name. */
+/** The FN backlog from whichever report is newer: the OFD relay's (`ofd_status`) or the snapshot's. */
+function fnBacklog(snapshot: TTerminalStatusData | null, ofd: OfdRow | undefined, now: Date) {
+  const fromOfd =
+    ofd && ofd.ofdUnsentCount !== null
+      ? {
+          unsentCount: ofd.ofdUnsentCount,
+          oldestUnsentAt: ofd.ofdOldestUnsentAt,
+          measuredAt: ofd.ofdMeasuredAt,
+        }
+      : null;
+  const fromSnapshot =
+    snapshot && snapshot.fn.unsentCount !== null
+      ? {
+          unsentCount: snapshot.fn.unsentCount,
+          oldestUnsentAt: date(snapshot.fn.oldestUnsentAt),
+          measuredAt: date(snapshot.measuredAt),
+        }
+      : null;
+  const pick =
+    fromOfd && fromSnapshot
+      ? (fromOfd.measuredAt?.getTime() ?? 0) >= (fromSnapshot.measuredAt?.getTime() ?? 0)
+        ? fromOfd
+        : fromSnapshot
+      : (fromOfd ?? fromSnapshot);
+  const ageDays = fnAgeDays(pick?.oldestUnsentAt ?? null, now);
+  return {
+    unsentCount: pick?.unsentCount ?? null,
+    oldestUnsentAt: pick?.oldestUnsentAt ?? null,
+    ageDays,
+    daysLeft: ageDays === null ? null : FN_OFD_LIMIT_DAYS - ageDays,
+    level:
+      ageDays === null
+        ? null
+        : ageDays >= FN_OFD_LIMIT_DAYS
+          ? ("overdue" as const)
+          : ageDays >= FN_OFD_WARN_DAYS
+            ? ("warn" as const)
+            : ("ok" as const),
+    measuredAt: pick?.measuredAt ?? null,
+  };
+}
+
+/** Each destination's breaker: the newest reported transition, else what the snapshot says, else closed. */
+function breakersOf(stored: StoredBreakers, snapshot: TTerminalStatusData | null) {
+  const destinations = [...new Set([...DESTINATIONS, ...Object.keys(stored)])];
+  return destinations.map((destination) => {
+    const held = stored[destination];
+    const reported = snapshot?.breakers[destination as (typeof DESTINATIONS)[number]];
+    return {
+      destination,
+      state: held?.state ?? reported ?? "closed",
+      since: date(held?.since),
+      cause: held?.cause ?? null,
+    };
+  });
+}
+
+function tillView(
+  row: TerminalRow,
+  live: LiveRow | undefined,
+  ofd: OfdRow | undefined,
+  now: Date,
+): TTerminalView {
+  const online = row.lastSyncAt !== null && now.getTime() - row.lastSyncAt.getTime() <= ONLINE_WINDOW_MS;
+  // Validated by ingest's schema before it was stored (ZTerminalStatusData).
+  const snapshot = (live?.snapshot ?? null) as TTerminalStatusData | null;
+  const breakers = breakersOf((live?.breakers ?? {}) as StoredBreakers, snapshot);
+  const fn = fnBacklog(snapshot, ofd, now);
+  const dlqPending = live?.dlqPending ?? 0;
+  const receiptsNeedingAttention = live?.receiptsAttention ?? 0;
+  const { health, reasons } = assessHealth(
+    {
+      online,
+      snapshot,
+      dlqPending,
+      receiptsNeedingAttention,
+      breakers,
+      fnOldestUnsentAt: fn.oldestUnsentAt,
+      clockSkewMs: row.clockSkewMs,
+    },
+    now,
+  );
+  return {
+    ...row,
+    online,
+    onlineSince: online ? (live?.onlineSince ?? row.lastSyncAt) : null,
+    offlineSince: online ? null : row.lastSyncAt,
+    statusAt: date(snapshot?.measuredAt),
+    tillSeesCentral: snapshot?.online ?? null,
+    pending: snapshot?.pending ?? null,
+    bufferFillPercent: snapshot?.bufferFillPercent ?? null,
+    dlqPending,
+    receiptsNeedingAttention,
+    receiptsWaiting: snapshot?.receipts.waitingForDevice ?? null,
+    waitingReason: snapshot?.receipts.waitingReason ?? null,
+    device: snapshot ? { ...snapshot.device, shiftExpiresAt: date(snapshot.device.shiftExpiresAt) } : null,
+    breakers,
+    fn,
+    register: snapshot?.register ?? { model: null, fnNumber: null, firmware: null },
+    health,
+    reasons,
+  };
+}
+
+/** Fleet order: tills needing attention first (most reasons first), then offline, then the rest. */
+function byUrgency(a: TTerminalView, b: TTerminalView): number {
+  return (
+    healthRank(a.health) - healthRank(b.health) ||
+    (a.health === "attention" ? b.reasons.length - a.reasons.length : 0) ||
+    a.store.name.localeCompare(b.store.name) ||
+    a.name.localeCompare(b.name) ||
+    a.id.localeCompare(b.id)
+  );
+}
+
+export function fleetSummary(tills: readonly TTerminalView[]): TFleetSummary {
+  const summary: TFleetSummary = {
+    tills: tills.length,
+    online: 0,
+    needsAttention: 0,
+    receiptsWaiting: 0,
+    receiptsNeedingAttention: 0,
+    dlqItems: 0,
+    openBreakerTills: 0,
+    fnAgeWarnings: 0,
+  };
+  for (const t of tills) {
+    if (t.online) summary.online += 1;
+    if (t.health === "attention") summary.needsAttention += 1;
+    summary.receiptsWaiting += t.receiptsWaiting ?? 0;
+    summary.receiptsNeedingAttention += t.receiptsNeedingAttention;
+    summary.dlqItems += t.dlqPending;
+    if (t.breakers.some((b) => b.state !== "closed")) summary.openBreakerTills += 1;
+    if (t.fn.level === "warn" || t.fn.level === "overdue") summary.fnAgeWarnings += 1;
+  }
+  return summary;
+}
+
+/** Every terminal the user may see, broken ones first, with the fleet's summary. */
 export async function listFleet(
   db: CentralDatabase,
   scope: DashboardScope,
   filter: { storeId?: string | undefined },
   now: Date,
-): Promise<TTerminalView[]> {
+): Promise<{ terminals: TTerminalView[]; summary: TFleetSummary }> {
   const where = { AND: [scopeWhere(scope), filter.storeId ? { storeId: filter.storeId } : {}] };
-  const [rows, stats] = await Promise.all([
-    db.prisma.terminal.findMany({
-      where,
-      select: terminalSelect,
-      orderBy: [{ organizationId: "asc" }, { storeId: "asc" }, { name: "asc" }, { id: "asc" }],
-    }),
-    receiptStats(db, where),
-  ]);
-  const health = await terminalHealth(db, rows, now);
-  return rows.map((row) =>
-    toView(row, stats.get(`${row.organizationId}/${row.id}`), healthOf(health, row.id), now),
-  );
+  const rows = await db.prisma.terminal.findMany({ where, select: terminalSelect });
+  const { live, ofd } = await liveState(db, rows);
+  const terminals = rows.map((row) => tillView(row, live.get(row.id), ofd.get(row.id), now)).sort(byUrgency);
+  return { terminals, summary: fleetSummary(terminals) };
 }
 
-/** One terminal, or NOT_FOUND when it does not exist or is outside the user's scope. */
+const hlcAt = (ms: number) => `${String(ms).padStart(13, "0")}.00000`;
+const money = (value: unknown) =>
+  typeof value === "number" && Number.isSafeInteger(value) ? BigInt(value) : null;
+const text = (value: unknown) => (typeof value === "string" ? value : null);
+
+/** A `shift` record as the agent synced it (shift-service.ts snapshot), read defensively: it is JSON. */
+function shiftOf(id: string, data: Record<string, unknown>): TGetTerminalOutput["shifts"][number] {
+  const expected = money(data.expectedCash);
+  const counted = money(data.countedCash);
+  return {
+    id,
+    number: typeof data.number === "number" ? data.number : null,
+    status: text(data.status) ?? "unknown",
+    openedAt: date(text(data.openedAt)),
+    expiresAt: date(text(data.expiresAt)),
+    closedAt: date(text(data.closedAt)),
+    cashierName: text(data.cashierName),
+    openingFloat: money(data.openingFloat),
+    expectedCash: expected,
+    countedCash: counted,
+    variance: expected !== null && counted !== null ? counted - expected : null,
+  };
+}
+
+/** A history row: what the till said then, and what was wrong by the same rules as Fleet's. */
+function statusChange(s: TTerminalStatusData): TGetTerminalOutput["history"][number] {
+  const at = new Date(s.measuredAt);
+  const { reasons } = assessHealth(
+    {
+      online: s.online,
+      snapshot: s,
+      dlqPending: s.dlqPending,
+      receiptsNeedingAttention: s.receipts.needsAttention,
+      breakers: DESTINATIONS.map((destination) => ({ destination, state: s.breakers[destination] })),
+      fnOldestUnsentAt: date(s.fn.oldestUnsentAt),
+      clockSkewMs: s.clockSkewMs,
+    },
+    at,
+  );
+  return {
+    at,
+    tillSeesCentral: s.online,
+    connected: s.device.connected,
+    paper: s.device.paper,
+    mode: s.device.mode,
+    shiftOpen: s.device.shiftOpen,
+    receiptsWaiting: s.receipts.waitingForDevice,
+    waitingReason: s.receipts.waitingReason?.message ?? null,
+    receiptsNeedingAttention: s.receipts.needsAttention,
+    dlqPending: s.dlqPending,
+    breakers: s.breakers,
+    fnUnsentCount: s.fn.unsentCount,
+    bufferFillPercent: s.bufferFillPercent,
+    reasons,
+  };
+}
+
+/**
+ * One terminal: its Fleet row, then its last 24 h (status changes, breaker transitions), its
+ * shifts, DLQ items and receipt figures — each a keyed read of this one till. NOT_FOUND when it
+ * does not exist or is outside the user's scope.
+ */
 export async function getTerminal(
   db: CentralDatabase,
   scope: DashboardScope,
   terminalId: string,
   now: Date,
-): Promise<TTerminalView> {
-  const where = { AND: [scopeWhere(scope), { id: terminalId }] };
-  const row = await db.prisma.terminal.findFirst({ where, select: terminalSelect });
+): Promise<TGetTerminalOutput> {
+  const row = await db.prisma.terminal.findFirst({
+    where: { AND: [scopeWhere(scope), { id: terminalId }] },
+    select: terminalSelect,
+  });
   if (!row) {
     throw new AppError("NOT_FOUND", {
       message: `Terminal ${terminalId} was not found in your organization: check the link or pick it from the fleet page.`,
     });
   }
-  const [stats, health] = await Promise.all([
-    receiptStats(db, { AND: [scopeWhere(scope), { terminalId }] }),
-    terminalHealth(db, [row], now),
+  const key = { organizationId: row.organizationId, terminalId: row.id };
+  const from = new Date(now.getTime() - DETAIL_WINDOW_MS);
+  const [state, receipts, before, changes, shifts, pendingDlq, settledDlq, transitions] = await Promise.all([
+    liveState(db, [row]),
+    db.prisma.receipt.aggregate({ where: key, _count: { _all: true }, _max: { acceptedAt: true } }),
+    db.prisma.terminalStatusChange.findFirst({
+      where: { ...key, hlc: { lt: hlcAt(from.getTime()) } },
+      orderBy: { hlc: "desc" },
+      select: { snapshot: true },
+    }),
+    db.prisma.terminalStatusChange.findMany({
+      where: { ...key, hlc: { gte: hlcAt(from.getTime()) } },
+      orderBy: { hlc: "asc" },
+      take: 500,
+      select: { snapshot: true },
+    }),
+    // Shift ids are ULIDs: newest first by id.
+    db.prisma.terminalRecord.findMany({
+      where: { ...key, kind: "shift" },
+      orderBy: { id: "desc" },
+      take: 30,
+      select: { id: true, data: true },
+    }),
+    db.prisma.dlqItem.findMany({
+      where: { ...key, status: "pending" },
+      orderBy: [{ updatedAt: "desc" }, { id: "asc" }],
+      take: 100,
+    }),
+    db.prisma.dlqItem.findMany({
+      where: { ...key, status: { not: "pending" } },
+      orderBy: [{ updatedAt: "desc" }, { id: "asc" }],
+      take: 20,
+    }),
+    db.prisma.breakerTransition.findMany({
+      where: { ...key, at: { gte: from } },
+      orderBy: [{ at: "asc" }, { id: "asc" }],
+      take: 500,
+    }),
   ]);
-  return toView(row, stats.get(`${row.organizationId}/${row.id}`), healthOf(health, row.id), now);
+  const view = tillView(row, state.live.get(row.id), state.ofd.get(row.id), now);
+  const history = [...(before ? [before] : []), ...changes].map((c) =>
+    statusChange(c.snapshot as TTerminalStatusData),
+  );
+  return {
+    ...view,
+    receiptsCount: receipts._count._all,
+    lastReceiptAt: receipts._max.acceptedAt ?? null,
+    window: { from, to: now },
+    history,
+    shifts: shifts.map((s) => shiftOf(s.id, (s.data ?? {}) as Record<string, unknown>)),
+    dlq: [...pendingDlq, ...settledDlq].map((d) => ({
+      id: d.id,
+      destination: d.destination,
+      itemKind: d.itemKind,
+      itemId: d.itemId,
+      status: d.status,
+      reason: d.reason,
+      fingerprint: d.fingerprint,
+      attempts: d.attempts,
+      createdAt: d.createdAt,
+      updatedAt: d.updatedAt,
+    })),
+    breakerTimeline: transitions.map((t) => ({
+      destination: t.destination,
+      at: t.at,
+      from: t.fromState,
+      to: t.toState,
+      cause: t.cause,
+      failures: t.failures,
+    })),
+  };
 }

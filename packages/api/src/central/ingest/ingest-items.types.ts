@@ -144,6 +144,57 @@ export const ZReceiptVoidedData = z.object({
 });
 export type TReceiptVoidedData = z.infer<typeof ZReceiptVoidedData>;
 
+const ZBreakerStateWire = z.enum(["closed", "open", "half_open"]);
+
+/**
+ * The till's status as it sees it, sent on every sync round (item id `terminal-status`, one pending
+ * row per till replaced by the newest): what Fleet shows even for a till that sells nothing. The
+ * newest HLC wins centrally; an older snapshot arriving late changes nothing.
+ */
+export const ZTerminalStatusData = z.object({
+  /** When the till measured it (its clock). */
+  measuredAt: ZIsoTime,
+  /** Its last push was answered, and when its last successful central contact was. */
+  online: z.boolean(),
+  lastSyncAt: ZIsoTime.nullable(),
+  /** Outbox items not yet delivered, and the buffer's fill against its capacity. */
+  pending: z.number().int().nonnegative(),
+  bufferCapacity: z.number().int().nonnegative(),
+  bufferFillPercent: z.number().min(0).max(1000),
+  /** Entries in the till's own DLQ waiting for support. */
+  dlqPending: z.number().int().nonnegative(),
+  breakers: z.object({ central: ZBreakerStateWire, ofd: ZBreakerStateWire }),
+  device: z.object({
+    connected: z.boolean(),
+    mode: z.string().max(32),
+    paper: z.boolean(),
+    shiftOpen: z.boolean(),
+    /** The open shift's 24 h deadline. */
+    shiftExpiresAt: ZIsoTime.nullable(),
+  }),
+  receipts: z.object({
+    waitingForDevice: z.number().int().nonnegative(),
+    /** Why they wait (the cashier's words), while they do. */
+    waitingReason: z
+      .object({ kassaCode: z.string().regex(/^[A-Z0-9_]{1,64}$/), message: ZStoredText(2000) })
+      .nullable(),
+    needsAttention: z.number().int().nonnegative(),
+  }),
+  /** The FN's documents not yet confirmed by the OFD (null when the register did not answer). */
+  fn: z.object({
+    unsentCount: z.number().int().nonnegative().nullable(),
+    oldestUnsentAt: ZIsoTime.nullable(),
+  }),
+  /** The register, when known. */
+  register: z.object({
+    model: ZStoredText(128).nullable(),
+    fnNumber: z.string().max(32).nullable(),
+    firmware: ZStoredText(64).nullable(),
+  }),
+  clockSkewMs: z.number().int().nullable(),
+});
+export type TTerminalStatusData = z.infer<typeof ZTerminalStatusData>;
+
 /** Kinds stored in `terminal_records` as JSON (the dashboard reads them by kind). */
 export const RECORD_KINDS = ["shift", "cash_movement", "rum", "device_event"] as const;
 
@@ -156,6 +207,7 @@ export const ZIngestItem = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("ofd_status"), id: ZId, hlc: ZHlc, data: ZOfdStatusData }),
   z.object({ kind: z.literal("receipt_attention"), id: ZId, hlc: ZHlc, data: ZReceiptAttentionData }),
   z.object({ kind: z.literal("receipt_voided"), id: ZId, hlc: ZHlc, data: ZReceiptVoidedData }),
+  z.object({ kind: z.literal("terminal_status"), id: ZId, hlc: ZHlc, data: ZTerminalStatusData }),
   z.object({ kind: z.enum(RECORD_KINDS), id: ZId, hlc: ZHlc, data: ZRecordData }),
 ]);
 export type TIngestItem = z.infer<typeof ZIngestItem>;

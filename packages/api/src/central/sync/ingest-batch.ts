@@ -15,6 +15,7 @@ import {
 } from "./store-receipt-attention.ts";
 import { type ReceiptItem, storeReceipts } from "./store-receipts.ts";
 import { type RecordItem, storeRecords } from "./store-records.ts";
+import { newestTransitions, storeTerminalStatus, updateTerminalCounters } from "./store-terminal-status.ts";
 import { recordTerminalSync } from "./terminal-sync-state.ts";
 
 export interface IngestBatch {
@@ -73,6 +74,7 @@ async function ingestInTransaction(
   const dlq: DlqMirrorItem[] = [];
   const acks: CommandAckItem[] = [];
   let ofdStatus: Extract<TIngestItem, { kind: "ofd_status" }> | undefined;
+  let terminalStatus: Extract<TIngestItem, { kind: "terminal_status" }> | undefined;
 
   batch.items.forEach((item, index) => {
     const key = `${item.kind}:${item.id}`;
@@ -118,6 +120,10 @@ async function ingestInTransaction(
       case "ofd_status":
         if (!ofdStatus || ofdStatus.hlc < item.hlc) ofdStatus = item;
         break;
+      case "terminal_status":
+        // A snapshot: only the batch's newest can be stored; the older ones are answered with it.
+        if (!terminalStatus || terminalStatus.hlc < item.hlc) terminalStatus = item;
+        break;
       case "shift":
       case "cash_movement":
       case "rum":
@@ -140,6 +146,18 @@ async function ingestInTransaction(
   const byTransition = await storeBreakerTransitions(sql, terminal, transitions);
   const byDlq = await storeDlqMirror(sql, terminal, dlq, now);
   const byAck = await storeCommandAcks(sql, terminal, acks);
+  const byStatus = await storeTerminalStatus(sql, terminal, terminalStatus, now);
+  // Fleet's counters move with what this batch stored, so the page reads them instead of counting.
+  await updateTerminalCounters(
+    sql,
+    terminal,
+    {
+      dlq: dlq.length > 0,
+      attention: attention.length + voids.length + fiscalizations.length > 0,
+      breakers: newestTransitions(transitions),
+    },
+    now,
+  );
 
   const clockSkewMs = batch.sentAtMs - now.getTime();
   await recordTerminalSync(sql, terminal, { now, clockSkewMs, hlc: batch.hlc, ofd: ofdStatus?.data });
@@ -165,6 +183,8 @@ async function ingestInTransaction(
           return byAck.get(item.id);
         case "ofd_status":
           return { id: item.id, kind: item.kind, status: "accepted" as const };
+        case "terminal_status":
+          return item === terminalStatus ? byStatus : duplicate(item.kind, item.id);
         default:
           return byRecord.get(`${item.kind}:${item.id}`);
       }
