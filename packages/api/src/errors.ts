@@ -20,6 +20,8 @@ export const AppErrorCode = {
   /** receipts.void on a receipt that is not `needs_attention` (printed, printing, waiting, already voided). */
   RECEIPT_NOT_VOIDABLE: "CONFLICT",
   LEASE_CONFLICT: "CONFLICT",
+  /** cash.approve on a shift with nothing to approve now (open, not counted, within tolerance, approved, provisional). */
+  CASH_NOT_APPROVABLE: "CONFLICT",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   SHIFT_CLOSED: "UNPROCESSABLE_CONTENT",
   SHIFT_EXPIRED: "UNPROCESSABLE_CONTENT",

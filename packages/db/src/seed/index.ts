@@ -1,5 +1,6 @@
 // Seed factories for tests, the demo and e2e: sensible defaults, every field overridable, fresh ids.
 export { canonicalHash } from "./canonical-hash.ts";
+export { type SeedBreakerTransitionInput, seedBreakerTransition } from "./seed-breaker-transition.ts";
 export {
   type SeedOrganizationInput,
   type SeedStoreInput,
@@ -12,5 +13,12 @@ export {
   type SeedReceiptPayment,
   seedReceipt,
 } from "./seed-receipt.ts";
+export {
+  type SeedCashMovementInput,
+  type SeedShiftCash,
+  type SeedShiftInput,
+  seedCashMovement,
+  seedShift,
+} from "./seed-shift.ts";
 export { type SeededTerminal, type SeedTerminalInput, seedTerminal } from "./seed-terminal.ts";
 export { type SeededUser, type SeedUserInput, seedUser } from "./seed-user.ts";

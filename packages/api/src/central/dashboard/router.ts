@@ -1,4 +1,6 @@
 import { router } from "../trpc.ts";
+import { breakersRouter } from "./breakers/router.ts";
+import { cashRouter } from "./cash/router.ts";
 import { discardDlqItemsProcedure } from "./dlq/discard-dlq-items.ts";
 import { getDlqItemProcedure } from "./dlq/get-dlq-item.ts";
 import { listDlqActionsProcedure } from "./dlq/list-dlq-actions.ts";
@@ -17,6 +19,8 @@ export const dashboardRouter = router({
   fleet: router({ list: listFleetProcedure }),
   terminals: router({ get: getTerminalProcedure }),
   receipts: router({ list: listReceiptsProcedure, get: getReceiptProcedure }),
+  breakers: breakersRouter,
+  cash: cashRouter,
   dlq: router({
     list: listDlqItemsProcedure,
     groups: listDlqGroupsProcedure,

@@ -1,0 +1,50 @@
+import { z } from "zod";
+import { refineWindow, ZBreakerSegment, ZBreakerWindow, ZDestination } from "./window.types.ts";
+
+export const ZGetBreakerFleetInput = ZBreakerWindow.extend({
+  destination: ZDestination.optional(),
+  storeId: z.string().min(1).max(64).optional(),
+  /** The correlation window (correlation.ts): trips this close to an incident's first belong to it. */
+  windowSeconds: z.number().int().min(1).max(3600).default(60),
+  /** Distinct tills that make an incident an outage of the destination. */
+  minTills: z.number().int().min(2).max(1000).default(3),
+}).superRefine(refineWindow);
+export type TGetBreakerFleetInput = z.input<typeof ZGetBreakerFleetInput>;
+
+const ZTill = z.object({
+  terminalId: z.string(),
+  terminalName: z.string(),
+  storeId: z.string(),
+  storeName: z.string(),
+});
+
+export const ZBreakerIncidentView = z.object({
+  destination: z.string(),
+  /** outage: many tills at once (the server or the OFD); local: one till alone; several: in between. */
+  kind: z.enum(["outage", "several", "local"]),
+  startedAt: z.date(),
+  lastTripAt: z.date(),
+  /** Each till's first trip in the incident. */
+  trips: z.array(ZTill.extend({ at: z.date(), cause: z.string(), failures: z.number().int() })),
+  storeCount: z.number().int(),
+});
+export type TBreakerIncidentView = z.infer<typeof ZBreakerIncidentView>;
+
+export const ZGetBreakerFleetOutput = z.object({
+  from: z.date(),
+  to: z.date(),
+  rule: z.object({ windowMs: z.number().int(), minTills: z.number().int() }),
+  /** Newest first. */
+  incidents: z.array(ZBreakerIncidentView),
+  /** One lane per till and destination that was not closed at some point in the window, lined up in time. */
+  lanes: z.array(ZTill.extend({ destination: z.string(), segments: z.array(ZBreakerSegment) })),
+  summary: z.object({
+    outages: z.number().int(),
+    several: z.number().int(),
+    local: z.number().int(),
+    tillsTripped: z.number().int(),
+  }),
+  /** More transitions or lanes than one view holds: narrow the window or pick a store. */
+  truncated: z.boolean(),
+});
+export type TGetBreakerFleetOutput = z.infer<typeof ZGetBreakerFleetOutput>;

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { type BreakerTransitionRow, buildSegments, isTrip, notClosedMs } from "./segments.ts";
+
+const at = (minute: number) => new Date(Date.UTC(2026, 10, 24, 9, minute));
+const t = (minute: number, fromState: string, toState: string, cause = "x"): BreakerTransitionRow => ({
+  id: `ofd-${minute}`,
+  terminalId: "t1",
+  destination: "ofd",
+  at: at(minute),
+  fromState,
+  toState,
+  cause,
+  failures: toState === "open" ? 5 : 0,
+});
+const window = { from: at(0), to: at(60) };
+
+describe("buildSegments", () => {
+  it("cuts the window at each transition, carrying the cause that tripped the breaker", () => {
+    const segments = buildSegments(
+      "closed",
+      [
+        t(30, "half_open", "closed"),
+        t(10, "closed", "open", "5 consecutive failures; last: HTTP 503"),
+        t(20, "open", "half_open"),
+      ],
+      window,
+    );
+    expect(segments.map((s) => [s.state, s.from, s.to])).toEqual([
+      ["closed", at(0), at(10)],
+      ["open", at(10), at(20)],
+      ["half_open", at(20), at(30)],
+      ["closed", at(30), at(60)],
+    ]);
+    expect(segments[1]).toMatchObject({ cause: "5 consecutive failures; last: HTTP 503", failures: 5 });
+    expect(notClosedMs(segments)).toBe(20 * 60_000);
+  });
+
+  it("starts from the state reported before the window; isolated is drawn as open", () => {
+    expect(buildSegments("isolated", [], window)).toEqual([
+      { state: "open", from: at(0), to: at(60), cause: null, failures: null },
+    ]);
+  });
+
+  it("a transition at the window's start replaces the initial state instead of a zero-length segment", () => {
+    expect(buildSegments("closed", [t(0, "closed", "open")], window).map((s) => s.state)).toEqual(["open"]);
+  });
+
+  it("trusts a transition's 'to' when its 'from' disagrees (one was lost on the way)", () => {
+    const segments = buildSegments("closed", [t(5, "half_open", "open"), t(9, "open", "open")], window);
+    expect(segments.map((s) => s.state)).toEqual(["closed", "open"]);
+  });
+
+  it("a trip is closed → open (or isolated); a failed half-open probe is not a new trip", () => {
+    expect(isTrip({ fromState: "closed", toState: "open" })).toBe(true);
+    expect(isTrip({ fromState: "closed", toState: "isolated" })).toBe(true);
+    expect(isTrip({ fromState: "half_open", toState: "open" })).toBe(false);
+  });
+});

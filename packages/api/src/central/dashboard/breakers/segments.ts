@@ -1,0 +1,75 @@
+/**
+ * A breaker's state as the dashboard draws it. The agent's `isolated` (held open by hand) is shown
+ * as open: for the destination it is the same — nothing is sent (apps/terminal-agent/src/sync/breaker.ts).
+ */
+export type BreakerState = "closed" | "open" | "half_open";
+
+export type ReportedBreakerState = BreakerState | "isolated";
+
+export function shownState(state: string): BreakerState {
+  return state === "half_open" ? "half_open" : state === "open" || state === "isolated" ? "open" : "closed";
+}
+
+export interface BreakerTransitionRow {
+  id: string;
+  terminalId: string;
+  destination: string;
+  at: Date;
+  fromState: string;
+  toState: string;
+  cause: string;
+  failures: number;
+}
+
+export interface BreakerSegment {
+  state: BreakerState;
+  from: Date;
+  to: Date;
+  /** The cause of the transition that began it (for an open segment: the failures that tripped it); null when it began before the window. */
+  cause: string | null;
+  failures: number | null;
+}
+
+/**
+ * The window cut into consecutive segments of one state each: from `stateAtStart` (the last state
+ * reported before the window; closed when none was) through every transition inside it, in time
+ * order. A transition whose `from` disagrees with the state so far (one lost on the way) is trusted
+ * for its `to`: the till reports what it is now.
+ */
+export function buildSegments(
+  stateAtStart: string,
+  transitions: readonly BreakerTransitionRow[],
+  window: { from: Date; to: Date },
+): BreakerSegment[] {
+  const segments: BreakerSegment[] = [];
+  let current: BreakerSegment = {
+    state: shownState(stateAtStart),
+    from: window.from,
+    to: window.to,
+    cause: null,
+    failures: null,
+  };
+  const sorted = [...transitions]
+    .filter((t) => t.at >= window.from && t.at < window.to)
+    .sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id));
+  for (const t of sorted) {
+    const state = shownState(t.toState);
+    if (state === current.state) continue; // isolated → open, or a repeat: the same segment goes on
+    if (t.at.getTime() > current.from.getTime()) segments.push({ ...current, to: t.at });
+    current = { state, from: t.at, to: window.to, cause: t.cause, failures: t.failures };
+  }
+  segments.push(current);
+  return segments;
+}
+
+/** Time spent open (or half-open) inside the window, ms: the page's "down for" figure. */
+export function notClosedMs(segments: readonly BreakerSegment[]): number {
+  return segments
+    .filter((s) => s.state !== "closed")
+    .reduce((sum, s) => sum + (s.to.getTime() - s.from.getTime()), 0);
+}
+
+/** A trip: the breaker left closed for open (a half-open probe failing again is the same outage going on). */
+export function isTrip(t: { fromState: string; toState: string }): boolean {
+  return t.fromState === "closed" && (t.toState === "open" || t.toState === "isolated");
+}

@@ -1,0 +1,38 @@
+import { permitted } from "../permissions.ts";
+import { ZGetCashShiftInput, ZGetCashShiftOutput } from "./get-shift.types.ts";
+import { toApproval } from "./ledger-queries.ts";
+import { oneShift } from "./one-shift.ts";
+
+const text = (v: unknown) => (typeof v === "string" ? v : null);
+
+/** One shift's reconciliation with its approvals (the audit trail) and cash movements. */
+export const getCashShiftProcedure = permitted("cash.view")
+  .input(ZGetCashShiftInput)
+  .output(ZGetCashShiftOutput)
+  .query(async ({ ctx, input }) => {
+    const shift = await oneShift(ctx.db, ctx.scope, input);
+    const [approvals, movements] = await Promise.all([
+      ctx.db.sql.query<Parameters<typeof toApproval>[0]>(
+        `SELECT * FROM cash_approvals WHERE organization_id = $1 AND terminal_id = $2 AND shift_id = $3
+         ORDER BY approved_at DESC, id DESC`,
+        [shift.organizationId, shift.terminalId, shift.shiftId],
+      ),
+      ctx.db.sql.query<{ id: string; data: Record<string, unknown> }>(
+        `SELECT id, data FROM terminal_records
+         WHERE organization_id = $1 AND terminal_id = $2 AND kind = 'cash_movement' AND data->>'shiftId' = $3
+         ORDER BY data->>'at', id`,
+        [shift.organizationId, shift.terminalId, shift.shiftId],
+      ),
+    ]);
+    return {
+      shift,
+      approvals: approvals.map(toApproval),
+      movements: movements.map((m) => ({
+        id: m.id,
+        kind: text(m.data.kind) ?? "",
+        amount: Number.isSafeInteger(m.data.amount) ? BigInt(m.data.amount as number) : null,
+        reason: text(m.data.reason),
+        at: text(m.data.at),
+      })),
+    };
+  });

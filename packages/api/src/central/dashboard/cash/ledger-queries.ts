@@ -1,0 +1,314 @@
+import type { CentralDatabase } from "../../context.ts";
+import { type ScopedTerminal, scopedTerminals } from "../breakers/queries.ts";
+import type { DashboardScope } from "../scope.ts";
+import { dayIn, widenedBounds } from "./days.ts";
+import type { ApprovalRecord } from "./ledger.ts";
+import { type ShiftRecord, ZShiftSnapshot } from "./shift-snapshot.ts";
+
+export interface ShiftFilter {
+  storeId?: string | undefined;
+  terminalId?: string | undefined;
+  /** One shift: then the days are not looked at. */
+  shiftId?: string | undefined;
+  dayFrom: string;
+  dayTo: string;
+}
+
+/** Most shifts one view reconciles (31 days × ~500 tills); beyond it the page asks for a narrower filter. */
+export const MAX_SHIFTS = 20_000;
+
+/**
+ * The scoped shifts opened on [dayFrom, dayTo] in their store's time zone, newest first. The SQL
+ * compares the snapshot's ISO text (agents write UTC `toISOString()`, which sorts as text) against
+ * widened bounds; the exact day is decided here per store.
+ */
+export async function readShifts(
+  db: CentralDatabase,
+  scope: DashboardScope,
+  filter: ShiftFilter,
+): Promise<{ shifts: ShiftRecord[]; truncated: boolean; terminals: ScopedTerminal[] }> {
+  const terminals = await scopedTerminals(db, scope, {
+    storeId: filter.storeId,
+    terminalId: filter.terminalId,
+  });
+  if (terminals.length === 0) return { shifts: [], truncated: false, terminals };
+  const byId = new Map(terminals.map((t) => [t.id, t]));
+  // One shift by id: its days do not matter (an approval names the shift, not its day).
+  const bounds = filter.shiftId ? { from: "", to: "" } : widenedBounds(filter.dayFrom, filter.dayTo);
+  const rows = await db.sql.query<{
+    organization_id: string;
+    terminal_id: string;
+    id: string;
+    data: unknown;
+    received_at: Date;
+  }>(
+    `SELECT organization_id, terminal_id, id, data, received_at FROM terminal_records
+     WHERE organization_id = ANY($1::text[]) AND terminal_id = ANY($2::text[]) AND kind = 'shift'
+       AND ($5::text IS NOT NULL OR (data->>'openedAt' >= $3 AND data->>'openedAt' < $4))
+       AND ($5::text IS NULL OR id = $5)
+     ORDER BY data->>'openedAt' DESC, terminal_id, id
+     LIMIT $6`,
+    [
+      [...new Set(terminals.map((t) => t.organizationId))],
+      terminals.map((t) => t.id),
+      bounds.from,
+      bounds.to,
+      filter.shiftId ?? null,
+      MAX_SHIFTS + 1,
+    ],
+  );
+  const shifts: ShiftRecord[] = [];
+  for (const row of rows.slice(0, MAX_SHIFTS)) {
+    const terminal = byId.get(row.terminal_id)!;
+    const parsed = ZShiftSnapshot.safeParse(row.data);
+    const snapshot = parsed.success ? parsed.data : null;
+    if (snapshot && !filter.shiftId) {
+      const day = dayIn(terminal.store.timezone, new Date(snapshot.openedAt));
+      if (day < filter.dayFrom || day > filter.dayTo) continue;
+    }
+    shifts.push({
+      organizationId: row.organization_id,
+      terminalId: row.terminal_id,
+      shiftId: row.id,
+      terminalName: terminal.name,
+      storeId: terminal.storeId,
+      storeName: terminal.store.name,
+      timezone: terminal.store.timezone,
+      snapshot,
+      receivedAt: row.received_at,
+    });
+  }
+  return { shifts, truncated: rows.length > MAX_SHIFTS, terminals };
+}
+
+/** The central server's figures for one shift (receipts by the till's accept time inside the shift). */
+export interface StoredFigures {
+  cashSales: bigint;
+  cashRefunds: bigint;
+  /** Including voided receipts: compared with the till's own totals (see missingByCounters). */
+  cashSalesAll: bigint;
+  cashRefundsAll: bigint;
+  receipts: number;
+  voidedReceipts: number;
+  /** Receipts whose FD lies between the shift's opening report and its Z report. */
+  fiscalStored: number;
+  minSeq: number | null;
+  maxSeq: number | null;
+  distinctSeqs: number;
+  /** The till's last receipt seq before the shift opened (0 = none). */
+  previousSeq: number;
+  cashIn: bigint;
+  cashOut: bigint;
+}
+
+// A voided receipt (status voided: no fiscal document, voided on the till) never counts as cash.
+const COUNTED = "NOT (x.voided_at IS NOT NULL AND x.fd_number IS NULL)";
+// Cash records are stored as the till sent them: an amount that is not a plain integer is ignored.
+const AMOUNT = "CASE WHEN c.data->>'amount' ~ '^[0-9]{1,15}$' THEN (c.data->>'amount')::bigint END";
+
+/**
+ * One statement for all the shifts: per shift, the receipts accepted between its opening and close
+ * (the hlc lower bound lets the (organization_id, terminal_id, hlc) index start at the opening: an
+ * HLC is never behind the wall clock that stamped accepted_at), the till's last seq before it, and
+ * its cash in/out records.
+ */
+export async function storedFigures(
+  db: CentralDatabase,
+  shifts: readonly {
+    organizationId: string;
+    terminalId: string;
+    shiftId: string;
+    openedAt: Date;
+    closedAt: Date | null;
+    openFd: number | null;
+    closeFd: number | null;
+  }[],
+): Promise<StoredFigures[]> {
+  if (shifts.length === 0) return [];
+  const rows = await db.sql.query<{
+    i: bigint;
+    sales: bigint;
+    refunds: bigint;
+    sales_all: bigint;
+    refunds_all: bigint;
+    receipts: bigint;
+    voided: bigint;
+    fiscal: bigint;
+    min_seq: bigint | null;
+    max_seq: bigint | null;
+    distinct_seqs: bigint;
+    prev_seq: bigint | null;
+    cash_in: bigint;
+    cash_out: bigint;
+  }>(
+    `SELECT v.i, r.*, f.fiscal, p.prev_seq, m.cash_in, m.cash_out
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[], $7::int[])
+       WITH ORDINALITY AS v(org, terminal, shift, opened, closed, open_fd, close_fd, i)
+     CROSS JOIN LATERAL (
+       SELECT
+         coalesce(sum(x.cash_total) FILTER (WHERE x.kind = 'sale' AND ${COUNTED}), 0)::bigint AS sales,
+         coalesce(sum(x.cash_total) FILTER (WHERE x.kind = 'refund' AND ${COUNTED}), 0)::bigint AS refunds,
+         coalesce(sum(x.cash_total) FILTER (WHERE x.kind = 'sale'), 0)::bigint AS sales_all,
+         coalesce(sum(x.cash_total) FILTER (WHERE x.kind = 'refund'), 0)::bigint AS refunds_all,
+         count(*) AS receipts,
+         count(*) FILTER (WHERE NOT ${COUNTED}) AS voided,
+         min(x.seq) AS min_seq, max(x.seq) AS max_seq, count(DISTINCT x.seq) AS distinct_seqs
+       FROM receipts x
+       WHERE x.organization_id = v.org AND x.terminal_id = v.terminal
+         AND x.hlc >= lpad((extract(epoch FROM v.opened) * 1000)::bigint::text, 13, '0')
+         AND x.accepted_at >= v.opened AND (v.closed IS NULL OR x.accepted_at <= v.closed)
+     ) r
+     CROSS JOIN LATERAL (
+       SELECT count(*) AS fiscal FROM receipts x
+       WHERE v.open_fd IS NOT NULL AND v.close_fd IS NOT NULL
+         AND x.organization_id = v.org AND x.terminal_id = v.terminal
+         AND x.fd_number > v.open_fd AND x.fd_number < v.close_fd
+         -- FD numbers restart on a new FN: the shift's own documents were printed during it (± a day of register clock).
+         AND x.fiscalized_at >= v.opened - interval '1 day'
+         AND x.fiscalized_at <= coalesce(v.closed, v.opened) + interval '1 day'
+     ) f
+     CROSS JOIN LATERAL (
+       SELECT max(x.seq) AS prev_seq FROM receipts x
+       WHERE x.organization_id = v.org AND x.terminal_id = v.terminal AND x.accepted_at < v.opened
+     ) p
+     CROSS JOIN LATERAL (
+       SELECT coalesce(sum(${AMOUNT}) FILTER (WHERE c.data->>'kind' = 'in'), 0)::bigint AS cash_in,
+              coalesce(sum(${AMOUNT}) FILTER (WHERE c.data->>'kind' = 'out'), 0)::bigint AS cash_out
+       FROM terminal_records c
+       WHERE c.organization_id = v.org AND c.terminal_id = v.terminal AND c.kind = 'cash_movement'
+         AND c.data->>'shiftId' = v.shift
+     ) m
+     ORDER BY v.i`,
+    [
+      shifts.map((s) => s.organizationId),
+      shifts.map((s) => s.terminalId),
+      shifts.map((s) => s.shiftId),
+      shifts.map((s) => s.openedAt),
+      shifts.map((s) => s.closedAt),
+      shifts.map((s) => s.openFd),
+      shifts.map((s) => s.closeFd),
+    ],
+  );
+  return rows.map((r) => ({
+    cashSales: r.sales,
+    cashRefunds: r.refunds,
+    cashSalesAll: r.sales_all,
+    cashRefundsAll: r.refunds_all,
+    receipts: Number(r.receipts),
+    voidedReceipts: Number(r.voided),
+    fiscalStored: Number(r.fiscal),
+    minSeq: r.min_seq === null ? null : Number(r.min_seq),
+    maxSeq: r.max_seq === null ? null : Number(r.max_seq),
+    distinctSeqs: Number(r.distinct_seqs),
+    previousSeq: r.prev_seq === null ? 0 : Number(r.prev_seq),
+    cashIn: r.cash_in,
+    cashOut: r.cash_out,
+  }));
+}
+
+/** The stored seqs of the shifts whose sequence has holes (only those: the common case needs no list). */
+export async function shiftSeqs(
+  db: CentralDatabase,
+  shifts: readonly { organizationId: string; terminalId: string; openedAt: Date; closedAt: Date | null }[],
+): Promise<number[][]> {
+  if (shifts.length === 0) return [];
+  const rows = await db.sql.query<{ i: bigint; seqs: bigint[] | null }>(
+    `SELECT v.i, (SELECT array_agg(DISTINCT x.seq ORDER BY x.seq) FROM receipts x
+        WHERE x.organization_id = v.org AND x.terminal_id = v.terminal
+          AND x.hlc >= lpad((extract(epoch FROM v.opened) * 1000)::bigint::text, 13, '0')
+          AND x.accepted_at >= v.opened AND (v.closed IS NULL OR x.accepted_at <= v.closed)) AS seqs
+     FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::timestamptz[]) WITH ORDINALITY AS v(org, terminal, opened, closed, i)
+     ORDER BY v.i`,
+    [
+      shifts.map((s) => s.organizationId),
+      shifts.map((s) => s.terminalId),
+      shifts.map((s) => s.openedAt),
+      shifts.map((s) => s.closedAt),
+    ],
+  );
+  return rows.map((r) => (r.seqs ?? []).map(Number));
+}
+
+/** Each shift's latest approval (the audit rows are append-only; the newest is the one that counts). */
+export async function latestApprovals(
+  db: CentralDatabase,
+  shifts: readonly { organizationId: string; terminalId: string; shiftId: string }[],
+): Promise<Map<string, ApprovalView>> {
+  const approvals = new Map<string, ApprovalView>();
+  if (shifts.length === 0) return approvals;
+  const rows = await db.sql.query<{
+    organization_id: string;
+    terminal_id: string;
+    shift_id: string;
+    id: string;
+    expected: bigint;
+    counted: bigint;
+    variance: bigint;
+    tolerance: bigint;
+    note: string;
+    approved_by: string;
+    approved_by_name: string;
+    role: string;
+    approved_at: Date;
+  }>(
+    `SELECT DISTINCT ON (a.organization_id, a.terminal_id, a.shift_id) a.*
+     FROM cash_approvals a
+     JOIN unnest($1::text[], $2::text[], $3::text[]) AS v(org, terminal, shift)
+       ON a.organization_id = v.org AND a.terminal_id = v.terminal AND a.shift_id = v.shift
+     ORDER BY a.organization_id, a.terminal_id, a.shift_id, a.approved_at DESC, a.id DESC`,
+    [shifts.map((s) => s.organizationId), shifts.map((s) => s.terminalId), shifts.map((s) => s.shiftId)],
+  );
+  for (const r of rows) approvals.set(shiftKey(r.organization_id, r.terminal_id, r.shift_id), toApproval(r));
+  return approvals;
+}
+
+export interface ApprovalView extends ApprovalRecord {
+  id: string;
+  tolerance: bigint;
+  note: string;
+  approvedBy: string;
+  approvedByName: string;
+  role: string;
+  approvedAt: Date;
+}
+
+export function toApproval(r: {
+  id: string;
+  expected: bigint;
+  counted: bigint;
+  variance: bigint;
+  tolerance: bigint;
+  note: string;
+  approved_by: string;
+  approved_by_name: string;
+  role: string;
+  approved_at: Date;
+}): ApprovalView {
+  return {
+    id: r.id,
+    expected: r.expected,
+    counted: r.counted,
+    variance: r.variance,
+    tolerance: r.tolerance,
+    note: r.note,
+    approvedBy: r.approved_by,
+    approvedByName: r.approved_by_name,
+    role: r.role,
+    approvedAt: r.approved_at,
+  };
+}
+
+export const shiftKey = (organizationId: string, terminalId: string, shiftId: string) =>
+  `${organizationId}/${terminalId}/${shiftId}`;
+
+/** Each organization's tolerance (kopecks). */
+export async function tolerances(
+  db: CentralDatabase,
+  organizationIds: readonly string[],
+): Promise<Map<string, bigint>> {
+  const rows = await db.prisma.organization.findMany({
+    where: { id: { in: [...new Set(organizationIds)] } },
+    select: { id: true, cashTolerance: true },
+  });
+  return new Map(rows.map((r) => [r.id, r.cashTolerance]));
+}
