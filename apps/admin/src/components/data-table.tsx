@@ -74,8 +74,8 @@ export interface PagePagination {
 }
 
 export interface DataTableSorting {
-  /** The current sort (from the URL: useUrlSort). */
-  sort: TableSort;
+  /** The current sort (from the URL: useUrlSort); null = the order the server gave, no column marked. */
+  sort: TableSort | null;
   onSortChange: (sort: TableSort) => void;
   /**
    * "server": `data` arrives sorted by the server, the table only shows and changes the sort state;
@@ -126,7 +126,7 @@ export function DataTable<TData extends RowData>(props: {
   const { sorting, rowHref, onRowNavigate } = props;
   const t = useTranslations("common.table");
   const sortingState = useMemo<SortingState>(
-    () => (sorting ? [{ id: sorting.sort.id, desc: sorting.sort.desc }] : []),
+    () => (sorting?.sort ? [{ id: sorting.sort.id, desc: sorting.sort.desc }] : []),
     [sorting],
   );
   const onSortingChange = useCallback(
@@ -350,14 +350,15 @@ export function DataTableSkeleton({
 
 /**
  * The list's sort in the URL (`?sort=column.desc`, or `?<key>=…` when a page has two lists).
- * Returns the sort to send to the server (the default when the URL has none) and its setter;
+ * Returns the sort to send to the server (the default when the URL has none; null = the server's
+ * own order) and its setter;
  * changing the sort drops the cursor, since a cursor belongs to one order.
  */
-export function useUrlSort<const TColumn extends string>(
+export function useUrlSort<const TColumn extends string, TDefault extends TableSort<TColumn> | null>(
   columns: readonly TColumn[],
-  defaultSort: TableSort<TColumn>,
+  defaultSort: TDefault,
   options: { key?: string; cursorKey?: string } = {},
-): { sort: TableSort<TColumn>; onSortChange: (sort: TableSort) => void } {
+): { sort: TableSort<TColumn> | TDefault; onSortChange: (sort: TableSort) => void } {
   const parser = useMemo(() => parseAsSort(columns), [columns]);
   const [sort, setSort] = useQueryState(options.key ?? "sort", parser);
   const [, setCursor] = useQueryState(options.cursorKey ?? "cursor", parseAsCursor);
@@ -374,34 +375,40 @@ export function useUrlSort<const TColumn extends string>(
 }
 
 /**
- * Cursor pagination in the URL (`?cursor=…`). The cursors of the pages before are kept in memory
- * for Previous (a cursor only points forward); after opening a pasted link mid-list, Previous is
- * "First page".
+ * Cursor pagination in the URL (`?cursor=…`): `cursor` to query with, then `paginate(nextCursor)`
+ * with the answer's next cursor for DataTable's `pagination`. The cursors of the pages before are
+ * kept in memory for Previous (a cursor only points forward); after opening a pasted link mid-list,
+ * Previous goes to the first page.
  */
-export function useUrlCursor(nextCursor: string | null, options: { key?: string } = {}) {
+export function useUrlCursor(options: { key?: string } = {}) {
   const [cursor, setCursor] = useQueryState(options.key ?? "cursor", parseAsCursor);
   const trail = useRef<Array<string | null>>([]);
   // Back on the first page (First, a filter change that drops the cursor): the walk starts over.
   if (cursor === null) trail.current = [];
-  const pagination: CursorPagination = {
-    kind: "cursor",
-    hasPrevious: cursor !== null,
-    hasNext: nextCursor !== null,
-    onNext: () => {
-      if (!nextCursor) return;
-      trail.current.push(cursor);
-      void setCursor(nextCursor);
-    },
-    onPrevious: () => {
-      void setCursor(trail.current.length > 0 ? (trail.current.pop() ?? null) : null);
-    },
-    onFirst: () => {
-      trail.current = [];
-      void setCursor(null);
-    },
+  const paginate = (nextCursor: string | null): CursorPagination => {
+    const pagination: CursorPagination = {
+      kind: "cursor",
+      hasPrevious: cursor !== null,
+      hasNext: nextCursor !== null,
+      onNext: () => {
+        if (!nextCursor) return;
+        trail.current.push(cursor);
+        void setCursor(nextCursor);
+      },
+      onPrevious: () => {
+        void setCursor(trail.current.length > 0 ? (trail.current.pop() ?? null) : null);
+      },
+    };
+    if (trail.current.length > 1) {
+      pagination.onFirst = () => {
+        trail.current = [];
+        void setCursor(null);
+      };
+    }
+    // Page numbers are known while the user walks from the first page.
+    if (cursor === null) pagination.page = 1;
+    else if (trail.current.length > 0) pagination.page = trail.current.length + 1;
+    return pagination;
   };
-  // Page numbers are known while the user walks from the first page.
-  if (cursor === null) pagination.page = 1;
-  else if (trail.current.length > 0) pagination.page = trail.current.length + 1;
-  return { cursor, pagination };
+  return { cursor, paginate };
 }

@@ -1,37 +1,59 @@
+"use client";
+
+import type { TTerminalView } from "@kassa/api/central/dashboard";
 import { Ban, CircleAlert, CircleCheck, CircleDashed, Wifi, WifiOff } from "lucide-react";
+import { useTranslations } from "next-intl";
+import styles from "./ui.module.css";
+import { Badge, Badges, type Tone } from "./ui.tsx";
 
 /**
- * The till's state on Fleet: retired, offline, online with receipts its KKT refused (they need
- * support on the till: never shown as plain "Online"), or online.
+ * The till's state on Fleet: retired, offline, needing attention (never shown as plain "Online"
+ * while something is wrong: the first reason says what), or online.
  */
-export function OnlineBadge({
-  online,
-  retired,
-  needsAttention = 0,
+export function HealthBadge({
+  terminal,
 }: {
-  online: boolean;
-  retired?: boolean;
-  needsAttention?: number;
+  terminal: Pick<TTerminalView, "status" | "health" | "reasons" | "online">;
 }) {
-  if (retired) return <span className="badge neutral">Retired</span>;
-  if (online && needsAttention > 0) {
+  const t = useTranslations("common.status");
+  const reasons = useTranslations("fleet.reasons");
+  if (terminal.status === "retired") return <Badge tone="neutral">{t("retired")}</Badge>;
+  if (terminal.health === "attention") {
+    const faults = terminal.reasons.filter((r) => r.code !== "offline" && r.code !== "no_status");
     return (
-      <span
-        className="badge danger"
-        title={`${needsAttention} receipt(s) refused by the KKT for their content: void them on the till (kassa-agent receipts attention)`}
+      <Badge
+        tone="danger"
+        title={faults.map((r) => reasons(r.code, { count: r.count ?? 0 })).join(" · ")}
+        testId="health-badge"
       >
-        <CircleAlert size={13} aria-hidden /> Needs attention · {needsAttention}
-      </span>
+        <CircleAlert size={13} aria-hidden /> {t("needsAttention", { count: faults.length })}
+      </Badge>
     );
   }
-  return online ? (
-    <span className="badge ok">
-      <Wifi size={13} aria-hidden /> Online
-    </span>
+  return terminal.online ? (
+    <Badge tone="ok" testId="health-badge">
+      <Wifi size={13} aria-hidden /> {t("online")}
+    </Badge>
   ) : (
-    <span className="badge warn">
-      <WifiOff size={13} aria-hidden /> Offline
-    </span>
+    <Badge tone="warn" testId="health-badge">
+      <WifiOff size={13} aria-hidden /> {t("offline")}
+    </Badge>
+  );
+}
+
+/** What is wrong with a till, most urgent first, in words (Fleet's status cell, the terminal page). */
+export function HealthReasons({ reasons: list }: { reasons: TTerminalView["reasons"] }) {
+  const reasons = useTranslations("fleet.reasons");
+  const shown = list.filter((r) => r.code !== "offline");
+  if (shown.length === 0) return null;
+  return (
+    <ul className={styles.reasons} data-testid="health-reasons">
+      {shown.map((r) => (
+        <li key={r.code} title={r.detail ?? undefined}>
+          {reasons(r.code, { count: r.count ?? 0 })}
+        </li>
+      ))}
+    </ul>
   );
 }
 
@@ -40,73 +62,84 @@ export function ReceiptStatusBadge({
 }: {
   status: "accepted" | "fiscalized" | "needs_attention" | "voided";
 }) {
+  const t = useTranslations("common.status");
   if (status === "needs_attention") {
     return (
-      <span className="badge danger" title="The KKT refused this receipt for its content: it will not print">
-        <CircleAlert size={13} aria-hidden /> Refused by KKT
-      </span>
+      <Badge tone="danger" title={t("needs_attentionHint")}>
+        <CircleAlert size={13} aria-hidden /> {t("needs_attention")}
+      </Badge>
     );
   }
   if (status === "voided") {
     return (
-      <span className="badge neutral" title="Voided by support on the till: no fiscal document exists">
-        <Ban size={13} aria-hidden /> Voided
-      </span>
+      <Badge tone="neutral" title={t("voidedHint")}>
+        <Ban size={13} aria-hidden /> {t("voided")}
+      </Badge>
     );
   }
   return status === "fiscalized" ? (
-    <span className="badge ok">
-      <CircleCheck size={13} aria-hidden /> Fiscalized
-    </span>
+    <Badge tone="ok">
+      <CircleCheck size={13} aria-hidden /> {t("fiscalized")}
+    </Badge>
   ) : (
-    <span className="badge warn">
-      <CircleDashed size={13} aria-hidden /> Awaiting KKT
-    </span>
+    <Badge tone="warn">
+      <CircleDashed size={13} aria-hidden /> {t("accepted")}
+    </Badge>
   );
 }
 
-const BREAKER_CLASS: Record<string, string> = {
+const BREAKER_TONE: Record<string, Tone> = {
   closed: "ok",
   half_open: "warn",
   open: "danger",
   isolated: "danger",
 };
 
-/** One badge per destination: "central closed", "ofd open"… */
-export function BreakerBadges({
-  breakers,
-}: {
-  breakers: { destination: string; state: string; cause: string }[];
-}) {
-  if (breakers.length === 0) return <span className="muted">—</span>;
+/** One badge per destination: "central closed", "OFD open"… */
+export function BreakerBadges({ breakers }: { breakers: TTerminalView["breakers"] }) {
+  const t = useTranslations("common.breaker");
+  const common = useTranslations("common");
+  if (breakers.length === 0) return <span>{common("dash")}</span>;
   return (
-    <span className="badges">
-      {breakers.map((b) => (
-        <span
-          key={b.destination}
-          className={`badge ${BREAKER_CLASS[b.state] ?? "neutral"}`}
-          title={`${b.destination}: ${b.state.replace("_", "-")} (${b.cause})`}
-        >
-          {b.destination} {b.state.replace("_", "-")}
-        </span>
-      ))}
-    </span>
+    <Badges>
+      {breakers.map((b) => {
+        const destination = t("destination", { destination: b.destination });
+        const state = t("state", { state: b.state });
+        return (
+          <Badge
+            key={b.destination}
+            tone={BREAKER_TONE[b.state] ?? "neutral"}
+            title={t("hint", { destination, state, cause: b.cause ?? common("dash") })}
+          >
+            {t("badge", { destination, state })}
+          </Badge>
+        );
+      })}
+    </Badges>
   );
 }
 
 /** FN documents not yet confirmed by the OFD, and the days left before the 30-day block. */
-export function FnBacklog({ fn }: { fn: { unsentCount: number | null; daysLeft: number | null } }) {
-  if (fn.unsentCount === null) return <span className="muted">—</span>;
+export function FnBacklog({ fn }: { fn: TTerminalView["fn"] }) {
+  const t = useTranslations("common.fnBacklog");
+  const common = useTranslations("common");
+  if (fn.unsentCount === null) return <span>{common("dash")}</span>;
   if (fn.unsentCount === 0) return <span>0</span>;
-  const tone =
-    fn.daysLeft === null ? "neutral" : fn.daysLeft <= 3 ? "danger" : fn.daysLeft <= 10 ? "warn" : "ok";
+  const tone: Tone =
+    fn.level === "overdue"
+      ? "danger"
+      : fn.level === "warn"
+        ? "warn"
+        : fn.daysLeft === null
+          ? "neutral"
+          : "ok";
   return (
     <span>
       {fn.unsentCount}{" "}
       {fn.daysLeft !== null && (
-        <span className={`badge ${tone}`} title="Days until the FN blocks for lack of OFD confirmation">
-          {fn.daysLeft < 0 ? "blocked" : `${fn.daysLeft} d left`}
-        </span>
+        <Badge tone={tone} title={t("hint")}>
+          {fn.daysLeft < 0 ? t("blocked") : t("daysLeft", { days: fn.daysLeft })}
+        </Badge>
       )}
     </span>
   );

@@ -1,100 +1,165 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import type { TTerminalView } from "@kassa/api/central/dashboard";
+import { useSuspenseQuery } from "@tanstack/react-query";
 import { RefreshCw } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { ErrorNote, LoadingRow } from "~/components/query-state.tsx";
-import { BreakerBadges, FnBacklog, OnlineBadge } from "~/components/status-badge.tsx";
-import { formatAge, formatInZone, formatSkew } from "~/lib/format.ts";
+import { useTranslations } from "next-intl";
+import { useMemo } from "react";
+import { DataTable, dataTableColumns, useUrlSort } from "~/components/data-table.tsx";
+import { BreakerBadges, FnBacklog, HealthBadge, HealthReasons } from "~/components/status-badge.tsx";
+import { Badge, Muted, Stat, Stats, Strong } from "~/components/ui.tsx";
+import type { Formatter } from "~/lib/format.ts";
+import { useFormat } from "~/lib/use-format.ts";
 import { useTRPC } from "~/trpc/react.tsx";
+import styles from "./fleet.module.css";
 
-/** Fleet refresh period: the page is a live board, 5 s keeps it current without load. */
+/**
+ * Fleet refresh period. Polling, not a subscription: the answer is one query over per-till counters
+ * (cheap at 500 tills), works through any proxy, and 5 s is well inside a till's sync period.
+ */
 const REFRESH_MS = 5_000;
+
+/** Fleet is one answer with every till, so the table sorts it in the browser (the URL keeps the sort). */
+const SORTABLE = ["terminal", "store", "status", "lastSync", "pending", "dlq", "clockSkew"] as const;
+const HEALTH_ORDER = { attention: 0, offline: 1, ok: 2 } as const;
+
+function fleetColumns(t: ReturnType<typeof useTranslations<"fleet">>, format: Formatter, asOf: Date) {
+  const column = dataTableColumns<TTerminalView>();
+  return [
+    column.accessor("name", {
+      id: "terminal",
+      header: t("columns.terminal"),
+      sortFn: "alphanumeric",
+      cell: ({ row }) => (
+        <>
+          <Link href={`/terminals/${row.original.id}`}>
+            <Strong>{row.original.name}</Strong>
+          </Link>
+          <Muted mono block>
+            {row.original.id}
+          </Muted>
+        </>
+      ),
+    }),
+    column.accessor((t) => t.store.name, { id: "store", header: t("columns.store"), sortFn: "alphanumeric" }),
+    column.accessor((t) => HEALTH_ORDER[t.health] * 100 - t.reasons.length, {
+      id: "status",
+      header: t("columns.status"),
+      cell: ({ row }) => (
+        <>
+          <HealthBadge terminal={row.original} />
+          <HealthReasons reasons={row.original.reasons} />
+        </>
+      ),
+    }),
+    column.accessor((t) => t.lastSyncAt?.getTime() ?? 0, {
+      id: "lastSync",
+      header: t("columns.lastSync"),
+      cell: ({ row }) => (
+        <span title={format.dateTime(row.original.lastSyncAt, row.original.store.timezone)}>
+          {format.age(row.original.lastSyncAt, asOf)}
+        </span>
+      ),
+    }),
+    column.accessor((t) => t.pending ?? -1, {
+      id: "pending",
+      header: t("columns.pending"),
+      meta: { numeric: true },
+      cell: ({ row }) => format.number(row.original.pending),
+    }),
+    column.accessor("dlqPending", {
+      id: "dlq",
+      header: t("columns.dlq"),
+      meta: { numeric: true },
+      cell: ({ getValue }) => {
+        const count = getValue<number>();
+        return count > 0 ? <Badge tone="danger">{format.number(count)}</Badge> : format.number(0);
+      },
+    }),
+    column.display({
+      id: "breakers",
+      header: t("columns.breakers"),
+      cell: ({ row }) => <BreakerBadges breakers={row.original.breakers} />,
+    }),
+    column.display({
+      id: "fnBacklog",
+      header: t("columns.fnBacklog"),
+      cell: ({ row }) => <FnBacklog fn={row.original.fn} />,
+    }),
+    column.accessor((t) => Math.abs(t.clockSkewMs ?? 0), {
+      id: "clockSkew",
+      header: t("columns.clockSkew"),
+      meta: { numeric: true },
+      cell: ({ row }) => format.skew(row.original.clockSkewMs),
+    }),
+  ];
+}
 
 export function FleetTable() {
   const trpc = useTRPC();
   const router = useRouter();
-  const fleet = useQuery(trpc.dashboard.fleet.list.queryOptions(undefined, { refetchInterval: REFRESH_MS }));
-  const terminals = fleet.data?.terminals ?? [];
-  const asOf = fleet.data?.asOf ?? new Date();
-  const online = terminals.filter((t) => t.online).length;
+  const t = useTranslations("fleet");
+  const common = useTranslations("common");
+  const format = useFormat();
+  const { data, isFetching } = useSuspenseQuery(
+    trpc.dashboard.fleet.list.queryOptions(undefined, { refetchInterval: REFRESH_MS }),
+  );
+  const { sort, onSortChange } = useUrlSort(SORTABLE, null);
+  const columns = useMemo(() => fleetColumns(t, format, data.asOf), [t, format, data.asOf]);
+  const { summary } = data;
   return (
     <>
-      <div className="stats">
-        <div className="stat">
-          <div className="stat-value">{terminals.length}</div>
-          <div className="stat-label">Terminals</div>
-        </div>
-        <div className="stat">
-          <div className="stat-value">{online}</div>
-          <div className="stat-label">Online</div>
-        </div>
-        <div className="stat">
-          <div className="stat-value">{terminals.reduce((sum, t) => sum + t.receiptsCount, 0)}</div>
-          <div className="stat-label">Receipts delivered</div>
-        </div>
-        <div className="stat refresh muted small">
-          <RefreshCw size={14} aria-hidden className={fleet.isFetching ? "spin" : ""} /> live, every{" "}
-          {REFRESH_MS / 1000} s
-        </div>
+      <div className={styles.top}>
+        <Stats label={t("summary.label")}>
+          <Stat
+            label={t("summary.online")}
+            value={t("summary.onlineOf", { online: summary.online, tills: summary.tills })}
+          />
+          <Stat
+            label={t("summary.needsAttention")}
+            value={format.number(summary.needsAttention)}
+            tone={summary.needsAttention > 0 ? "danger" : "ok"}
+          />
+          <Stat
+            label={t("summary.receiptsWaiting")}
+            value={format.number(summary.receiptsWaiting)}
+            tone={summary.receiptsWaiting > 0 ? "warn" : "ok"}
+          />
+          <Stat
+            label={t("summary.dlqItems")}
+            value={format.number(summary.dlqItems)}
+            tone={summary.dlqItems > 0 ? "danger" : "ok"}
+          />
+          <Stat
+            label={t("summary.openBreakers")}
+            value={format.number(summary.openBreakerTills)}
+            tone={summary.openBreakerTills > 0 ? "danger" : "ok"}
+          />
+          <Stat
+            label={t("summary.fnAgeWarnings")}
+            value={format.number(summary.fnAgeWarnings)}
+            tone={summary.fnAgeWarnings > 0 ? "warn" : "ok"}
+          />
+        </Stats>
+        <span className={styles.live}>
+          <RefreshCw size={14} aria-hidden className={isFetching ? styles.spin : undefined} />{" "}
+          {common("live", { seconds: REFRESH_MS / 1000 })}
+        </span>
       </div>
-      {fleet.error && <ErrorNote error={fleet.error} />}
-      <div className="card">
-        <table className="table" data-testid="fleet-table">
-          <thead>
-            <tr>
-              <th>Terminal</th>
-              <th>Store</th>
-              <th>Status</th>
-              <th>Last sync</th>
-              <th className="num">Receipts</th>
-              <th className="num">DLQ</th>
-              <th>Breakers</th>
-              <th>FN backlog</th>
-              <th className="num">Clock skew</th>
-            </tr>
-          </thead>
-          <tbody>
-            {fleet.isPending && <LoadingRow columns={9} />}
-            {fleet.isSuccess && terminals.length === 0 && (
-              <LoadingRow columns={9} text="No terminals yet: provision one to see it here." />
-            )}
-            {terminals.map((t) => (
-              <tr key={t.id} className="clickable" onClick={() => router.push(`/terminals/${t.id}`)}>
-                <td>
-                  <Link href={`/terminals/${t.id}`} className="strong" onClick={(e) => e.stopPropagation()}>
-                    {t.name}
-                  </Link>
-                  <div className="muted small mono">{t.id}</div>
-                </td>
-                <td>{t.store.name}</td>
-                <td>
-                  <OnlineBadge
-                    online={t.online}
-                    retired={t.status === "retired"}
-                    needsAttention={t.receiptsNeedingAttention}
-                  />
-                </td>
-                <td title={formatInZone(t.lastSyncAt, t.store.timezone)}>{formatAge(t.lastSyncAt, asOf)}</td>
-                <td className="num" title={`last receipt ${formatInZone(t.lastReceiptAt, t.store.timezone)}`}>
-                  {t.receiptsCount}
-                </td>
-                <td className="num">
-                  {t.dlqPending > 0 ? <span className="badge danger">{t.dlqPending}</span> : "0"}
-                </td>
-                <td>
-                  <BreakerBadges breakers={t.breakers} />
-                </td>
-                <td>
-                  <FnBacklog fn={t.fn} />
-                </td>
-                <td className="num">{formatSkew(t.clockSkewMs)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption={t("caption")}
+        columns={columns}
+        data={data.terminals}
+        getRowId={(terminal) => terminal.id}
+        empty={t("empty")}
+        // No sort in the URL: the server's order, tills needing attention first.
+        sorting={{ sort, onSortChange, mode: "client" }}
+        rowHref={(terminal) => `/terminals/${terminal.id}`}
+        onRowNavigate={(href) => router.push(href)}
+        testId="fleet-table"
+      />
     </>
   );
 }

@@ -1,17 +1,23 @@
+import { getTranslations } from "next-intl/server";
+import { PageHeader } from "~/components/page-header.tsx";
+import { HydrateClient, prefetch, trpc } from "~/trpc/server.tsx";
 import { FleetTable } from "./fleet-table.tsx";
 
-export const metadata = { title: "Fleet · Kassa" };
+export async function generateMetadata() {
+  const t = await getTranslations("fleet");
+  return { title: `${t("title")} · Kassa` };
+}
 
-export default function FleetPage() {
+export default async function FleetPage() {
+  const t = await getTranslations("fleet");
+  // Rendered on the server with the fleet already in it; the client keeps it live from there.
+  prefetch(trpc.dashboard.fleet.list.queryOptions());
   return (
     <>
-      <header className="page-header">
-        <h1>Fleet</h1>
-        <p className="muted">
-          Every till of your organization, its last sync and the receipts it has delivered.
-        </p>
-      </header>
-      <FleetTable />
+      <PageHeader title={t("title")} intro={t("intro")} />
+      <HydrateClient>
+        <FleetTable />
+      </HydrateClient>
     </>
   );
 }

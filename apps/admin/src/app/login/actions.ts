@@ -7,9 +7,11 @@ import { redirect } from "next/navigation";
 import { getEnv } from "~/env.ts";
 import { getDb } from "~/server/db.ts";
 
+/** What the form shows after a failed sign-in: message keys of the `login` namespace, not English text. */
 export interface SignInState {
-  error?: string;
-  fieldErrors?: Record<string, string[]>;
+  error?: "wrongPassword" | "invalid";
+  /** The fields the server refused (their messages are the form's, in the user's language). */
+  fieldErrors?: Array<"email" | "password">;
   email?: string;
 }
 
@@ -32,9 +34,12 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
     });
   } catch (error) {
     if (error instanceof AppError) {
+      const fields = Object.keys(error.fieldErrors ?? {}).filter(
+        (field): field is "email" | "password" => field === "email" || field === "password",
+      );
       return {
-        error: error.message,
-        ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}),
+        error: error.code === "UNAUTHORIZED" ? "wrongPassword" : "invalid",
+        ...(fields.length > 0 ? { fieldErrors: fields } : {}),
         email,
       };
     }

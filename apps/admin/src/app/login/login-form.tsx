@@ -1,30 +1,51 @@
 "use client";
 
 import { LogIn } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { useActionState } from "react";
+import { buttonClass } from "~/components/ui.tsx";
 import { type SignInState, signInAction } from "./actions.ts";
+import styles from "./login.module.css";
 
 export function LoginForm() {
+  const t = useTranslations("login");
   const [state, action, pending] = useActionState<SignInState, FormData>(signInAction, {});
   return (
-    <form action={action} className="login-form" noValidate>
+    <form action={action} className={styles.form} noValidate>
       <label>
-        Email
-        <input name="email" type="email" autoComplete="username" defaultValue={state.email} required />
-        {state.fieldErrors?.email && <span className="field-error">{state.fieldErrors.email[0]}</span>}
+        {t("email")}
+        <input
+          name="email"
+          type="email"
+          autoComplete="username"
+          defaultValue={state.email}
+          required
+          aria-invalid={state.fieldErrors?.includes("email") || undefined}
+        />
+        {state.fieldErrors?.includes("email") && (
+          <span className={styles.fieldError}>{t("emailInvalid")}</span>
+        )}
       </label>
       <label>
-        Password
-        <input name="password" type="password" autoComplete="current-password" required />
-        {state.fieldErrors?.password && <span className="field-error">{state.fieldErrors.password[0]}</span>}
+        {t("password")}
+        <input
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          aria-invalid={state.fieldErrors?.includes("password") || undefined}
+        />
+        {state.fieldErrors?.includes("password") && (
+          <span className={styles.fieldError}>{t("passwordRequired")}</span>
+        )}
       </label>
       {state.error && (
-        <p className="form-error" role="alert">
-          {state.error}
+        <p className={styles.formError} role="alert">
+          {t(state.error)}
         </p>
       )}
-      <button type="submit" className="button primary" disabled={pending}>
-        <LogIn size={16} aria-hidden /> {pending ? "Signing in…" : "Sign in"}
+      <button type="submit" className={`${buttonClass.primary} ${styles.submit}`} disabled={pending}>
+        <LogIn size={16} aria-hidden /> {pending ? t("submitting") : t("submit")}
       </button>
     </form>
   );

@@ -1,18 +1,28 @@
 import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
 import { currentSession } from "~/server/session.ts";
+import styles from "./login.module.css";
 import { LoginForm } from "./login-form.tsx";
 
-export const metadata = { title: "Sign in · Kassa" };
+export async function generateMetadata() {
+  const t = await getTranslations("login");
+  return { title: t("title") };
+}
 
 export default async function LoginPage() {
   if (await currentSession()) redirect("/");
+  const t = await getTranslations("login");
+  const common = await getTranslations("common");
   return (
-    <main className="login-page">
-      <div className="login-card">
-        <div className="brand large">
-          <span className="brand-mark">K</span> Kassa
-        </div>
-        <p className="muted">Sign in to see your fleet of tills and their receipts.</p>
+    <main className={styles.page}>
+      <div className={styles.card}>
+        <h1 className={styles.brand}>
+          <span className={styles.brandMark} aria-hidden>
+            K
+          </span>{" "}
+          {common("appName")}
+        </h1>
+        <p className={styles.intro}>{t("intro")}</p>
         <LoginForm />
       </div>
     </main>

@@ -1,21 +1,35 @@
+import { getTranslations } from "next-intl/server";
+import type { SearchParams } from "nuqs/server";
 import { Suspense } from "react";
-import { ReceiptSearch } from "./receipt-search.tsx";
+import { DataTableSkeleton } from "~/components/data-table.tsx";
+import { PageHeader } from "~/components/page-header.tsx";
+import { HydrateClient, prefetch, trpc } from "~/trpc/server.tsx";
+import { ReceiptFilters, ReceiptSearchResults } from "./receipt-search.tsx";
+import { loadReceiptSearch, receiptsFilter, receiptsListInput } from "./search-params.ts";
 
-export const metadata = { title: "Receipts · Kassa" };
+export async function generateMetadata() {
+  const t = await getTranslations("receipts");
+  return { title: `${t("title")} · Kassa` };
+}
 
-export default function ReceiptsPage() {
+export default async function ReceiptsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const t = await getTranslations("receipts");
+  const search = await loadReceiptSearch(searchParams);
+  prefetch(
+    trpc.dashboard.receipts.list.queryOptions(receiptsListInput(receiptsFilter(search), search.cursor)),
+  );
+  // The filter's choices (stores, terminals).
+  prefetch(trpc.dashboard.me.queryOptions());
+  prefetch(trpc.dashboard.fleet.list.queryOptions());
   return (
     <>
-      <header className="page-header">
-        <h1>Receipts</h1>
-        <p className="muted">
-          Every receipt your tills have delivered, newest first. Times are in each store's timezone.
-        </p>
-      </header>
-      {/* ReceiptSearch reads the filter from the URL (useSearchParams), which needs a Suspense boundary. */}
-      <Suspense>
-        <ReceiptSearch />
-      </Suspense>
+      <PageHeader title={t("title")} intro={t("intro")} />
+      <HydrateClient>
+        <ReceiptFilters />
+        <Suspense fallback={<DataTableSkeleton caption={t("caption")} columns={8} />}>
+          <ReceiptSearchResults />
+        </Suspense>
+      </HydrateClient>
     </>
   );
 }

@@ -1,138 +1,156 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useSuspenseQuery } from "@tanstack/react-query";
 import { Search, X } from "lucide-react";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import type { FormEvent } from "react";
+import { useTranslations } from "next-intl";
+import { useQueryStates } from "nuqs";
+import { type FormEvent, useState } from "react";
 import { ReceiptsTable } from "~/components/receipts-table.tsx";
+import { buttonClass } from "~/components/ui.tsx";
 import { useTRPC } from "~/trpc/react.tsx";
+import styles from "./receipt-search.module.css";
+import { RECEIPT_STATUSES, receiptSearchParams, receiptsFilter } from "./search-params.ts";
 
-const FIELDS = ["storeId", "terminalId", "status", "from", "to", "fdNumber"] as const;
-const STATUSES = ["accepted", "fiscalized", "needs_attention", "voided"] as const;
-
-interface Filter {
-  storeId?: string;
-  terminalId?: string;
-  status?: (typeof STATUSES)[number];
-  from?: Date;
-  to?: Date;
-  fdNumber?: number;
+/** `<input type="datetime-local">` speaks the browser's local time; the URL keeps instants. */
+function toLocalInput(date: Date | null): string {
+  if (!date) return "";
+  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 16);
 }
 
-/** The filter lives in the URL, so a search can be bookmarked, shared and survives a reload. */
-function filterFromParams(params: URLSearchParams): Filter {
-  const filter: Filter = {};
-  const storeId = params.get("storeId");
-  const terminalId = params.get("terminalId");
-  const status = params.get("status");
-  const fd = params.get("fdNumber");
-  if (storeId) filter.storeId = storeId;
-  if (terminalId) filter.terminalId = terminalId;
-  const known = STATUSES.find((s) => s === status);
-  if (known) filter.status = known;
-  // datetime-local values carry no zone: they are read in the browser's zone, the user's intent.
-  for (const key of ["from", "to"] as const) {
-    const value = params.get(key);
-    const date = value ? new Date(value) : undefined;
-    if (date && !Number.isNaN(date.getTime())) filter[key] = date;
-  }
-  if (fd && /^\d{1,9}$/.test(fd) && Number(fd) > 0) filter.fdNumber = Number(fd);
-  return filter;
+function fromLocalInput(value: string): Date | null {
+  if (!value) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
 }
 
-export function ReceiptSearch() {
+/** The search form. The search lives in the URL, so it can be bookmarked, shared and survives a reload. */
+export function ReceiptFilters() {
   const trpc = useTRPC();
-  const router = useRouter();
-  const pathname = usePathname();
-  const searchParams = useSearchParams();
-  const me = useQuery(trpc.dashboard.me.queryOptions());
-  const fleet = useQuery(trpc.dashboard.fleet.list.queryOptions());
-  const filter = filterFromParams(new URLSearchParams(searchParams.toString()));
+  const t = useTranslations("receipts.filters");
+  const status = useTranslations("common.status");
+  const [search, setSearch] = useQueryStates(receiptSearchParams);
+  const [rangeError, setRangeError] = useState(false);
+  const { data: me } = useSuspenseQuery(trpc.dashboard.me.queryOptions());
+  const { data: fleet } = useSuspenseQuery(trpc.dashboard.fleet.list.queryOptions());
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    const next = new URLSearchParams();
-    for (const field of FIELDS) {
-      const value = String(data.get(field) ?? "").trim();
-      if (value) next.set(field, value);
+    const text = (name: string) => String(data.get(name) ?? "").trim() || null;
+    const from = fromLocalInput(text("from") ?? "");
+    const to = fromLocalInput(text("to") ?? "");
+    // The server refuses an empty window; say so here instead of failing the page.
+    if (from && to && from >= to) {
+      setRangeError(true);
+      return;
     }
-    router.replace(next.size > 0 ? `${pathname}?${next}` : pathname);
+    setRangeError(false);
+    const fd = text("fdNumber");
+    const statusValue = RECEIPT_STATUSES.find((s) => s === text("status")) ?? null;
+    void setSearch({
+      storeId: text("storeId"),
+      terminalId: text("terminalId"),
+      status: statusValue,
+      from,
+      to,
+      fdNumber: fd && /^\d{1,9}$/.test(fd) ? Number(fd) : null,
+      // A new search starts at its first page.
+      cursor: null,
+    });
   }
 
-  const value = (field: (typeof FIELDS)[number]) => searchParams.get(field) ?? "";
   return (
-    <>
-      {/* Keyed by the query string so "Clear" and back/forward reset the inputs to the URL's values. */}
-      <form
-        key={searchParams.toString()}
-        className="filters card"
-        onSubmit={onSubmit}
-        onReset={(event) => {
-          event.preventDefault();
-          router.replace(pathname);
-        }}
-      >
-        <label>
-          Store
-          <select name="storeId" defaultValue={value("storeId")}>
-            <option value="">All stores</option>
-            {me.data?.stores.map((s) => (
-              <option key={`${s.organizationId}/${s.id}`} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Terminal
-          <select name="terminalId" defaultValue={value("terminalId")}>
-            <option value="">All terminals</option>
-            {fleet.data?.terminals.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name} · {t.store.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Status
-          <select name="status" defaultValue={value("status")}>
-            <option value="">Any</option>
-            <option value="fiscalized">Fiscalized</option>
-            <option value="accepted">Awaiting KKT</option>
-            <option value="needs_attention">Refused by KKT</option>
-            <option value="voided">Voided</option>
-          </select>
-        </label>
-        <label>
-          From
-          <input name="from" type="datetime-local" defaultValue={value("from")} />
-        </label>
-        <label>
-          To
-          <input name="to" type="datetime-local" defaultValue={value("to")} />
-        </label>
-        <label>
-          FD №
-          <input
-            name="fdNumber"
-            inputMode="numeric"
-            pattern="\d*"
-            placeholder="e.g. 1234"
-            defaultValue={value("fdNumber")}
-          />
-        </label>
-        <div className="filter-actions">
-          <button type="submit" className="button primary">
-            <Search size={16} aria-hidden /> Search
-          </button>
-          <button type="reset" className="button ghost">
-            <X size={16} aria-hidden /> Clear
-          </button>
-        </div>
-      </form>
-      <ReceiptsTable filter={filter} />
-    </>
+    // Keyed by the search so "Clear" and back/forward reset the inputs to the URL's values.
+    <form
+      key={JSON.stringify(search)}
+      className={styles.filters}
+      aria-label={t("label")}
+      onSubmit={onSubmit}
+      onReset={(event) => {
+        event.preventDefault();
+        setRangeError(false);
+        void setSearch(null);
+      }}
+    >
+      <label>
+        {t("store")}
+        <select name="storeId" defaultValue={search.storeId ?? ""}>
+          <option value="">{t("allStores")}</option>
+          {me.stores.map((s) => (
+            <option key={`${s.organizationId}/${s.id}`} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t("terminal")}
+        <select name="terminalId" defaultValue={search.terminalId ?? ""}>
+          <option value="">{t("allTerminals")}</option>
+          {fleet.terminals.map((terminal) => (
+            <option key={terminal.id} value={terminal.id}>
+              {terminal.name} · {terminal.store.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t("status")}
+        <select name="status" defaultValue={search.status ?? ""}>
+          <option value="">{t("anyStatus")}</option>
+          {RECEIPT_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {status(s)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t("from")}
+        <input name="from" type="datetime-local" defaultValue={toLocalInput(search.from)} />
+      </label>
+      <label>
+        {t("to")}
+        <input
+          name="to"
+          type="datetime-local"
+          defaultValue={toLocalInput(search.to)}
+          aria-invalid={rangeError || undefined}
+          aria-describedby={rangeError ? "receipts-range-error" : undefined}
+        />
+      </label>
+      <label>
+        {t("fdNumber")}
+        <input
+          name="fdNumber"
+          inputMode="numeric"
+          pattern="\d*"
+          placeholder={t("fdPlaceholder")}
+          defaultValue={search.fdNumber ?? ""}
+        />
+      </label>
+      <div className={styles.actions}>
+        <button type="submit" className={buttonClass.primary}>
+          <Search size={16} aria-hidden /> {t("search")}
+        </button>
+        <button type="reset" className={buttonClass.ghost}>
+          <X size={16} aria-hidden /> {t("clear")}
+        </button>
+      </div>
+      {rangeError && (
+        <p id="receipts-range-error" className={styles.error} role="alert">
+          {t("rangeInvalid")}
+        </p>
+      )}
+    </form>
   );
+}
+
+/** The search's results: every receipt matching the URL's filter, a page at a time. */
+export function ReceiptSearchResults() {
+  const [search] = useQueryStates(receiptSearchParams);
+  const t = useTranslations("receipts");
+  const { cursor: _cursor, ...filter } = search;
+  return <ReceiptsTable filter={receiptsFilter(filter)} caption={t("caption")} />;
 }

@@ -1,6 +1,11 @@
+import { getTranslations } from "next-intl/server";
+import { HydrateClient, prefetch, trpc } from "~/trpc/server.tsx";
 import { ReceiptDetail } from "./receipt-detail.tsx";
 
-export const metadata = { title: "Receipt · Kassa" };
+export async function generateMetadata() {
+  const t = await getTranslations("receipts.detail");
+  return { title: `${t("title")} · Kassa` };
+}
 
 export default async function ReceiptPage({
   params,
@@ -8,5 +13,11 @@ export default async function ReceiptPage({
   params: Promise<{ terminalId: string; id: string }>;
 }) {
   const { terminalId, id } = await params;
-  return <ReceiptDetail terminalId={decodeURIComponent(terminalId)} receiptId={decodeURIComponent(id)} />;
+  const input = { terminalId: decodeURIComponent(terminalId), receiptId: decodeURIComponent(id) };
+  prefetch(trpc.dashboard.receipts.get.queryOptions(input));
+  return (
+    <HydrateClient>
+      <ReceiptDetail terminalId={input.terminalId} receiptId={input.receiptId} />
+    </HydrateClient>
+  );
 }

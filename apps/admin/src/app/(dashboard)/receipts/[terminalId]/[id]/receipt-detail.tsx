@@ -1,198 +1,204 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
-import { ArrowLeft, Check, Circle } from "lucide-react";
-import Link from "next/link";
-import { ErrorNote } from "~/components/query-state.tsx";
+import type { TReceiptDetail } from "@kassa/api/central/dashboard";
+import { useSuspenseQuery } from "@tanstack/react-query";
+import { Check, Circle } from "lucide-react";
+import { useTranslations } from "next-intl";
+import { useMemo } from "react";
+import { DataTable, dataTableColumns } from "~/components/data-table.tsx";
+import { PageHeader } from "~/components/page-header.tsx";
 import { ReceiptStatusBadge } from "~/components/status-badge.tsx";
-import { formatInZone, formatKopecks } from "~/lib/format.ts";
+import { BackLink, Card, Fact, Facts, Mono, Muted, Strong } from "~/components/ui.tsx";
+import type { Formatter } from "~/lib/format.ts";
+import { useFormat } from "~/lib/use-format.ts";
 import { useTRPC } from "~/trpc/react.tsx";
+import styles from "./receipt-detail.module.css";
+
+type Item = TReceiptDetail["items"][number] & { position: number };
+type Payment = TReceiptDetail["payments"][number] & { position: number };
+
+function itemColumns(
+  t: ReturnType<typeof useTranslations<"receipts.detail">>,
+  format: Formatter,
+  dash: string,
+) {
+  const column = dataTableColumns<Item>();
+  return [
+    column.accessor("name", { header: t("item") }),
+    column.accessor("price", {
+      header: t("price"),
+      meta: { numeric: true },
+      cell: ({ row }) => format.money(row.original.price),
+    }),
+    column.accessor("quantity", {
+      header: t("quantity"),
+      meta: { numeric: true },
+      cell: ({ row }) => `${format.number(row.original.quantity)} ${row.original.unit ?? ""}`.trim(),
+    }),
+    column.accessor("sum", {
+      header: t("sum"),
+      meta: { numeric: true },
+      cell: ({ row }) => format.money(row.original.sum),
+    }),
+    column.accessor("vat", { header: t("vat"), cell: ({ row }) => row.original.vat ?? dash }),
+  ];
+}
+
+function paymentColumns(
+  t: ReturnType<typeof useTranslations<"receipts.detail">>,
+  common: ReturnType<typeof useTranslations<"common">>,
+  format: Formatter,
+) {
+  const column = dataTableColumns<Payment>();
+  return [
+    column.accessor("type", {
+      header: t("paymentType"),
+      cell: ({ row }) => common("payment", { type: row.original.type }),
+    }),
+    column.accessor("amount", {
+      header: t("amount"),
+      meta: { numeric: true },
+      cell: ({ row }) => format.money(row.original.amount),
+    }),
+  ];
+}
 
 export function ReceiptDetail({ terminalId, receiptId }: { terminalId: string; receiptId: string }) {
   const trpc = useTRPC();
-  const query = useQuery(trpc.dashboard.receipts.get.queryOptions({ terminalId, receiptId }));
-  const r = query.data;
-  const tz = r?.timezone ?? "UTC";
-  const steps = r
-    ? [
-        { label: "Accepted by the till", at: r.lineage.acceptedAt },
-        { label: "Fiscalized by the KKT", at: r.lineage.fiscalizedAt },
-        { label: "Received centrally", at: r.lineage.receivedCentrallyAt },
-        {
-          label: "Confirmed by the OFD",
-          at: r.lineage.ofdConfirmedAt,
-          note: ofdNote(r.lineage.ofdBacklog, tz),
-        },
-      ]
-    : [];
+  const t = useTranslations("receipts.detail");
+  const common = useTranslations("common");
+  const format = useFormat();
+  const { data: r } = useSuspenseQuery(trpc.dashboard.receipts.get.queryOptions({ terminalId, receiptId }));
+  const tz = r.timezone;
+  const items = useMemo(() => itemColumns(t, format, common("dash")), [t, format, common]);
+  const payments = useMemo(() => paymentColumns(t, common, format), [t, common, format]);
+  const steps = [
+    { key: "accepted", label: t("accepted"), at: r.lineage.acceptedAt, note: null },
+    { key: "fiscalized", label: t("fiscalized"), at: r.lineage.fiscalizedAt, note: null },
+    { key: "central", label: t("receivedCentrally"), at: r.lineage.receivedCentrallyAt, note: null },
+    {
+      key: "ofd",
+      label: t("ofdConfirmed"),
+      at: r.lineage.ofdConfirmedAt,
+      note: ofdNote(r.lineage.ofdBacklog, (date) => format.dateTime(date, tz), t),
+    },
+  ];
   return (
     <>
-      <Link href={`/terminals/${terminalId}`} className="back">
-        <ArrowLeft size={14} aria-hidden /> {r?.terminalName ?? "Terminal"}
-      </Link>
-      <header className="page-header">
-        <h1>Receipt {r && <ReceiptStatusBadge status={r.status} />}</h1>
-        <p className="muted mono small">{receiptId}</p>
-      </header>
-      {query.error && <ErrorNote error={query.error} />}
-      {query.isPending && <p className="muted">Loading…</p>}
-      {r?.attention && (
-        <section className="card" data-testid="receipt-attention">
-          <h2>{r.voided ? "Voided by support" : "Refused by the KKT"}</h2>
+      <PageHeader
+        back={<BackLink href={`/terminals/${terminalId}`}>{r.terminalName}</BackLink>}
+        title={
+          <>
+            {t("title")} <ReceiptStatusBadge status={r.status} />
+          </>
+        }
+        intro={<Muted mono>{receiptId}</Muted>}
+      />
+      {r.attention && (
+        <Card title={r.voided ? t("voidedTitle") : t("refusedTitle")} testId="receipt-attention">
           <p>
-            <span className="mono">{r.attention.code}</span> · {r.attention.message}
+            <Mono>{r.attention.code}</Mono> · {r.attention.message}
           </p>
-          <p className="muted small">Refused {formatInZone(r.attention.at, r.timezone)}</p>
+          <Muted block>{t("refusedAt", { at: format.dateTime(r.attention.at, tz) })}</Muted>
           {r.voided ? (
             <p data-testid="receipt-void">
-              Voided by <span className="strong">{r.voided.by}</span> {formatInZone(r.voided.at, r.timezone)}:{" "}
-              {r.voided.reason}. No fiscal document exists for this receipt.
+              {t("voidedBy", {
+                by: r.voided.by,
+                at: format.dateTime(r.voided.at, tz),
+                reason: r.voided.reason,
+              })}
             </p>
           ) : (
-            <p className="muted small">
-              It will not print and the till goes on selling. Settle the sale with the customer, then void it
-              on the till: <span className="mono">kassa-agent receipts void {r.id} --reason …</span>
-            </p>
+            <Muted block>
+              {t("refusedHint")} <Mono>kassa-agent receipts void {r.id} --reason …</Mono>
+            </Muted>
           )}
-        </section>
+        </Card>
       )}
-      {r && (
-        <div className="detail-grid">
-          <section className="card">
-            <h2>Sale</h2>
-            <dl className="facts compact">
-              <div>
-                <dt>Kind</dt>
-                <dd className="capitalize">{r.kind}</dd>
-              </div>
-              <div>
-                <dt>Total</dt>
-                <dd className="strong" data-testid="detail-total">
-                  {formatKopecks(r.total)}
-                </dd>
-              </div>
-              <div>
-                <dt>Cash kept · change</dt>
-                <dd>
-                  {formatKopecks(r.cashTotal)} · {formatKopecks(r.change)}
-                </dd>
-              </div>
-              <div>
-                <dt>Cashier</dt>
-                <dd>
-                  {r.cashierName}
-                  {r.cashierInn && <div className="muted small">INN {r.cashierInn}</div>}
-                </dd>
-              </div>
-              <div>
-                <dt>Store · terminal</dt>
-                <dd>
-                  {r.storeName} · {r.terminalName}
-                </dd>
-              </div>
-              <div>
-                <dt>Tax system</dt>
-                <dd>{r.taxSystem}</dd>
-              </div>
-            </dl>
-          </section>
-          <section className="card">
-            <h2>Fiscal attributes</h2>
-            <dl className="facts compact">
-              <div>
-                <dt>FD №</dt>
-                <dd className="mono" data-testid="detail-fd">
-                  {r.fdNumber ?? "—"}
-                </dd>
-              </div>
-              <div>
-                <dt>FP (fiscal sign)</dt>
-                <dd className="mono">{r.fiscalSign ?? "—"}</dd>
-              </div>
-              <div>
-                <dt>FN №</dt>
-                <dd className="mono">{r.fnNumber ?? "—"}</dd>
-              </div>
-              <div>
-                <dt>Shift</dt>
-                <dd>{r.shiftNumber ?? "—"}</dd>
-              </div>
-            </dl>
-          </section>
-          <section className="card">
-            <h2>Lineage</h2>
-            <ol className="timeline">
-              {steps.map((step) => (
-                <li key={step.label} className={step.at ? "done" : "todo"}>
-                  {step.at ? <Check size={14} aria-hidden /> : <Circle size={14} aria-hidden />}
-                  <div>
-                    <div>{step.label}</div>
-                    <div className="muted small">
-                      {step.at ? formatInZone(step.at, tz) : (step.note ?? "not yet")}
-                    </div>
-                  </div>
-                </li>
-              ))}
-            </ol>
-            <div className="muted small mono">
-              HLC {r.hlc} · seq {r.seq.toString()} · key {r.idempotencyKey}
-            </div>
-          </section>
-          <section className="card wide">
-            <h2>Items</h2>
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>Item</th>
-                  <th className="num">Price</th>
-                  <th className="num">Quantity</th>
-                  <th className="num">Sum</th>
-                  <th>VAT</th>
-                </tr>
-              </thead>
-              <tbody>
-                {r.items.map((item, index) => (
-                  // Items have no id of their own; their position on the receipt is their identity.
-                  // biome-ignore lint/suspicious/noArrayIndexKey: position is the item's identity
-                  <tr key={index}>
-                    <td>{item.name}</td>
-                    <td className="num">{formatKopecks(item.price)}</td>
-                    <td className="num">
-                      {item.quantity} {item.unit ?? ""}
-                    </td>
-                    <td className="num">{formatKopecks(item.sum)}</td>
-                    <td>{item.vat ?? "—"}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            <h2>Payments</h2>
-            <table className="table">
-              <tbody>
-                {r.payments.map((p, index) => (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: payments have no id; order is identity
-                  <tr key={index}>
-                    <td className="capitalize">{p.type}</td>
-                    <td className="num">{formatKopecks(p.amount)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </section>
-        </div>
-      )}
+      <div className={styles.grid}>
+        <Card title={t("sale")}>
+          <Facts compact>
+            <Fact label={t("kind")}>{common("kind", { kind: r.kind })}</Fact>
+            <Fact label={t("total")} testId="detail-total">
+              <Strong>{format.money(r.total)}</Strong>
+            </Fact>
+            <Fact label={t("cashAndChange")}>
+              {format.money(r.cashTotal)} · {format.money(r.change)}
+            </Fact>
+            <Fact label={t("cashier")}>
+              {r.cashierName}
+              {r.cashierInn && <Muted block>{t("inn", { inn: r.cashierInn })}</Muted>}
+            </Fact>
+            <Fact label={t("storeTerminal")}>
+              {r.storeName} · {r.terminalName}
+            </Fact>
+            <Fact label={t("taxSystem")}>{r.taxSystem}</Fact>
+          </Facts>
+        </Card>
+        <Card title={t("fiscal")}>
+          <Facts compact>
+            <Fact label={t("fdNumber")} testId="detail-fd">
+              <Mono>{r.fdNumber ?? common("dash")}</Mono>
+            </Fact>
+            <Fact label={t("fiscalSign")}>
+              <Mono>{r.fiscalSign ?? common("dash")}</Mono>
+            </Fact>
+            <Fact label={t("fnNumber")}>
+              <Mono>{r.fnNumber ?? common("dash")}</Mono>
+            </Fact>
+            <Fact label={t("shift")}>{r.shiftNumber ?? common("dash")}</Fact>
+          </Facts>
+        </Card>
+        <Card title={t("lineage")}>
+          <ol className={styles.timeline}>
+            {steps.map((step) => (
+              <li key={step.key} className={step.at ? styles.done : styles.todo}>
+                {step.at ? <Check size={14} aria-hidden /> : <Circle size={14} aria-hidden />}
+                <div>
+                  <div>{step.label}</div>
+                  <Muted block>
+                    {step.at ? format.dateTime(step.at, tz) : (step.note ?? common("notYet"))}
+                  </Muted>
+                </div>
+              </li>
+            ))}
+          </ol>
+          <Muted mono block>
+            HLC {r.hlc} · seq {r.seq.toString()} · key {r.idempotencyKey}
+          </Muted>
+        </Card>
+      </div>
+      <h2>{t("items")}</h2>
+      <DataTable
+        caption={t("itemsCaption")}
+        columns={items}
+        // Items and payments have no id of their own; their position on the receipt is their identity.
+        data={r.items.map((item, position) => ({ ...item, position }))}
+        getRowId={(item) => String(item.position)}
+        empty={common("dash")}
+      />
+      <h2>{t("payments")}</h2>
+      <DataTable
+        caption={t("paymentsCaption")}
+        columns={payments}
+        data={r.payments.map((payment, position) => ({ ...payment, position }))}
+        getRowId={(payment) => String(payment.position)}
+        empty={common("dash")}
+      />
     </>
   );
 }
 
 /** While the confirmation is not known: what the till last said about its FN's OFD backlog. */
 function ofdNote(
-  backlog: { unsentCount: number; oldestUnsentAt: Date | null; measuredAt: Date } | null,
-  tz: string,
+  backlog: TReceiptDetail["lineage"]["ofdBacklog"],
+  at: (date: Date) => string,
+  t: ReturnType<typeof useTranslations<"receipts.detail">>,
 ): string {
-  if (!backlog) return "the till has not reported its OFD backlog yet";
-  const asOf = `as of ${formatInZone(backlog.measuredAt, tz)}`;
-  if (backlog.unsentCount === 0) return `the till reports no documents awaiting the OFD (${asOf})`;
-  const oldest = backlog.oldestUnsentAt ? `, oldest from ${formatInZone(backlog.oldestUnsentAt, tz)}` : "";
-  return `the till reports ${backlog.unsentCount} documents awaiting the OFD${oldest} (${asOf})`;
+  if (!backlog) return t("ofdUnknown");
+  const asOf = at(backlog.measuredAt);
+  if (backlog.unsentCount === 0) return t("ofdNone", { at: asOf });
+  return backlog.oldestUnsentAt
+    ? t("ofdWaitingOldest", { count: backlog.unsentCount, oldest: at(backlog.oldestUnsentAt), at: asOf })
+    : t("ofdWaiting", { count: backlog.unsentCount, at: asOf });
 }
