@@ -1,7 +1,7 @@
 /**
  * A real central server process for the agent's sync tests and benchmarks: a throwaway database
  * (TEST_DATABASE_URL's server, else PGlite), a seeded fleet, the central router over HTTP, and a
- * few `/__test/*` controls (stats, faults, DLQ commands) that only this script serves.
+ * few `/__test/*` controls (stats, faults, DLQ commands, dashboard users) that only this script serves.
  *
  *   tsx bench/central-server.ts [--stores N] [--per-store N] [--pool N] [--per-store-limit N]
  *                               [--database-url URL]
@@ -15,6 +15,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseArgs } from "node:util";
 import { createCentralDatabase } from "@kassa/db/central";
+import { seedUser } from "@kassa/db/seed";
+import { createSessionToken, SESSION_COOKIE } from "../src/central/auth/index.ts";
 import { ingestAdmission } from "../src/central/sync/admission.ts";
 import { upsertCashier } from "../src/central/sync/cashiers.ts";
 import { issueDlqCommand } from "../src/central/sync/commands.ts";
@@ -57,6 +59,9 @@ async function openSharedCentral(url: string, poolSize: number) {
   const db = await createCentralDatabase({ url, shared: false, poolSize, log: () => {} });
   return { db, dispose: () => db.close() };
 }
+
+/** Signs this process's dashboard sessions (`/__test/user` cookies; the standalone server checks them). */
+const SESSION_SECRET = "central-server-test-session-secret-0123";
 
 /** The central clock runs `offsetMs` ahead of real time (lease expiry without sleeping). */
 const clock = { offsetMs: 0 };
@@ -113,6 +118,24 @@ async function intercept(req: IncomingMessage, res: ServerResponse, body: Buffer
     await upsertCashier(db.sql, JSON.parse(body.toString()), new Date());
     return json(res, 200, { ok: true });
   }
+  if (url.pathname === "/__test/user") {
+    // A dashboard user of the seeded organization and a session cookie for them (an hour).
+    const input = JSON.parse(body.toString()) as {
+      organizationId: string;
+      role: string;
+      storeIds?: string[];
+    };
+    const { user } = await seedUser(db.prisma, {
+      organizationId: input.organizationId,
+      role: input.role as "owner" | "manager" | "support",
+      storeIds: input.storeIds ?? [],
+    });
+    const token = createSessionToken(
+      { userId: user.id, expiresAt: new Date(Date.now() + 3600_000) },
+      SESSION_SECRET,
+    );
+    return json(res, 200, { id: user.id, email: user.email, cookie: `${SESSION_COOKIE}=${token}` });
+  }
   if (url.pathname === "/__test/command") {
     const input = JSON.parse(body.toString());
     const id = await issueDlqCommand(db.sql, input, new Date());
@@ -140,6 +163,8 @@ const server = await startStandaloneCentral({
   port: Number(values.port),
   intercept,
   now: () => new Date(Date.now() + clock.offsetMs),
+  // Dashboard calls over HTTP (the DLQ triage test's support user) carry cookies signed with it.
+  sessionSecret: SESSION_SECRET,
 });
 process.stdout.write(`${JSON.stringify({ url: server.url, kind: db.kind, terminals })}\n`);
 

@@ -14,6 +14,8 @@ export interface StandaloneCentralOptions {
   port?: number;
   host?: string;
   now?: () => Date;
+  /** Signs dashboard session cookies; without it no dashboard session is accepted (agents only). */
+  sessionSecret?: string;
   /** Handles a request before tRPC does (test controls); return true when it answered. */
   intercept?: (req: IncomingMessage, res: ServerResponse, body: Buffer) => boolean | Promise<boolean>;
 }
@@ -89,6 +91,7 @@ async function handle(
         db: options.db,
         headers: prepared.headers,
         ...(options.now ? { now: options.now } : {}),
+        ...(options.sessionSecret ? { sessionSecret: options.sessionSecret } : {}),
       }),
   });
 }

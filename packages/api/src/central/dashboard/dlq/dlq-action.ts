@@ -9,7 +9,8 @@ import { filterSql, SqlParams, scopeSql } from "./dlq-sql.ts";
 
 export type DlqActionSelection =
   | { type: "items"; items: readonly TDlqItemKey[] }
-  | { type: "group"; fingerprint: string; filter: Omit<TDlqFilterFields, "organizationId" | "fingerprint"> };
+  | { type: "group"; fingerprint: string; filter: Omit<TDlqFilterFields, "organizationId" | "fingerprint"> }
+  | { type: "filter"; filter: Omit<TDlqFilterFields, "organizationId"> };
 
 export interface DlqActionRequest {
   /** The actor's membership in the action's organization (already narrowed to those holding dlq.act). */
@@ -45,8 +46,10 @@ async function targets(
     where.push(
       `(d.terminal_id, d.id) IN (SELECT * FROM unnest(${p.add(selection.items.map((i) => i.terminalId))}::text[], ${p.add(selection.items.map((i) => i.id))}::text[]))`,
     );
-  } else {
+  } else if (selection.type === "group") {
     where.push(...filterSql({ ...selection.filter, fingerprint: selection.fingerprint }, p, now));
+  } else {
+    where.push(...filterSql(selection.filter, p, now));
   }
   const rows = await sql.query<{ terminal_id: string; id: string }>(
     `SELECT d.terminal_id, d.id FROM dlq_items d WHERE ${where.join(" AND ")}`,
@@ -126,7 +129,9 @@ export async function actOnDlq(
         JSON.stringify(
           selection.type === "items"
             ? { items: selection.items.length }
-            : { fingerprint: selection.fingerprint, filter: selection.filter },
+            : selection.type === "group"
+              ? { fingerprint: selection.fingerprint, filter: selection.filter }
+              : { filter: selection.filter },
         ),
         request.reason?.trim() ?? null,
         request.actor.id,

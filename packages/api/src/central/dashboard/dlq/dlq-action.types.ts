@@ -2,8 +2,9 @@ import { z } from "zod";
 import { refineAgeRange, ZDlqFilterFields, ZDlqItemKey } from "./dlq-filter.types.ts";
 
 /**
- * Which items an action is for: named items (one, or a selection from the list), or a whole group —
- * every pending item of one fingerprint that matches the list's filters.
+ * Which items an action is for: named items (one, or a selection from the list), a whole group —
+ * every pending item of one fingerprint that matches the list's filters — or every pending item
+ * the list's filters match ("all N matching", e.g. every VALIDATION_FAILED of a store).
  */
 export const ZDlqSelection = z.discriminatedUnion("type", [
   z.object({ type: z.literal("items"), items: z.array(ZDlqItemKey).min(1).max(1000) }),
@@ -13,6 +14,10 @@ export const ZDlqSelection = z.discriminatedUnion("type", [
     filter: ZDlqFilterFields.omit({ organizationId: true, fingerprint: true })
       .default({})
       .superRefine(refineAgeRange),
+  }),
+  z.object({
+    type: z.literal("filter"),
+    filter: ZDlqFilterFields.omit({ organizationId: true }).superRefine(refineAgeRange),
   }),
 ]);
 export type TDlqSelection = z.input<typeof ZDlqSelection>;

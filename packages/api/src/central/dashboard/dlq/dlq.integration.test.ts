@@ -378,6 +378,22 @@ describe("DLQ actions", () => {
     );
   });
 
+  it("retries every pending item the filters match, in the actor's organization only", async () => {
+    const supportB = callerFor(user.supportB.id);
+    const selection = { type: "filter" as const, filter: { errorCode: "VALIDATION_FAILED" } };
+    const dry = await supportB.dlq.retry({ organizationId: org.b, selection, dryRun: true });
+    expect(dry).toMatchObject({ requested: 2, issued: 2 });
+    const done = await supportB.dlq.retry({ organizationId: org.b, selection, expectCount: 2 });
+    const touched = await db.sql.query<{ terminal_id: string }>(
+      "SELECT DISTINCT terminal_id FROM sync_commands WHERE action_id = $1",
+      [done.actionId],
+    );
+    expect(touched).toEqual([{ terminal_id: t.b1.id }]);
+    expect((await supportB.dlq.actions({})).actions.map((a) => [a.id, a.selection])).toEqual([
+      [done.actionId, "filter"],
+    ]);
+  });
+
   it("a failure mid-way writes neither the commands nor their audit rows", async () => {
     await mirror(t.a1b, "f", 3, { fingerprint: "UNSENDABLE:444444444444", ageHours: 1 });
     const membership = {

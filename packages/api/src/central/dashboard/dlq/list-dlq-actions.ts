@@ -11,7 +11,7 @@ interface ActionRow {
   organization_id: string;
   id: string;
   action: "retry" | "discard";
-  selection: "items" | "group";
+  selection: "items" | "group" | "filter";
   criteria: { fingerprint?: string };
   reason: string | null;
   actor: string;

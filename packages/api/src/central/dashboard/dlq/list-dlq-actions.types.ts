@@ -14,7 +14,7 @@ export const ZDlqActionEntry = z.object({
   organizationId: z.string(),
   id: z.string(),
   action: z.enum(["retry", "discard"]),
-  selection: z.enum(["items", "group"]),
+  selection: z.enum(["items", "group", "filter"]),
   /** The group's fingerprint (a group action); null for named items. */
   fingerprint: z.string().nullable(),
   reason: z.string().nullable(),

@@ -31,7 +31,7 @@ CREATE TABLE "dlq_actions" (
 CREATE INDEX "dlq_actions_organization_id_at_idx" ON "dlq_actions"("organization_id", "at");
 
 -- CreateIndex
-CREATE INDEX "dlq_items_organization_id_status_created_at_idx" ON "dlq_items"("organization_id", "status", "created_at");
+CREATE INDEX "dlq_items_organization_id_status_created_at_terminal_id_id_idx" ON "dlq_items"("organization_id", "status", "created_at", "terminal_id", "id");
 
 -- CreateIndex
 CREATE INDEX "sync_audit_organization_id_action_id_idx" ON "sync_audit"("organization_id", "action_id");
