@@ -37,7 +37,7 @@ CREATE INDEX "dlq_items_organization_id_status_created_at_terminal_id_id_idx" ON
 CREATE INDEX "sync_audit_organization_id_action_id_idx" ON "sync_audit"("organization_id", "action_id");
 
 -- CreateIndex
-CREATE INDEX "sync_commands_organization_id_terminal_id_dlq_item_id_issue_idx" ON "sync_commands"("organization_id", "terminal_id", "dlq_item_id", "issued_at");
+CREATE INDEX "sync_commands_terminal_item_issued_at_idx" ON "sync_commands"("organization_id", "terminal_id", "dlq_item_id", "issued_at");
 
 -- CreateIndex
 CREATE INDEX "sync_commands_organization_id_action_id_idx" ON "sync_commands"("organization_id", "action_id");
