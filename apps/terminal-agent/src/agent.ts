@@ -27,7 +27,8 @@ import { ReceiptService } from "./receipts/receipt-service.ts";
 import { RumRecorder } from "./rum.ts";
 import { createLocalServer, listen } from "./server/local-server.ts";
 import { ShiftService } from "./shift/shift-service.ts";
-import { agentStatus } from "./status/status-service.ts";
+import { agentStatus, type StatusServiceOptions, terminalStatusSnapshot } from "./status/status-service.ts";
+import { watchStatusChanges } from "./status/status-watch.ts";
 import { createSyncWorker, type SyncWorkerDeps } from "./sync/index.ts";
 
 export interface AgentDeps {
@@ -164,7 +165,21 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   });
 
   const register = sharedDevice(runner);
-  let sync: SyncEngine & { start?(): void } = offlineSyncEngine();
+  let sync: SyncEngine & { start?(): void; notify?(): void } = offlineSyncEngine();
+  const statusOptions: StatusServiceOptions = {
+    terminalId: config.terminalId,
+    // The worker runs for either destination (central server, OFD relay).
+    syncMode: config.central || config.ofd ? "running" : "offline-only",
+    runner,
+    queue,
+    shifts,
+    capacity,
+    statements,
+    countNeedsAttention: () => fiscalStore.countNeedsAttention(),
+    sync: () => sync,
+    metrics,
+    now,
+  };
   // The worker serves both destinations: the central server and the OFD relay, either may be absent.
   if (config.central || config.ofd) {
     const syncLog = log.child({ component: "sync" });
@@ -179,6 +194,12 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
         metrics.centralFaults.inc({ status: status === null ? "none" : String(status) }),
       onCashiers: (cashiers) => replaceCashiers(db, cashiers),
       ...(config.ofd ? { ofd: { device: register, client: createOfdClient(config.ofd) } } : {}),
+      // Fleet's view of this till, sent on every round (status/status-service.ts).
+      statusSnapshot: () =>
+        terminalStatusSnapshot({
+          ...statusOptions,
+          dlqPending: async () => (await sync.dlq.list({ limit: 1 })).total,
+        }),
       ...deps.syncOptions,
     });
   }
@@ -198,21 +219,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     },
     cash: { move: (input) => cash.move(input) },
     auth: { login: (input) => auth.login(input) },
-    status: () =>
-      agentStatus({
-        terminalId: config.terminalId,
-        // The worker runs for either destination (central server, OFD relay).
-        syncMode: config.central || config.ofd ? "running" : "offline-only",
-        runner,
-        queue,
-        shifts,
-        capacity,
-        statements,
-        countNeedsAttention: () => fiscalStore.countNeedsAttention(),
-        sync: () => sync,
-        metrics,
-        now,
-      }),
+    status: () => agentStatus(statusOptions),
     sync: {
       now: () => sync.now(),
       dlq: {
@@ -231,6 +238,13 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   await queue.start();
   capacity.start();
   sync.start?.();
+  // Receipts starting or stopping to wait for the register write no outbox row: a round is asked for.
+  const statusWatch = config.central
+    ? watchStatusChanges({
+        signature: () => queue.waitingReason?.kassaCode ?? "",
+        onChange: () => sync.notify?.(),
+      })
+    : null;
 
   let server: http.Server | null = null;
   let port = 0;
@@ -281,6 +295,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
         await new Promise<void>((resolve) => server!.close(() => resolve()));
       }
       capacity.stop();
+      statusWatch?.stop();
       await queue.stop();
       await sync.stop?.();
       await runner.close();

@@ -7,6 +7,10 @@ import type { FiscalQueue } from "../fiscal/fiscal-queue.ts";
 import { withOffset } from "../fiscal/with-offset.ts";
 import type { AgentMetrics } from "../metrics.ts";
 import type { ShiftService } from "../shift/shift-service.ts";
+import type { WireItem } from "../sync/wire-items.ts";
+
+/** The wire shape of the `terminal_status` item (ZTerminalStatusData of the central ingest). */
+export type TerminalStatusData = Extract<WireItem, { kind: "terminal_status" }>["data"];
 
 const FN_UNSENT_WARN_DAYS = 25;
 
@@ -27,7 +31,56 @@ export interface StatusServiceOptions {
 
 /** `status`: what the till, its register, its buffer and its sync are doing, with warnings in words. */
 export async function agentStatus(o: StatusServiceOptions): Promise<TAgentStatus> {
-  const device = await readDevice(o);
+  return (await readStatus(o, false)).status;
+}
+
+/**
+ * The status snapshot the sync worker sends the central server on every round (outbox kind
+ * `terminal_status`): the local `status` plus the till's DLQ backlog and the register's FN number,
+ * in the wire shape of ZTerminalStatusData. Fleet shows it, so a till that sells nothing is true too.
+ */
+export async function terminalStatusSnapshot(
+  o: StatusServiceOptions & { dlqPending: () => number | Promise<number> },
+): Promise<TerminalStatusData> {
+  const { status, fnNumber } = await readStatus(o, true);
+  const fnKnown = status.device.connected;
+  return {
+    measuredAt: new Date(o.now()).toISOString(),
+    online: status.online,
+    lastSyncAt: status.lastSyncAt,
+    pending: status.buffer.pending,
+    bufferCapacity: status.buffer.capacity,
+    bufferFillPercent: status.buffer.fillPercent,
+    dlqPending: await o.dlqPending(),
+    breakers: status.breakers,
+    device: {
+      connected: status.device.connected,
+      mode: status.device.mode.slice(0, 32),
+      paper: status.device.paper,
+      shiftOpen: status.device.shiftOpen,
+      shiftExpiresAt: status.device.shiftExpiresAt,
+    },
+    receipts: {
+      waitingForDevice: status.receipts.waitingForDevice,
+      waitingReason: status.device.waitingReason,
+      needsAttention: status.receipts.needsAttention,
+    },
+    // A register that did not answer reports nothing about its FN: unknown, not "0 unsent".
+    fn: {
+      unsentCount: fnKnown ? status.device.fnUnsent : null,
+      oldestUnsentAt: fnKnown ? status.device.fnOldestUnsentAt : null,
+    },
+    // The Shtrih-M driver reads no model or firmware yet (FiscalDevice has no such call): unknown.
+    register: { model: null, fnNumber, firmware: null },
+    clockSkewMs: status.clockSkewMs === null ? null : Math.round(status.clockSkewMs),
+  };
+}
+
+async function readStatus(
+  o: StatusServiceOptions,
+  withFn: boolean,
+): Promise<{ status: TAgentStatus; fnNumber: string | null }> {
+  const { fnNumber, ...device } = await readDevice(o, withFn);
   o.capacity.refresh();
   const sync = o.sync().status();
   const waiting = o.statements.countWaiting.get()!.n;
@@ -55,7 +108,7 @@ export async function agentStatus(o: StatusServiceOptions): Promise<TAgentStatus
     }
   }
   const shift = o.shifts.current();
-  return {
+  const status: TAgentStatus = {
     terminalId: o.terminalId,
     online: sync.online,
     sync: o.syncMode,
@@ -76,23 +129,34 @@ export async function agentStatus(o: StatusServiceOptions): Promise<TAgentStatus
     clockSkewMs: sync.clockSkewMs,
     warnings,
   };
+  return { status, fnNumber };
 }
 
 /** Asks the register, through the shared queue so it never interrupts a receipt; a dead line is a state, not an error. */
-async function readDevice(o: StatusServiceOptions) {
+async function readDevice(o: StatusServiceOptions, withFn: boolean) {
   try {
     return await o.runner.run(async (device) => {
       const status = await device.status();
       const ofd = await device.ofdStatus();
+      // The FN number only for the central snapshot: the local `status` keeps its two calls.
+      const fnNumber = withFn ? (await device.fnStatus()).fnNumber : null;
       return {
         connected: true,
-        mode: status.mode,
+        mode: status.mode as string,
         paper: status.paperPresent,
         fnUnsent: ofd.unsentCount,
         fnOldestUnsentAt: ofd.oldestUnsentAt && withOffset(ofd.oldestUnsentAt),
+        fnNumber,
       };
     });
   } catch {
-    return { connected: false, mode: "unknown", paper: false, fnUnsent: 0, fnOldestUnsentAt: null };
+    return {
+      connected: false,
+      mode: "unknown",
+      paper: false,
+      fnUnsent: 0,
+      fnOldestUnsentAt: null,
+      fnNumber: null,
+    };
   }
 }

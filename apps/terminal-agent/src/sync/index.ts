@@ -53,6 +53,11 @@ export interface SyncWorkerDeps {
    * bytes this round put on the wire.
    */
   onRound?: (report: Awaited<ReturnType<SyncEngine["now"]>>, wireBytes: number) => void;
+  /**
+   * The till's status snapshot (status/status-service.ts terminalStatusSnapshot): queued at the start
+   * of every round with the central server as the one `terminal_status` row, replaced by the newest.
+   */
+  statusSnapshot?: () => Promise<unknown>;
   /** The OFD destination: the fiscal device and an OFD client (createOfdClient from @kassa/fiscal/ofd). */
   ofd?: { device: FiscalDevice; client: OfdTransport; maxDocuments?: number };
   log?: (line: string) => void;
@@ -74,6 +79,9 @@ export type SyncWorker = SyncEngine & {
   readonly stats: TransportStats;
   readonly holder: string;
 };
+
+/** The outbox kind of the till's status snapshot. */
+const STATUS_KIND = "terminal_status";
 
 const DEFAULT_LIMITS: DeliveryLimits = {
   maxBatchItems: 500,
@@ -174,6 +182,15 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
 
   let running: Promise<Awaited<ReturnType<SyncEngine["now"]>>> | null = null;
 
+  /** After the OFD run (its FN figures are fresh), before the push that carries it. */
+  async function queueStatusSnapshot(snapshot: () => Promise<unknown>): Promise<void> {
+    try {
+      outbox.enqueue("central", STATUS_KIND, "terminal-status", clock.hlc(), await snapshot());
+    } catch (error) {
+      log(`status snapshot not queued: ${(error as Error).message}`);
+    }
+  }
+
   async function runRound(): Promise<Awaited<ReturnType<SyncEngine["now"]>>> {
     const bytesBefore = stats.bytesSent;
     const report = await roundReport();
@@ -197,6 +214,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         // The OFD goes first: its status (unsent count, oldest age) then rides this round to central.
         if (ofd) relay = await ofd.round();
         tally.deadLettered += relay?.deadLettered ?? 0;
+        if (central && deps.statusSnapshot) await queueStatusSnapshot(deps.statusSnapshot);
         if (central) await central.round(tally);
         if (cashiers && central?.state.online) {
           await cashiers.maybePull(clock.nowMs()).catch((error: unknown) => {
@@ -242,8 +260,12 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     schedule: deps.schedule ?? "*/15 * * * * *",
     watchMs: deps.watchMs ?? 1000,
     run: () => now().then(() => undefined),
+    // The round's own status snapshot is not news: counting it would start a round after every round.
+    // (Newest id first, skipping at most that one row: as cheap as max(id).)
     outboxHighWater: () =>
-      deps.db.prepare<[], { id: number | null }>("SELECT max(id) AS id FROM outbox").get()?.id ?? 0,
+      deps.db
+        .prepare<[string], { id: number }>("SELECT id FROM outbox WHERE kind <> ? ORDER BY id DESC LIMIT 1")
+        .get(STATUS_KIND)?.id ?? 0,
     onNetworkBack: () => worker.networkBack(),
     log,
   });

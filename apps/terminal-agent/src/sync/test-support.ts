@@ -33,6 +33,8 @@ export interface CentralProcess {
   }): Promise<void>;
   /** Moves the central server's clock `offsetMs` ahead of real time. */
   clock(offsetMs: number): Promise<void>;
+  /** The dashboard's `fleet.list` as a new owner of the organization, over HTTP. */
+  fleet(organizationId: string): Promise<{ terminals: FleetTill[]; summary: Record<string, number> }>;
   command(input: {
     organizationId: string;
     terminalId: string;
@@ -42,6 +44,14 @@ export interface CentralProcess {
     actor: string;
   }): Promise<string>;
   stop(): Promise<void>;
+}
+
+/** A till as the dashboard's fleet.list answers it (JSON: dates are ISO strings). */
+export interface FleetTill {
+  id: string;
+  health: "ok" | "attention" | "offline";
+  reasons: { code: string; count: number | null; detail: string | null }[];
+  [field: string]: unknown;
 }
 
 export interface CentralStats {
@@ -117,6 +127,16 @@ export async function startCentralProcess(args: string[] = []): Promise<CentralP
       await call("/__test/clock", { offsetMs });
     },
     command: async (input) => ((await call("/__test/command", input)) as { id: string }).id,
+    fleet: async (organizationId) => {
+      // A dashboard owner's session (`/__test/user`), then the dashboard's own HTTP endpoint.
+      const owner = (await call("/__test/user", { organizationId, role: "owner" })) as { cookie: string };
+      const response = await fetch(`${ready.url}/api/trpc/dashboard.fleet.list`, {
+        headers: { cookie: owner.cookie },
+      });
+      // superjson's envelope: the plain part is enough here (dates stay ISO strings).
+      const body = (await response.json()) as { result: { data: { json: unknown } } };
+      return body.result.data.json as Awaited<ReturnType<CentralProcess["fleet"]>>;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

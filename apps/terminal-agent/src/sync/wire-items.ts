@@ -95,6 +95,7 @@ export function toWireItem(row: OutboxRow): WireItem {
     case "dlq_item":
     case "command_ack":
     case "ofd_status":
+    case "terminal_status":
       return { ...base, kind: row.kind, data: payload } as WireItem;
     case "receipt_attention": {
       // The payload also names the terminal and receipt (the item's id): the wire carries only the change.
