@@ -68,6 +68,33 @@ try {
   );
   for (let i = 0; i < rows.length; i += 2_000)
     await db.prisma.receipt.createMany({ data: rows.slice(i, i + 2_000) });
+  // Fleet reads counters, not rows (sync/store-terminal-status.ts): every till's status snapshot as its
+  // agent sends it, in one INSERT … SELECT; one till in ten is out of paper with receipts waiting, so
+  // the page has tills to sort first. (Seeding DLQ items or transitions in bulk bypasses ingest:
+  // set terminal_status.dlq_pending / breakers alongside, or Fleet will not see them.)
+  const measuredAt = new Date(now).toISOString();
+  const snapshot = {
+    measuredAt,
+    online: true,
+    lastSyncAt: measuredAt,
+    pending: 0,
+    bufferCapacity: 200_000,
+    bufferFillPercent: 0,
+    dlqPending: 0,
+    breakers: { central: "closed", ofd: "closed" },
+    device: { connected: true, mode: "shift_open", paper: true, shiftOpen: true, shiftExpiresAt: null },
+    receipts: { waitingForDevice: 0, waitingReason: null, needsAttention: 0 },
+    fn: { unsentCount: 3, oldestUnsentAt: measuredAt },
+    register: { model: null, fnNumber: "9999078900004312", firmware: null },
+    clockSkewMs: 12,
+  };
+  await db.sql.query(
+    `INSERT INTO terminal_status (organization_id, terminal_id, snapshot_hlc, snapshot, measured_at, received_at, online_since)
+     SELECT $1, t.id, $3, jsonb_set(jsonb_set($2::jsonb, '{device,paper}', to_jsonb(t.n % 10 <> 0)),
+       '{receipts,waitingForDevice}', to_jsonb(CASE WHEN t.n % 10 = 0 THEN 3 ELSE 0 END)), now(), now(), now()
+     FROM unnest($4::text[]) WITH ORDINALITY AS t(id, n)`,
+    [organizationId, JSON.stringify(snapshot), `${now}.00000`, terminalRows.map((t) => t.id)],
+  );
   const owner = await seedUser(db.prisma, { organizationId, role: "owner" });
   const seedSeconds = (performance.now() - started) / 1000;
   console.log(
@@ -117,7 +144,11 @@ try {
   }
 
   type Page = Awaited<ReturnType<typeof caller.dashboard.receipts.list>>;
-  await measure("fleet.list", async () => (await caller.dashboard.fleet.list()).terminals.length);
+  await measure("fleet.list", async () => {
+    const fleet = await caller.dashboard.fleet.list();
+    if (fleet.summary.needsAttention === 0) throw new Error("the seeded paper-out tills are not on Fleet");
+    return fleet.terminals.length;
+  });
   await measure(
     "receipts.list first page",
     async () => (await caller.dashboard.receipts.list({})).receipts.length,
