@@ -1,4 +1,10 @@
 export { type DashboardUser, dashboardProcedure } from "./dashboard-procedure.ts";
+export type { TDlqActionOutput, TDlqSelection } from "./dlq/dlq-action.types.ts";
+export type { TDlqCommandState, TDlqItemState } from "./dlq/dlq-filter.types.ts";
+export type { TGetDlqItemOutput } from "./dlq/get-dlq-item.types.ts";
+export type { TDlqActionEntry } from "./dlq/list-dlq-actions.types.ts";
+export type { TDlqGroup, TListDlqGroupsInput } from "./dlq/list-dlq-groups.types.ts";
+export type { TDlqItemSummary, TListDlqItemsInput } from "./dlq/list-dlq-items.types.ts";
 export { ONLINE_WINDOW_MS } from "./fleet.ts";
 export type { TGetMeOutput } from "./get-me.types.ts";
 export type { TListFleetOutput } from "./list-fleet.types.ts";
