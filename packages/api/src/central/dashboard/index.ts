@@ -7,6 +7,7 @@ export type { TDlqGroup, TListDlqGroupsInput } from "./dlq/list-dlq-groups.types
 export type { TDlqItemSummary, TListDlqItemsInput } from "./dlq/list-dlq-items.types.ts";
 export { ONLINE_WINDOW_MS } from "./fleet.ts";
 export type { TGetMeOutput } from "./get-me.types.ts";
+export type { TGetTerminalOutput } from "./get-terminal.types.ts";
 export type { TListFleetOutput } from "./list-fleet.types.ts";
 export type { TListReceiptsInput, TListReceiptsOutput } from "./list-receipts.types.ts";
 export type { TReceiptDetail, TReceiptStatus, TReceiptSummary } from "./receipt-view.types.ts";

@@ -10,6 +10,7 @@ import { BreakerBadges, FnBacklog, HealthBadge, HealthReasons } from "~/componen
 import { BackLink, Card, Fact, Facts, Muted } from "~/components/ui.tsx";
 import { useFormat } from "~/lib/use-format.ts";
 import { useTRPC } from "~/trpc/react.tsx";
+import { TerminalSections } from "./terminal-sections.tsx";
 
 /** The terminal page is a live view of one till: its facts, what is wrong, and its receipts. */
 const REFRESH_MS = 5_000;
@@ -78,6 +79,7 @@ export function TerminalView({ terminalId }: { terminalId: string }) {
           <p>{t("allGood")}</p>
         )}
       </Card>
+      <TerminalSections terminal={terminal} />
       <h2>{t("receipts")}</h2>
       <Suspense fallback={<DataTableSkeleton caption={t("receiptsCaption")} columns={7} />}>
         <ReceiptsTable
