@@ -348,7 +348,7 @@ describe("fleet health", () => {
           errors: [],
           payloadBase64: Buffer.from("{}").toString("base64"),
         },
-      }) as const;
+      }) as TIngestItem;
     const transition = (id: string, destination: string, at: Date, from: string, to: string) =>
       ({
         kind: "breaker_transition",

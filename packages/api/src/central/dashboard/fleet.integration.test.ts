@@ -168,7 +168,7 @@ describe("Fleet's counters", () => {
         errors: [{ at: new Date(now.getTime() - 2 * MIN).toISOString(), message: "Invalid option" }],
         payloadBase64: Buffer.from('{"receiptId":"x"}').toString("base64"),
       },
-    }) as const;
+    }) as TPushBatchInput["items"][number];
   const transition = (id: string, atMs: number, from: string, to: string) =>
     ({
       kind: "breaker_transition",
