@@ -13,6 +13,7 @@ import {
   startCentral,
 } from "../scripts/stack.ts";
 import { assertLocalDatabase } from "./local-database.ts";
+import { seedCashAndBreakers } from "./seed-cash-breakers.ts";
 import type { E2eStack } from "./tests/fixtures.ts";
 
 function freePort(): Promise<number> {
@@ -52,9 +53,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   };
   try {
     const db = await openStackDatabase({ databaseUrl, dataDir });
-    const provision = await provisionDemo(db, { credentialsFile: stackPaths(dataDir).credentials }).finally(
-      () => db.close(),
-    );
+    const { provision, cashBreakers } = await provisionDemo(db, {
+      credentialsFile: stackPaths(dataDir).credentials,
+    })
+      .then(async (provision) => ({ provision, cashBreakers: await seedCashAndBreakers(db, provision) }))
+      .finally(() => db.close());
     const central = await startCentral({ port: await freePort(), databaseUrl, dataDir, log });
     cleanups.push(central.stop);
     const agent = await startAgent({
@@ -82,6 +85,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         fdNumber: receipt.fiscal?.fdNumber ?? null,
       },
       logs: [join(stackPaths(dataDir).logs, "central.log"), agent.logFile],
+      cashBreakers,
     };
     // Workers inherit the environment globalSetup leaves behind.
     process.env.KASSA_E2E_STACK = JSON.stringify(stack);

@@ -1,4 +1,5 @@
 import { test as base } from "@playwright/test";
+import type { CashBreakersSeed } from "../seed-cash-breakers.ts";
 
 /** What global-setup.ts started, handed to the tests through KASSA_E2E_STACK. */
 export interface E2eStack {
@@ -8,6 +9,8 @@ export interface E2eStack {
   terminalId: string;
   receipt: { id: string; total: number; fdNumber: number | null };
   logs: string[];
+  /** Seeded for the cash and breakers pages (seed-cash-breakers.ts). */
+  cashBreakers: CashBreakersSeed;
 }
 
 export const test = base.extend<{ stack: E2eStack }>({

@@ -1,3 +1,13 @@
+export type {
+  TBreakerIncidentView,
+  TGetBreakerFleetInput,
+  TGetBreakerFleetOutput,
+} from "./breakers/get-fleet.types.ts";
+export type { TGetBreakerTimelineInput, TGetBreakerTimelineOutput } from "./breakers/get-timeline.types.ts";
+export type { TBreakerSegment } from "./breakers/window.types.ts";
+export type { TCashDay, TListCashDaysInput } from "./cash/list-days.types.ts";
+export type { TListCashShiftsInput, TListCashShiftsOutput } from "./cash/list-shifts.types.ts";
+export type { TMissing, TReconciliationState, TShiftReconciliation } from "./cash/shift-view.types.ts";
 export { type DashboardUser, dashboardProcedure } from "./dashboard-procedure.ts";
 export type { TDlqActionOutput, TDlqSelection } from "./dlq/dlq-action.types.ts";
 export type { TDlqCommandState, TDlqItemState } from "./dlq/dlq-filter.types.ts";
