@@ -49,7 +49,12 @@ export function HealthReasons({ reasons: list }: { reasons: TTerminalView["reaso
   return (
     <ul className={styles.reasons} data-testid="health-reasons">
       {shown.map((r) => (
-        <li key={r.code} title={r.detail ?? undefined}>
+        // "No status report yet" is not a fault (an agent that has not sent its first snapshot): grey.
+        <li
+          key={r.code}
+          title={r.detail ?? undefined}
+          className={r.code === "no_status" ? styles.info : undefined}
+        >
           {reasons(r.code, { count: r.count ?? 0 })}
         </li>
       ))}
