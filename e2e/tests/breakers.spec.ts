@@ -46,6 +46,8 @@ test("an OFD outage across three tills shows as correlated; one till's lone trip
   await saveScreenshot(page, "breakers-till");
 
   await page.getByTestId("locale-switcher").selectOption("ru");
+  // The switch sets the locale cookie and re-renders; navigate once it has.
+  await expect(page.locator("html")).toHaveAttribute("lang", "ru");
   await page.goto(`${stack.url}/breakers`);
   await expect(page.getByRole("heading", { level: 1, name: "Предохранители" })).toBeVisible();
   await expect(
