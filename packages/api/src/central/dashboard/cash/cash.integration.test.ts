@@ -338,7 +338,8 @@ describe("approval above tolerance", () => {
       at: at("11:30"),
     });
     expect(await shiftOf(ids.s1)).toMatchObject({ state: "needs_approval", expected: 311_000n });
-    await call("owner").cash.approve({
+    // An hour later (the audit orders approvals by time).
+    await dashboardCaller(db, users.owner, new Date(NOW.getTime() + 3600_000)).cash.approve({
       terminalId: ids.tA1,
       shiftId: ids.s1,
       note: "re-approved after top-up",

@@ -52,6 +52,7 @@ export async function reconcileShifts(
     closedAt: r.snapshot.status === "closed" && r.snapshot.closedAt ? new Date(r.snapshot.closedAt) : null,
     openFd: r.snapshot.openFd ?? null,
     closeFd: r.snapshot.closeFd ?? null,
+    closeHlc: r.snapshot.status === "closed" ? r.hlc : null,
   }));
   const [figures, approvals, tolerance] = await Promise.all([
     storedFigures(db, inputs),

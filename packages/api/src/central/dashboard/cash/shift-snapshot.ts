@@ -43,4 +43,6 @@ export interface ShiftRecord {
   timezone: string;
   snapshot: TShiftSnapshot | null;
   receivedAt: Date;
+  /** The stored snapshot's HLC (the till's clock when it was taken: at close, for a closed shift). */
+  hlc: string;
 }
