@@ -261,6 +261,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
         pending: capacity.pendingCount,
         waiting: queue.queued,
       }),
+      // Tests and demos drive the emulated register from outside (paper out, power off…).
+      ...(device.control ? { emulatorControl: device.control } : {}),
     });
     port = await listen(server, config.port);
   }

@@ -10,6 +10,8 @@ export interface DeviceSource {
   open(): Promise<FiscalDevice>;
   /** The in-process emulator when KASSA_KKT_EMULATOR=1 (demo, tests). */
   emulator: KktEmulator | null;
+  /** Runs one line of the emulator's control language (packages/fiscal/src/emulator/control.ts); emulator only. */
+  control?: (line: string) => string;
   close(): void;
 }
 
@@ -21,7 +23,7 @@ export interface DeviceSource {
 export async function createDeviceSource(config: AgentConfig, log: Logger): Promise<DeviceSource> {
   if (config.kkt.emulator) {
     // Loaded only when asked for: a till on a real register never carries the emulator.
-    const { KktEmulator } = await import("@kassa/fiscal/emulator");
+    const { KktEmulator, runControl } = await import("@kassa/fiscal/emulator");
     const emulator = new KktEmulator({
       stateFile: config.emulatorStatePath ?? join(config.dataDir, "kkt-emulator.json"),
       log: (line) => log.debug({ component: "kkt-emulator" }, line),
@@ -29,6 +31,7 @@ export async function createDeviceSource(config: AgentConfig, log: Logger): Prom
     return {
       emulator,
       open: async () => new ShtrihDevice(emulator.connect()),
+      control: (line) => runControl({ emulator }, line),
       close: () => emulator.close(),
     };
   }

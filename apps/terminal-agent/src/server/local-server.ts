@@ -15,7 +15,16 @@ export interface LocalServerOptions<TRouter extends AnyRouter> {
   metrics: AgentMetrics;
   /** `/healthz` body; no token needed. */
   health: () => Record<string, unknown>;
+  /**
+   * The in-process KKT emulator's control language (paper-out, power-off, …), served as
+   * `POST /emulator/control` behind the same token. Only given when the till runs the emulator
+   * (KASSA_KKT_EMULATOR=1): a till on a real register has no such route.
+   */
+  emulatorControl?: (line: string) => string;
 }
+
+/** Longest emulator control line read (the language's lines are a few words). */
+const MAX_CONTROL_BYTES = 1024;
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
 
@@ -55,13 +64,42 @@ export function createLocalServer<TRouter extends AnyRouter>(
     allowBatching: false,
   } as Parameters<typeof createHTTPHandler<TRouter>>[0]);
 
+  // Comparing digests keeps the comparison constant-time whatever the header's length.
+  const authorized = (req: http.IncomingMessage) => {
+    const given = req.headers.authorization;
+    return given !== undefined && timingSafeEqual(digest(given), expected);
+  };
+
   let openApiDocument: Record<string, unknown> | undefined;
   return http.createServer((req, res) => {
     const url = req.url ?? "/";
+    const control = options.emulatorControl;
+    if (control && req.method === "POST" && url === "/emulator/control") {
+      if (!authorized(req)) {
+        req.resume();
+        trpcError(
+          res,
+          401,
+          "UNAUTHORIZED",
+          "UNAUTHORIZED",
+          "Send the till's API token as `Authorization: Bearer <KASSA_API_TOKEN>`.",
+        );
+        return;
+      }
+      readControlLine(req).then(
+        (line) => {
+          try {
+            sendJson(res, 200, { output: control(line) });
+          } catch (error) {
+            trpcError(res, 400, "BAD_REQUEST", "VALIDATION_FAILED", (error as Error).message);
+          }
+        },
+        (error: Error) => trpcError(res, 413, "PAYLOAD_TOO_LARGE", "PAYLOAD_TOO_LARGE", error.message),
+      );
+      return;
+    }
     if (url.startsWith("/trpc/")) {
-      // Comparing digests keeps the comparison constant-time whatever the header's length.
-      const given = req.headers.authorization;
-      if (!given || !timingSafeEqual(digest(given), expected)) {
+      if (!authorized(req)) {
         options.metrics.requestsRejected.inc({ reason: "token" });
         req.resume();
         trpcError(
@@ -139,6 +177,25 @@ export function createLocalServer<TRouter extends AnyRouter>(
       "NOT_FOUND",
       `No route ${req.method} ${url}: the API is under /trpc/ (described by GET /openapi.json), plus GET /healthz and GET /metrics.`,
     );
+  });
+}
+
+/** The control line of a request body (plain text), refused past MAX_CONTROL_BYTES. */
+function readControlLine(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_CONTROL_BYTES) {
+        req.destroy();
+        reject(new Error(`An emulator control line is at most ${MAX_CONTROL_BYTES} bytes.`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
   });
 }
 
