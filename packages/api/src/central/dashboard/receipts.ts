@@ -1,5 +1,6 @@
 import { AppError } from "../../errors.ts";
 import type { CentralDatabase } from "../context.ts";
+import { ZShiftSnapshot } from "./cash/shift-snapshot.ts";
 import { ofdConfirmedAt } from "./ofd-lineage.ts";
 import { afterCursor, decodeReceiptCursor, encodeReceiptCursor } from "./receipt-cursor.ts";
 import { readItems, readPayments } from "./receipt-lines.ts";
@@ -14,6 +15,51 @@ export interface ReceiptFilter {
   from?: Date | undefined;
   to?: Date | undefined;
   fdNumber?: number | undefined;
+  /** One shift of `terminalId` (see shiftWindow). */
+  shiftId?: string | undefined;
+}
+
+/** A shift as the receipts filter uses it: its till's receipts accepted inside [openedAt, closedAt]. */
+interface ShiftWindow {
+  id: string;
+  number: number;
+  openedAt: Date;
+  closedAt: Date | null;
+}
+
+/**
+ * The shift's window from its synced snapshot (terminal_records, kind "shift"), looked up only in
+ * the user's organizations; NOT_FOUND when the till has no such shift (or it is stored unreadably).
+ * Receipts in it are those accepted between its opening and its close — cash reconciliation's rule.
+ */
+async function shiftWindow(
+  db: CentralDatabase,
+  scope: DashboardScope,
+  terminalId: string,
+  shiftId: string,
+): Promise<ShiftWindow> {
+  const rows = await db.sql.query<{ data: unknown }>(
+    `SELECT data FROM terminal_records
+     WHERE organization_id = ANY($1::text[]) AND terminal_id = $2 AND kind = 'shift' AND id = $3`,
+    [scope.memberships.map((m) => m.organizationId), terminalId, shiftId],
+  );
+  const snapshot = rows[0] ? ZShiftSnapshot.safeParse(rows[0].data) : undefined;
+  if (!snapshot?.success) {
+    throw new AppError("NOT_FOUND", {
+      message: `Shift ${shiftId} of terminal ${terminalId} was not found in your organization: pick it from the cash page.`,
+    });
+  }
+  const { number, openedAt, closedAt } = snapshot.data;
+  return {
+    id: shiftId,
+    number,
+    openedAt: new Date(openedAt),
+    closedAt: closedAt ? new Date(closedAt) : null,
+  };
+}
+
+function shiftWhere(shift: ShiftWindow) {
+  return { acceptedAt: { gte: shift.openedAt, ...(shift.closedAt ? { lte: shift.closedAt } : {}) } };
 }
 
 const summarySelect = {
@@ -132,10 +178,21 @@ export async function listReceipts(
   scope: DashboardScope,
   filter: ReceiptFilter,
   page: { cursor?: string | undefined; limit: number },
-): Promise<{ receipts: TReceiptSummary[]; nextCursor: string | null }> {
+): Promise<{ receipts: TReceiptSummary[]; nextCursor: string | null; shift: ShiftWindow | null }> {
   const cursor = page.cursor ? decodeReceiptCursor(page.cursor) : undefined;
+  const shift =
+    filter.shiftId && filter.terminalId
+      ? await shiftWindow(db, scope, filter.terminalId, filter.shiftId)
+      : null;
   const rows = await db.prisma.receipt.findMany({
-    where: { AND: [scopeWhere(scope), filterWhere(filter), cursor ? afterCursor(cursor) : {}] },
+    where: {
+      AND: [
+        scopeWhere(scope),
+        filterWhere(filter),
+        shift ? shiftWhere(shift) : {},
+        cursor ? afterCursor(cursor) : {},
+      ],
+    },
     select: summarySelect,
     orderBy: [{ acceptedAt: "desc" }, { terminalId: "desc" }, { id: "desc" }],
     take: page.limit + 1,
@@ -143,7 +200,7 @@ export async function listReceipts(
   const receipts = rows.slice(0, page.limit).map(toSummary);
   const last = receipts.at(-1);
   const nextCursor = rows.length > page.limit && last ? encodeReceiptCursor(last) : null;
-  return { receipts, nextCursor };
+  return { receipts, nextCursor, shift };
 }
 
 /** One receipt with its lines and lineage; NOT_FOUND when missing or outside the user's scope. */
