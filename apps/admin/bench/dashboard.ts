@@ -42,6 +42,8 @@ const SIZE: FleetSize = SMOKE
     };
 const RUNS = SMOKE ? 5 : 30;
 const WARMUP = SMOKE ? 1 : 3;
+const MIN_RUNS = 5;
+const RUN_BUDGET_MS = 15_000;
 const LCP_LOADS = SMOKE ? 1 : 3;
 const P95_TARGET_MS = 100;
 const LCP_TARGET_MS = 2_000;
@@ -72,7 +74,7 @@ try {
   const seedSeconds = (performance.now() - started) / 1000;
   const c = fleet.counts;
   console.log(
-    `bench:admin on PostgreSQL${SMOKE ? " (smoke)" : ""}: ${fleet.organizations.length} organizations, ${fleet.stores.length} stores, ${fleet.tills.length} tills, ${c.receipts} receipts, ${c.shifts} shifts, ${c.cashMovements} cash movements, ${c.dlqItems} DLQ items, ${c.transitions} breaker transitions seeded in ${seedSeconds.toFixed(1)} s`,
+    `bench:admin on PostgreSQL${SMOKE ? " (smoke)" : ""}: ${fleet.organizations.length} organizations, ${fleet.stores.length} stores, ${fleet.tills.length} tills, ${c.receipts} receipts, ${c.shifts} shifts, ${c.cashMovements} cash movements, ${c.dlqItems} DLQ items, ${c.transitions} breaker transitions seeded in ${seedSeconds.toFixed(1)} s (bulk inserts ${fleet.seconds.rows.toFixed(1)} s, counters and snapshots ${fleet.seconds.derived.toFixed(1)} s, ANALYZE ${fleet.seconds.analyze.toFixed(1)} s)`,
   );
   figures.push({
     figure: "seed_seconds",
@@ -100,7 +102,9 @@ try {
     let rowsSeen = 0;
     for (let i = 0; i < WARMUP; i++) rowsSeen = await fn(-1 - i);
     const times: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
+    // A procedure far over its target still gets enough runs for a p95, without taking minutes.
+    const budgetEnds = performance.now() + RUN_BUDGET_MS;
+    for (let i = 0; i < RUNS && (i < MIN_RUNS || performance.now() < budgetEnds); i++) {
       const t0 = performance.now();
       rowsSeen = await fn(i);
       times.push(performance.now() - t0);
@@ -110,7 +114,7 @@ try {
       Math.round(times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)]! * 10) / 10;
     const p95 = at(0.95);
     console.log(
-      `  ${name}: p50 ${at(0.5)} ms, p95 ${p95} ms over ${RUNS} runs (${rowsSeen} rows; target p95 ≤ ${P95_TARGET_MS} ms)`,
+      `  ${name}: p50 ${at(0.5)} ms, p95 ${p95} ms over ${times.length} runs (${rowsSeen} rows; target p95 ≤ ${P95_TARGET_MS} ms)`,
     );
     const slug = name.replace(/[^a-z0-9]+/gi, "_").replace(/^_|_$/g, "");
     figures.push(
@@ -268,7 +272,7 @@ try {
   );
   await measure("cash.days week", async () => (await api.cash.days(week)).days.length);
   const needing = await api.cash.shifts({
-    dayFrom: day((SIZE.shiftsPerTill - 1) * 86_400_000),
+    dayFrom: day(Math.min(SIZE.shiftsPerTill - 1, 30) * 86_400_000), // the filter spans ≤ 31 days
     dayTo: day(0),
     state: "needs_approval",
     pageSize: 100,
