@@ -54,6 +54,19 @@ function shiftCash(receipts: number) {
 }
 
 /**
+ * The tills' syncs go on while the bench runs: each online till's last sync is set to a few seconds
+ * ago (what its next round would write), so a slow seed or the admin build never turns the fleet
+ * "offline" under the dashboard. One till in 25 stays offline since 3 h before `now`.
+ */
+export async function touchFleet(db: CentralDatabase): Promise<void> {
+  await db.sql.exec(
+    `UPDATE terminals t SET last_sync_at = now() - interval '5 seconds'
+     FROM terminal_status s WHERE s.organization_id = t.organization_id AND s.terminal_id = t.id
+       AND (s.snapshot ->> 'online')::boolean`,
+  );
+}
+
+/**
  * Seeds the fleet into an empty migrated central database. `now` is the wall clock the dashboard
  * will be asked at (the LCP pass runs the real server, so the data is relative to the real now).
  */
@@ -113,6 +126,14 @@ export async function seedFleet(db: CentralDatabase, size: FleetSize, now: numbe
   // for paper (no FD yet); on one in twenty 2 were refused by the register (needs attention).
   const shiftGrid = `bench_tills t CROSS JOIN generate_series(0, ${D - 1}) AS d
     CROSS JOIN LATERAL (SELECT ${D} - d AS k, $1::timestamptz - make_interval(days => d) AS opened) s`;
+  // A bulk load builds the receipts' secondary indexes once at the end instead of row by row (the
+  // same definitions, read back from pg_indexes; the primary key stays): a third of the seed's time.
+  const receiptIndexes = await db.sql.query<{ name: string; definition: string }>(
+    `SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
+     WHERE i.schemaname = current_schema() AND i.tablename = 'receipts'
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
+  );
+  for (const index of receiptIndexes) await db.sql.exec(`DROP INDEX "${index.name}"`);
   // In two halves at once (odd and even tills): one statement runs on one core, the machine has two.
   const receiptsOf = (half: number) =>
     db.sql.query(
@@ -252,6 +273,13 @@ export async function seedFleet(db: CentralDatabase, size: FleetSize, now: numbe
     count(dlq),
   ]);
 
+  // Rebuilt two at a time (one per core) before anything below reads receipts.
+  const pendingIndexes = [...receiptIndexes];
+  const rebuild = async () => {
+    for (let index = pendingIndexes.shift(); index; index = pendingIndexes.shift())
+      await db.sql.exec(index.definition);
+  };
+  await Promise.all([rebuild(), rebuild()]);
   const rowsSeconds = (performance.now() - rowsStarted) / 1000;
   const derivedStarted = performance.now();
   // The OFD backlog the relay reports, per till: one till in fifty with its oldest unsent document 26 days old (warn).
