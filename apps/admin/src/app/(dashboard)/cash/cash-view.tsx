@@ -4,6 +4,7 @@ import type { TCashDay, TShiftReconciliation } from "@kassa/api/central/dashboar
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { isTRPCClientError } from "@trpc/client";
 import { CircleAlert, CircleCheck, Clock, Download, Filter, Hourglass, ShieldCheck, X } from "lucide-react";
+import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
 import { type FormEvent, useEffect, useRef, useState } from "react";
@@ -241,7 +242,12 @@ export function CashShifts() {
       header: t("till"),
       cell: ({ row }) => (
         <>
-          {row.original.terminalName} · {t("number", { number: row.original.number })}
+          {/* The shift's receipts, on the receipts search (the whole line: a link inside text needs more than colour). */}
+          <Link
+            href={`/receipts?terminalId=${encodeURIComponent(row.original.terminalId)}&shiftId=${encodeURIComponent(row.original.shiftId)}`}
+          >
+            {row.original.terminalName} · {t("number", { number: row.original.number })}
+          </Link>
           <Muted block>{row.original.storeName}</Muted>
         </>
       ),

@@ -1,15 +1,17 @@
 "use client";
 
 import { useSuspenseQuery } from "@tanstack/react-query";
-import { Search, X } from "lucide-react";
+import { CircleAlert, Search, X } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
 import { type FormEvent, useState } from "react";
+import { useUrlCursor } from "~/components/data-table.tsx";
 import { ReceiptsTable } from "~/components/receipts-table.tsx";
 import { buttonClass } from "~/components/ui.tsx";
+import { useFormat } from "~/lib/use-format.ts";
 import { useTRPC } from "~/trpc/react.tsx";
 import styles from "./receipt-search.module.css";
-import { RECEIPT_STATUSES, receiptSearchParams, receiptsFilter } from "./search-params.ts";
+import { RECEIPT_STATUSES, receiptSearchParams, receiptsFilter, receiptsListInput } from "./search-params.ts";
 
 /** `<input type="datetime-local">` speaks the browser's local time; the URL keeps instants. */
 function toLocalInput(date: Date | null): string {
@@ -55,6 +57,8 @@ export function ReceiptFilters() {
       from,
       to,
       fdNumber: fd && /^\d{1,9}$/.test(fd) ? Number(fd) : null,
+      // The shift stays while its till does (it is not a form field: the cash page sets it).
+      shiftId: text("terminalId") === search.terminalId ? search.shiftId : null,
       // A new search starts at its first page.
       cursor: null,
     });
@@ -143,7 +147,62 @@ export function ReceiptFilters() {
           {t("rangeInvalid")}
         </p>
       )}
+      <div className={styles.actions}>
+        {/* The one question support asks most: which sales did the register refuse? */}
+        <button
+          type="button"
+          className={buttonClass.ghost}
+          aria-pressed={search.status === "needs_attention"}
+          data-testid="receipts-needs-attention"
+          onClick={() =>
+            void setSearch({
+              status: search.status === "needs_attention" ? null : "needs_attention",
+              cursor: null,
+            })
+          }
+        >
+          <CircleAlert size={16} aria-hidden /> {t("needsAttention")}
+        </button>
+      </div>
+      {search.shiftId && search.terminalId && <ShiftNote />}
     </form>
+  );
+}
+
+/** Which shift the list is narrowed to (its number and hours, from the list's own answer). */
+function ShiftNote() {
+  const trpc = useTRPC();
+  const t = useTranslations("receipts.filters");
+  const format = useFormat();
+  const [search, setSearch] = useQueryStates(receiptSearchParams);
+  const { cursor } = useUrlCursor();
+  const { cursor: _cursor, ...rest } = search;
+  const { data } = useSuspenseQuery(
+    trpc.dashboard.receipts.list.queryOptions(receiptsListInput(receiptsFilter(rest), cursor)),
+  );
+  const timezone = data.receipts[0]?.timezone ?? "Europe/Moscow";
+  return (
+    <p className={styles.note} data-testid="receipts-shift">
+      {!data.shift
+        ? t("shiftUnknown")
+        : data.shift.closedAt
+          ? t("shift", {
+              number: data.shift.number,
+              opened: format.dateTime(data.shift.openedAt, timezone),
+              closed: format.dateTime(data.shift.closedAt, timezone),
+            })
+          : t("shiftOpen", {
+              number: data.shift.number,
+              opened: format.dateTime(data.shift.openedAt, timezone),
+            })}{" "}
+      <button
+        type="button"
+        className={buttonClass.ghost}
+        onClick={() => void setSearch({ shiftId: null, cursor: null })}
+      >
+        <X size={16} aria-hidden /> {t("clearShift")}
+      </button>
+    </p>
   );
 }
 

@@ -23,6 +23,8 @@ export const receiptSearchParams = {
   from: parseAsIsoDateTime,
   to: parseAsIsoDateTime,
   fdNumber: parseAsInteger,
+  /** One shift of `terminalId` (the cash page links here with both). */
+  shiftId: parseAsString,
   cursor: parseAsCursor,
 };
 export type ReceiptSearch = inferParserType<typeof receiptSearchParams>;
@@ -37,6 +39,8 @@ export function receiptsFilter(
   if (search.storeId) filter.storeId = search.storeId;
   if (search.terminalId) filter.terminalId = search.terminalId;
   if (search.status) filter.status = search.status;
+  // A shift is its till's: without the till the server would refuse the filter, so it is dropped.
+  if (search.shiftId && search.terminalId) filter.shiftId = search.shiftId;
   if (search.from) filter.from = search.from;
   if (search.to) filter.to = search.to;
   // FD numbers are positive and at most 9 digits (tag 1040); anything else finds nothing, so is no filter.
