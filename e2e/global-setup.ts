@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { seedUser } from "@kassa/db/seed";
 import { createThrowawayDatabase, type ThrowawayDatabase } from "@kassa/db/testing";
 import {
   callAgent,
@@ -12,9 +13,12 @@ import {
   startAgent,
   startCentral,
 } from "../scripts/stack.ts";
+import { startFaultProxy } from "./central-fault-proxy.ts";
 import { assertLocalDatabase } from "./local-database.ts";
 import { seedCashAndBreakers } from "./seed-cash-breakers.ts";
 import type { E2eStack } from "./tests/fixtures.ts";
+
+const SUPPORT = { email: "support@kassa.local", password: "support-e2e-password" };
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -57,11 +61,27 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       credentialsFile: stackPaths(dataDir).credentials,
     })
       .then(async (provision) => ({ provision, cashBreakers: await seedCashAndBreakers(db, provision) }))
+      .then(async (seeded) => {
+        // Support may retry and discard dead letters (the DLQ spec); the store-scoped manager is
+        // seed-cash-breakers.ts's, who may only look.
+        await seedUser(db.prisma, {
+          organizationId: seeded.provision.organizationId,
+          role: "support",
+          email: SUPPORT.email,
+          name: "Sokolov Ilya",
+          password: SUPPORT.password,
+        });
+        return seeded;
+      })
       .finally(() => db.close());
     const central = await startCentral({ port: await freePort(), databaseUrl, dataDir, log });
     cleanups.push(central.stop);
+    // The agent reaches the central server through the DLQ spec's fault proxy (central-fault-proxy.ts),
+    // a plain pass-through until a spec switches it on.
+    const proxy = await startFaultProxy(central.url);
+    cleanups.push(proxy.stop);
     const agent = await startAgent({
-      centralUrl: central.url,
+      centralUrl: proxy.url,
       terminalId: provision.terminalId,
       terminalKey: provision.terminalKey,
       dataDir: stackPaths(dataDir).agent("1"),
@@ -78,7 +98,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       url: central.url,
       ownerEmail: provision.ownerEmail,
       ownerPassword: provision.ownerPassword,
+      organizationId: provision.organizationId,
+      support: SUPPORT,
+      manager: { email: cashBreakers.managerEmail, password: cashBreakers.managerPassword },
       terminalId: provision.terminalId,
+      agent: { url: agent.url, token: agent.token },
+      faultProxyUrl: proxy.controlUrl,
       receipt: {
         id: receipt.receiptId,
         total: receipt.total,

@@ -6,7 +6,16 @@ export interface E2eStack {
   url: string;
   ownerEmail: string;
   ownerPassword: string;
+  organizationId: string;
+  /** A support engineer of the organization: may retry and discard dead letters. */
+  support: { email: string; password: string };
+  /** A manager scoped to Till 1's store (Tverskaya 12): may look, not act. */
+  manager: { email: string; password: string };
   terminalId: string;
+  /** Till 1's agent: its local API (callAgent) and `POST /emulator/control`. */
+  agent: { url: string; token: string };
+  /** The fault proxy between that agent and the central server (central-fault-proxy.ts). */
+  faultProxyUrl: string;
   receipt: { id: string; total: number; fdNumber: number | null };
   logs: string[];
   /** Seeded for the cash and breakers pages (seed-cash-breakers.ts). */
