@@ -84,8 +84,28 @@ describe("toWireItem", () => {
         total: 909950,
         change: 90050,
         acceptedAt: "2026-11-22T10:15:00+03:00",
+        shiftId: "s1",
       },
     });
+  });
+
+  it("sends a receipt's shift when its row names one, and none for a row from before receipts did", () => {
+    const payload = {
+      receiptId: "01JD0000000000000000000000",
+      idempotencyKey: "pos-42-000124",
+      seq: 8,
+      kind: "sale",
+      taxSystem: "osn",
+      cashier: { name: "Ivanova A." },
+      items: [{ name: "Lens", price: 450000, quantity: 1, vat: "vat20", sum: 450000 }],
+      payments: [{ type: "cash", amount: 450000 }],
+      total: 450000,
+      change: 0,
+      acceptedAt: "2026-11-22T10:16:00+03:00",
+    };
+    const withShift = toWireItem(row("receipt", { ...payload, shiftId: "01KB7N4Q2R8XJ5W3M6T9VZC0HD" }));
+    expect((withShift.data as { shiftId?: string }).shiftId).toBe("01KB7N4Q2R8XJ5W3M6T9VZC0HD");
+    expect(toWireItem(row("receipt", payload)).data).not.toHaveProperty("shiftId");
   });
 
   it("takes the fiscal attributes out of a receipt_fiscalized payload", () => {

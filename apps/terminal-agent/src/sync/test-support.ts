@@ -247,7 +247,8 @@ export function enqueueTypicalReceipt(
     cashTotal: cash ? paid : 0,
     change: paid - total,
     acceptedAt: new Date(atMs).toISOString(),
-    shiftId: "shift-1",
+    // A real shift id is a ULID (26 characters, compresses poorly): bench:sync's bytes count it.
+    shiftId: "01KB7N4Q2R8XJ5W3M6T9VZC0HD",
   };
   db.prepare(
     "INSERT INTO outbox (destination, kind, item_id, hlc, payload) VALUES ('central', 'receipt', ?, ?, ?)",
