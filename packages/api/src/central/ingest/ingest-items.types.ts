@@ -55,6 +55,11 @@ export const ZReceiptData = z
     total: ZMoney,
     change: ZMoney,
     acceptedAt: ZIsoTime,
+    /**
+     * The shift the till accepted it in: cash reconciliation counts it there. Optional, so agents
+     * from before it still deliver (their receipts are matched to a shift by accept time).
+     */
+    shiftId: ZId.optional(),
     fiscal: ZFiscalAttributes.optional(),
   })
   // The till's arithmetic is checked again here, by the same rules as at accept: a receipt whose

@@ -1,5 +1,6 @@
 import type { TFiscalAttributes } from "../ingest/ingest-items.types.ts";
 import { accepted, duplicate, type ItemResult, rejected } from "./item-result.ts";
+import { RECOUNT } from "./shift-cash.ts";
 import type { SqlRunner, TerminalScope } from "./sql.ts";
 
 export interface FiscalizationItem {
@@ -8,14 +9,18 @@ export interface FiscalizationItem {
   data: TFiscalAttributes;
 }
 
-// Fills the fiscal columns only where they are still empty: a second delivery changes nothing.
+// Fills the fiscal columns only where they are still empty: a second delivery changes nothing. A
+// voided receipt that gets a fiscal document after all counts as cash again (its shift's counters).
 const FILL_FISCAL = `
+WITH filled AS (
 UPDATE receipts r SET fd_number = v.fd, fiscal_sign = v.sign, fn_number = v.fn, shift_number = v.shift,
   fiscalized_at = v.fat
 FROM unnest($3::text[], $4::int[], $5::text[], $6::text[], $7::int[], $8::timestamptz[])
   AS v(id, fd, sign, fn, shift, fat)
 WHERE r.organization_id = $1 AND r.terminal_id = $2 AND r.id = v.id AND r.fd_number IS NULL
-RETURNING r.id`;
+RETURNING r.id, r.shift_id, r.kind, r.cash_total, r.voided_at
+), recounted AS (${RECOUNT("(SELECT * FROM filled WHERE voided_at IS NOT NULL)", 1)})
+SELECT id FROM filled`;
 
 const STORED_FISCAL = `
 SELECT id, fd_number, fiscal_sign, fn_number, shift_number FROM receipts

@@ -1,5 +1,6 @@
 import type { TReceiptAttentionData, TReceiptVoidedData } from "../ingest/ingest-items.types.ts";
 import { accepted, duplicate, type ItemResult, rejected } from "./item-result.ts";
+import { RECOUNT } from "./shift-cash.ts";
 import type { SqlRunner, TerminalScope } from "./sql.ts";
 
 export interface ReceiptAttentionItem {
@@ -24,13 +25,17 @@ WHERE r.organization_id = $1 AND r.terminal_id = $2 AND r.id = v.id
 RETURNING r.id`;
 
 // The void is the audit record (who, when, why) and is written once. The till only voids a
-// receipt that needed attention, so one that printed is refused instead of marked.
+// receipt that needed attention, so one that printed is refused instead of marked. The receipts it
+// actually marked leave their shift's counted cash in the same statement (a repeat marks none).
 const MARK_VOIDED = `
+WITH voided AS (
 UPDATE receipts r SET voided_at = v.at, voided_by = v.by, void_reason = v.reason
 FROM unnest($3::text[], $4::timestamptz[], $5::text[], $6::text[]) AS v(id, at, by, reason)
 WHERE r.organization_id = $1 AND r.terminal_id = $2 AND r.id = v.id
   AND r.voided_at IS NULL AND r.fd_number IS NULL
-RETURNING r.id`;
+RETURNING r.id, r.shift_id, r.kind, r.cash_total
+), uncounted AS (${RECOUNT("voided", -1)})
+SELECT id FROM voided`;
 
 const STORED = `
 SELECT id, fd_number, attention_code, attention_message, voided_by, void_reason,

@@ -1,6 +1,7 @@
 import type { TReceiptData } from "../ingest/ingest-items.types.ts";
 import { bodyHash } from "./body-hash.ts";
 import { accepted, duplicate, type ItemResult, rejected } from "./item-result.ts";
+import { COUNT_STORED } from "./shift-cash.ts";
 import type { SqlRunner, TerminalScope } from "./sql.ts";
 import { storeFiscalizations } from "./store-fiscalizations.ts";
 
@@ -11,28 +12,37 @@ export interface ReceiptItem {
 }
 
 // One statement for the whole batch: unnest() turns column arrays into rows, so 1,000 receipts
-// cost one round trip and one plan (Prisma's createMany is ~15× slower here: docs/stack.md).
+// cost one round trip and one plan (Prisma's createMany is ~15× slower here: docs/stack.md). The
+// rows it actually inserted (RETURNING: a duplicate returns nothing) go on their shift's counters
+// in the same statement.
 const INSERT_RECEIPTS = `
+WITH stored AS (
 INSERT INTO receipts (organization_id, terminal_id, store_id, id, idempotency_key, body_hash, seq, hlc, kind,
   tax_system, cashier_name, cashier_inn, total, cash_total, change, items, payments, accepted_at,
-  fd_number, fiscal_sign, fn_number, shift_number, fiscalized_at)
+  fd_number, fiscal_sign, fn_number, shift_number, fiscalized_at, shift_id)
 SELECT $1, $2, $3, v.id, v.ikey, v.hash, v.seq, v.hlc, v.kind::"ReceiptKind", v.tax, v.cname, v.cinn, v.total,
-  v.cash, v.change, v.items::jsonb, v.payments::jsonb, v.accepted, v.fd, v.sign, v.fn, v.shift, v.fat
+  v.cash, v.change, v.items::jsonb, v.payments::jsonb, v.accepted, v.fd, v.sign, v.fn, v.shift, v.fat, v.sid
 FROM unnest($4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::text[], $10::text[], $11::text[],
   $12::text[], $13::bigint[], $14::bigint[], $15::bigint[], $16::text[], $17::text[], $18::timestamptz[],
-  $19::int[], $20::text[], $21::text[], $22::int[], $23::timestamptz[])
+  $19::int[], $20::text[], $21::text[], $22::int[], $23::timestamptz[], $24::text[])
   AS v(id, ikey, hash, seq, hlc, kind, tax, cname, cinn, total, cash, change, items, payments, accepted,
-       fd, sign, fn, shift, fat)
+       fd, sign, fn, shift, fat, sid)
 ON CONFLICT DO NOTHING
-RETURNING id`;
+RETURNING id, shift_id, kind, cash_total, seq, hlc
+), counted AS (${COUNT_STORED("stored")})
+SELECT id FROM stored`;
 
 const EXISTING = `
 SELECT id, body_hash, idempotency_key FROM receipts
 WHERE organization_id = $1 AND terminal_id = $2 AND (id = ANY($3::text[]) OR idempotency_key = ANY($4::text[]))`;
 
-/** The body a receipt's hash covers: everything the till decided, not the fiscal attributes added later. */
+/**
+ * The body a receipt's hash covers: everything the till decided, not the fiscal attributes added
+ * later, nor its shiftId — which older agents did not send, so a receipt stored from one and
+ * delivered again after the till's upgrade is still the same receipt (a duplicate, not a conflict).
+ */
 function hashedBody(data: TReceiptData): string {
-  const { fiscal: _fiscal, ...body } = data;
+  const { fiscal: _fiscal, shiftId: _shiftId, ...body } = data;
   return bodyHash(body);
 }
 
@@ -91,6 +101,7 @@ export async function storeReceipts(
       fresh.map((r) => r.data.fiscal?.fnNumber ?? null),
       fresh.map((r) => r.data.fiscal?.shiftNumber ?? null),
       fresh.map((r) => r.data.fiscal?.dateTime ?? null),
+      fresh.map((r) => r.data.shiftId ?? null),
     ]);
     for (const row of rows) inserted.add(row.id);
   }

@@ -83,7 +83,11 @@ export async function readShifts(
   return { shifts, truncated: rows.length > MAX_SHIFTS, terminals };
 }
 
-/** The central server's figures for one shift (receipts by the till's accept time inside the shift). */
+/**
+ * The central server's figures for one shift: its receipts are those naming it (their sums kept
+ * by ingest in shift_cash_counters) plus, for receipts that name no shift (older agents, rows
+ * stored before receipts had one), those accepted inside the shift's times.
+ */
 export interface StoredFigures {
   cashSales: bigint;
   cashRefunds: bigint;
@@ -109,12 +113,13 @@ const COUNTED = "NOT (x.voided_at IS NOT NULL AND x.fd_number IS NULL)";
 const AMOUNT = "CASE WHEN c.data->>'amount' ~ '^[0-9]{1,15}$' THEN (c.data->>'amount')::bigint END";
 
 /**
- * Which receipts are the shift's, as a range of the (organization_id, terminal_id, hlc) index plus
- * the exact test on accepted_at. A till's HLC is never behind the wall clock that stamped
- * accepted_at, so nothing accepted after the opening has an HLC below its wall time; and the HLC
- * only grows, so everything accepted before the close has an HLC below the closed snapshot's.
+ * Which receipts naming no shift are the shift's by time, as a range of the partial
+ * (organization_id, terminal_id, hlc) WHERE shift_id IS NULL index plus the exact test on
+ * accepted_at. A till's HLC is never behind the wall clock that stamped accepted_at, so nothing
+ * accepted after the opening has an HLC below its wall time; and the HLC only grows, so everything
+ * accepted before the close has an HLC below the closed snapshot's.
  */
-const IN_SHIFT = `x.organization_id = v.org AND x.terminal_id = v.terminal
+const IN_SHIFT_BY_TIME = `x.organization_id = v.org AND x.terminal_id = v.terminal AND x.shift_id IS NULL
          AND x.hlc >= lpad((extract(epoch FROM v.opened) * 1000)::bigint::text, 13, '0')
          AND (v.close_hlc IS NULL OR x.hlc <= v.close_hlc)
          AND x.accepted_at >= v.opened AND (v.closed IS NULL OR x.accepted_at <= v.closed)`;
@@ -162,9 +167,11 @@ const shiftParams = (shifts: readonly ShiftKey[]) => [
 ];
 
 /**
- * One statement for all the shifts: per shift, its receipts (IN_SHIFT), the fiscal documents of
- * its Z report's FD range, the till's receipt just before its first (seq and HLC both grow in
- * accept order, so the previous HLC is the previous seq: one index probe), and its cash in/out.
+ * One statement for all the shifts: per shift, its counters row (receipts naming it) and the
+ * receipts matched by time (IN_SHIFT_BY_TIME), the fiscal documents of its Z report's FD range,
+ * the till's receipt just before its first (seq and HLC both grow in accept order, so the previous
+ * HLC is the previous seq: one index probe), and its cash in/out. A till numbers its receipts once
+ * each (seq is unique per till), so the counted receipts are as many distinct seqs.
  */
 export async function storedFigures(
   db: CentralDatabase,
@@ -187,8 +194,17 @@ export async function storedFigures(
     cash_in: bigint;
     cash_out: bigint;
   }>(
-    `SELECT v.i, r.*, f.fiscal, p.prev_seq, m.cash_in, m.cash_out
+    `SELECT v.i,
+       coalesce(k.cash_sales, 0) + t.sales AS sales, coalesce(k.cash_refunds, 0) + t.refunds AS refunds,
+       coalesce(k.cash_sales_all, 0) + t.sales_all AS sales_all,
+       coalesce(k.cash_refunds_all, 0) + t.refunds_all AS refunds_all,
+       coalesce(k.receipts, 0) + t.receipts AS receipts, coalesce(k.voided_receipts, 0) + t.voided AS voided,
+       least(k.min_seq, t.min_seq) AS min_seq, greatest(k.max_seq, t.max_seq) AS max_seq,
+       coalesce(k.receipts, 0) + t.distinct_seqs AS distinct_seqs,
+       f.fiscal, p.prev_seq, m.cash_in, m.cash_out
      FROM ${SHIFTS}
+     LEFT JOIN shift_cash_counters k
+       ON k.organization_id = v.org AND k.terminal_id = v.terminal AND k.shift_id = v.shift
      CROSS JOIN LATERAL (
        SELECT
          coalesce(sum(x.cash_total) FILTER (WHERE x.kind = 'sale' AND ${COUNTED}), 0)::bigint AS sales,
@@ -199,8 +215,8 @@ export async function storedFigures(
          count(*) FILTER (WHERE NOT ${COUNTED}) AS voided,
          min(x.seq) AS min_seq, max(x.seq) AS max_seq, count(DISTINCT x.seq) AS distinct_seqs,
          min(x.hlc) AS first_hlc
-       FROM receipts x WHERE ${IN_SHIFT}
-     ) r
+       FROM receipts x WHERE ${IN_SHIFT_BY_TIME}
+     ) t
      CROSS JOIN LATERAL (
        -- A receipt printed in this shift may have been accepted in the one before (the register was
        -- out of paper): two days before the opening bound the index range; FD numbers restart on a
@@ -216,7 +232,8 @@ export async function storedFigures(
      ) f
      CROSS JOIN LATERAL (
        SELECT (SELECT x.seq FROM receipts x
-               WHERE x.organization_id = v.org AND x.terminal_id = v.terminal AND x.hlc < r.first_hlc
+               WHERE x.organization_id = v.org AND x.terminal_id = v.terminal
+                 AND x.hlc < least(k.first_hlc, t.first_hlc)
                ORDER BY x.hlc DESC LIMIT 1) AS prev_seq
      ) p
      CROSS JOIN LATERAL (
@@ -230,10 +247,10 @@ export async function storedFigures(
     shiftParams(shifts),
   );
   return rows.map((r) => ({
-    cashSales: r.sales,
-    cashRefunds: r.refunds,
-    cashSalesAll: r.sales_all,
-    cashRefundsAll: r.refunds_all,
+    cashSales: BigInt(r.sales),
+    cashRefunds: BigInt(r.refunds),
+    cashSalesAll: BigInt(r.sales_all),
+    cashRefundsAll: BigInt(r.refunds_all),
     receipts: Number(r.receipts),
     voidedReceipts: Number(r.voided),
     fiscalStored: Number(r.fiscal),
@@ -250,7 +267,12 @@ export async function storedFigures(
 export async function shiftSeqs(db: CentralDatabase, shifts: readonly ShiftKey[]): Promise<number[][]> {
   if (shifts.length === 0) return [];
   const rows = await withoutJit(db).query<{ i: bigint; seqs: bigint[] | null }>(
-    `SELECT v.i, (SELECT array_agg(DISTINCT x.seq ORDER BY x.seq) FROM receipts x WHERE ${IN_SHIFT}) AS seqs
+    `SELECT v.i, (SELECT array_agg(DISTINCT s.seq ORDER BY s.seq) FROM (
+         SELECT x.seq FROM receipts x
+         WHERE x.organization_id = v.org AND x.terminal_id = v.terminal AND x.shift_id = v.shift
+         UNION ALL
+         SELECT x.seq FROM receipts x WHERE ${IN_SHIFT_BY_TIME}
+       ) s) AS seqs
      FROM ${SHIFTS}
      ORDER BY v.i`,
     shiftParams(shifts),

@@ -1,0 +1,365 @@
+import { readFileSync } from "node:fs";
+import type { CentralDatabase } from "@kassa/db/central";
+import { seedOrganization, seedReceipt, seedShift, seedStore, seedTerminal, seedUser } from "@kassa/db/seed";
+import { createTestCentralDatabase } from "@kassa/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCentralContext } from "../../context.ts";
+import type { TIngestItem } from "../../ingest/ingest-items.types.ts";
+import { centralRouter } from "../../router.ts";
+import { createCallerFactory } from "../../trpc.ts";
+import { dashboardCaller } from "./test-caller.ts";
+
+// The receipts' own shift (receipts name it on the wire) and the per-shift cash counters ingest
+// keeps for it (sync/shift-cash.ts): the cash page must show what it showed when it summed the
+// receipts at read time, through duplicates, voids and late arrivals.
+
+const NOW = new Date("2026-11-24T15:00:00Z");
+const DAY = "2026-11-24";
+const at = (hhmm: string, seconds = 0) => new Date(`${DAY}T${hhmm}:${String(seconds).padStart(2, "0")}Z`);
+const hlc = (when: Date, counter = 0) =>
+  `${String(when.getTime()).padStart(13, "0")}.${String(counter).padStart(5, "0")}`;
+const FN = "9287440301120991";
+
+let db: CentralDatabase;
+let ownerId: string;
+let orgId: string;
+let storeId: string;
+const createCaller = createCallerFactory(centralRouter);
+
+interface Till {
+  terminal: { organizationId: string; storeId: string; id: string };
+  key: string;
+  leaseToken: string | null;
+}
+
+async function newTill(name: string): Promise<Till> {
+  const { terminal, key } = await seedTerminal(db.prisma, { organizationId: orgId, storeId, name });
+  return { terminal, key, leaseToken: null };
+}
+
+async function push(till: Till, items: TIngestItem[]) {
+  const answer = await createCaller(
+    createCentralContext({
+      db,
+      headers: new Headers({ authorization: `Bearer ${till.key}` }),
+      now: () => NOW,
+    }),
+  ).ingest.push({
+    terminalId: till.terminal.id,
+    holder: "agent-a",
+    leaseToken: till.leaseToken,
+    sentAtMs: NOW.getTime(),
+    hlc: hlc(NOW),
+    items,
+  });
+  till.leaseToken = answer.lease.token;
+  return answer.results.map((r) => r.status);
+}
+
+/** A cash receipt as the till delivers it; `shiftId` absent = an agent from before receipts named it. */
+function receipt(
+  seq: number,
+  when: Date,
+  cash: number,
+  opts: { shiftId?: string; kind?: "sale" | "refund"; fd?: number; counter?: number } = {},
+): Extract<TIngestItem, { kind: "receipt" }> {
+  return {
+    kind: "receipt",
+    id: `rcpt-${seq}`,
+    hlc: hlc(when, opts.counter ?? 0),
+    data: {
+      idempotencyKey: `pos-${seq}`,
+      seq,
+      kind: opts.kind ?? "sale",
+      taxSystem: "osn",
+      cashier: { name: "Ivanova A." },
+      items: [{ name: `Item ${seq}`, price: cash, quantity: 1, vat: "vat20" }],
+      payments: [{ type: "cash", amount: cash }],
+      total: cash,
+      change: 0,
+      acceptedAt: when.toISOString(),
+      ...(opts.shiftId ? { shiftId: opts.shiftId } : {}),
+      ...(opts.fd
+        ? {
+            fiscal: {
+              fdNumber: opts.fd,
+              fiscalSign: `${opts.fd}000`,
+              fnNumber: FN,
+              shiftNumber: 1,
+              dateTime: when.toISOString(),
+            },
+          }
+        : {}),
+    },
+  };
+}
+
+const attention = (id: string, when: Date): TIngestItem => ({
+  kind: "receipt_attention",
+  id,
+  hlc: hlc(when, 1),
+  data: {
+    reason: { kassaCode: "KKT_REJECTED", message: "The register refused the item name" },
+    at: when.toISOString(),
+  },
+});
+const voided = (id: string, when: Date): TIngestItem => ({
+  kind: "receipt_voided",
+  id,
+  hlc: hlc(when, 2),
+  data: { by: "support@kassa", reason: "register refused the item name", at: when.toISOString() },
+});
+
+const shiftOf = async (terminalId: string, shiftId: string) =>
+  (await dashboardCaller(db, ownerId, NOW).cash.shift({ terminalId, shiftId })).shift;
+
+beforeAll(async () => {
+  db = await createTestCentralDatabase();
+  const org = await seedOrganization(db.prisma, { name: "Optika C" });
+  orgId = org.id;
+  storeId = (await seedStore(db.prisma, { organizationId: org.id, name: "C1", timezone: "Europe/Moscow" }))
+    .id;
+  ownerId = (await seedUser(db.prisma, { organizationId: org.id, role: "owner" })).user.id;
+}, 60_000);
+
+afterAll(async () => {
+  await db?.close();
+});
+
+describe("a receipt's own shift", () => {
+  it("counts in the shift it names, even accepted in the second one shift closed and the next opened, or across a clock step", async () => {
+    const till = await newTill("C1 till 1");
+    const s1 = await seedShift(db.prisma, {
+      terminal: till.terminal,
+      number: 1,
+      openedAt: at("06:00"),
+      closedAt: at("12:00"),
+      openingFloat: 100_000,
+    });
+    const s2 = await seedShift(db.prisma, {
+      terminal: till.terminal,
+      number: 2,
+      openedAt: at("12:00"),
+      openingFloat: 100_000,
+    });
+    expect(
+      await push(till, [
+        receipt(1, at("07:00"), 10_000, { shiftId: s1.shiftId }),
+        // Accepted in the new shift at 12:00:00.000, before the old one's close snapshot's HLC
+        // counter: by time alone it lies in both shifts' windows.
+        receipt(2, at("12:00"), 20_000, { shiftId: s2.shiftId }),
+        // The till's clock stepped back an hour after the shift changed: by time it was S1's.
+        receipt(3, at("11:30"), 40_000, { shiftId: s2.shiftId, counter: 9 }),
+      ]),
+    ).toEqual(["accepted", "accepted", "accepted"]);
+
+    expect(await shiftOf(till.terminal.id, s1.shiftId)).toMatchObject({
+      cashSales: 10_000n,
+      receipts: 1,
+      expected: 110_000n,
+    });
+    expect(await shiftOf(till.terminal.id, s2.shiftId)).toMatchObject({
+      cashSales: 60_000n,
+      receipts: 2,
+      expected: 160_000n,
+    });
+  });
+
+  it("still matches a receipt that names no shift (an older agent) by its accept time", async () => {
+    const till = await newTill("C1 till 2");
+    const s1 = await seedShift(db.prisma, {
+      terminal: till.terminal,
+      openedAt: at("06:00"),
+      closedAt: at("12:00"),
+    });
+    await push(till, [
+      receipt(1, at("07:00"), 10_000),
+      receipt(2, at("08:00"), 5_000, { shiftId: s1.shiftId }),
+    ]);
+    expect(await shiftOf(till.terminal.id, s1.shiftId)).toMatchObject({
+      cashSales: 15_000n,
+      receipts: 2,
+      provisional: false,
+    });
+  });
+});
+
+describe("per-shift cash counters", () => {
+  it("count a receipt once however often it is delivered: again in the same batch, the same batch again, a later batch", async () => {
+    const till = await newTill("C1 till 3");
+    const s = await seedShift(db.prisma, {
+      terminal: till.terminal,
+      openedAt: at("06:00"),
+      openingFloat: 50_000,
+    });
+    const sale = receipt(1, at("07:00"), 30_000, { shiftId: s.shiftId });
+    const refund = receipt(2, at("07:30"), 5_000, { shiftId: s.shiftId, kind: "refund" });
+    expect(await push(till, [sale, refund, sale])).toEqual(["accepted", "accepted", "duplicate"]);
+    expect(await push(till, [sale, refund])).toEqual(["duplicate", "duplicate"]);
+    expect(await push(till, [refund])).toEqual(["duplicate"]);
+    expect(await shiftOf(till.terminal.id, s.shiftId)).toMatchObject({
+      cashSales: 30_000n,
+      cashRefunds: 5_000n,
+      receipts: 2,
+      expected: 75_000n,
+    });
+  });
+
+  it("take a voided receipt's cash out once (a repeated void changes nothing), and put it back if it was fiscalized after all", async () => {
+    const till = await newTill("C1 till 4");
+    const s = await seedShift(db.prisma, { terminal: till.terminal, openedAt: at("06:00") });
+    const kept = receipt(1, at("07:00"), 10_000, { shiftId: s.shiftId });
+    const refused = receipt(2, at("07:10"), 70_000, { shiftId: s.shiftId });
+    await push(till, [kept, refused]);
+    expect(await shiftOf(till.terminal.id, s.shiftId)).toMatchObject({
+      cashSales: 80_000n,
+      voidedReceipts: 0,
+    });
+
+    expect(await push(till, [attention(refused.id, at("07:11")), voided(refused.id, at("07:20"))])).toEqual([
+      "accepted",
+      "accepted",
+    ]);
+    expect(await push(till, [voided(refused.id, at("07:20"))])).toEqual(["duplicate"]);
+    expect(await shiftOf(till.terminal.id, s.shiftId)).toMatchObject({
+      cashSales: 10_000n,
+      receipts: 2,
+      voidedReceipts: 1,
+      expected: 10_000n,
+    });
+
+    // The register printed it after all (FD arrives late): a fiscal document exists, it is cash again.
+    const fiscal = {
+      fdNumber: 9,
+      fiscalSign: "9000",
+      fnNumber: FN,
+      shiftNumber: 1,
+      dateTime: at("07:30").toISOString(),
+    };
+    expect(
+      await push(till, [{ kind: "receipt_fiscalized", id: refused.id, hlc: hlc(at("07:30")), data: fiscal }]),
+    ).toEqual(["accepted"]);
+    expect(await shiftOf(till.terminal.id, s.shiftId)).toMatchObject({
+      cashSales: 80_000n,
+      voidedReceipts: 0,
+    });
+  });
+
+  it("turn a closed shift from provisional to complete when its last receipt arrives after the close", async () => {
+    const till = await newTill("C1 till 5");
+    const s = await seedShift(db.prisma, {
+      terminal: till.terminal,
+      openedAt: at("06:00"),
+      closedAt: at("12:00"),
+      openingFloat: 100_000,
+      countedCash: 130_000,
+      openFd: 20,
+      closeFd: 23,
+      cash: {
+        openingFloat: 100_000,
+        cashSales: 30_000,
+        cashRefunds: 0,
+        cashIn: 0,
+        cashOut: 0,
+        expected: 130_000,
+      },
+    });
+    await push(till, [receipt(1, at("07:00"), 10_000, { shiftId: s.shiftId, fd: 21 })]);
+    expect(await shiftOf(till.terminal.id, s.shiftId)).toMatchObject({
+      cashSales: 10_000n,
+      expected: 110_000n,
+      provisional: true,
+      missing: { cashSales: 20_000n, fiscalDocuments: 1 },
+    });
+
+    // Delivered after the close (the till was offline), accepted before it.
+    await push(till, [receipt(2, at("11:59"), 20_000, { shiftId: s.shiftId, fd: 22 })]);
+    expect(await shiftOf(till.terminal.id, s.shiftId)).toMatchObject({
+      cashSales: 30_000n,
+      expected: 130_000n,
+      variance: 0n,
+      state: "within_tolerance",
+      provisional: false,
+      missing: { cashSales: 0n, fiscalDocuments: 0, missingReceipts: 0 },
+    });
+  });
+
+  it("list the missing seqs of a shift whose receipts name it", async () => {
+    const till = await newTill("C1 till 6");
+    const s = await seedShift(db.prisma, {
+      terminal: till.terminal,
+      openedAt: at("06:00"),
+      closedAt: at("12:00"),
+    });
+    await push(till, [
+      receipt(1, at("07:00"), 1_000, { shiftId: s.shiftId }),
+      receipt(4, at("08:00"), 1_000, { shiftId: s.shiftId }),
+    ]);
+    expect((await shiftOf(till.terminal.id, s.shiftId)).missing).toMatchObject({
+      receiptSeqs: [{ from: 2, to: 3 }],
+      missingReceipts: 2,
+    });
+  });
+});
+
+describe("the migration's backfill", () => {
+  it("gives receipts stored before the column their shift by time and starts the counters from them: the figures stay the same", async () => {
+    const till = await newTill("C1 till 7");
+    const s1 = await seedShift(db.prisma, {
+      terminal: till.terminal,
+      openedAt: at("06:00"),
+      closedAt: at("12:00"),
+      openingFloat: 10_000,
+    });
+    const s2 = await seedShift(db.prisma, {
+      terminal: till.terminal,
+      openedAt: at("12:30"),
+      openingFloat: 20_000,
+    });
+    const receiptAt = (seq: number, time: string, cash: number) =>
+      seedReceipt(db.prisma, {
+        terminal: till.terminal,
+        seq,
+        acceptedAt: at(time),
+        items: [{ name: `Item ${seq}`, price: cash, quantity: 1, sum: cash, vat: "vat20" }],
+        payments: [{ type: "cash", amount: cash }],
+      });
+    await receiptAt(1, "07:00", 1_000);
+    const gone = await receiptAt(2, "08:00", 2_000);
+    await receiptAt(3, "13:00", 4_000);
+    await db.prisma.receipt.update({
+      where: {
+        organizationId_terminalId_id: { organizationId: orgId, terminalId: till.terminal.id, id: gone.id },
+      },
+      data: { voidedAt: at("08:30"), voidedBy: "support@kassa", voidReason: "refused" },
+    });
+    const before = [await shiftOf(till.terminal.id, s1.shiftId), await shiftOf(till.terminal.id, s2.shiftId)];
+
+    const migration = readFileSync(
+      new URL(
+        "../../../../../db/prisma/central/migrations/20261124140000_receipt_shift/migration.sql",
+        import.meta.url,
+      ),
+      "utf8",
+    );
+    await db.sql.exec(migration.slice(migration.indexOf("-- BACKFILL")));
+
+    const rows = await db.sql.query<{ seq: bigint; shift_id: string | null }>(
+      "SELECT seq, shift_id FROM receipts WHERE organization_id = $1 AND terminal_id = $2 ORDER BY seq",
+      [orgId, till.terminal.id],
+    );
+    expect(rows.map((r) => r.shift_id)).toEqual([s1.shiftId, s1.shiftId, s2.shiftId]);
+    const counters = await db.sql.query<{ shift_id: string; receipts: number; voided_receipts: number }>(
+      "SELECT shift_id, receipts, voided_receipts FROM shift_cash_counters WHERE organization_id = $1 AND terminal_id = $2 ORDER BY receipts DESC",
+      [orgId, till.terminal.id],
+    );
+    expect(counters).toEqual([
+      { shift_id: s1.shiftId, receipts: 2, voided_receipts: 1 },
+      { shift_id: s2.shiftId, receipts: 1, voided_receipts: 0 },
+    ]);
+    const after = [await shiftOf(till.terminal.id, s1.shiftId), await shiftOf(till.terminal.id, s2.shiftId)];
+    expect(after).toEqual(before);
+    expect(after[0]).toMatchObject({ cashSales: 1_000n, receipts: 2, voidedReceipts: 1 });
+    expect(after[1]).toMatchObject({ cashSales: 4_000n, receipts: 1 });
+  });
+});
