@@ -181,6 +181,12 @@ describe("a receipt's own shift", () => {
       receipts: 2,
       provisional: false,
     });
+    // The till upgraded before its ack arrived: the same receipt again, now naming its shift, is
+    // the stored one (shiftId is outside the body hash), and it is not counted a second time.
+    expect(await push(till, [receipt(1, at("07:00"), 10_000, { shiftId: s1.shiftId })])).toEqual([
+      "duplicate",
+    ]);
+    expect(await shiftOf(till.terminal.id, s1.shiftId)).toMatchObject({ cashSales: 15_000n, receipts: 2 });
   });
 });
 
