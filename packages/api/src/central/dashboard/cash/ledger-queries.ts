@@ -167,18 +167,37 @@ const shiftParams = (shifts: readonly ShiftKey[]) => [
 ];
 
 /**
- * One statement for all the shifts: per shift, its counters row (receipts naming it) and the
- * receipts matched by time (IN_SHIFT_BY_TIME), the fiscal documents of its Z report's FD range,
- * the till's receipt just before its first (seq and HLC both grow in accept order, so the previous
+ * Two statements for all the shifts, run side by side: per shift, its counters row (receipts
+ * naming it) and the receipts matched by time (IN_SHIFT_BY_TIME), the till's receipt just before its first (seq and HLC both grow in accept order, so the previous
  * HLC is the previous seq: one index probe), and its cash in/out. A till numbers its receipts once
- * each (seq is unique per till), so the counted receipts are as many distinct seqs.
+ * each (seq is unique per till), so the counted receipts are as many distinct seqs; and the
+ * fiscal documents of its Z report's FD range (fiscalStored).
  */
 export async function storedFigures(
   db: CentralDatabase,
   shifts: readonly ShiftKey[],
 ): Promise<StoredFigures[]> {
   if (shifts.length === 0) return [];
-  const rows = await withoutJit(db).query<{
+  const [rows, fiscal] = await Promise.all([receiptFigures(db, shifts), fiscalStored(db, shifts)]);
+  return rows.map((r, n) => ({
+    cashSales: BigInt(r.sales),
+    cashRefunds: BigInt(r.refunds),
+    cashSalesAll: BigInt(r.sales_all),
+    cashRefundsAll: BigInt(r.refunds_all),
+    receipts: Number(r.receipts),
+    voidedReceipts: Number(r.voided),
+    fiscalStored: fiscal[n]!,
+    minSeq: r.min_seq === null ? null : Number(r.min_seq),
+    maxSeq: r.max_seq === null ? null : Number(r.max_seq),
+    distinctSeqs: Number(r.distinct_seqs),
+    previousSeq: r.prev_seq === null ? 0 : Number(r.prev_seq),
+    cashIn: r.cash_in,
+    cashOut: r.cash_out,
+  }));
+}
+
+function receiptFigures(db: CentralDatabase, shifts: readonly ShiftKey[]) {
+  return withoutJit(db).query<{
     i: bigint;
     sales: bigint;
     refunds: bigint;
@@ -186,7 +205,6 @@ export async function storedFigures(
     refunds_all: bigint;
     receipts: bigint;
     voided: bigint;
-    fiscal: bigint;
     min_seq: bigint | null;
     max_seq: bigint | null;
     distinct_seqs: bigint;
@@ -201,7 +219,7 @@ export async function storedFigures(
        coalesce(k.receipts, 0) + t.receipts AS receipts, coalesce(k.voided_receipts, 0) + t.voided AS voided,
        least(k.min_seq, t.min_seq) AS min_seq, greatest(k.max_seq, t.max_seq) AS max_seq,
        coalesce(k.receipts, 0) + t.distinct_seqs AS distinct_seqs,
-       f.fiscal, p.prev_seq, m.cash_in, m.cash_out
+       p.prev_seq, m.cash_in, m.cash_out
      FROM ${SHIFTS}
      LEFT JOIN shift_cash_counters k
        ON k.organization_id = v.org AND k.terminal_id = v.terminal AND k.shift_id = v.shift
@@ -218,19 +236,6 @@ export async function storedFigures(
        FROM receipts x WHERE ${IN_SHIFT_BY_TIME}
      ) t
      CROSS JOIN LATERAL (
-       -- A receipt printed in this shift may have been accepted in the one before (the register was
-       -- out of paper): two days before the opening bound the index range; FD numbers restart on a
-       -- new FN, so the document must also have been printed while the shift was open (± a day).
-       SELECT count(*) AS fiscal FROM receipts x
-       WHERE v.open_fd IS NOT NULL AND v.close_fd IS NOT NULL
-         AND x.organization_id = v.org AND x.terminal_id = v.terminal
-         AND x.hlc >= lpad((extract(epoch FROM v.opened - interval '2 days') * 1000)::bigint::text, 13, '0')
-         AND (v.close_hlc IS NULL OR x.hlc <= v.close_hlc)
-         AND x.fd_number > v.open_fd AND x.fd_number < v.close_fd
-         AND x.fiscalized_at >= v.opened - interval '1 day'
-         AND x.fiscalized_at <= coalesce(v.closed, v.opened) + interval '1 day'
-     ) f
-     CROSS JOIN LATERAL (
        SELECT (SELECT x.seq FROM receipts x
                WHERE x.organization_id = v.org AND x.terminal_id = v.terminal
                  AND x.hlc < least(k.first_hlc, t.first_hlc)
@@ -246,21 +251,34 @@ export async function storedFigures(
      ORDER BY v.i`,
     shiftParams(shifts),
   );
-  return rows.map((r) => ({
-    cashSales: BigInt(r.sales),
-    cashRefunds: BigInt(r.refunds),
-    cashSalesAll: BigInt(r.sales_all),
-    cashRefundsAll: BigInt(r.refunds_all),
-    receipts: Number(r.receipts),
-    voidedReceipts: Number(r.voided),
-    fiscalStored: Number(r.fiscal),
-    minSeq: r.min_seq === null ? null : Number(r.min_seq),
-    maxSeq: r.max_seq === null ? null : Number(r.max_seq),
-    distinctSeqs: Number(r.distinct_seqs),
-    previousSeq: r.prev_seq === null ? 0 : Number(r.prev_seq),
-    cashIn: r.cash_in,
-    cashOut: r.cash_out,
-  }));
+}
+
+/**
+ * Per shift, how many stored receipts have their FD inside its Z report's range (shifts without
+ * both FDs: 0), in one grouped join for the whole page rather than a subquery per shift: an
+ * index-only range of receipts_fd_range_idx per shift (its HLC and print time are in the index).
+ * It runs beside receiptFigures, on its own connection.
+ */
+async function fiscalStored(db: CentralDatabase, shifts: readonly ShiftKey[]): Promise<number[]> {
+  const rows = await withoutJit(db).query<{ i: bigint; fiscal: bigint }>(
+    // A receipt printed in this shift may have been accepted in the one before (the register was
+    // out of paper): two days before the opening bound the HLC; FD numbers restart on a new FN, so
+    // the document must also have been printed while the shift was open (± a day).
+    `SELECT v.i, count(*) AS fiscal
+     FROM ${SHIFTS}
+     JOIN receipts x
+       ON x.organization_id = v.org AND x.terminal_id = v.terminal
+         AND x.fd_number > v.open_fd AND x.fd_number < v.close_fd
+         AND x.hlc >= lpad((extract(epoch FROM v.opened - interval '2 days') * 1000)::bigint::text, 13, '0')
+         AND (v.close_hlc IS NULL OR x.hlc <= v.close_hlc)
+         AND x.fiscalized_at >= v.opened - interval '1 day'
+         AND x.fiscalized_at <= coalesce(v.closed, v.opened) + interval '1 day'
+     GROUP BY v.i`,
+    shiftParams(shifts),
+  );
+  const counts = shifts.map(() => 0);
+  for (const r of rows) counts[Number(r.i) - 1] = Number(r.fiscal);
+  return counts;
 }
 
 /** The stored seqs of the shifts whose sequence has holes (only those: the common case needs no list). */
