@@ -263,7 +263,7 @@ function FleetBreakers() {
             <Muted block>
               {t("kindHint", {
                 kind: i.kind,
-                count: i.trips.length,
+                count: i.tillCount,
                 seconds: Math.round(data.rule.windowMs / 1000),
                 destination: destinations("destination", { destination: i.destination }),
               })}
@@ -278,6 +278,8 @@ function FleetBreakers() {
       cell: ({ row }) => (
         <>
           {row.original.trips.map((trip) => trip.terminalName).join(", ")}
+          {row.original.tillCount > row.original.trips.length &&
+            ` ${t("incidents.moreTills", { count: row.original.tillCount - row.original.trips.length })}`}
           <Muted block>{t("incidents.stores", { count: row.original.storeCount })}</Muted>
         </>
       ),
@@ -319,6 +321,11 @@ function FleetBreakers() {
           empty={t("incidents.empty")}
           testId="breaker-incidents"
         />
+        {data.incidentCount > data.incidents.length && (
+          <p className={styles.note}>
+            {t("incidents.truncated", { shown: data.incidents.length, count: data.incidentCount })}
+          </p>
+        )}
       </section>
       <section className={styles.section}>
         <h2 className={styles.sectionTitle}>{t("lanes.title")}</h2>

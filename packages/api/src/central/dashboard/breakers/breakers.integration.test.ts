@@ -3,6 +3,7 @@ import { seedBreakerTransition, seedOrganization, seedStore, seedTerminal, seedU
 import { createTestCentralDatabase } from "@kassa/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dashboardCaller } from "../cash/test-caller.ts";
+import { MAX_FLEET_INCIDENTS, MAX_INCIDENT_TRIPS } from "./get-fleet.ts";
 
 const NOW = new Date("2026-11-24T12:00:00Z");
 const at = (hhmmss: string) => new Date(`2026-11-24T${hhmmss}Z`);
@@ -200,5 +201,60 @@ describe("breaker fleet view", () => {
   it("another organization sees only its own till", async () => {
     const view = await call("ownerOther").breakers.fleet(WINDOW);
     expect(view.incidents).toMatchObject([{ kind: "local", trips: [{ terminalId: t.other.id }] }]);
+  });
+});
+
+describe("breaker fleet view of a busy chain", () => {
+  // Its own organization: 25 tills whose OFD breakers all trip at 09:00 (one outage), and one till
+  // whose central breaker trips alone 205 times, 61 s apart (205 local incidents).
+  let manyCall: ReturnType<typeof dashboardCaller>;
+  beforeAll(async () => {
+    const p = db.prisma;
+    const org = await seedOrganization(p, { name: "Busy chain" });
+    const store = await seedStore(p, { organizationId: org.id, name: "Busy store" });
+    const tills: { organizationId: string; storeId: string; id: string }[] = [];
+    for (let n = 1; n <= 25; n++) {
+      tills.push(
+        (await seedTerminal(p, { organizationId: org.id, storeId: store.id, name: `Till ${n}` })).terminal,
+      );
+    }
+    const trip = { fromState: "closed", toState: "open", cause: "5 consecutive failures", failures: 5 };
+    await p.breakerTransition.createMany({
+      data: [
+        ...tills.map((till, n) => ({
+          ...trip,
+          organizationId: org.id,
+          terminalId: till.id,
+          id: `ofd-${n}`,
+          destination: "ofd",
+          at: new Date(at("09:00:00").getTime() + n * 1000),
+        })),
+        ...Array.from({ length: 205 }, (_, n) => ({
+          ...trip,
+          organizationId: org.id,
+          terminalId: tills[0]!.id,
+          id: `central-${String(n).padStart(3, "0")}`,
+          destination: "central",
+          at: new Date(WINDOW.from.getTime() + n * 61_000),
+        })),
+      ],
+    });
+    const owner = await seedUser(p, { organizationId: org.id, role: "owner" });
+    manyCall = dashboardCaller(db, owner.user.id, NOW);
+  });
+
+  it("lists the newest incidents and the first tills of an outage, and still counts them all", async () => {
+    const view = await manyCall.breakers.fleet(WINDOW);
+    expect(view.incidentCount).toBe(206);
+    expect(view.incidents).toHaveLength(MAX_FLEET_INCIDENTS);
+    // Newest first: the last local trip (08:00 + 204 × 61 s) leads; the six oldest are cut.
+    expect(view.incidents[0]!.startedAt).toEqual(at("11:27:24"));
+    expect(view.incidents.at(-1)!.startedAt).toEqual(new Date(WINDOW.from.getTime() + 6 * 61_000));
+    const outage = view.incidents.find((i) => i.kind === "outage")!;
+    expect(outage.tillCount).toBe(25);
+    expect(outage.trips.map((x) => x.terminalName)).toEqual(
+      Array.from({ length: MAX_INCIDENT_TRIPS }, (_, n) => `Till ${n + 1}`),
+    );
+    expect(view.summary).toEqual({ outages: 1, several: 0, local: 205, tillsTripped: 25 });
   });
 });

@@ -7,6 +7,14 @@ import { type BreakerTransitionRow, buildSegments, isTrip } from "./segments.ts"
 /** One fleet view holds at most this many transitions and lanes (a chain-wide outage is ~2 per till). */
 export const MAX_FLEET_TRANSITIONS = 20_000;
 export const MAX_FLEET_LANES = 300;
+/**
+ * The page lists at most this many incidents (newest first) and names at most this many tills per
+ * incident: a week of a busy chain is thousands of incidents and outages of hundreds of tills, more
+ * than a table can show and a 3 MB answer to build, validate and ship. The summary and each
+ * incident's `tillCount` still count everything.
+ */
+export const MAX_FLEET_INCIDENTS = 200;
+export const MAX_INCIDENT_TRIPS = 20;
 
 /**
  * The fleet's breakers over a window: every trip lined up in time, grouped into incidents by the
@@ -57,32 +65,35 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
       else perLane.set(key, [t]);
     }
     for (const [key, state] of before) if (state !== "closed" && !perLane.has(key)) perLane.set(key, []);
-    const laneKeys = [...perLane.keys()].sort((a, b) => {
-      const [ta, da] = a.split("/") as [string, string];
-      const [tb, db] = b.split("/") as [string, string];
-      const x = byId.get(ta)!;
-      const y = byId.get(tb)!;
-      return x.store.name.localeCompare(y.store.name) || x.name.localeCompare(y.name) || da.localeCompare(db);
-    });
-    const lanes = laneKeys.slice(0, MAX_FLEET_LANES).map((key) => {
+    // Sort keys computed once per lane, not per comparison (a few hundred lanes, thousands of comparisons).
+    const laneOrder = [...perLane.keys()].map((key) => {
       const [terminalId, destination] = key.split("/") as [string, string];
-      return {
-        ...till(terminalId),
-        destination,
-        segments: buildSegments(before.get(key) ?? "closed", perLane.get(key) ?? [], window),
-      };
+      const t = byId.get(terminalId)!;
+      return { key, terminalId, destination, store: t.store.name, name: t.name };
     });
+    laneOrder.sort(
+      (a, b) =>
+        a.store.localeCompare(b.store) ||
+        a.name.localeCompare(b.name) ||
+        a.destination.localeCompare(b.destination),
+    );
+    const lanes = laneOrder.slice(0, MAX_FLEET_LANES).map(({ key, terminalId, destination }) => ({
+      ...till(terminalId),
+      destination,
+      segments: buildSegments(before.get(key) ?? "closed", perLane.get(key) ?? [], window),
+    }));
 
     return {
       from: input.from,
       to: input.to,
       rule,
-      incidents: incidents.map((incident) => ({
+      incidents: incidents.slice(0, MAX_FLEET_INCIDENTS).map((incident) => ({
         destination: incident.destination,
         kind: incident.kind,
         startedAt: incident.startedAt,
         lastTripAt: incident.lastTripAt,
-        trips: incident.trips.map((trip) => ({
+        tillCount: incident.trips.length,
+        trips: incident.trips.slice(0, MAX_INCIDENT_TRIPS).map((trip) => ({
           ...till(trip.terminalId),
           at: trip.at,
           cause: trip.cause,
@@ -91,12 +102,13 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
         storeCount: incident.storeIds.length,
       })),
       lanes,
+      incidentCount: incidents.length,
       summary: {
         outages: incidents.filter((i) => i.kind === "outage").length,
         several: incidents.filter((i) => i.kind === "several").length,
         local: incidents.filter((i) => i.kind === "local").length,
         tillsTripped: new Set(incidents.flatMap((i) => i.trips.map((t) => t.terminalId))).size,
       },
-      truncated: truncated || laneKeys.length > MAX_FLEET_LANES,
+      truncated: truncated || laneOrder.length > MAX_FLEET_LANES,
     };
   });

@@ -24,7 +24,9 @@ export const ZBreakerIncidentView = z.object({
   kind: z.enum(["outage", "several", "local"]),
   startedAt: z.date(),
   lastTripAt: z.date(),
-  /** Each till's first trip in the incident. */
+  /** Distinct tills that tripped in the incident (what its kind is decided by). */
+  tillCount: z.number().int(),
+  /** Each till's first trip in the incident, in time order: the first MAX_INCIDENT_TRIPS (get-fleet.ts) of `tillCount`. */
   trips: z.array(ZTill.extend({ at: z.date(), cause: z.string(), failures: z.number().int() })),
   storeCount: z.number().int(),
 });
@@ -34,8 +36,10 @@ export const ZGetBreakerFleetOutput = z.object({
   from: z.date(),
   to: z.date(),
   rule: z.object({ windowMs: z.number().int(), minTills: z.number().int() }),
-  /** Newest first. */
+  /** Newest first: the newest MAX_FLEET_INCIDENTS (get-fleet.ts) of `incidentCount`. */
   incidents: z.array(ZBreakerIncidentView),
+  /** Every incident in the window, listed or not. */
+  incidentCount: z.number().int(),
   /** One lane per till and destination that was not closed at some point in the window, lined up in time. */
   lanes: z.array(ZTill.extend({ destination: z.string(), segments: z.array(ZBreakerSegment) })),
   summary: z.object({
