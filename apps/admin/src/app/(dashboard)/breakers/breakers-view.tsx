@@ -21,6 +21,7 @@ import {
   YAxis,
 } from "recharts";
 import { DataTable, dataTableColumns } from "~/components/data-table.tsx";
+import { StoreFilter, TerminalFilter } from "~/components/scope-filters.tsx";
 import { Badge, buttonClass, Muted, Stat, Stats, type Tone } from "~/components/ui.tsx";
 import { useFormat } from "~/lib/use-format.ts";
 import { useTRPC } from "~/trpc/react.tsx";
@@ -99,28 +100,13 @@ export function BreakerFilters() {
           ))}
         </select>
       </label>
-      <label>
-        {t("store")}
-        <select name="storeId" defaultValue={search.storeId ?? ""}>
-          <option value="">{t("allStores")}</option>
-          {me.stores.map((s) => (
-            <option key={`${s.organizationId}/${s.id}`} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t("terminal")}
-        <select name="terminalId" defaultValue={search.terminalId ?? ""}>
-          <option value="">{t("noTerminal")}</option>
-          {fleet.terminals.map((terminal) => (
-            <option key={terminal.id} value={terminal.id}>
-              {terminal.name} · {terminal.store.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <StoreFilter label={t("store")} allLabel={t("allStores")} stores={me.stores} value={search.storeId} />
+      <TerminalFilter
+        label={t("terminal")}
+        allLabel={t("noTerminal")}
+        terminals={fleet.terminals}
+        value={search.terminalId}
+      />
       <div className={styles.actions}>
         <button type="submit" className={buttonClass.primary}>
           <Filter size={16} aria-hidden /> {t("apply")}

@@ -9,6 +9,7 @@ import { useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { DataTable, dataTableColumns } from "~/components/data-table.tsx";
+import { StoreFilter } from "~/components/scope-filters.tsx";
 import { Badge, Badges, buttonClass, Muted, type Tone } from "~/components/ui.tsx";
 import { useFormat } from "~/lib/use-format.ts";
 import { useTRPC } from "~/trpc/react.tsx";
@@ -62,17 +63,7 @@ export function CashFilters() {
         void setSearch(null);
       }}
     >
-      <label>
-        {t("store")}
-        <select name="storeId" defaultValue={search.storeId ?? ""}>
-          <option value="">{t("allStores")}</option>
-          {me.stores.map((s) => (
-            <option key={`${s.organizationId}/${s.id}`} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <StoreFilter label={t("store")} allLabel={t("allStores")} stores={me.stores} value={search.storeId} />
       <label>
         {t("dayFrom")}
         <input name="dayFrom" type="date" defaultValue={search.dayFrom ?? ""} />

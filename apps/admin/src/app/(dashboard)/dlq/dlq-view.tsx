@@ -15,6 +15,7 @@ import { useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
 import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
 import { DataTable, dataTableColumns, useUrlCursor } from "~/components/data-table.tsx";
+import { StoreFilter, TerminalFilter } from "~/components/scope-filters.tsx";
 import { Badge, buttonClass, Mono, Muted, type Tone } from "~/components/ui.tsx";
 import { useFormat } from "~/lib/use-format.ts";
 import { useTRPC } from "~/trpc/react.tsx";
@@ -125,28 +126,13 @@ export function DlqFilters() {
         });
       }}
     >
-      <label>
-        {t("store")}
-        <select name="storeId" defaultValue={search.storeId ?? ""}>
-          <option value="">{t("allStores")}</option>
-          {me.stores.map((s) => (
-            <option key={`${s.organizationId}/${s.id}`} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t("terminal")}
-        <select name="terminalId" defaultValue={search.terminalId ?? ""}>
-          <option value="">{t("allTerminals")}</option>
-          {fleet.terminals.map((terminal) => (
-            <option key={terminal.id} value={terminal.id}>
-              {terminal.name} · {terminal.store.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <StoreFilter label={t("store")} allLabel={t("allStores")} stores={me.stores} value={search.storeId} />
+      <TerminalFilter
+        label={t("terminal")}
+        allLabel={t("allTerminals")}
+        terminals={fleet.terminals}
+        value={search.terminalId}
+      />
       <label>
         {t("kind")}
         <input name="kind" defaultValue={search.kind ?? ""} placeholder="receipt" />

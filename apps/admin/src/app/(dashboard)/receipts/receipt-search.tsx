@@ -7,6 +7,7 @@ import { useQueryStates } from "nuqs";
 import { type FormEvent, useState } from "react";
 import { useUrlCursor } from "~/components/data-table.tsx";
 import { ReceiptsTable } from "~/components/receipts-table.tsx";
+import { StoreFilter, TerminalFilter } from "~/components/scope-filters.tsx";
 import { buttonClass } from "~/components/ui.tsx";
 import { useFormat } from "~/lib/use-format.ts";
 import { useTRPC } from "~/trpc/react.tsx";
@@ -77,28 +78,13 @@ export function ReceiptFilters() {
         void setSearch(null);
       }}
     >
-      <label>
-        {t("store")}
-        <select name="storeId" defaultValue={search.storeId ?? ""}>
-          <option value="">{t("allStores")}</option>
-          {me.stores.map((s) => (
-            <option key={`${s.organizationId}/${s.id}`} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t("terminal")}
-        <select name="terminalId" defaultValue={search.terminalId ?? ""}>
-          <option value="">{t("allTerminals")}</option>
-          {fleet.terminals.map((terminal) => (
-            <option key={terminal.id} value={terminal.id}>
-              {terminal.name} · {terminal.store.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      <StoreFilter label={t("store")} allLabel={t("allStores")} stores={me.stores} value={search.storeId} />
+      <TerminalFilter
+        label={t("terminal")}
+        allLabel={t("allTerminals")}
+        terminals={fleet.terminals}
+        value={search.terminalId}
+      />
       <label>
         {t("status")}
         <select name="status" defaultValue={search.status ?? ""}>
