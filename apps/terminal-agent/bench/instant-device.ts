@@ -1,5 +1,6 @@
 import type {
   FiscalAttributes,
+  FiscalCorrection,
   FiscalDevice,
   FiscalReceipt,
   ReceiptResult,
@@ -26,7 +27,14 @@ export function instantDevice(): FiscalDevice {
     fiscalSign: "1",
     dateTime: now(),
   });
+  let drawer = 0;
   return {
+    identify: async () => ({
+      family: "shtrih",
+      model: "instant bench device",
+      modelId: null,
+      firmware: null,
+    }),
     status: async () => ({
       mode: shiftOpen ? "shift_open" : "shift_closed",
       rawMode: shiftOpen ? 2 : 4,
@@ -69,6 +77,22 @@ export function instantDevice(): FiscalDevice {
       byId.set(receipt.receiptId, attributes);
       return { ...attributes, change: 0 };
     },
+    fiscalizeCorrection: async (correction: FiscalCorrection): Promise<ReceiptResult> => {
+      const attributes = {
+        fdNumber: ++fd,
+        fiscalSign: String(fd * 7919),
+        fnNumber: "9999078900000000",
+        shiftNumber: shift,
+        dateTime: now(),
+      };
+      byId.set(correction.receiptId, attributes);
+      return { ...attributes, change: 0 };
+    },
+    moveCash: async (movement) => {
+      drawer += movement.kind === "cash_in" ? movement.amount : -movement.amount;
+      return { documentNumber: null, cashInDrawer: drawer };
+    },
+    cashInDrawer: async () => drawer,
     cancelReceipt: async () => undefined,
     continuePrint: async () => undefined,
     findDocument: async () => null,

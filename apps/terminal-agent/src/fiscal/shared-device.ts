@@ -7,12 +7,16 @@ import type { DeviceRunner } from "./device-runner.ts";
  */
 export function sharedDevice(runner: DeviceRunner): FiscalDevice {
   return {
+    identify: () => runner.run((d) => d.identify()),
     status: () => runner.run((d) => d.status()),
     fnStatus: () => runner.run((d) => d.fnStatus()),
     openShift: (cashier) => runner.run((d) => d.openShift(cashier)),
     xReport: (cashier) => runner.run((d) => d.xReport(cashier)),
     closeShift: (cashier) => runner.run((d) => d.closeShift(cashier)),
     fiscalizeReceipt: (receipt) => runner.run((d) => d.fiscalizeReceipt(receipt)),
+    fiscalizeCorrection: (correction) => runner.run((d) => d.fiscalizeCorrection(correction)),
+    moveCash: (movement) => runner.run((d) => d.moveCash(movement)),
+    cashInDrawer: () => runner.run((d) => d.cashInDrawer()),
     cancelReceipt: () => runner.run((d) => d.cancelReceipt()),
     continuePrint: () => runner.run((d) => d.continuePrint()),
     findDocument: (fdNumber) => runner.run((d) => d.findDocument(fdNumber)),

@@ -18,12 +18,16 @@ export class FnDouble {
   device(): FiscalDevice {
     const notUsed = () => Promise.reject(new Error("not used by the relay"));
     return {
+      identify: notUsed,
       status: notUsed,
       fnStatus: notUsed,
       openShift: notUsed,
       xReport: notUsed,
       closeShift: notUsed,
       fiscalizeReceipt: notUsed,
+      fiscalizeCorrection: notUsed,
+      moveCash: notUsed,
+      cashInDrawer: notUsed,
       cancelReceipt: notUsed,
       continuePrint: notUsed,
       findDocument: notUsed,

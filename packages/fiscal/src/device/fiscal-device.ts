@@ -141,12 +141,59 @@ export interface StoredDocument {
   receiptTag: string | null;
 }
 
+/** The register family: which protocol drives it. */
+export type DeviceFamily = "shtrih" | "atol";
+
+/** What the register says it is (Shtrih-M 0xFC device type; ATOL getDeviceInfo), read on connect. */
+export interface DeviceInfo {
+  family: DeviceFamily;
+  /** The model's name as the device reports it, e.g. "ШТРИХ-М-01Ф". */
+  model: string;
+  /** Model number in the family's own numbering (Shtrih-M 0xFC model byte; ATOL model id). */
+  modelId: number | null;
+  /** Firmware / protocol version as the device reports it, e.g. "1.2" or "5.8.100". */
+  firmware: string | null;
+}
+
+/** Cash put into or taken out of the drawer (Shtrih-M 0x50/0x51; ATOL cashIn/cashOut). */
+export interface CashMovement {
+  kind: "cash_in" | "cash_out";
+  /** Kopecks, > 0. */
+  amount: number;
+  cashier: Cashier;
+}
+
+export interface CashMovementResult {
+  /** The register's non-fiscal document number for the slip it printed, when it gives one. */
+  documentNumber: number | null;
+  /** Cash in the drawer by the register's own count after the movement (kopecks). */
+  cashInDrawer: number;
+}
+
+/** Correction receipt (FFD 1.2 "кассовый чек коррекции", tag 1173 type, 1174 basis). */
+export interface FiscalCorrection {
+  /** Kassa's id of the correction; written as tag 1192 like a receipt's, for the same recovery. */
+  receiptId: string;
+  /** Calculation sign being corrected (1054): income, income return, expense, expense return. */
+  kind: ReceiptKind | "expense" | "expense_return";
+  /** 1173: 0 = on the shop's own initiative, 1 = by an order of the tax authority. */
+  correctionType: "self" | "instruction";
+  /** 1174 basis: the date of the corrected settlement (1178, YYYY-MM-DD) and, by order, its number (1179). */
+  basis: { date: string; documentNumber?: string };
+  items: FiscalItem[];
+  payments: FiscalPayments;
+  taxSystem: TaxSystem;
+  cashier: Cashier;
+}
+
 /** The outcome of the exactly-once recovery check. */
 export type RecoveryResult =
   | { fiscalized: true; attributes: FiscalAttributes }
   | { fiscalized: false; lastFdNumber: number };
 
 export interface FiscalDevice {
+  /** What the register is (model, firmware); drivers read it on connect and cache it. */
+  identify(): Promise<DeviceInfo>;
   status(): Promise<DeviceStatus>;
   fnStatus(): Promise<FnStatus>;
   openShift(cashier: Cashier): Promise<ShiftReport>;
@@ -154,6 +201,18 @@ export interface FiscalDevice {
   /** Z report: closes the shift. */
   closeShift(cashier: Cashier): Promise<ShiftReport>;
   fiscalizeReceipt(receipt: FiscalReceipt): Promise<ReceiptResult>;
+  /**
+   * A correction receipt: the same two-phase, exactly-once path as `fiscalizeReceipt` (tag 1192 =
+   * `receiptId`, recovered by `recoverReceipt`).
+   */
+  fiscalizeCorrection(correction: FiscalCorrection): Promise<ReceiptResult>;
+  /** Cash in / cash out on the register, so its drawer totals match the agent's cash journal. */
+  moveCash(movement: CashMovement): Promise<CashMovementResult>;
+  /**
+   * Cash in the drawer by the register's count (kopecks). Recovery of an uncertain `moveCash`
+   * compares it with the count remembered before the movement; never prints.
+   */
+  cashInDrawer(): Promise<number>;
   /** Cancels a receipt that is open on the device (never one already closed). */
   cancelReceipt(): Promise<void>;
   /** Continue printing after paper was loaded (Shtrih-M B0). */

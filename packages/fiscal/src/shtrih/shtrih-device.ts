@@ -8,8 +8,12 @@ import type { Duplex } from "node:stream";
 import { FiscalDeviceError } from "../device/errors.ts";
 import type {
   Cashier,
+  CashMovement,
+  CashMovementResult,
+  DeviceInfo,
   DeviceMode,
   DeviceStatus,
+  FiscalCorrection,
   FiscalDevice,
   FiscalReceipt,
   FnStatus,
@@ -488,6 +492,29 @@ export class ShtrihDevice implements FiscalDevice {
         data: answer.subarray(offset, offset + block),
       });
     }
+  }
+
+  // Issue 12 (0xFC, 0x50/0x51, FF35/FF36) replaces these three with the protocol's commands.
+  async identify(): Promise<DeviceInfo> {
+    throw new FiscalDeviceError("DEVICE_ERROR", "identify (0xFC) is not implemented by this driver yet");
+  }
+
+  async fiscalizeCorrection(_correction: FiscalCorrection): Promise<ReceiptResult> {
+    throw new FiscalDeviceError("DEVICE_ERROR", "correction receipts are not implemented by this driver yet");
+  }
+
+  async moveCash(_movement: CashMovement): Promise<CashMovementResult> {
+    throw new FiscalDeviceError(
+      "DEVICE_ERROR",
+      "cash in/out (0x50/0x51) is not implemented by this driver yet",
+    );
+  }
+
+  async cashInDrawer(): Promise<number> {
+    throw new FiscalDeviceError(
+      "DEVICE_ERROR",
+      "reading the drawer's cash is not implemented by this driver yet",
+    );
   }
 
   async close(): Promise<void> {
