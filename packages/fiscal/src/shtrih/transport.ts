@@ -44,6 +44,20 @@ export interface TransportOptions {
   onTrace?: (direction: "tx" | "rx", bytes: Uint8Array) => void;
   /** An answer that was pending from an earlier command (read and ACKed before sending anything new). */
   onStaleAnswer?: (frame: Frame) => void;
+  /**
+   * Sees every command's round trip on the line (the agent's RUM `serial.round_trip`): from the
+   * first ENQ to the answer or the failure, excluding the wait behind earlier commands.
+   */
+  onRoundTrip?: (roundTrip: RoundTrip) => void;
+}
+
+/** One command's exchange with the device, as `onRoundTrip` reports it. */
+export interface RoundTrip {
+  /** The command code, e.g. 0xff46. */
+  command: number;
+  durationMs: number;
+  /** An answer frame came back (its error byte may still be a device error); false = timeout or cable. */
+  answered: boolean;
 }
 
 type Waited = WireEvent | { kind: "timeout" };
@@ -68,8 +82,8 @@ export class ShtrihTransport {
   private tail: Promise<unknown> = Promise.resolve();
   /** Whether the current command's frame went out (from then on its outcome can be uncertain). */
   private frameSent = false;
-  private readonly o: Required<Omit<TransportOptions, "onTrace" | "onStaleAnswer">> &
-    Pick<TransportOptions, "onTrace" | "onStaleAnswer">;
+  private readonly o: Required<Omit<TransportOptions, "onTrace" | "onStaleAnswer" | "onRoundTrip">> &
+    Pick<TransportOptions, "onTrace" | "onStaleAnswer" | "onRoundTrip">;
   readonly stats: TransportStats = { garbageBytes: 0, badFrames: 0, staleAnswers: 0, naksReceived: 0 };
 
   constructor(
@@ -87,6 +101,7 @@ export class ShtrihTransport {
       timers: options.timers ?? globalTimers,
       onTrace: options.onTrace,
       onStaleAnswer: options.onStaleAnswer,
+      onRoundTrip: options.onRoundTrip,
     };
     stream.on("data", this.onData);
     stream.on("close", this.onClose);
@@ -107,9 +122,27 @@ export class ShtrihTransport {
    */
   execute(command: number, data: Uint8Array): Promise<Frame> {
     const frame = encodeFrame(command, data); // a bad argument throws here, before anything is queued
-    const run = this.tail.then(() => this.run(command, frame));
+    const run = this.tail.then(() =>
+      this.o.onRoundTrip ? this.timed(command, frame) : this.run(command, frame),
+    );
     this.tail = run.catch(() => {});
     return run;
+  }
+
+  private async timed(command: number, frame: Uint8Array): Promise<Frame> {
+    const started = performance.now();
+    let answered = false;
+    try {
+      const answer = await this.run(command, frame);
+      answered = true;
+      return answer;
+    } finally {
+      try {
+        this.o.onRoundTrip?.({ command, durationMs: performance.now() - started, answered });
+      } catch {
+        // An observer's failure is no reason to fail a fiscal command.
+      }
+    }
   }
 
   /** Detaches from the stream (does not close it). */
