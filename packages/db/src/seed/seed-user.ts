@@ -34,7 +34,15 @@ export async function seedUser(prisma: PrismaClient, input: SeedUserInput = {}):
       id,
       email: input.email ?? `${role}-${id.toLowerCase()}@example.test`,
       name: input.name ?? `Test ${role[0]!.toUpperCase()}${role.slice(1)} ${nextNumber()}`,
-      passwordHash: await hashPassword(password),
+      // The password is better-auth's `credential` account (packages/api/src/central/auth).
+      accounts: {
+        create: {
+          id: newId(),
+          accountId: id,
+          providerId: "credential",
+          password: await hashPassword(password),
+        },
+      },
     },
   });
   const membership = await prisma.membership.create({

@@ -76,8 +76,11 @@ describe("seed factories", () => {
       role: "owner",
       storeIds: [],
     });
-    expect(await verifyPassword(password, user.passwordHash)).toBe(true);
-    expect(await verifyPassword("wrong", user.passwordHash)).toBe(false);
+    const credential = await db.prisma.account.findUniqueOrThrow({
+      where: { providerId_accountId: { providerId: "credential", accountId: user.id } },
+    });
+    expect(await verifyPassword(password, credential.password ?? "")).toBe(true);
+    expect(await verifyPassword("wrong", credential.password ?? "")).toBe(false);
     const manager = await seedUser(db.prisma, { organizationId: org.id });
     expect(manager.membership.role).toBe("manager");
     expect(manager.user.email).not.toBe(user.email);

@@ -8,3 +8,12 @@ export {
 } from "./session-token.ts";
 export { type SignInResult, signIn } from "./sign-in.ts";
 export { type TSignInInput, ZSignInInput } from "./sign-in.types.ts";
+export {
+  CREDENTIAL_PROVIDER,
+  createUser,
+  revokeUserSessions,
+  setUserPassword,
+  type TNewUser,
+  ZNewPassword,
+  ZNewUser,
+} from "./users.ts";

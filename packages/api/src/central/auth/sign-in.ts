@@ -35,12 +35,18 @@ export async function signIn(
   const { email, password } = parsed.data;
   const user = await db.prisma.user.findUnique({
     where: { email },
-    select: { id: true, email: true, name: true, passwordHash: true },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      accounts: { where: { providerId: "credential" }, select: { password: true } },
+    },
   });
+  const passwordHash = user?.accounts[0]?.password ?? undefined;
   decoyHash ??= hashPassword("decoy");
   // A stored hash outside the accepted scrypt bounds is never computed: the account cannot sign in
   // until its password is set again, and the caller sees the same answer as for a wrong password.
-  const valid = await verifyPassword(password, user?.passwordHash ?? (await decoyHash)).catch((error) => {
+  const valid = await verifyPassword(password, passwordHash ?? (await decoyHash)).catch((error) => {
     if (error instanceof PasswordHashError) return false;
     throw error;
   });

@@ -247,7 +247,7 @@ describe("sessions", () => {
 
   it("refuses, like a wrong password, an account whose stored hash has parameters out of bounds", async () => {
     // N = 2^30 would take gigabytes per check: it is never computed.
-    await db.sql.query("UPDATE users SET password_hash = $2 WHERE id = $1", [
+    await db.sql.query("UPDATE accounts SET password = $2 WHERE user_id = $1", [
       users.ownerB.id,
       `scrypt$1073741824$8$1$${"A".repeat(24)}$${"A".repeat(88)}`,
     ]);
