@@ -14,6 +14,13 @@ export const AppErrorCode = {
   /** The cashier session is unknown or expired: log in again. */
   SESSION_INVALID: "UNAUTHORIZED",
   FORBIDDEN: "FORBIDDEN",
+  /**
+   * The till sent the key it had before an owner rotated it in the dashboard: install the new key
+   * (KASSA_TERMINAL_KEY). Distinct from UNAUTHORIZED so the till can say plainly what happened.
+   */
+  TERMINAL_KEY_ROTATED: "UNAUTHORIZED",
+  /** The till was retired in the dashboard: its key is refused for good. */
+  TERMINAL_RETIRED: "FORBIDDEN",
   NOT_FOUND: "NOT_FOUND",
   IDEMPOTENCY_CONFLICT: "CONFLICT",
   RECEIPT_CONFLICT: "CONFLICT",
@@ -22,6 +29,12 @@ export const AppErrorCode = {
   LEASE_CONFLICT: "CONFLICT",
   /** cash.approve on a shift with nothing to approve now (open, not counted, within tolerance, approved, provisional). */
   CASH_NOT_APPROVABLE: "CONFLICT",
+  /** Removing or demoting the organization's last owner: make someone else owner first. */
+  LAST_OWNER: "CONFLICT",
+  /** An invitation to an email already a member, or a store/till name already taken. */
+  ALREADY_EXISTS: "CONFLICT",
+  /** A set-password link that is unknown, expired, already used or revoked: ask for a new one. */
+  INVITATION_INVALID: "UNPROCESSABLE_CONTENT",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   SHIFT_CLOSED: "UNPROCESSABLE_CONTENT",
   SHIFT_EXPIRED: "UNPROCESSABLE_CONTENT",

@@ -107,6 +107,7 @@ async function readStatus(
       );
     }
   }
+  if (sync.centralKey) warnings.push(sync.centralKey.message);
   const shift = o.shifts.current();
   const status: TAgentStatus = {
     terminalId: o.terminalId,
@@ -127,6 +128,7 @@ async function readStatus(
     breakers: sync.breakers,
     lastSyncAt: sync.lastSyncAt,
     clockSkewMs: sync.clockSkewMs,
+    centralKey: sync.centralKey ?? null,
     warnings,
   };
   return { status, fnNumber };

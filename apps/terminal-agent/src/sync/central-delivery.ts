@@ -49,6 +49,8 @@ export interface CentralDeliveryDeps {
    */
   onServerFault?(fault: {
     status: number | null;
+    /** Kassa's code when the server refused our key (TERMINAL_KEY_ROTATED, TERMINAL_RETIRED, UNAUTHORIZED). */
+    kassaCode?: string | null;
     itemsKept: number;
     retryInMs: number;
     message: string;
@@ -160,6 +162,7 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
     tally.stoppedBecause = failure.message;
     deps.onServerFault?.({
       status: failure.status,
+      ...(failure.type === "auth" ? { kassaCode: failure.kassaCode } : {}),
       itemsKept: rows.length,
       retryInMs: delay,
       message: failure.message,

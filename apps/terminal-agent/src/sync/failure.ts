@@ -16,7 +16,7 @@ export type PushFailure =
    */
   | { type: "server"; status: number | null; mayBeItem: boolean; message: string }
   /** Our key was refused: nothing an item can fix; the breaker counts it. */
-  | { type: "auth"; status: number; message: string }
+  | { type: "auth"; status: number; kassaCode: string | null; message: string }
   /** Kassa's typed validation error naming items (`fieldErrors` `items.N…`): exactly those are bad. */
   | { type: "invalid"; items: Map<number, string>; message: string }
   /** 413. `typed`: Kassa's own PAYLOAD_TOO_LARGE (a lone item is then too large by itself). */
@@ -103,7 +103,9 @@ export function classifyPushFailure(error: unknown): PushFailure {
       message,
     };
   }
-  if (status === 401 || status === 403) return { type: "auth", status, message };
+  if (status === 401 || status === 403) {
+    return { type: "auth", status, kassaCode: data?.kassaCode ?? null, message };
+  }
   if (status === 413) return { type: "too_large", typed: data?.kassaCode === "PAYLOAD_TOO_LARGE", message };
   if (data?.kassaCode === "VALIDATION_FAILED") {
     const items = namedItems(data.fieldErrors);

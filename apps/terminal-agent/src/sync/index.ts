@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { SyncEngine, SyncStatus } from "@kassa/api/agent";
+import type { SyncEngine, SyncStatus, TCentralKeyProblem } from "@kassa/api/agent";
 import type { FiscalDevice } from "@kassa/fiscal/device";
 import type { OfdTransport } from "@kassa/fiscal/ofd";
 import { type BreakerOptions, createDestinationBreaker } from "./breaker.ts";
@@ -126,6 +126,15 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
       })
     : null;
   const online = Boolean(deps.centralUrl && deps.terminalKey);
+  // Why the central server refuses our key, until a push gets through again: in `status` and logged
+  // once per change (not once per round), so a till whose key was rotated says so in plain words.
+  let centralKey: TCentralKeyProblem | null = null;
+  const keyRefused = (kassaCode: string | null | undefined, serverMessage: string) => {
+    const problem = centralKeyProblem(kassaCode);
+    if (centralKey?.problem === problem) return;
+    centralKey = { problem, since: clock.iso(), message: `${KEY_PROBLEM_TEXT[problem]} (${serverMessage})` };
+    log(centralKey.message);
+  };
   const transport = online
     ? createCentralTransport({
         url: deps.centralUrl!,
@@ -157,6 +166,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         },
         limits: { ...DEFAULT_LIMITS, ...deps.limits },
         onServerFault: (fault) => {
+          if (fault.status === 401 || fault.status === 403) keyRefused(fault.kassaCode, fault.message);
           log(
             `central server fault (${fault.status === null ? "no answer" : `HTTP ${fault.status}`}): ${fault.itemsKept} items kept in the outbox, next try in ${Math.round(fault.retryInMs / 1000)} s; ${fault.message}`,
           );
@@ -216,6 +226,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         tally.deadLettered += relay?.deadLettered ?? 0;
         if (central && deps.statusSnapshot) await queueStatusSnapshot(deps.statusSnapshot);
         if (central) await central.round(tally);
+        if (central?.state.online) centralKey = null;
         if (cashiers && central?.state.online) {
           await cashiers.maybePull(clock.nowMs()).catch((error: unknown) => {
             log(`cashier list not refreshed: ${(error as Error).message}`);
@@ -280,6 +291,7 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
         breakers: { central: asStatus(centralBreaker.state), ofd: asStatus(ofdBreaker.state) },
         lastSyncAt: central?.state.lastSyncAt ?? null,
         clockSkewMs: central?.state.clockSkewMs ?? null,
+        centralKey,
       };
     },
     dlq: {
@@ -331,6 +343,19 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     },
   };
   return worker;
+}
+
+const KEY_PROBLEM_TEXT: Record<TCentralKeyProblem["problem"], string> = {
+  rotated:
+    "This till's central key was rotated in the dashboard: the old key no longer syncs. Set the new key (KASSA_TERMINAL_KEY) and restart the agent; sales go on and stay in the buffer until then",
+  retired:
+    "This till was retired in the dashboard: the central server refuses its key for good. Sales stay in the buffer; provision a new till to sync them",
+  refused:
+    "The central server refuses this till's key (wrong or unknown): check KASSA_TERMINAL_KEY against the dashboard; sales stay in the buffer",
+};
+
+function centralKeyProblem(kassaCode: string | null | undefined): TCentralKeyProblem["problem"] {
+  return kassaCode === "TERMINAL_KEY_ROTATED" ? "rotated" : kassaCode === "TERMINAL_RETIRED" ? "retired" : "refused";
 }
 
 function asStatus(state: string): "closed" | "open" | "half_open" {

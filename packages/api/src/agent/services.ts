@@ -16,7 +16,7 @@ import type { TCloseShiftInput, TCloseShiftOutput } from "./shift/close-shift.ty
 import type { TShiftStatusOutput } from "./shift/get-shift-status.types.ts";
 import type { TOpenShiftInput, TOpenShiftOutput } from "./shift/open-shift.types.ts";
 import type { TXReportInput, TXReportOutput } from "./shift/x-report.types.ts";
-import type { TAgentStatus, TBreakerState } from "./status/get-status.types.ts";
+import type { TAgentStatus, TBreakerState, TCentralKeyProblem } from "./status/get-status.types.ts";
 import type { TSyncReport } from "./sync/sync-now.types.ts";
 
 type MaybePromise<T> = T | Promise<T>;
@@ -29,6 +29,8 @@ export interface SyncStatus {
   lastSyncAt: string | null;
   /** Local clock minus the central server's, measured during sync; null until measured. */
   clockSkewMs: number | null;
+  /** The central server refuses this till's key (rotated, retired, wrong) since when; null/absent = not refused. */
+  centralKey?: TCentralKeyProblem | null;
 }
 
 /**

@@ -49,9 +49,23 @@ export const terminalProcedure = t.procedure.use(async ({ ctx, next }) => {
   const row = parsed
     ? await ctx.db.prisma.terminal.findUnique({
         where: { id: parsed.terminalId },
-        select: { organizationId: true, storeId: true, id: true, keyHash: true, status: true },
+        select: {
+          organizationId: true,
+          storeId: true,
+          id: true,
+          keyHash: true,
+          status: true,
+          previousKeyHash: true,
+          keyRotatedAt: true,
+        },
       })
     : null;
+  // The key an owner rotated away: refused like any wrong key, but named, so the till says so.
+  if (row?.previousKeyHash && row.keyRotatedAt && verifyTerminalKey(key, row.previousKeyHash)) {
+    throw new AppError("TERMINAL_KEY_ROTATED", {
+      message: `Terminal ${row.id}'s key was rotated in the dashboard at ${row.keyRotatedAt.toISOString()}: set the new key (KASSA_TERMINAL_KEY) on the till and restart the agent.`,
+    });
+  }
   if (!row || !verifyTerminalKey(key, row.keyHash)) {
     throw new AppError("UNAUTHORIZED", {
       message:
@@ -59,7 +73,9 @@ export const terminalProcedure = t.procedure.use(async ({ ctx, next }) => {
     });
   }
   if (row.status !== "active") {
-    throw new AppError("FORBIDDEN", { message: `Terminal ${row.id} is retired and may no longer sync.` });
+    throw new AppError("TERMINAL_RETIRED", {
+      message: `Terminal ${row.id} is retired and may no longer sync: provision a new till in the dashboard.`,
+    });
   }
   const terminal: AuthenticatedTerminal = {
     organizationId: row.organizationId,

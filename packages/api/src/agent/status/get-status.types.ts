@@ -4,6 +4,18 @@ import { ZWaitingReason } from "../schemas.ts";
 export const ZBreakerState = z.enum(["closed", "open", "half_open"]);
 export type TBreakerState = z.infer<typeof ZBreakerState>;
 
+/**
+ * The central server refused the till's key: `rotated` (an owner rotated it in the dashboard — the
+ * till must be given the new key), `retired` (the till was retired), `refused` (any other wrong key).
+ */
+export const ZCentralKeyProblem = z.object({
+  problem: z.enum(["rotated", "retired", "refused"]),
+  /** ISO-8601: the first refusal of this kind in a row. */
+  since: z.string(),
+  message: z.string(),
+});
+export type TCentralKeyProblem = z.infer<typeof ZCentralKeyProblem>;
+
 export const ZAgentStatus = z.object({
   terminalId: z.string(),
   /** The central server answered the last sync (false when offline-only or unreachable). */
@@ -27,6 +39,8 @@ export const ZAgentStatus = z.object({
   breakers: z.object({ central: ZBreakerState, ofd: ZBreakerState }),
   lastSyncAt: z.string().nullable(),
   clockSkewMs: z.number().nullable(),
+  /** Set while the central server refuses the till's key (then also one of `warnings`). */
+  centralKey: ZCentralKeyProblem.nullable(),
   /** Human-readable warnings: buffer ≥ 80 %, shift about to expire, FN documents unsent for long. */
   warnings: z.array(z.string()),
 });

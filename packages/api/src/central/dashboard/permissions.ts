@@ -20,6 +20,21 @@ export const PERMISSIONS = {
   /** Cash reconciliation: everyone looks; a variance above tolerance is approved by a manager or owner. */
   "cash.view": ["owner", "manager", "support"],
   "cash.approve": ["owner", "manager"],
+  /**
+   * The admin area (issue 10). Owners run the chain: only they change stores, tills, people and
+   * settings. Managers and support look at stores and tills (support diagnoses a till's key and last
+   * contact; a manager sees their stores' tills); managers read the settings cash reconciliation
+   * uses; people are the owners' alone. The audit log is everyone's, narrowed to their stores.
+   */
+  "stores.view": ["owner", "manager", "support"],
+  "stores.manage": ["owner"],
+  "tills.view": ["owner", "manager", "support"],
+  "tills.manage": ["owner"],
+  "people.view": ["owner"],
+  "people.manage": ["owner"],
+  "settings.view": ["owner", "manager"],
+  "settings.manage": ["owner"],
+  "audit.view": ["owner", "manager", "support"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

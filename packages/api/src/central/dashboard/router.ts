@@ -1,4 +1,5 @@
 import { router } from "../trpc.ts";
+import { adminRouter } from "./admin/router.ts";
 import { breakersRouter } from "./breakers/router.ts";
 import { cashRouter } from "./cash/router.ts";
 import { discardDlqItemsProcedure } from "./dlq/discard-dlq-items.ts";
@@ -21,6 +22,7 @@ export const dashboardRouter = router({
   receipts: router({ list: listReceiptsProcedure, get: getReceiptProcedure }),
   breakers: breakersRouter,
   cash: cashRouter,
+  admin: adminRouter,
   dlq: router({
     list: listDlqItemsProcedure,
     groups: listDlqGroupsProcedure,

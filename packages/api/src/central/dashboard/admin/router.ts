@@ -1,0 +1,24 @@
+import { router } from "../../trpc.ts";
+import { createStoreProcedure } from "./create-store.ts";
+import { getSettingsProcedure } from "./get-settings.ts";
+import { listAuditLogProcedure } from "./list-audit-log.ts";
+import { listStoresProcedure } from "./list-stores.ts";
+import { listTillsProcedure } from "./list-tills.ts";
+import { provisionTillProcedure } from "./provision-till.ts";
+import { retireTillProcedure } from "./retire-till.ts";
+import { rotateTillKeyProcedure } from "./rotate-till-key.ts";
+import { updateSettingsProcedure } from "./update-settings.ts";
+import { updateStoreProcedure } from "./update-store.ts";
+
+/** The admin area: stores, tills, organization settings and the audit log of every change. */
+export const adminRouter = router({
+  stores: router({ list: listStoresProcedure, create: createStoreProcedure, update: updateStoreProcedure }),
+  tills: router({
+    list: listTillsProcedure,
+    provision: provisionTillProcedure,
+    rotateKey: rotateTillKeyProcedure,
+    retire: retireTillProcedure,
+  }),
+  settings: router({ get: getSettingsProcedure, update: updateSettingsProcedure }),
+  audit: router({ list: listAuditLogProcedure }),
+});
