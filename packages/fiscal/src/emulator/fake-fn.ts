@@ -70,6 +70,14 @@ export interface ReceiptContent {
   items: TlvField[];
   /** Receipt-level TLVs the host wrote (FF0C), bytes kept exactly. */
   hostTags: TlvField[];
+  /** 3 receipt (default) or 31 correction receipt (FF35 … FF36/FF4A/FF45). */
+  documentType?: 3 | 31;
+  /** Fields ahead of 1054 (a correction's 1173 and 1174). */
+  leadFields?: TlvField[];
+  /** 1215 / 1216 / 1217 (FF4A carries them); default 0. */
+  prepayment?: number;
+  credit?: number;
+  counterProvision?: number;
 }
 
 export class FakeFn {
@@ -222,18 +230,19 @@ export class FakeFn {
     this.shift.receipts++;
     const fields: TlvField[] = [
       tlv.u32(Tag.RECEIPT_NUMBER_IN_SHIFT, this.shift.receipts),
+      ...(r.leadFields ?? []),
       tlv.byte(Tag.CALCULATION_SIGN, r.operationType),
       tlv.byte(Tag.TAX_SYSTEM, r.taxSystem),
       ...r.items,
       tlv.vln(Tag.TOTAL, r.total),
       tlv.vln(Tag.CASH, r.cash),
       tlv.vln(Tag.ELECTRONIC, r.electronic),
-      tlv.vln(Tag.PREPAYMENT, 0),
-      tlv.vln(Tag.CREDIT, 0),
-      tlv.vln(Tag.COUNTER_PROVISION, 0),
+      tlv.vln(Tag.PREPAYMENT, r.prepayment ?? 0),
+      tlv.vln(Tag.CREDIT, r.credit ?? 0),
+      tlv.vln(Tag.COUNTER_PROVISION, r.counterProvision ?? 0),
       ...r.hostTags,
     ];
-    return this.issue(now, 3, fields, {
+    return this.issue(now, r.documentType ?? 3, fields, {
       receiptTag: receiptTagOf(r.hostTags),
       operationType: r.operationType,
       total: r.total,

@@ -8,7 +8,7 @@ import { decodeString, decodeTlvRaw, encodeTlv, type TlvField, tlv } from "../ff
 
 export interface FnDocument {
   fdNumber: number;
-  /** FFD document type: 1 registration, 2 shift open, 3 receipt, 5 shift close. */
+  /** FFD document type: 1 registration, 2 shift open, 3 receipt, 5 shift close, 31 correction receipt. */
   documentType: number;
   /** Device wall-clock time, `YYYY-MM-DDThh:mm:ss` (no zone). */
   dateTime: string;

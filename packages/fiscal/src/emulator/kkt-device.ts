@@ -9,6 +9,7 @@
  */
 import { FiscalDeviceError } from "../device/errors.ts";
 import type { CommandDef } from "../shtrih/commands/define.ts";
+import type { DeviceType } from "../shtrih/commands/device.ts";
 import { ERR_BAD_FORMAT, ERR_NOT_SUPPORTED, ERR_OK, ERR_WRONG_PASSWORD } from "../shtrih/error-codes.ts";
 import type { Clock } from "./clock.ts";
 import type { FakeFn } from "./fake-fn.ts";
@@ -52,7 +53,24 @@ export interface KktDeviceOptions {
   serialNumber?: number;
   /** Owner's INN (0x11), digits. */
   inn?: string;
+  /** What FC answers (type, model, name…). Default: DEFAULT_DEVICE_TYPE. */
+  deviceType?: DeviceType;
 }
+
+/**
+ * FC answer of the emulated model. Type 0 (KKT) and language 0 (Russian) follow v1.17; the model
+ * and subtype numbers of real Shtrih-M models are *unverified* (no public table was found), so
+ * they are configuration: pass `deviceType` to model another device.
+ */
+export const DEFAULT_DEVICE_TYPE: DeviceType = {
+  type: 0,
+  subtype: 0,
+  protocolVersion: 1,
+  protocolSubversion: 17,
+  model: 0,
+  language: 0,
+  name: "ШТРИХ-М-01Ф (Kassa emulator)",
+};
 
 function defaultOperators(): Map<number, number> {
   const m = new Map<number, number>();
@@ -72,6 +90,20 @@ export class KktDevice {
   /** The document FF3A selected for reading and how far FF3B got. */
   tlvCursor: { tlv: Uint8Array; offset: number } | null = null;
   ofdRelay: OfdRelay = idleRelay();
+  readonly deviceType: DeviceType;
+  /**
+   * Money register 241: cash in the drawer (kopecks), moved by cash in/out (50/51) and by the cash
+   * part of every receipt. Non-volatile on a real KKT, so a power loss keeps it.
+   */
+  cashInDrawer = 0;
+  /** The KKT's running document number (0x11, 50/51 answers): every printed document counts. */
+  documentNumber = 0;
+  /** Set by 21/22+23: the device clock's distance from the host clock, ms. */
+  clockOffsetMs = 0;
+  /** A date programmed by 22, waiting for 23 to confirm it. */
+  pendingDate: { year: number; month: number; day: number } | null = null;
+  /** Table values written by 1E, by "table:row:field" (see tables.ts for the defaults). */
+  readonly tableValues = new Map<string, Uint8Array>();
   private readonly handlers = new Map<number, Handler>();
 
   constructor(options: KktDeviceOptions) {
@@ -82,14 +114,23 @@ export class KktDevice {
     this.taxGroups = options.taxGroups ?? DEFAULT_TAX_GROUPS;
     this.serialNumber = options.serialNumber ?? 4312;
     this.inn = options.inn ?? "7700000000";
+    this.deviceType = options.deviceType ?? DEFAULT_DEVICE_TYPE;
   }
 
   register(code: number, handler: Handler): void {
     this.handlers.set(code, handler);
   }
 
+  /** The device clock: the host clock moved by what 21/22/23 programmed. */
   now(): Date {
-    return this.clock.now();
+    const t = this.clock.now();
+    return this.clockOffsetMs === 0 ? t : new Date(t.getTime() + this.clockOffsetMs);
+  }
+
+  /** Counts a printed document (the KKT numbers every document, fiscal or not; u16 wraps). */
+  nextDocumentNumber(): number {
+    this.documentNumber = (this.documentNumber + 1) & 0xffff;
+    return this.documentNumber;
   }
 
   /** Full mode byte (low nibble mode, high nibble its status). */

@@ -12,10 +12,14 @@
  */
 import type { Duplex } from "node:stream";
 import { DeviceDisconnectedError } from "../device/errors.ts";
+import type { DeviceType } from "../shtrih/commands/device.ts";
 import { byCode } from "../shtrih/commands/index.ts";
 import { ERR_BUSY } from "../shtrih/error-codes.ts";
 import { encodeAnswerFrame, type Frame } from "../shtrih/frame.ts";
+import { registerClassicCommands } from "./classic-commands.ts";
 import { type Clock, systemClock } from "./clock.ts";
+import { registerCorrectionCommands } from "./correction-commands.ts";
+import { registerDeviceCommands } from "./device-commands.ts";
 import { DeviceLink } from "./device-link.ts";
 import { FakeFn, type FnOptions } from "./fake-fn.ts";
 import { type ActiveFault, FaultPlan } from "./fault-plan.ts";
@@ -55,6 +59,8 @@ export interface KktEmulatorOptions {
   openShift?: boolean;
   /** Human-readable log lines (the CLI prints them). Default: silent. */
   log?: (line: string) => void;
+  /** What 0xFC answers (model, name…). Default: DEFAULT_DEVICE_TYPE (kkt-device.ts). */
+  deviceType?: DeviceType;
 }
 
 export interface AttachOptions {
@@ -77,6 +83,8 @@ export interface EmulatorStatus {
   shiftExpired: boolean;
   shiftNumber: number;
   receiptOpen: boolean;
+  /** Money register 241 (kopecks). */
+  cashInDrawer: number;
   lastFdNumber: number;
   unsentCount: number;
   oldestUnsentAt: string | null;
@@ -114,12 +122,16 @@ export class KktEmulator {
       printMsPerLine: options.printMsPerLine ?? 0,
       ...(options.operators ? { operators: options.operators } : {}),
       ...(options.taxGroups ? { taxGroups: options.taxGroups } : {}),
+      ...(options.deviceType ? { deviceType: options.deviceType } : {}),
     });
     registerStatusCommands(this.device);
     registerShiftCommands(this.device);
     registerReceiptCommands(this.device);
     registerFnCommands(this.device);
     registerOfdCommands(this.device);
+    registerDeviceCommands(this.device);
+    registerClassicCommands(this.device);
+    registerCorrectionCommands(this.device);
     this.link = new DeviceLink({
       onFrame: (frame) => this.onFrame(frame),
       byteTimeoutMs: options.byteTimeoutMs,
@@ -291,6 +303,11 @@ export class KktEmulator {
     return this.receiptsByTag(receiptId).length;
   }
 
+  /** Correction receipts (type 31) whose tag 1192 is `receiptId`. */
+  correctionsByTag(receiptId: string): FnDocument[] {
+    return this.fn.allDocuments().filter((d) => d.documentType === 31 && d.receiptTag === receiptId);
+  }
+
   status(): EmulatorStatus {
     const now = this.clock.now();
     const oldest = this.fn.firstUnsent();
@@ -304,6 +321,7 @@ export class KktEmulator {
       shiftExpired: this.fn.shiftExpired(now),
       shiftNumber: this.fn.shiftNumber,
       receiptOpen: this.device.receipt !== null,
+      cashInDrawer: this.device.cashInDrawer,
       lastFdNumber: this.fn.lastFdNumber,
       unsentCount: this.fn.unsentCount,
       oldestUnsentAt: oldest?.dateTime ?? null,

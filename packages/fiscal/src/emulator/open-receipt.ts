@@ -17,6 +17,10 @@ export interface OpenReceipt {
   operationType: number;
   items: OpenItem[];
   hostTags: TlvField[];
+  /** Opened by FF35: closing it makes a correction receipt (FFD type 31), not a receipt. */
+  correction?: boolean;
+  /** Allowances (87) minus discounts (86) on the whole receipt, kopecks; spread over the items at close. */
+  adjustment?: number;
 }
 
 /** High nibble of the mode byte in mode 8, by operation type (protocol v1.17 "Режимы ФР"). */

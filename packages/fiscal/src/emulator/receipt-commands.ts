@@ -11,21 +11,13 @@ import {
   writeOperationTlv,
   writeReceiptTlv,
 } from "../shtrih/commands/receipt.ts";
-import {
-  ERR_BAD_PARAMETERS,
-  ERR_FN_SHIFT_OVER_24H,
-  ERR_NOT_IN_MODE,
-  ERR_PAYMENTS_LESS_THAN_TOTAL,
-  ERR_SHIFT_OVER_24H,
-  ERR_ZERO_TOTAL,
-} from "../shtrih/error-codes.ts";
+import { ERR_BAD_PARAMETERS, ERR_NOT_IN_MODE, ERR_SHIFT_OVER_24H } from "../shtrih/error-codes.ts";
 import { rawTlvFields } from "./fn-document.ts";
 import { handle, type KktDevice } from "./kkt-device.ts";
-import type { OpenItem } from "./open-receipt.ts";
+import { closeOpenReceipt } from "./receipt-close.ts";
 
 /** Printed lines per operation, for print time. */
 const LINES_PER_ITEM = 2;
-const LINES_PER_CLOSE = 8;
 const LINES_PER_CANCEL = 2;
 
 const MAX_MONEY = 2 ** 40 - 1;
@@ -58,7 +50,10 @@ export function registerReceiptCommands(device: KktDevice): void {
       if (!d.fn.shiftOpen) return ERR_NOT_IN_MODE;
       // The KKT's own 24 h check (0x4E); the FN's (0x16) fires at FF45.
       if (d.fn.shiftExpired(now)) return ERR_SHIFT_OVER_24H;
-      if (d.receipt && d.receipt.operationType !== req.operationType) return ERR_BAD_PARAMETERS;
+      // A correction opened by FF35 takes its calculation sign from its first item.
+      const pendingSign = d.receipt?.correction === true && d.receipt.operationType === 0;
+      if (d.receipt && !pendingSign && d.receipt.operationType !== req.operationType)
+        return ERR_BAD_PARAMETERS;
       if (req.operationType < 1 || req.operationType > 4) return ERR_BAD_PARAMETERS;
       if (req.paymentMethod < 1 || req.paymentMethod > 7) return ERR_BAD_PARAMETERS;
       if (req.subject < 1 || req.subject > 33) return ERR_BAD_PARAMETERS;
@@ -74,6 +69,7 @@ export function registerReceiptCommands(device: KktDevice): void {
         if (fnError) return fnError;
         d.receipt = { operationType: req.operationType, items: [], hostTags: [] };
       }
+      if (pendingSign) d.receipt.operationType = req.operationType;
       d.receipt.items.push({ fields, hostTags: [], sum });
       d.printer.print(LINES_PER_ITEM);
       return {};
@@ -83,37 +79,16 @@ export function registerReceiptCommands(device: KktDevice): void {
   device.register(
     closeReceipt.code,
     handle(closeReceipt, (d, req) => {
-      const now = d.now();
-      const receipt = d.receipt;
-      if (!receipt) return ERR_NOT_IN_MODE;
-      const e = d.printer.check();
-      if (e) return e;
-      if (d.fn.shiftExpired(now)) return ERR_FN_SHIFT_OVER_24H;
-      const fnError = d.fn.canIssue(now);
-      if (fnError) return fnError;
-      const total = receipt.items.reduce((s, i) => s + i.sum, 0);
-      if (total === 0) return ERR_ZERO_TOTAL;
-      if (req.rounding > 99 || req.rounding > total) return ERR_BAD_PARAMETERS;
-      const due = total - req.rounding;
-      const cash = req.payments[0] ?? 0;
-      const other = req.payments.reduce((s, p) => s + p, 0) - cash;
-      if (cash + other < due) return ERR_PAYMENTS_LESS_THAN_TOTAL;
-      // Change is only ever given in cash.
-      if (other > due) return ERR_BAD_PARAMETERS;
-      const change = cash + other - due;
-      const doc = d.fn.registerReceipt(now, {
-        operationType: receipt.operationType,
-        total: due,
-        cash: cash - change,
+      const closed = closeOpenReceipt(d, {
+        cash: req.payments[0] ?? 0,
         // Design assumption: payment slots 2–16 all count as electronic (1081); Kassa uses slot 2 only.
-        electronic: other,
+        electronic: req.payments.reduce((s, p) => s + p, 0) - (req.payments[0] ?? 0),
+        rounding: req.rounding,
         taxSystem: req.taxSystem,
-        items: receipt.items.map((i) => tlv.stlv(Tag.ITEM, withUnit(i))),
-        hostTags: receipt.hostTags,
+        nonCashOverError: ERR_BAD_PARAMETERS,
       });
-      d.receipt = null;
-      d.printer.print(LINES_PER_CLOSE + receipt.items.length);
-      return { change, fdNumber: doc.fdNumber, fiscalSign: doc.fiscalSign };
+      if (typeof closed === "number") return closed;
+      return { change: closed.change, fdNumber: closed.doc.fdNumber, fiscalSign: closed.doc.fiscalSign };
     }),
   );
 
@@ -162,12 +137,4 @@ function parseHostTlv(bytes: Uint8Array): TlvField[] | null {
   } catch {
     return null;
   }
-}
-
-/** 2108 (measure unit) is mandatory in FFD 1.2; FF46 has no field for it, so default to pieces. */
-function withUnit(item: OpenItem): TlvField[] {
-  const hasUnit = item.hostTags.some((t) => t.tag === Tag.MEASURE_UNIT);
-  return hasUnit
-    ? [...item.fields, ...item.hostTags]
-    : [...item.fields, tlv.byte(Tag.MEASURE_UNIT, 0), ...item.hostTags];
 }

@@ -24,13 +24,21 @@ export const ERR_FN_OFD_ANSWER_REJECTED = 0x20;
 export const ERR_BAD_PARAMETERS = 0x33;
 export const ERR_NOT_SUPPORTED = 0x37;
 export const ERR_PAYMENTS_LESS_THAN_TOTAL = 0x45;
+export const ERR_NOT_ENOUGH_CASH = 0x46;
+export const ERR_OPERATION_NOT_IN_RECEIPT_TYPE = 0x49;
 export const ERR_RECEIPT_OPEN = 0x4a;
+export const ERR_NON_CASH_OVER_TOTAL = 0x4d;
 export const ERR_SHIFT_OVER_24H = 0x4e;
 export const ERR_WRONG_PASSWORD = 0x4f;
 export const ERR_BUSY = 0x50;
+export const ERR_RECEIPT_CLOSED = 0x55;
+export const ERR_NO_DOCUMENT_TO_REPEAT = 0x56;
 export const ERR_AWAITING_CONTINUE_PRINT = 0x58;
+export const ERR_DISCOUNT_OVER_RECEIPT = 0x5a;
 export const ERR_NO_PAPER = 0x6b;
 export const ERR_NOT_IN_MODE = 0x73;
+export const ERR_DATE_MISMATCH = 0x7c;
+export const ERR_BAD_DATE = 0x7d;
 export const ERR_ZERO_TOTAL = 0x8e;
 
 const CALL_SUPPORT = "Call support: the fiscal storage (FN) may need service.";
@@ -128,6 +136,46 @@ const TABLE: Record<number, DeviceErrorInfo> = {
     kassaCode: "PAYMENTS_LESS_THAN_TOTAL",
     meaning: "payments are less than the receipt total",
     action: "Take the full amount and retry.",
+  },
+  [ERR_NOT_ENOUGH_CASH]: {
+    kassaCode: "BAD_PARAMETERS",
+    meaning: "not enough cash in the drawer by the register's count",
+    action: "Check the drawer: take out no more than the register says it holds.",
+  },
+  [ERR_OPERATION_NOT_IN_RECEIPT_TYPE]: {
+    kassaCode: "BAD_PARAMETERS",
+    meaning: "this operation is not allowed in the open receipt's type",
+    action: "Cancel the open receipt, then sell (or refund) in a receipt of the right type.",
+  },
+  [ERR_NON_CASH_OVER_TOTAL]: {
+    kassaCode: "BAD_PARAMETERS",
+    meaning: "the non-cash payment is more than the receipt total",
+    action: "Change can only be given in cash: lower the card payment and retry.",
+  },
+  [ERR_RECEIPT_CLOSED]: {
+    kassaCode: "NOT_ALLOWED_IN_MODE",
+    meaning: "no receipt is open",
+    action: "Open a receipt first.",
+  },
+  [ERR_NO_DOCUMENT_TO_REPEAT]: {
+    kassaCode: "NOT_ALLOWED_IN_MODE",
+    meaning: "there is no document to repeat",
+    action: "Nothing to reprint yet.",
+  },
+  [ERR_DISCOUNT_OVER_RECEIPT]: {
+    kassaCode: "BAD_PARAMETERS",
+    meaning: "the discount is more than the receipt's sum",
+    action: "Lower the discount and retry.",
+  },
+  [ERR_DATE_MISMATCH]: {
+    kassaCode: "BAD_PARAMETERS",
+    meaning: "the confirmed date differs from the programmed one",
+    action: "Program the date again (22) and confirm the same date (23).",
+  },
+  [ERR_BAD_DATE]: {
+    kassaCode: "BAD_PARAMETERS",
+    meaning: "bad date or time format",
+    action: "Check the date and time values.",
   },
   [ERR_RECEIPT_OPEN]: {
     kassaCode: "NOT_ALLOWED_IN_MODE",

@@ -1,4 +1,32 @@
 /** All protocol v1 commands Kassa uses, by name and by code (the emulator dispatches on `byCode`). */
+import {
+  allowance,
+  cashIn,
+  cashOut,
+  closeReceiptClassic,
+  discount,
+  openReceipt,
+  purchase,
+  purchaseReturn,
+  repeatDocument,
+  sale,
+  saleReturn,
+} from "./classic.ts";
+import { fnValidity, makeCorrection, makeCorrectionV2, startCorrection } from "./correction.ts";
+import {
+  beep,
+  confirmDate,
+  cutPaper,
+  deviceType,
+  fieldStructure,
+  readMoneyRegister,
+  readOperatingRegister,
+  readTable,
+  setDate,
+  setTime,
+  tableStructure,
+  writeTable,
+} from "./device.ts";
 import { setExchangeParams } from "./exchange.ts";
 import { findDocument, fnStatus, readDocumentTlv, requestDocumentTlv, shiftParams } from "./fn.ts";
 import {
@@ -21,7 +49,10 @@ import {
 import { openShift, xReport, zReport } from "./shift.ts";
 import { fullStatus, shortStatus } from "./status.ts";
 
+export * from "./classic.ts";
+export * from "./correction.ts";
 export * from "./define.ts";
+export * from "./device.ts";
 export * from "./exchange.ts";
 export * from "./fn.ts";
 export * from "./ofd.ts";
@@ -54,6 +85,33 @@ export const commands = {
   readOfdBlock,
   startOfdAnswer,
   writeOfdBlock,
+  deviceType,
+  beep,
+  cutPaper,
+  readMoneyRegister,
+  readOperatingRegister,
+  writeTable,
+  readTable,
+  tableStructure,
+  fieldStructure,
+  setTime,
+  setDate,
+  confirmDate,
+  openReceipt,
+  sale,
+  purchase,
+  saleReturn,
+  purchaseReturn,
+  closeReceiptClassic,
+  discount,
+  allowance,
+  repeatDocument,
+  cashIn,
+  cashOut,
+  startCorrection,
+  makeCorrection,
+  makeCorrectionV2,
+  fnValidity,
 } as const;
 
 export type CommandName = keyof typeof commands;
