@@ -24,7 +24,7 @@ import { type AgentMetrics, createMetrics } from "./metrics.ts";
 import { offlineSyncEngine } from "./offline-sync.ts";
 import { createFiscalStore } from "./receipts/fiscal-store.ts";
 import { ReceiptService } from "./receipts/receipt-service.ts";
-import { RumRecorder } from "./rum.ts";
+import { RumRecorder, reportRum } from "./rum.ts";
 import { createLocalServer, listen } from "./server/local-server.ts";
 import { ShiftService } from "./shift/shift-service.ts";
 import { agentStatus, type StatusServiceOptions, terminalStatusSnapshot } from "./status/status-service.ts";
@@ -63,6 +63,8 @@ export interface RunningAgent {
   device: FiscalDevice;
   /** Where receipts are committed (the commit thread unless disabled). */
   writer: BufferWriter;
+  /** The real-user metrics recorder (tests flush it instead of waiting for its timer). */
+  rum: RumRecorder;
   log: Logger;
   close(): Promise<void>;
 }
@@ -71,16 +73,31 @@ export interface RunningAgent {
 export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Promise<RunningAgent> {
   const now = deps.now ?? Date.now;
   const log = deps.log ?? createLogger(config.logLevel, config.terminalId);
-  const metrics = createMetrics();
+  const metrics = createMetrics(now);
   // One agent process per data directory (see buffer-lock.ts): a second one stops here, with one line.
   const dataDirLock = lockDataDir(config.dataDir);
   const db = await openBuffer(config.dataDir, (line) => log.info(line));
   const statements = prepareReceiptStatements(db);
   const hlc = new HybridLogicalClock(now);
   hlc.restore(statements.maxHlc.get()?.hlc);
+  const rum = new RumRecorder(db, hlc, now, {
+    ...config.rum,
+    onError: (error) => log.warn({ err: error }, "RUM samples not written yet; retrying on the next flush"),
+  });
+  metrics.sources.rumStored = () => rum.stored();
 
-  const device = deps.device ?? (await createDeviceSource(config, log));
-  const runner = new DeviceRunner(() => device.open());
+  const device =
+    deps.device ??
+    (await createDeviceSource(config, log, ({ command, durationMs, answered }) =>
+      rum.measure("serial.round_trip", durationMs, "ms", {
+        command: `0x${command.toString(16).toUpperCase().padStart(2, "0")}`,
+        answered: String(answered),
+      }),
+    ));
+  const runner = new DeviceRunner(
+    () => device.open(),
+    (connected) => rum.event("device.event", 1, "count", { event: connected ? "connected" : "disconnected" }),
+  );
   const inline = inlineWriter(db, statements);
   const writer =
     deps.commitThread === false
@@ -121,6 +138,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     metrics,
     pollMs: config.devicePollMs,
     refusalBrake: config.deviceRefusalBrake,
+    rum,
   });
   const capacity = new BufferCapacity(
     config.bufferCapacity,
@@ -128,7 +146,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     log,
     metrics,
   );
-  const rum = new RumRecorder(db, hlc, now);
+  rum.gauge("buffer.fill", "ratio", () => capacity.fill);
   const auth = new AuthService({
     db,
     requireLogin: config.requireLogin,
@@ -162,6 +180,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     metrics,
     log,
     now,
+    rum,
   });
 
   const register = sharedDevice(runner);
@@ -193,6 +212,21 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       onCentralFault: ({ status }) =>
         metrics.centralFaults.inc({ status: status === null ? "none" : String(status) }),
       onCashiers: (cashiers) => replaceCashiers(db, cashiers),
+      onRound: (report) => metrics.syncRoundSeconds.observe(report.durationMs / 1000),
+      observe: {
+        batch: ({ destination, items, durationMs, bytes }) => {
+          metrics.syncBatchSeconds.observe({ destination }, durationMs / 1000);
+          metrics.syncBatchItems.inc({ destination }, items);
+          metrics.syncBatchBytes.inc({ destination }, bytes);
+          rum.measure("sync.batch.duration", durationMs, "ms", { destination });
+          rum.measure("sync.batch.items", items, "count", { destination });
+          if (destination === "central") rum.measure("sync.batch.bytes", bytes, "bytes", { destination });
+        },
+        offline: ({ destination, startedAtMs, durationMs }) =>
+          rum.event("sync.offline", durationMs, "ms", { destination }, startedAtMs),
+        transition: ({ destination, from, to }) =>
+          rum.event("breaker.transition", 1, "count", { destination, from, to }),
+      },
       ...(config.ofd ? { ofd: { device: register, client: createOfdClient(config.ofd) } } : {}),
       // Fleet's view of this till, sent on every round (status/status-service.ts).
       statusSnapshot: () =>
@@ -203,6 +237,11 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       ...deps.syncOptions,
     });
   }
+
+  // Scrape-time gauges: breakers as the sync worker holds them, the DLQ as the buffer does.
+  const countDlq = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM dlq WHERE status = 'pending'");
+  metrics.sources.breakers = () => sync.status().breakers;
+  metrics.sources.dlqPending = () => countDlq.get()!.n;
 
   const services: AgentServices = {
     receipts: {
@@ -220,6 +259,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     cash: { move: (input) => cash.move(input) },
     auth: { login: (input) => auth.login(input) },
     status: () => agentStatus(statusOptions),
+    rum: { report: (input) => reportRum(rum, now, input) },
     sync: {
       now: () => sync.now(),
       dlq: {
@@ -237,6 +277,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   });
   await queue.start();
   capacity.start();
+  rum.start();
   sync.start?.();
   // Receipts starting or stopping to wait for the register write no outbox row: a round is asked for.
   const statusWatch = config.central
@@ -288,6 +329,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     queue,
     device: register,
     writer,
+    rum,
     log,
     async close() {
       if (closed) return;
@@ -302,6 +344,8 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       await sync.stop?.();
       await runner.close();
       device.close();
+      // After the sync worker stopped: the last second of samples waits in the buffer for next time.
+      rum.stop();
       await writer.close();
       db.close();
       dataDirLock.release();

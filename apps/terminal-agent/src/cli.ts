@@ -61,6 +61,8 @@ program
   .option("--require-login", "KASSA_REQUIRE_LOGIN=1")
   .option("--ofd-address <host:port>", "KASSA_OFD_ADDRESS")
   .option("--tax-system <id>", "KASSA_TAX_SYSTEM: osn | usn_income | usn_income_outcome | esn | patent")
+  .option("--rum-max-samples <n>", "KASSA_RUM_MAX_SAMPLES")
+  .option("--rum-sample-rate <share>", "KASSA_RUM_SAMPLE_RATE: 0..1")
   .addOption(
     new Option("--buffer-capacity <items>", "outbox items before receipts are refused").default("200000"),
   )
@@ -84,6 +86,8 @@ program
       KASSA_REQUIRE_LOGIN: flags.requireLogin ? "1" : undefined,
       KASSA_OFD_ADDRESS: flags.ofdAddress as string | undefined,
       KASSA_TAX_SYSTEM: flags.taxSystem as string | undefined,
+      KASSA_RUM_MAX_SAMPLES: flags.rumMaxSamples as string | undefined,
+      KASSA_RUM_SAMPLE_RATE: flags.rumSampleRate as string | undefined,
     };
     const capacity = Number(flags.bufferCapacity);
     const lockout = Number(flags.lockoutMinutes);

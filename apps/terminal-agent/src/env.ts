@@ -41,6 +41,17 @@ const ZEnv = z
         error: `must be one of ${TAX_SYSTEMS.join(", ")} (the terminal's registered tax system)`,
       })
       .optional(),
+    KASSA_RUM_MAX_SAMPLES: z.coerce
+      .number("must be a whole number of samples, e.g. 50000")
+      .int("must be a whole number of samples, e.g. 50000")
+      .min(100, "must be at least 100 (the RUM samples kept through an outage)")
+      .max(10_000_000, "must be at most 10000000")
+      .default(50_000),
+    KASSA_RUM_SAMPLE_RATE: z.coerce
+      .number("must be a share between 0 and 1, e.g. 0.25")
+      .min(0, "must be a share between 0 and 1, e.g. 0.25")
+      .max(1, "must be a share between 0 and 1, e.g. 0.25")
+      .default(1),
   })
   .superRefine((env, ctx) => {
     if (!env.KASSA_KKT_PORT && !env.KASSA_KKT_EMULATOR) {
@@ -122,6 +133,8 @@ export interface AgentConfig extends AgentTuning {
   requireLogin: boolean;
   /** Where the agent relays the FN's unsent documents; null = no relay from this till. */
   ofd: { host: string; port: number } | null;
+  /** Real-user monitoring: samples kept through an outage at most, and the share of measurements kept. */
+  rum: { maxSamples: number; sampleRate: number };
 }
 
 export const DEFAULT_TUNING: AgentTuning = {
@@ -173,6 +186,7 @@ export function parseConfig(env: RawEnv, tuning: Partial<AgentTuning> = {}): Age
       : { emulator: false, port: e.KASSA_KKT_PORT!, baud: e.KASSA_KKT_BAUD },
     requireLogin: e.KASSA_REQUIRE_LOGIN ?? false,
     ofd: e.KASSA_OFD_ADDRESS ? parseHostPort(e.KASSA_OFD_ADDRESS) : null,
+    rum: { maxSamples: e.KASSA_RUM_MAX_SAMPLES, sampleRate: e.KASSA_RUM_SAMPLE_RATE },
     // A programmatic override (tests, benches) wins over the variable.
     taxSystem: tuning.taxSystem ?? e.KASSA_TAX_SYSTEM ?? DEFAULT_TUNING.taxSystem,
   };

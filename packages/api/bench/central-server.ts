@@ -102,6 +102,37 @@ async function intercept(req: IncomingMessage, res: ServerResponse, body: Buffer
     const state = await db.sql.query("SELECT * FROM terminal_sync_state ORDER BY terminal_id");
     return json(res, 200, { receipts, dlq, breakers, commands, records, skew, state });
   }
+  if (url.pathname === "/__test/rum") {
+    // A till's RUM samples as central stored them: the partitioned rum_samples table once ingest
+    // writes there (issue 11), terminal_records (kind rum) before; each with its original `at`.
+    const terminalId = url.searchParams.get("terminal") ?? "";
+    const [{ partitioned }] = (await db.sql.query(
+      "SELECT to_regclass('rum_samples') IS NOT NULL AS partitioned",
+    )) as [{ partitioned: boolean }];
+    const stored = partitioned
+      ? ((await db.sql.query(
+          "SELECT metric, value, unit, at, labels FROM rum_samples WHERE terminal_id = $1 ORDER BY at, id",
+          [terminalId],
+        )) as { metric: string; value: number; unit: string; at: Date; labels: unknown }[])
+      : [];
+    const records = (await db.sql.query(
+      "SELECT data FROM terminal_records WHERE kind = 'rum' AND terminal_id = $1",
+      [terminalId],
+    )) as {
+      data: { metric: string; value?: number; valueMs?: number; unit?: string; at: string; labels?: unknown };
+    }[];
+    const samples = [
+      ...stored.map((row) => ({ ...row, value: Number(row.value), at: new Date(row.at).toISOString() })),
+      ...records.map(({ data }) => ({
+        metric: data.metric,
+        value: data.value ?? data.valueMs,
+        unit: data.unit ?? "ms",
+        at: new Date(data.at).toISOString(),
+        labels: data.labels ?? {},
+      })),
+    ];
+    return json(res, 200, { samples });
+  }
   if (url.pathname === "/__test/admission") {
     // This instance's pushes in flight (the per-store limit is shared; this count is not).
     return json(res, 200, { active: ingestAdmission.active });

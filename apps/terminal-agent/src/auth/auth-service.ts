@@ -4,7 +4,7 @@ import { AppError } from "@kassa/api/errors";
 import type { Logger } from "pino";
 import type { BufferDb } from "../db/buffer.ts";
 import type { AgentMetrics } from "../metrics.ts";
-import type { RumRecorder } from "../rum.ts";
+import type { RumSink } from "../rum.ts";
 import { PasswordHashError, verifyPin } from "./pin.ts";
 
 export const MAX_PIN_FAILURES = 5;
@@ -33,7 +33,7 @@ export interface AuthServiceOptions {
   now: () => number;
   log: Logger;
   metrics: AgentMetrics;
-  rum: RumRecorder;
+  rum: RumSink;
 }
 
 const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
@@ -119,7 +119,7 @@ export class AuthService {
       this.clearFailures.run(row.id);
       this.insertSession.run(sha256(token), row.id, new Date(now).toISOString(), expiresAt);
     })();
-    this.options.rum.record("pin_login_ms", performance.now() - started, { cashierId: row.id });
+    this.options.rum.measure("pin_login.duration", performance.now() - started, "ms", { cashierId: row.id });
     return {
       session: token,
       cashier: { id: row.id, login: row.login, name: row.name, ...(row.inn ? { inn: row.inn } : {}) },

@@ -61,7 +61,12 @@ export function prepareReceiptStatements(db: BufferDb) {
     ),
     maxSeq: db.prepare<[], { seq: number | null }>("SELECT max(seq) AS seq FROM receipts"),
     maxHlc: maxHlcStatement(db),
-    countOutbox: db.prepare<[], { n: number }>("SELECT count(*) AS n FROM outbox"),
+    // RUM samples are bounded on their own and dropped oldest first (rum.ts): they never refuse a
+    // receipt. Both counts are index-only, so this costs what count(*) did.
+    countOutbox: db.prepare<[], { n: number }>(
+      `SELECT (SELECT count(*) FROM outbox)
+            - (SELECT count(*) FROM outbox WHERE destination = 'central' AND kind = 'rum') AS n`,
+    ),
     countWaiting: db.prepare<[], { n: number }>(
       "SELECT count(*) AS n FROM receipts WHERE status = 'waiting_for_device'",
     ),

@@ -9,10 +9,31 @@ export class DeviceRunner {
   private device: FiscalDevice | null = null;
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
-  /** True after the last command reached the device. */
-  connected = false;
+  private linked = false;
 
-  constructor(private readonly open: () => Promise<FiscalDevice>) {}
+  /**
+   * `onConnection` sees the line come and go (RUM `device.event` connected / disconnected): the
+   * first answer after none, the first failure to reach the register after answers.
+   */
+  constructor(
+    private readonly open: () => Promise<FiscalDevice>,
+    private readonly onConnection?: (connected: boolean) => void,
+  ) {}
+
+  /** True after the last command reached the device. */
+  get connected(): boolean {
+    return this.linked;
+  }
+
+  private setConnected(value: boolean): void {
+    if (value === this.linked) return;
+    this.linked = value;
+    try {
+      this.onConnection?.(value);
+    } catch {
+      // Observing the line must never fail a command on it.
+    }
+  }
 
   run<T>(task: (device: FiscalDevice) => Promise<T>): Promise<T> {
     const result = this.tail.then(() => this.execute(task));
@@ -26,7 +47,7 @@ export class DeviceRunner {
       try {
         this.device = await this.open();
       } catch (error) {
-        this.connected = false;
+        this.setConnected(false);
         throw error instanceof FiscalDeviceError
           ? error
           : new DeviceDisconnectedError(`Cannot open the fiscal register: ${(error as Error).message}`, {
@@ -37,19 +58,19 @@ export class DeviceRunner {
     }
     try {
       const value = await task(this.device);
-      this.connected = true;
+      this.setConnected(true);
       return value;
     } catch (error) {
       if (error instanceof DeviceDisconnectedError) {
-        this.connected = false;
+        this.setConnected(false);
         // The port is gone (USB adapter unplugged): drop it and reopen on the next command.
         const device = this.device;
         this.device = null;
         await device?.close().catch(() => undefined);
       } else if (!(error instanceof FiscalDeviceError) || error.kassaCode !== "DEVICE_TIMEOUT") {
-        this.connected = true;
+        this.setConnected(true);
       } else {
-        this.connected = false;
+        this.setConnected(false);
       }
       throw error;
     }

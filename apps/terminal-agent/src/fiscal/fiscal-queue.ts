@@ -2,6 +2,7 @@ import type { TFiscalAttributes, TWaitingReason } from "@kassa/api/agent";
 import { type FiscalDevice, FiscalDeviceError, type FiscalReceipt } from "@kassa/fiscal/device";
 import type { Logger } from "pino";
 import type { AgentMetrics } from "../metrics.ts";
+import type { RumSink } from "../rum.ts";
 import {
   attentionReasonFor,
   DEVICE_REFUSES_ALL,
@@ -85,6 +86,8 @@ export interface FiscalQueueOptions {
    * order (`DEVICE_REFUSES_ALL`) instead of setting the next ones aside. Default 3.
    */
   refusalBrake?: number;
+  /** RUM: `printer.duration` per receipt, `device.event` when the queue blocks and resumes. */
+  rum?: RumSink;
 }
 
 /** See `FiscalQueueOptions.refusalBrake`: one odd receipt, or two, is not a misconfigured register. */
@@ -219,6 +222,10 @@ export class FiscalQueue {
   resume(): void {
     if (!this.blockedReason) return;
     this.options.log.info({ reason: this.blockedReason.kassaCode }, "fiscal register ready again");
+    this.options.rum?.event("device.event", 1, "count", {
+      event: "resumed",
+      reason: this.blockedReason.kassaCode,
+    });
     this.blockedReason = null;
     this.stopPolling();
     this.kick();
@@ -253,7 +260,7 @@ export class FiscalQueue {
         this.inFlight = job.id;
         let fiscal: TFiscalAttributes;
         try {
-          fiscal = await this.options.runner.run((device) => this.print(device, job));
+          fiscal = await this.options.runner.run((device) => this.timedPrint(device, job));
         } catch (error) {
           this.options.metrics.deviceErrors.inc({ code: errorCode(error) });
           if (error instanceof UnverifiableAfterFnSwap) {
@@ -400,6 +407,21 @@ export class FiscalQueue {
     this.keepForRetry(batch);
   }
 
+  /** `print` measured on the register itself (not the wait behind status polls): `printer.duration`. */
+  private async timedPrint(device: FiscalDevice, job: Job): Promise<TFiscalAttributes> {
+    const rum = this.options.rum;
+    if (!rum) return this.print(device, job);
+    const started = performance.now();
+    let outcome = "error";
+    try {
+      const fiscal = await this.print(device, job);
+      outcome = "printed";
+      return fiscal;
+    } finally {
+      rum.measure("printer.duration", performance.now() - started, "ms", { outcome });
+    }
+  }
+
   private async print(device: FiscalDevice, job: Job): Promise<TFiscalAttributes> {
     if (!this.fnVerified || job.expectedFd === null) {
       const fn = await device.fnStatus();
@@ -452,6 +474,7 @@ export class FiscalQueue {
 
   private block(reason: TWaitingReason): void {
     this.blockedReason = reason;
+    this.options.rum?.event("device.event", 1, "count", { event: "blocked", reason: reason.kassaCode });
     const ids = this.jobs.map((job) => job.id);
     this.options.store.markWaiting(ids, reason);
     this.options.log.warn({ reason: reason.kassaCode, waiting: ids.length }, reason.message);

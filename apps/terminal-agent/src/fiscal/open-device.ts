@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { FiscalDevice } from "@kassa/fiscal/device";
 import type { KktEmulator } from "@kassa/fiscal/emulator";
-import { openShtrihSerial, ShtrihDevice } from "@kassa/fiscal/shtrih";
+import { openShtrihSerial, type RoundTrip, ShtrihDevice } from "@kassa/fiscal/shtrih";
 import type { Logger } from "pino";
 import type { AgentConfig } from "../env.ts";
 
@@ -20,7 +20,13 @@ export interface DeviceSource {
  * the emulator in this process, talking protocol v1 over an in-memory line through the same driver.
  * The emulator keeps its FN in the data directory, so a restarted agent finds its documents.
  */
-export async function createDeviceSource(config: AgentConfig, log: Logger): Promise<DeviceSource> {
+export async function createDeviceSource(
+  config: AgentConfig,
+  log: Logger,
+  /** Sees every Shtrih-M command's round trip on the line (RUM `serial.round_trip`). */
+  onRoundTrip?: (roundTrip: RoundTrip) => void,
+): Promise<DeviceSource> {
+  const observe = onRoundTrip ? { onRoundTrip } : {};
   if (config.kkt.emulator) {
     // Loaded only when asked for: a till on a real register never carries the emulator.
     const { KktEmulator, runControl } = await import("@kassa/fiscal/emulator");
@@ -30,7 +36,7 @@ export async function createDeviceSource(config: AgentConfig, log: Logger): Prom
     });
     return {
       emulator,
-      open: async () => new ShtrihDevice(emulator.connect()),
+      open: async () => new ShtrihDevice(emulator.connect(), observe),
       control: (line) => runControl({ emulator }, line),
       close: () => emulator.close(),
     };
@@ -38,7 +44,7 @@ export async function createDeviceSource(config: AgentConfig, log: Logger): Prom
   const { port, baud } = config.kkt;
   return {
     emulator: null,
-    open: () => openShtrihSerial({ path: port!, baudRate: baud }),
+    open: () => openShtrihSerial({ path: port!, baudRate: baud, ...observe }),
     close: () => undefined,
   };
 }

@@ -20,6 +20,7 @@ import type { ReceiptRow, ReceiptStatements } from "../db/receipt-rows.ts";
 import type { FiscalOutcome, FiscalQueue } from "../fiscal/fiscal-queue.ts";
 import { newUlid as ulid } from "../ids.ts";
 import type { AgentMetrics } from "../metrics.ts";
+import type { RumSink } from "../rum.ts";
 import type { ShiftService } from "../shift/shift-service.ts";
 import { type ReceiptFiscalStore, toFiscalReceipt } from "./fiscal-store.ts";
 import { GroupCommit } from "./group-commit.ts";
@@ -45,6 +46,8 @@ export interface ReceiptServiceOptions {
   metrics: AgentMetrics;
   log: Logger;
   now: () => number;
+  /** RUM: each new receipt's accept latency by phase (`receipt.accept.validate|commit|print`). */
+  rum?: RumSink;
 }
 
 /**
@@ -154,6 +157,7 @@ export class ReceiptService {
     };
     // Counted now, so a burst in one commit cannot overshoot the capacity.
     o.capacity.added(2);
+    const validated = performance.now();
     try {
       await this.commits.add(input.idempotencyKey, bodyHash, row);
     } catch (error) {
@@ -165,11 +169,28 @@ export class ReceiptService {
       if (raced) return this.replay(raced, bodyHash);
       throw error;
     }
+    const committed = performance.now();
     o.metrics.receiptsAccepted.inc({ kind: input.kind });
-    o.metrics.acceptSeconds.observe((performance.now() - started) / 1000);
+    o.metrics.acceptSeconds.observe((committed - started) / 1000);
     o.log.debug({ receiptId: id, seq, status: "accepted" }, "receipt accepted");
 
     const outcome = await o.queue.submit(id, toFiscalReceipt(payload), expectedFd, expectedFn);
+    if (o.rum) {
+      // Measured at `now` (acceptance), so the three phases of one receipt share a timestamp.
+      const labels = { kind: input.kind };
+      o.rum.measure("receipt.accept.validate", validated - started, "ms", labels, now);
+      o.rum.measure("receipt.accept.commit", committed - validated, "ms", labels, now);
+      o.rum.measure(
+        "receipt.accept.print",
+        performance.now() - committed,
+        "ms",
+        {
+          ...labels,
+          status: outcome.status,
+        },
+        now,
+      );
+    }
     if (outcome.status === "waiting_for_device") {
       o.log.debug({ receiptId: id, reason: outcome.waitingReason.kassaCode }, "receipt waiting for device");
     }

@@ -81,6 +81,8 @@ async function readStatus(
   withFn: boolean,
 ): Promise<{ status: TAgentStatus; fnNumber: string | null }> {
   const { fnNumber, ...device } = await readDevice(o, withFn);
+  // A register that did not answer says nothing about its FN: /metrics keeps the last reading.
+  if (device.connected) o.metrics.noteFnUnsent(device.fnUnsent, device.fnOldestUnsentAt);
   o.capacity.refresh();
   const sync = o.sync().status();
   const waiting = o.statements.countWaiting.get()!.n;

@@ -52,6 +52,8 @@ export function createDestinationBreaker(
   options: Partial<BreakerOptions> = {},
   /** The failure in words for the transition's cause (the central one says "HTTP 400 naming no item"). */
   describeFailure: (error: unknown) => string = describe,
+  /** Sees each transition once it is stored (RUM `breaker.transition`); its failure changes nothing. */
+  onTransition?: (transition: BreakerTransitionRecord) => void,
 ) {
   const opts: BreakerOptions = {
     failureThreshold: 5,
@@ -110,7 +112,16 @@ export function createDestinationBreaker(
     );
     save.run(metaKey, JSON.stringify(policy.toJSON()));
     state = to;
+    return transition;
   });
+  function transitioned(to: BreakerStateName, cause?: string): void {
+    const transition = record(to, cause);
+    try {
+      onTransition?.(transition);
+    } catch {
+      // An observer's failure is no reason to lose the breaker's state.
+    }
+  }
 
   let nextCause: string | undefined;
   function build(initial: unknown): CircuitBreakerPolicy {
@@ -133,7 +144,7 @@ export function createDestinationBreaker(
     built.onStateChange((next) => {
       const cause = nextCause;
       nextCause = undefined;
-      record(NAMES[next], cause);
+      transitioned(NAMES[next], cause);
     });
     return built;
   }

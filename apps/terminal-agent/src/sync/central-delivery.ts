@@ -44,6 +44,13 @@ export interface CentralDeliveryDeps {
   onServerTime?(serverTimeMs: number, sentAtMs: number, receivedAtMs: number): void;
   limits: DeliveryLimits;
   /**
+   * Each answered push of at least one item (RUM `sync.batch.*`, Prometheus): its items, its time,
+   * and the bytes it put on the wire as `wireBytes` counts them (compressed).
+   */
+  onBatch?(batch: { items: number; durationMs: number; bytes: number }): void;
+  /** Bytes sent so far by the transport (its stats), read around each push for `onBatch`. */
+  wireBytes?(): number;
+  /**
    * The central server failed a push (failure.ts: its fault, not an item's): for the log line and
    * the metric. Every item stays in the outbox.
    */
@@ -111,6 +118,8 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
 
   async function push(items: WireItem[]) {
     const sentAtMs = clock.nowMs();
+    const started = performance.now();
+    const bytesBefore = deps.wireBytes?.() ?? 0;
     const answer = await breaker.execute(() =>
       deps.client.ingest.push.mutate({
         terminalId: deps.terminalId,
@@ -122,6 +131,18 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
       }),
     );
     deps.onServerTime?.(answer.serverTimeMs, sentAtMs, clock.nowMs());
+    if (items.length > 0 && deps.onBatch) {
+      const batch = {
+        items: items.length,
+        durationMs: performance.now() - started,
+        bytes: (deps.wireBytes?.() ?? 0) - bytesBefore,
+      };
+      try {
+        deps.onBatch(batch);
+      } catch {
+        // Measuring a delivery must never fail it.
+      }
+    }
     return answer;
   }
 

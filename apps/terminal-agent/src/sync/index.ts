@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { SyncEngine, SyncStatus, TCentralKeyProblem } from "@kassa/api/agent";
 import type { FiscalDevice } from "@kassa/fiscal/device";
 import type { OfdTransport } from "@kassa/fiscal/ofd";
-import { type BreakerOptions, createDestinationBreaker } from "./breaker.ts";
+import { type BreakerOptions, type BreakerTransitionRecord, createDestinationBreaker } from "./breaker.ts";
 import { createCashierPull, type PulledCashier } from "./cashier-pull.ts";
 import { createCentralDelivery, type DeliveryLimits, type RoundTally } from "./central-delivery.ts";
 import { createCentralTransport, type TransportStats } from "./central-transport.ts";
@@ -66,6 +66,23 @@ export interface SyncWorkerDeps {
    * `kassa_sync_central_faults_total`. Nothing was dead-lettered for it.
    */
   onCentralFault?: (fault: { status: number | null }) => void;
+  /** Real-user monitoring and Prometheus: what each delivery did (sync/README.md, "What is measured"). */
+  observe?: SyncObserver;
+}
+
+export type SyncDestination = "central" | "ofd";
+
+/** Hooks the agent's RUM recorder and metrics listen on; a failing hook never fails a round. */
+export interface SyncObserver {
+  /** An answered push (central) or a relay run that confirmed documents (ofd; bytes unknown: 0). */
+  batch?(batch: { destination: SyncDestination; items: number; durationMs: number; bytes: number }): void;
+  /**
+   * A destination was unreachable from `startedAtMs` for `durationMs`: called once it answers
+   * again. The start is kept in `meta`, so a period spanning a restart is reported whole.
+   */
+  offline?(period: { destination: SyncDestination; startedAtMs: number; durationMs: number }): void;
+  /** A circuit breaker changed state (already stored and queued for the central server). */
+  transition?(transition: BreakerTransitionRecord): void;
 }
 
 export type SyncWorker = SyncEngine & {
@@ -103,6 +120,8 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
   const dlq = createDlqStore(deps.db, outbox, clock);
   const commands = createCommandApplier(deps.db, dlq, outbox, clock);
   const lease = createLocalLease(deps.db, holder, deps.leaseTtlMs ?? 30_000);
+  const observe = deps.observe ?? {};
+  const onTransition = (transition: BreakerTransitionRecord) => observe.transition?.(transition);
   const centralBreaker = createDestinationBreaker(
     deps.db,
     outbox,
@@ -111,8 +130,19 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     clock,
     deps.breaker,
     describeDestinationFailure,
+    onTransition,
   );
-  const ofdBreaker = createDestinationBreaker(deps.db, outbox, "ofd", isOfdFailure, clock, deps.breaker);
+  const ofdBreaker = createDestinationBreaker(
+    deps.db,
+    outbox,
+    "ofd",
+    isOfdFailure,
+    clock,
+    deps.breaker,
+    undefined,
+    onTransition,
+  );
+  const offline = createOfflineTracker(deps.db, clock, (period) => observe.offline?.(period));
   const ofd = deps.ofd
     ? createOfdRelay({
         db: deps.db,
@@ -165,6 +195,8 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
           }
         },
         limits: { ...DEFAULT_LIMITS, ...deps.limits },
+        onBatch: (batch) => observe.batch?.({ destination: "central", ...batch }),
+        wireBytes: () => transport.stats.bytesSent,
         onServerFault: (fault) => {
           if (fault.status === 401 || fault.status === 403) keyRefused(fault.kassaCode, fault.message);
           log(
@@ -191,6 +223,30 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
       : null;
 
   let running: Promise<Awaited<ReturnType<SyncEngine["now"]>>> | null = null;
+
+  /** One OFD relay run, measured: a batch when it confirmed documents, reachability for offline periods. */
+  async function relayRound(relay: NonNullable<typeof ofd>) {
+    const startedAtMs = clock.nowMs();
+    const started = performance.now();
+    const before = relay.state.lastRelayAt;
+    const result = await relay.round();
+    if (result.confirmed > 0) {
+      safely(() =>
+        observe.batch?.({
+          destination: "ofd",
+          items: result.confirmed,
+          durationMs: performance.now() - started,
+          bytes: 0,
+        }),
+      );
+    }
+    // The relay skips its run while a rejected document waits in the DLQ: that says nothing.
+    if (relay.state.lastRelayAt !== before) offline.note("ofd", true, startedAtMs, true);
+    else if (result.stoppedBecause !== null && dlq.pendingCount("ofd") === 0) {
+      offline.note("ofd", false, startedAtMs, true);
+    }
+    return result;
+  }
 
   /** After the OFD run (its FN figures are fresh), before the push that carries it. */
   async function queueStatusSnapshot(snapshot: () => Promise<unknown>): Promise<void> {
@@ -222,10 +278,15 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     } else {
       try {
         // The OFD goes first: its status (unsent count, oldest age) then rides this round to central.
-        if (ofd) relay = await ofd.round();
+        if (ofd) relay = await relayRound(ofd);
         tally.deadLettered += relay?.deadLettered ?? 0;
         if (central && deps.statusSnapshot) await queueStatusSnapshot(deps.statusSnapshot);
-        if (central) await central.round(tally);
+        if (central) {
+          const startedAtMs = clock.nowMs();
+          await central.round(tally);
+          // Only a round that pushed (or tried to) says anything about the server: a paused one is silent.
+          offline.note("central", central.state.online, startedAtMs, tally.stoppedBecause !== null);
+        }
         if (central?.state.online) centralKey = null;
         if (cashiers && central?.state.online) {
           await cashiers.maybePull(clock.nowMs()).catch((error: unknown) => {
@@ -272,10 +333,13 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     watchMs: deps.watchMs ?? 1000,
     run: () => now().then(() => undefined),
     // The round's own status snapshot is not news: counting it would start a round after every round.
-    // (Newest id first, skipping at most that one row: as cheap as max(id).)
+    // Nor are RUM samples (the round itself records some): they ride with the next round that runs.
+    // (Newest id first, skipping the few rows written since: as cheap as max(id).)
     outboxHighWater: () =>
       deps.db
-        .prepare<[string], { id: number }>("SELECT id FROM outbox WHERE kind <> ? ORDER BY id DESC LIMIT 1")
+        .prepare<[string], { id: number }>(
+          "SELECT id FROM outbox WHERE kind NOT IN (?, 'rum') ORDER BY id DESC LIMIT 1",
+        )
         .get(STATUS_KIND)?.id ?? 0,
     onNetworkBack: () => worker.networkBack(),
     log,
@@ -355,7 +419,50 @@ const KEY_PROBLEM_TEXT: Record<TCentralKeyProblem["problem"], string> = {
 };
 
 function centralKeyProblem(kassaCode: string | null | undefined): TCentralKeyProblem["problem"] {
-  return kassaCode === "TERMINAL_KEY_ROTATED" ? "rotated" : kassaCode === "TERMINAL_RETIRED" ? "retired" : "refused";
+  return kassaCode === "TERMINAL_KEY_ROTATED"
+    ? "rotated"
+    : kassaCode === "TERMINAL_RETIRED"
+      ? "retired"
+      : "refused";
+}
+
+function safely(hook: () => void): void {
+  try {
+    hook();
+  } catch {
+    // Observing a round must never fail it.
+  }
+}
+
+/**
+ * Offline periods per destination: the first round that could not reach it opens one (its start
+ * saved in `meta`, so it survives a restart), the first that reached it again closes it and
+ * reports it with its original start.
+ */
+function createOfflineTracker(
+  db: SyncDb,
+  clock: { nowMs(): number },
+  report: (period: { destination: SyncDestination; startedAtMs: number; durationMs: number }) => void,
+) {
+  const read = db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?");
+  const save = db.prepare<[string, string]>(
+    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+  );
+  const clear = db.prepare<[string]>("DELETE FROM meta WHERE key = ?");
+  return {
+    note(destination: SyncDestination, online: boolean, roundStartedAtMs: number, tried: boolean): void {
+      const key = `sync.offline_since.${destination}`;
+      const since = read.get(key);
+      if (!online && tried && !since) save.run(key, String(roundStartedAtMs));
+      if (online && since) {
+        clear.run(key);
+        const startedAtMs = Number(since.value);
+        safely(() =>
+          report({ destination, startedAtMs, durationMs: Math.max(0, clock.nowMs() - startedAtMs) }),
+        );
+      }
+    },
+  };
 }
 
 function asStatus(state: string): "closed" | "open" | "half_open" {

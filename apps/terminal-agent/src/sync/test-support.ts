@@ -15,6 +15,10 @@ export interface CentralProcess {
   kind: string;
   terminals: { id: string; key: string; storeId: string; organizationId: string }[];
   stats(): Promise<CentralStats>;
+  /** One till's RUM samples as central stored them (rum_samples, or terminal_records before it). */
+  rum(
+    terminalId: string,
+  ): Promise<{ metric: string; value: number; unit: string; at: string; labels: Record<string, string> }[]>;
   fault(fault: {
     mode: "none" | "status" | "delay" | "drop" | "poison";
     status?: number;
@@ -117,6 +121,9 @@ export async function startCentralProcess(args: string[] = []): Promise<CentralP
   return {
     ...ready,
     stats: () => call("/__test/stats") as Promise<CentralStats>,
+    rum: async (terminalId) =>
+      ((await call(`/__test/rum?terminal=${encodeURIComponent(terminalId)}`)) as { samples: never[] })
+        .samples,
     fault: async (fault) => {
       await call("/__test/fault", { remaining: -1, ...fault });
     },

@@ -7,6 +7,7 @@ export * from "./receipts/get-receipt.types.ts";
 export * from "./receipts/list-receipts.types.ts";
 export * from "./receipts/void-receipt.types.ts";
 export { type AgentRouter, agentRouter } from "./router.ts";
+export * from "./rum/report-rum.types.ts";
 export * from "./schemas.ts";
 export type { AgentServices, SyncEngine, SyncStatus } from "./services.ts";
 export * from "./shift/close-shift.types.ts";

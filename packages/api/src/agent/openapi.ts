@@ -92,6 +92,11 @@ const PROCEDURES: Record<AgentProcedurePath, ProcedureDoc> = {
     summary: "Discard dead-lettered items with a reason (kept and audited)",
     errors: ["SYNC_DISABLED"],
   },
+  "rum.report": {
+    summary:
+      "The POS front-end's web vitals (web-vitals Metric shape) and custom marks, queued as RUM samples through outages",
+    errors: [],
+  },
 };
 
 /** The contract's version: raise it when a procedure or a field changes incompatibly. */

@@ -29,6 +29,7 @@ function fakeServices(overrides: Partial<AgentServices["receipts"]> = {}): Agent
     auth: { login: unused },
     status: unused,
     sync: { now: unused, dlq: { list: unused, retry: unused, discard: unused } },
+    rum: { report: unused },
   };
 }
 

@@ -7,6 +7,7 @@ import { createReceipt } from "./receipts/create-receipt.ts";
 import { getReceipt } from "./receipts/get-receipt.ts";
 import { listReceipts } from "./receipts/list-receipts.ts";
 import { voidReceipt } from "./receipts/void-receipt.ts";
+import { reportRum } from "./rum/report-rum.ts";
 import { closeShift } from "./shift/close-shift.ts";
 import { getShiftStatus } from "./shift/get-shift-status.ts";
 import { openShift } from "./shift/open-shift.ts";
@@ -24,6 +25,7 @@ export const agentRouter = router({
   status: getStatus,
   sync: router({ now: syncNow }),
   dlq: router({ list: listDlq, retry: retryDlq, discard: discardDlq }),
+  rum: router({ report: reportRum }),
 });
 
 /** `createTRPCClient<AgentRouter>` gives a TypeScript POS the whole contract. */

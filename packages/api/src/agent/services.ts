@@ -12,6 +12,7 @@ import type { TCreateReceiptInput, TCreateReceiptOutput } from "./receipts/creat
 import type { TGetReceiptInput, TReceiptView } from "./receipts/get-receipt.types.ts";
 import type { TListReceiptsInput, TListReceiptsOutput } from "./receipts/list-receipts.types.ts";
 import type { TVoidReceiptInput, TVoidReceiptOutput } from "./receipts/void-receipt.types.ts";
+import type { TReportRumInput, TReportRumOutput } from "./rum/report-rum.types.ts";
 import type { TCloseShiftInput, TCloseShiftOutput } from "./shift/close-shift.types.ts";
 import type { TShiftStatusOutput } from "./shift/get-shift-status.types.ts";
 import type { TOpenShiftInput, TOpenShiftOutput } from "./shift/open-shift.types.ts";
@@ -68,4 +69,6 @@ export interface AgentServices {
   auth: { login(input: TLoginInput): Promise<TLoginOutput> };
   status(): MaybePromise<TAgentStatus>;
   sync: { now(): Promise<TSyncReport>; dlq: SyncEngine["dlq"] };
+  /** The POS front-end's web vitals and marks, queued as RUM samples (docs/agent-api.md, "RUM"). */
+  rum: { report(input: TReportRumInput): MaybePromise<TReportRumOutput> };
 }

@@ -1,3 +1,4 @@
+export { type AlertScheduler, startAlertScheduler } from "./alerts/scheduler.ts";
 export { type CentralContext, type CentralDatabase, createCentralContext } from "./context.ts";
 export { MAX_BATCH_CALLS, prepareTrpcRequest } from "./http/request-body.ts";
 export { type CentralRouter, centralRouter } from "./router.ts";

@@ -90,7 +90,7 @@ async function liveState(db: CentralDatabase, terminals: readonly { organization
 }
 
 /** The FN backlog from whichever report is newer: the OFD relay's (`ofd_status`) or the snapshot's. */
-function fnBacklog(snapshot: TTerminalStatusData | null, ofd: OfdRow | undefined, now: Date) {
+export function fnBacklog(snapshot: TTerminalStatusData | null, ofd: OfdRow | undefined, now: Date) {
   const fromOfd =
     ofd && ofd.ofdUnsentCount !== null
       ? {
@@ -132,7 +132,7 @@ function fnBacklog(snapshot: TTerminalStatusData | null, ofd: OfdRow | undefined
 }
 
 /** Each destination's breaker: the newest reported transition, else what the snapshot says, else closed. */
-function breakersOf(stored: StoredBreakers, snapshot: TTerminalStatusData | null) {
+export function breakersOf(stored: StoredBreakers, snapshot: TTerminalStatusData | null) {
   const destinations = [...new Set([...DESTINATIONS, ...Object.keys(stored)])];
   return destinations.map((destination) => {
     const held = stored[destination];

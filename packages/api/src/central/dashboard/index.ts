@@ -1,3 +1,7 @@
+export type { AlertRule as TAlertRule } from "../alerts/rules.ts";
+export type { TAlertThresholds } from "../alerts/thresholds.ts";
+export type { TAlertView, TListAlertsInput, TListAlertsOutput } from "./alerts/list-alerts.types.ts";
+export type { TGetAlertThresholdsOutput, TUpdateAlertThresholdsInput } from "./alerts/thresholds.types.ts";
 export type {
   TBreakerIncidentView,
   TGetBreakerFleetInput,

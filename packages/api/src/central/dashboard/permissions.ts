@@ -20,6 +20,9 @@ export const PERMISSIONS = {
   /** Cash reconciliation: everyone looks; a variance above tolerance is approved by a manager or owner. */
   "cash.view": ["owner", "manager", "support"],
   "cash.approve": ["owner", "manager"],
+  /** Alerts: everyone sees those of their stores; only an owner changes the organization's thresholds. */
+  "alerts.view": ["owner", "manager", "support"],
+  "alerts.configure": ["owner"],
   /**
    * The admin area (issue 10). Owners run the chain: only they change stores, tills, people and
    * settings. Managers and support look at stores and tills (support diagnoses a till's key and last

@@ -1,5 +1,6 @@
 import { router } from "../trpc.ts";
 import { adminRouter } from "./admin/router.ts";
+import { alertsRouter } from "./alerts/router.ts";
 import { breakersRouter } from "./breakers/router.ts";
 import { cashRouter } from "./cash/router.ts";
 import { discardDlqItemsProcedure } from "./dlq/discard-dlq-items.ts";
@@ -22,6 +23,7 @@ export const dashboardRouter = router({
   receipts: router({ list: listReceiptsProcedure, get: getReceiptProcedure }),
   breakers: breakersRouter,
   cash: cashRouter,
+  alerts: alertsRouter,
   admin: adminRouter,
   dlq: router({
     list: listDlqItemsProcedure,
