@@ -6,7 +6,7 @@ import type { TFiscalAttributes, TPayment, TReceiptItem } from "@kassa/api/agent
  * - kind `receipt_fiscalized`: `ReceiptFiscalizedPayload`, written when the fiscal attributes are stored;
  * - kind `shift`: the shift's latest snapshot (item id = shift id; a later snapshot replaces an undelivered one);
  * - kind `cash_movement`: one journal entry (item id = movement id);
- * - kind `rum`: `{metric, valueMs, at, labels}` (see rum.ts);
+ * - kind `rum`: `ZRumSample` of @kassa/api/rum, `{metric, value, unit, at, labels}` (see rum.ts);
  * - kind `receipt_attention`: `ReceiptAttentionPayload`, written when the register refused the receipt
  *   for its content (same transaction as the status change);
  * - kind `receipt_voided`: `ReceiptVoidedPayload`, written when support voided such a receipt.
