@@ -3,10 +3,18 @@ import type { ColumnShape, SchemaShape, TableShape } from "./schema-shape.ts";
 
 type Query = <T>(sql: string) => Promise<T[]>;
 
+// A partition (e.g. rum_samples_p20261201 of rum_samples) is storage of its partitioned parent, not a
+// table of its own: PostgreSQL gives it exactly the parent's columns, keys and indexes, and Prisma's
+// schema engine ignores it too. Only the parent is compared with schema.prisma.
+const PARTITIONS = `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relispartition AND n.nspname = current_schema()`;
+
 const COLUMNS = `
 SELECT table_name, column_name, data_type, udt_name, is_nullable, column_default, datetime_precision,
        character_maximum_length, numeric_precision, numeric_scale
-FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`;
+FROM information_schema.columns WHERE table_schema = current_schema()
+  AND table_name NOT IN (${PARTITIONS})
+ORDER BY table_name, ordinal_position`;
 
 const INDEXES = `
 SELECT t.relname AS table_name, i.relname AS index_name, ix.indisunique AS is_unique, ix.indisprimary AS is_primary,
@@ -16,7 +24,7 @@ FROM pg_index ix
 JOIN pg_class i ON i.oid = ix.indexrelid
 JOIN pg_class t ON t.oid = ix.indrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
-WHERE n.nspname = current_schema()`;
+WHERE n.nspname = current_schema() AND NOT t.relispartition`;
 
 const FOREIGN_KEYS = `
 SELECT c.conname AS name, t.relname AS table_name, r.relname AS references, c.confdeltype::text AS on_delete,
@@ -28,7 +36,7 @@ FROM pg_constraint c
 JOIN pg_class t ON t.oid = c.conrelid
 JOIN pg_class r ON r.oid = c.confrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
-WHERE c.contype = 'f' AND n.nspname = current_schema()`;
+WHERE c.contype = 'f' AND n.nspname = current_schema() AND NOT t.relispartition`;
 
 const ENUMS = `
 SELECT t.typname AS name, e.enumlabel AS value

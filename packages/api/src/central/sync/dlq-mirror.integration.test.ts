@@ -165,7 +165,12 @@ describe.each(backends)("on %s", (_name, serverUrl) => {
       },
       { kind: "shift", id: "shift-key", hlc: hlcAt(now.getTime(), 3), data: { [`z${NUL}`]: 1 } },
       { kind: "rum", id: `rum${NUL}`, hlc: hlcAt(now.getTime(), 4), data: { ms: 5 } },
-      { kind: "rum", id: "rum-ok", hlc: hlcAt(now.getTime(), 5), data: { ms: 5, emoji: EMOJI_10K } },
+      {
+        kind: "device_event",
+        id: "event-ok",
+        hlc: hlcAt(now.getTime(), 5),
+        data: { ms: 5, emoji: EMOJI_10K },
+      },
       {
         kind: "breaker_transition",
         id: "central-1",
@@ -187,7 +192,7 @@ describe.each(backends)("on %s", (_name, serverUrl) => {
       ["cash-surrogate", "rejected", "UNSTORABLE_TEXT"],
       ["shift-key", "rejected", "UNSTORABLE_TEXT"],
       [`rum${NUL}`, "rejected", "UNSTORABLE_TEXT"],
-      ["rum-ok", "accepted", null],
+      ["event-ok", "accepted", null],
       ["central-1", "accepted", null],
       [sampleReceiptItem(2).id, "accepted", null],
     ]);
@@ -201,7 +206,7 @@ describe.each(backends)("on %s", (_name, serverUrl) => {
       "SELECT id FROM terminal_records WHERE terminal_id = $1 ORDER BY id",
       [t.id],
     );
-    expect(records.map((r) => r.id)).toEqual(["rum-ok"]);
+    expect(records.map((r) => r.id)).toEqual(["event-ok"]);
     const cause = await db.sql.query<{ cause: string }>(
       "SELECT cause FROM breaker_transitions WHERE terminal_id = $1",
       [t.id],

@@ -1,4 +1,5 @@
 import type { TIngestItem } from "../ingest/ingest-items.types.ts";
+import { type RumItem, storeRumItems } from "../rum/store-samples.ts";
 import { canonicalJson } from "./body-hash.ts";
 import { type CommandAckItem, pendingCommands, type SyncCommandOut, storeCommandAcks } from "./commands.ts";
 import { duplicate, type ItemResult, rejected } from "./item-result.ts";
@@ -70,6 +71,7 @@ async function ingestInTransaction(
   const attention: ReceiptAttentionItem[] = [];
   const voids: ReceiptVoidedItem[] = [];
   const records: RecordItem[] = [];
+  const rum: RumItem[] = [];
   const transitions: BreakerTransitionItem[] = [];
   const dlq: DlqMirrorItem[] = [];
   const acks: CommandAckItem[] = [];
@@ -124,9 +126,12 @@ async function ingestInTransaction(
         // A snapshot: only the batch's newest can be stored; the older ones are answered with it.
         if (!terminalStatus || terminalStatus.hlc < item.hlc) terminalStatus = item;
         break;
+      case "rum":
+        // RUM samples go to the partitioned rum_samples and its histograms (central/rum).
+        rum.push(item);
+        break;
       case "shift":
       case "cash_movement":
-      case "rum":
       case "device_event":
         records.push(item);
         break;
@@ -143,6 +148,7 @@ async function ingestInTransaction(
   const byAttention = await storeReceiptAttention(sql, terminal, attention);
   const byVoid = await storeReceiptVoids(sql, terminal, voids);
   const byRecord = await storeRecords(sql, terminal, records);
+  const byRum = await storeRumItems(sql, terminal, rum);
   const byTransition = await storeBreakerTransitions(sql, terminal, transitions);
   const byDlq = await storeDlqMirror(sql, terminal, dlq, now);
   const byAck = await storeCommandAcks(sql, terminal, acks);
@@ -185,6 +191,8 @@ async function ingestInTransaction(
           return { id: item.id, kind: item.kind, status: "accepted" as const };
         case "terminal_status":
           return item === terminalStatus ? byStatus : duplicate(item.kind, item.id);
+        case "rum":
+          return byRum.get(item.id);
         default:
           return byRecord.get(`${item.kind}:${item.id}`);
       }

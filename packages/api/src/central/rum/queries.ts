@@ -1,0 +1,247 @@
+import type { DashboardScope } from "../dashboard/scope.ts";
+import type { SqlRunner } from "../sync/sql.ts";
+
+/**
+ * The RUM page's reads. Everything but the offline bands reads `rum_rollups` (histograms per hour
+ * or day), never raw samples, so a 90-day window costs what its rollup rows cost — bounded by
+ * days × metrics × tills × bins — whatever the number of samples. Percentiles are computed in the
+ * database from the merged histogram: the smallest bin whose running count reaches q·total
+ * (nearest rank), represented by the bin's midpoint (error ≤ RUM_RELATIVE_ERROR, histogram.ts).
+ */
+
+/** Which organizations and stores a query may read, from the user's memberships. */
+export interface RumReadScope {
+  /** Organizations read whole (owners, support): every store, and the dashboard's own samples. */
+  wholeOrganizations: string[];
+  /** Store-scoped memberships: "organizationId/storeId" pairs. */
+  stores: string[];
+}
+
+export function rumReadScope(scope: DashboardScope): RumReadScope {
+  const wholeOrganizations: string[] = [];
+  const stores: string[] = [];
+  for (const m of scope.memberships) {
+    if (m.storeIds === null) wholeOrganizations.push(m.organizationId);
+    else for (const storeId of m.storeIds) stores.push(`${m.organizationId}/${storeId}`);
+  }
+  return { wholeOrganizations, stores };
+}
+
+export interface RumWindow {
+  metric: string;
+  from: Date;
+  to: Date;
+  storeId?: string | undefined;
+  terminalId?: string | undefined;
+}
+
+export type RumGrain = "hour" | "day";
+/** Windows up to three days read hourly rollups; longer ones daily (≤ 90 rows per till and bin). */
+export function grainFor(from: Date, to: Date): RumGrain {
+  return to.getTime() - from.getTime() <= 3 * 86_400_000 ? "hour" : "day";
+}
+
+/** The WHERE of a rollup read: $1 whole orgs, $2 store pairs, $3 grain, $4 from, $5 to, $6 store, $7 till, $8 metric (or NULL). */
+const ROLLUP_WHERE = `
+  organization_id = ANY($1::text[] || ARRAY(SELECT split_part(p, '/', 1) FROM unnest($2::text[]) AS p))
+  AND (organization_id = ANY($1::text[]) OR (organization_id || '/' || store_id) = ANY($2::text[]))
+  AND ($8::text IS NULL OR metric = $8) AND grain = $3
+  AND bucket >= date_trunc($3, $4::timestamptz, 'UTC') AND bucket < $5
+  AND ($6::text IS NULL OR store_id = $6) AND ($7::text IS NULL OR terminal_id = $7)`;
+
+function rollupParams(
+  scope: RumReadScope,
+  w: Omit<RumWindow, "metric"> & { metric: string | null },
+  grain: RumGrain,
+) {
+  return [
+    scope.wholeOrganizations,
+    scope.stores,
+    grain,
+    w.from,
+    w.to,
+    w.storeId ?? null,
+    w.terminalId ?? null,
+    w.metric,
+  ];
+}
+
+/** p50/p75/p95 and count per group of a histogram CTE `h(<keys>, bin, n)`. */
+function percentilesOver(keys: string[], histogram: string): string {
+  const k = keys.join(", ");
+  return `
+WITH h AS (${histogram}),
+c AS (
+  SELECT ${k}, bin, n,
+         sum(n) OVER (PARTITION BY ${k} ORDER BY bin) AS cum,
+         sum(n) OVER (PARTITION BY ${k}) AS total
+  FROM h
+)
+SELECT ${k}, max(total)::float8 AS count,
+       rum_bin_value(min(bin) FILTER (WHERE cum >= 0.50 * total)) AS p50,
+       rum_bin_value(min(bin) FILTER (WHERE cum >= 0.75 * total)) AS p75,
+       rum_bin_value(min(bin) FILTER (WHERE cum >= 0.95 * total)) AS p95
+FROM c GROUP BY ${k} ORDER BY ${k}`;
+}
+
+export interface Percentiles {
+  count: number;
+  p50: number;
+  p75: number;
+  p95: number;
+}
+type PercentileRow = { count: number; p50: number; p75: number; p95: number };
+const percentiles = (r: PercentileRow): Percentiles => ({
+  count: r.count,
+  p50: r.p50,
+  p75: r.p75,
+  p95: r.p95,
+});
+
+/** Every metric seen in the window, with its percentiles. */
+export async function metricSummaries(
+  sql: SqlRunner,
+  scope: RumReadScope,
+  w: Omit<RumWindow, "metric">,
+): Promise<(Percentiles & { metric: string })[]> {
+  const grain = grainFor(w.from, w.to);
+  const rows = await sql.query<PercentileRow & { metric: string }>(
+    percentilesOver(
+      ["metric"],
+      `SELECT metric, bin, sum(count) AS n FROM rum_rollups WHERE ${ROLLUP_WHERE} GROUP BY metric, bin`,
+    ),
+    rollupParams(scope, { ...w, metric: null }, grain),
+  );
+  return rows.map((r) => ({ metric: r.metric, ...percentiles(r) }));
+}
+
+/** Series step: about 24–90 points whatever the window. */
+function stepFor(from: Date, to: Date): { grain: RumGrain; stepMs: number } {
+  const span = to.getTime() - from.getTime();
+  const grain = grainFor(from, to);
+  if (grain === "day") return { grain, stepMs: 86_400_000 };
+  return { grain, stepMs: span <= 86_400_000 ? 3_600_000 : 3 * 3_600_000 };
+}
+
+/** p50/p75/p95 of one metric per time step. */
+export async function metricSeries(
+  sql: SqlRunner,
+  scope: RumReadScope,
+  w: RumWindow,
+): Promise<{ stepMs: number; points: (Percentiles & { at: Date })[] }> {
+  const { grain, stepMs } = stepFor(w.from, w.to);
+  const rows = await sql.query<PercentileRow & { at: Date }>(
+    percentilesOver(
+      ["at"],
+      `SELECT date_bin(make_interval(secs => $9::float8 / 1000), bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS at,
+              bin, sum(count) AS n
+       FROM rum_rollups WHERE ${ROLLUP_WHERE} GROUP BY 1, 2`,
+    ),
+    [...rollupParams(scope, w, grain), stepMs],
+  );
+  return { stepMs, points: rows.map((r) => ({ at: r.at, ...percentiles(r) })) };
+}
+
+/** The merged histogram of one metric: (bin, count), ascending. */
+export async function metricDistribution(
+  sql: SqlRunner,
+  scope: RumReadScope,
+  w: RumWindow,
+): Promise<{ bin: number; count: number }[]> {
+  const rows = await sql.query<{ bin: number; count: number }>(
+    `SELECT bin, sum(count)::float8 AS count FROM rum_rollups WHERE ${ROLLUP_WHERE} GROUP BY bin ORDER BY bin`,
+    rollupParams(scope, w, grainFor(w.from, w.to)),
+  );
+  return rows;
+}
+
+/** Percentiles per till ('' = the dashboard's own samples) and per store. */
+export async function metricBreakdown(
+  sql: SqlRunner,
+  scope: RumReadScope,
+  w: RumWindow,
+): Promise<{
+  tills: (Percentiles & { storeId: string; terminalId: string })[];
+  stores: (Percentiles & { storeId: string })[];
+}> {
+  const params = rollupParams(scope, w, grainFor(w.from, w.to));
+  const tills = await sql.query<PercentileRow & { store_id: string; terminal_id: string }>(
+    percentilesOver(
+      ["store_id", "terminal_id"],
+      `SELECT store_id, terminal_id, bin, sum(count) AS n FROM rum_rollups WHERE ${ROLLUP_WHERE}
+       GROUP BY store_id, terminal_id, bin`,
+    ),
+    params,
+  );
+  const stores = await sql.query<PercentileRow & { store_id: string }>(
+    percentilesOver(
+      ["store_id"],
+      `SELECT store_id, bin, sum(count) AS n FROM rum_rollups WHERE ${ROLLUP_WHERE} GROUP BY store_id, bin`,
+    ),
+    params,
+  );
+  return {
+    tills: tills.map((r) => ({ storeId: r.store_id, terminalId: r.terminal_id, ...percentiles(r) })),
+    stores: stores.map((r) => ({ storeId: r.store_id, ...percentiles(r) })),
+  };
+}
+
+/** Offline periods longer than a week are cut at a week: the raw read stays an index range. */
+export const MAX_OFFLINE_MS = 7 * 86_400_000;
+export const MAX_OFFLINE_BANDS = 500;
+
+/**
+ * Offline periods (metric sync.offline: at = start, value = duration ms) overlapping the window,
+ * from raw samples — few per till, read through (organization_id, metric, at).
+ */
+export async function offlinePeriods(
+  sql: SqlRunner,
+  scope: RumReadScope,
+  w: Omit<RumWindow, "metric">,
+): Promise<{ terminalId: string; storeId: string; destination: string; from: Date; to: Date }[]> {
+  const rows = await sql.query<{
+    terminal_id: string;
+    store_id: string;
+    destination: string;
+    at: Date;
+    ms: number;
+  }>(
+    `SELECT terminal_id, store_id, coalesce(labels->>'destination', 'central') AS destination, at, value AS ms
+     FROM rum_samples
+     WHERE organization_id = ANY($1::text[] || ARRAY(SELECT split_part(p, '/', 1) FROM unnest($2::text[]) AS p))
+       AND (organization_id = ANY($1::text[]) OR (organization_id || '/' || store_id) = ANY($2::text[]))
+       AND metric = 'sync.offline' AND at >= $3::timestamptz - make_interval(secs => $7::float8 / 1000) AND at < $4
+       AND at + make_interval(secs => value / 1000) > $3
+       AND terminal_id IS NOT NULL
+       AND ($5::text IS NULL OR store_id = $5) AND ($6::text IS NULL OR terminal_id = $6)
+     ORDER BY at LIMIT ${MAX_OFFLINE_BANDS}`,
+    [
+      scope.wholeOrganizations,
+      scope.stores,
+      w.from,
+      w.to,
+      w.storeId ?? null,
+      w.terminalId ?? null,
+      MAX_OFFLINE_MS,
+    ],
+  );
+  return rows.map((r) => ({
+    terminalId: r.terminal_id,
+    storeId: r.store_id,
+    destination: r.destination,
+    from: r.at,
+    to: new Date(r.at.getTime() + r.ms),
+  }));
+}
+
+/** p50/p75/p95 of one metric for one organization (tests and the bench's reference checks). */
+export async function rollupPercentiles(
+  sql: SqlRunner,
+  w: RumWindow & { organizationId: string },
+): Promise<[number | null, number | null, number | null]> {
+  const { points } = {
+    points: await metricSummaries(sql, { wholeOrganizations: [w.organizationId], stores: [] }, w),
+  };
+  const row = points.find((p) => p.metric === w.metric);
+  return row ? [row.p50, row.p75, row.p95] : [null, null, null];
+}

@@ -1,0 +1,252 @@
+import type { CentralDatabase } from "@kassa/db/central";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createCentralContext } from "../context.ts";
+import type { TPushBatchInput } from "../ingest/push-batch.types.ts";
+import { centralRouter } from "../router.ts";
+import { hlcAt } from "../sync/sample-receipts.ts";
+import { openThrowawayCentral, type SeededTerminal, seedFleet } from "../sync/test-central.ts";
+import { createCallerFactory } from "../trpc.ts";
+import { nearestRankQuantile, RUM_RELATIVE_ERROR, rumBin, rumBinValue } from "./histogram.ts";
+import { startRumMaintenance } from "./maintenance.ts";
+import { listRumPartitions, maintainRumPartitions, partitionName } from "./partitions.ts";
+import { rollupPercentiles } from "./queries.ts";
+
+// Issue 11, central storage: RUM samples arrive through ingest.push into the day-partitioned
+// rum_samples (not terminal_records), idempotently, with their original time; partitions are made
+// ahead and dropped by retention on a fake clock; the database's percentiles match a reference.
+
+const backends: [string, string][] = [["PGlite", ""]];
+if (process.env.TEST_DATABASE_URL) backends.push(["PostgreSQL", process.env.TEST_DATABASE_URL]);
+
+const now = new Date("2026-12-01T09:00:00Z");
+const DAY = 86_400_000;
+const createCaller = createCallerFactory(centralRouter);
+
+describe.each(backends)("on %s", (_name, serverUrl) => {
+  let db: CentralDatabase;
+  let dispose: () => Promise<void>;
+  let terminals: SeededTerminal[];
+
+  beforeAll(async () => {
+    ({ db, dispose } = await openThrowawayCentral(serverUrl));
+    terminals = await seedFleet(db, { stores: 2, perStore: 2 });
+    await maintainRumPartitions(db.sql, now);
+  }, 60_000);
+  afterAll(async () => dispose?.());
+
+  function push(terminal: SeededTerminal, items: TPushBatchInput["items"], holder = "agent-a") {
+    const caller = createCaller(
+      createCentralContext({
+        db,
+        headers: new Headers({ authorization: `Bearer ${terminal.key}` }),
+        now: () => now,
+      }),
+    );
+    return caller.ingest.push({
+      terminalId: terminal.id,
+      holder,
+      leaseToken: null,
+      sentAtMs: now.getTime(),
+      hlc: hlcAt(now.getTime()),
+      items,
+    });
+  }
+  const rum = (id: string, data: Record<string, unknown>, n = 1) => ({
+    kind: "rum" as const,
+    id,
+    hlc: hlcAt(now.getTime(), n),
+    data,
+  });
+  const samplesOf = (terminalId: string) =>
+    db.sql.query<{ id: string; at: Date; metric: string; value: number; unit: string; store_id: string }>(
+      "SELECT id, at, metric, value, unit, store_id FROM rum_samples WHERE terminal_id = $1 ORDER BY id",
+      [terminalId],
+    );
+  const rollupCount = async (terminalId: string, grain: string) => {
+    const [row] = await db.sql.query<{ n: bigint | null }>(
+      "SELECT sum(count) AS n FROM rum_rollups WHERE terminal_id = $1 AND grain = $2",
+      [terminalId, grain],
+    );
+    return Number(row?.n ?? 0);
+  };
+
+  it("stores both payload shapes with the till's labels and original time, once however often redelivered", async () => {
+    const t = terminals[0]!;
+    const offlineAt = new Date(now.getTime() - 3 * 3_600_000).toISOString();
+    const items = [
+      rum("r-legacy", { metric: "pin_login.duration", valueMs: 412.5, at: offlineAt, labels: {} }, 1),
+      rum(
+        "r-new",
+        {
+          metric: "buffer.fill",
+          value: 0.25,
+          unit: "ratio",
+          at: offlineAt,
+          labels: { destination: "central" },
+        },
+        2,
+      ),
+    ];
+    const first = await push(t, items);
+    expect(first.results.map((r) => r.status)).toEqual(["accepted", "accepted"]);
+    const again = await push(t, items);
+    expect(again.results.map((r) => r.status)).toEqual(["duplicate", "duplicate"]);
+    expect(await samplesOf(t.id)).toEqual([
+      {
+        id: "r-legacy",
+        at: new Date(offlineAt),
+        metric: "pin_login.duration",
+        value: 412.5,
+        unit: "ms",
+        store_id: t.storeId,
+      },
+      {
+        id: "r-new",
+        at: new Date(offlineAt),
+        metric: "buffer.fill",
+        value: 0.25,
+        unit: "ratio",
+        store_id: t.storeId,
+      },
+    ]);
+    // Redelivery added nothing to the histograms either: one sample each, per grain.
+    expect(await rollupCount(t.id, "hour")).toBe(2);
+    expect(await rollupCount(t.id, "day")).toBe(2);
+    const records = await db.sql.query("SELECT 1 FROM terminal_records WHERE kind = 'rum'");
+    expect(records).toEqual([]);
+  });
+
+  it("rejects, per item, a payload that is no sample, and the same id with another body", async () => {
+    const t = terminals[1]!;
+    const at = now.toISOString();
+    await push(t, [rum("r-1", { metric: "printer.duration", value: 800, unit: "ms", at, labels: {} })]);
+    const answer = await push(t, [
+      rum("r-1", { metric: "printer.duration", value: 900, unit: "ms", at, labels: {} }, 2),
+      rum("r-bad", { ms: 5 }, 3),
+      rum("r-ok", { metric: "serial.round_trip", value: 12, unit: "ms", at, labels: {} }, 4),
+    ]);
+    expect(answer.results.map((r) => [r.id, r.status, r.code ?? null])).toEqual([
+      ["r-1", "rejected", "RECORD_CONFLICT"],
+      ["r-bad", "rejected", "INVALID_RUM_SAMPLE"],
+      ["r-ok", "accepted", null],
+    ]);
+    expect(answer.results[1]?.reason).toMatch(/metric/);
+    expect((await samplesOf(t.id)).map((s) => [s.id, s.value])).toEqual([
+      ["r-1", 800],
+      ["r-ok", 12],
+    ]);
+  });
+
+  it("creates partitions ahead, moves strays out of DEFAULT, and drops whole partitions by retention (fake clock)", async () => {
+    const t = terminals[2]!;
+    // A sample from 20 days ago, before any partition for its day existed: kept in DEFAULT.
+    const old = new Date(now.getTime() - 20 * DAY).toISOString();
+    await push(t, [rum("r-old", { metric: "printer.duration", value: 5, unit: "ms", at: old, labels: {} })]);
+    const [inDefault] = await db.sql.query<{ n: bigint }>("SELECT count(*) AS n FROM rum_samples_default");
+    expect(Number(inDefault?.n)).toBe(1);
+
+    let clock = now.getTime() + 10 * DAY;
+    const timers: { fn: () => void; at: number }[] = [];
+    const log = vi.fn();
+    const stop = startRumMaintenance(db.sql, {
+      policy: { retentionDays: 40, aheadDays: 3 },
+      intervalMs: DAY,
+      log,
+      clock: {
+        now: () => new Date(clock),
+        setTimeout: (fn, ms) => timers.push({ fn, at: clock + ms }),
+        clearTimeout: () => {},
+      },
+    });
+    await vi.waitFor(() => expect(timers.length).toBe(1));
+    const days = await listRumPartitions(db.sql);
+    const today = Math.floor(clock / DAY) * DAY;
+    for (let d = 0; d <= 3; d++) expect(days.get(today + d * DAY)).toBe(partitionName(today + d * DAY));
+    // The stray got its own partition and left DEFAULT: 30 days before the clock is within 40.
+    const oldDay = Math.floor(Date.parse(old) / DAY) * DAY;
+    expect(days.has(oldDay)).toBe(true);
+    expect(await db.sql.query("SELECT 1 FROM rum_samples_default")).toEqual([]);
+    expect((await samplesOf(t.id)).map((s) => s.id)).toEqual(["r-old"]);
+
+    // Twenty days later it is 50 days old, past retention: the next tick drops its partition whole.
+    clock += 20 * DAY;
+    timers.shift()!.fn();
+    await vi.waitFor(() => expect(timers.length).toBe(1));
+    stop();
+    const after = await listRumPartitions(db.sql);
+    expect(after.has(oldDay)).toBe(false);
+    expect([...after.keys()].every((day) => day >= Math.floor(clock / DAY) * DAY - 40 * DAY)).toBe(true);
+    expect(await samplesOf(t.id)).toEqual([]);
+    expect(log).toHaveBeenCalledWith(expect.stringContaining(`dropped ${partitionName(oldDay)}`));
+    const [rollupsLeft] = await db.sql.query<{ n: bigint }>(
+      "SELECT count(*) AS n FROM rum_rollups WHERE bucket < $1",
+      [new Date(Math.floor(clock / DAY) * DAY - 40 * DAY)],
+    );
+    expect(Number(rollupsLeft?.n)).toBe(0);
+    // Partitions are storage of rum_samples: every one has the parent's key.
+    const keys = await db.sql.query<{ table_name: string }>(
+      `SELECT c.relname AS table_name FROM pg_index ix JOIN pg_class c ON c.oid = ix.indrelid
+       WHERE ix.indisprimary AND c.relispartition AND c.relname LIKE 'rum_samples_%'`,
+    );
+    expect(keys.length).toBe((await listRumPartitions(db.sql)).size + 1); // + DEFAULT
+  });
+
+  it("a second instance's run waits for nothing: the advisory lock makes it skip", async () => {
+    const results = await db.sql.transaction(async (tx) => {
+      await tx.query("SELECT pg_advisory_xact_lock($1)", [0x52554d11]);
+      if (!serverUrl) return null; // PGlite has one connection: a second session cannot exist
+      return maintainRumPartitions(db.sql, now);
+    });
+    if (results) expect(results.ran).toBe(false);
+  });
+
+  it("the database's p50/p75/p95 from the histograms match a nearest-rank reference within the bin error", async () => {
+    const t = terminals[3]!;
+    // Log-normal-ish latencies over three hours, plus zeros: skewed like real receipt timings.
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 48271) % 2147483647;
+      return seed / 2147483647;
+    };
+    const values = Array.from({ length: 1500 }, (_, i) =>
+      i % 50 === 0 ? 0 : Math.round(Math.exp(3 + 2 * random() + random() * random()) * 1000) / 1000,
+    );
+    const batch = values.map((value, i) =>
+      rum(
+        `p-${i}`,
+        {
+          metric: "receipt.accept.commit",
+          value,
+          unit: "ms",
+          at: new Date(now.getTime() - (i % 3) * 3_600_000).toISOString(),
+          labels: {},
+        },
+        i + 1,
+      ),
+    );
+    for (let i = 0; i < batch.length; i += 500) await push(t, batch.slice(i, i + 500));
+    const [db50, db75, db95] = await rollupPercentiles(db.sql, {
+      organizationId: t.organizationId,
+      metric: "receipt.accept.commit",
+      terminalId: t.id,
+      from: new Date(now.getTime() - DAY),
+      to: new Date(now.getTime() + DAY),
+    });
+    for (const [q, got] of [
+      [0.5, db50],
+      [0.75, db75],
+      [0.95, db95],
+    ] as const) {
+      const reference = nearestRankQuantile(values, q)!;
+      expect(Math.abs(got! - reference)).toBeLessThanOrEqual(reference * RUM_RELATIVE_ERROR + 1e-9);
+    }
+    // The SQL bin functions are the TypeScript ones.
+    const sample = [0, 1e-10, 0.003, 0.1, 1, 2.5, 17.3, 1234.5, 3_600_000, -5];
+    const rows = await db.sql.query<{ bin: number; value: number }>(
+      "SELECT rum_bin(v) AS bin, rum_bin_value(rum_bin(v)) AS value FROM unnest($1::float8[]) AS v",
+      [sample],
+    );
+    expect(rows.map((r) => r.bin)).toEqual(sample.map(rumBin));
+    for (const [i, r] of rows.entries()) expect(r.value).toBeCloseTo(rumBinValue(rumBin(sample[i]!)), 9);
+  });
+});
