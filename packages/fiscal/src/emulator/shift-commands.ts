@@ -18,6 +18,7 @@ export function registerShiftCommands(device: KktDevice): void {
       const fnError = d.fn.canIssue(now);
       if (fnError) return fnError;
       d.fn.openShift(now, []);
+      d.nextDocumentNumber();
       d.printer.print(LINES_SHIFT_OPEN);
       return { operator };
     }),
@@ -29,6 +30,7 @@ export function registerShiftCommands(device: KktDevice): void {
       if (d.receipt) return ERR_RECEIPT_OPEN;
       const e = d.printer.check();
       if (e) return e;
+      d.nextDocumentNumber();
       d.printer.print(LINES_REPORT);
       return { operator };
     }),
@@ -46,6 +48,7 @@ export function registerShiftCommands(device: KktDevice): void {
       // full archive stops the shift-close report.
       if (d.fn.canIssue(now) === ERR_FN_ARCHIVE_FULL) return ERR_FN_ARCHIVE_FULL;
       d.fn.closeShift(now, []);
+      d.nextDocumentNumber();
       d.printer.print(LINES_REPORT);
       return { operator };
     }),

@@ -57,7 +57,29 @@ describe("kassa-kkt against the emulator on a pty", () => {
     expect((await cli("recover", "--id", "cli-1", "--fd", String(fd), ...p)).out).toMatch(
       /IS fiscalized: FD/,
     );
-    expect((await cli("status", ...p)).out).toMatch(/mode: +shift_open/);
+    const status = (await cli("status", ...p)).out;
+    expect(status).toMatch(/mode: +shift_open/);
+    expect(status).toMatch(/model: +ШТРИХ-М-01Ф \(Kassa emulator\) \(model 0\)/);
+    expect(status).toMatch(/firmware: +C1 build 34378, protocol 1\.17/);
+    expect((await cli("cash-in", "--amount", "1500", ...p)).out).toMatch(
+      /cash in 1500\.00: document \d+, drawer 1934\.45/,
+    );
+    expect((await cli("cash-out", "--amount", "34.45", ...p)).out).toMatch(/drawer 1900\.00/);
+    expect((await cli("drawer", ...p)).out).toMatch(/cash in drawer: +1900\.00/);
+    const corrected = await cli(
+      "correct",
+      ...p,
+      "--item",
+      "Чай:100:1",
+      "--date",
+      "2026-03-01",
+      "--order",
+      "7",
+      "--id",
+      "cli-c",
+    );
+    expect(corrected.out).toMatch(/fiscalized: FD \d+/);
+    expect(emulator.correctionsByTag("cli-c")).toHaveLength(1);
     expect((await cli("close-shift", ...p)).out).toMatch(/^shift 1 closed/);
   });
 

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { FiscalDeviceError } from "../device/errors.ts";
-import type { FiscalReceipt, ReceiptKind, TaxSystem } from "../device/fiscal-device.ts";
+import type { FiscalCorrection, FiscalReceipt, ReceiptKind, TaxSystem } from "../device/fiscal-device.ts";
 import { toHex } from "./binary.ts";
 import { openShtrihSerial } from "./serial.ts";
 import type { ShtrihDevice } from "./shtrih-device.ts";
@@ -17,7 +17,7 @@ export interface CliIo {
 export const KKT_USAGE = `Usage: kassa-kkt <command> --port <path> [--baud 115200] [options]
 
 Commands:
-  status                      device mode, paper, printing state
+  status                      model, firmware, device mode, paper, printing state
   fn-status                   FN life phase, shift, FN number, last FD, warnings
   ofd-status                  documents not yet confirmed by the OFD
   open-shift [--cashier N]    open a shift
@@ -28,6 +28,11 @@ Commands:
   close-shift [--cashier N]   Z report: close the shift
   find-doc <fd>               read a fiscal document back (type, date, FP, tag 1192)
   recover --id ID --fd N      was receipt ID fiscalized at FD ≥ N? (never prints)
+  cash-in --amount RUB        put cash into the drawer (50); cash-out --amount RUB takes it out (51)
+  drawer                      cash in the drawer by the register's count (money register 241)
+  correct --item SPEC… --date YYYY-MM-DD [--order NUM] [--cash RUB] [--card RUB] [--refund] [--id ID]
+                              correction receipt (FFD 1.2) for a settlement of that date;
+                              --order NUM = by the tax authority's order NUM, else own initiative
   cancel                      cancel a receipt left open on the device
   continue-print              resume printing after paper was loaded
 
@@ -141,6 +146,9 @@ function parse(argv: string[]) {
       id: { type: "string" },
       tax: { type: "string" },
       fd: { type: "string" },
+      amount: { type: "string" },
+      date: { type: "string" },
+      order: { type: "string" },
     },
   });
 }
@@ -154,6 +162,13 @@ function plan(command: string, rest: string[], v: Values): Job {
   switch (command) {
     case "status":
       return async (d, io) => {
+        // A register that does not answer FC still reports its state.
+        const info = await d.identify().catch((err: Error) => err);
+        if (info instanceof Error) io.out(`model:           unknown (${info.message})`);
+        else {
+          io.out(`model:           ${info.model} (model ${info.modelId})`);
+          io.out(`firmware:        ${info.firmware ?? "unknown"}`);
+        }
         const s = await d.status();
         io.out(`mode:            ${s.mode} (raw ${s.rawMode}, submode ${s.rawSubmode})`);
         io.out(`paper:           ${s.paperPresent ? "present" : "OUT"}`);
@@ -227,6 +242,24 @@ function plan(command: string, rest: string[], v: Values): Job {
         }
       };
     }
+    case "cash-in":
+    case "cash-out": {
+      if (!v.amount) throw new UsageError(`${command} needs --amount <roubles>, e.g. --amount 1500`);
+      const amount = parseRoubles(v.amount, "--amount");
+      const kind = command === "cash-in" ? "cash_in" : "cash_out";
+      return async (d, io) => {
+        const r = await d.moveCash({ kind, amount, cashier });
+        io.out(
+          `${command === "cash-in" ? "cash in" : "cash out"} ${money(amount)}: document ${r.documentNumber ?? "(answer lost, checked by the drawer count)"}, drawer ${money(r.cashInDrawer)}`,
+        );
+      };
+    }
+    case "drawer":
+      return async (d, io) => {
+        io.out(`cash in drawer:  ${money(await d.cashInDrawer())}`);
+      };
+    case "correct":
+      return correctJob(v, cashier);
     case "cancel":
       return async (d, io) => {
         await d.cancelReceipt();
@@ -240,6 +273,34 @@ function plan(command: string, rest: string[], v: Values): Job {
     default:
       throw new UsageError(`unknown command "${command}" (see --help)`);
   }
+}
+
+function correctJob(v: Values, cashier: { name: string }): Job {
+  const items = (v.item ?? []).map(parseItem);
+  if (items.length === 0) throw new UsageError('correct needs at least one --item "name:price:qty[:vat]"');
+  if (!v.date || !/^\d{4}-\d{2}-\d{2}$/.test(v.date))
+    throw new UsageError("correct needs --date YYYY-MM-DD (the corrected settlement's date)");
+  const total = items.reduce((s, i) => s + i.sum, 0);
+  const card = v.card ? parseRoubles(v.card, "--card") : 0;
+  const cash = v.cash ? parseRoubles(v.cash, "--cash") : Math.max(0, total - card);
+  const correction: FiscalCorrection = {
+    receiptId: v.id ?? `cli-corr-${Date.now().toString(36)}`,
+    kind: v.refund ? "income_return" : "income",
+    correctionType: v.order ? "instruction" : "self",
+    basis: { date: v.date, ...(v.order ? { documentNumber: v.order } : {}) },
+    items,
+    payments: { cash, electronic: card },
+    taxSystem: (v.tax ?? "osn") as TaxSystem,
+    cashier,
+  };
+  return async (d, io) => {
+    const expected = (await d.fnStatus()).lastFdNumber + 1;
+    io.out(`correction ${correction.receiptId}: total ${money(total)}, expected FD ${expected}`);
+    const r = await d.fiscalizeCorrection(correction);
+    io.out(
+      `fiscalized: FD ${r.fdNumber}, FP ${r.fiscalSign}, FN ${r.fnNumber}, shift ${r.shiftNumber}, ${r.dateTime}`,
+    );
+  };
 }
 
 function sellJob(v: Values, cashier: { name: string }): Job {

@@ -30,5 +30,11 @@ export async function openShtrihSerial(options: OpenShtrihSerialOptions): Promis
         : resolve(),
     ),
   );
-  return new ShtrihDevice(port, { ...deviceOptions, ownsStream: true });
+  const device = new ShtrihDevice(port, { ...deviceOptions, ownsStream: true });
+  // The model is read (FC) and logged on connect, as vendor drivers do; a register that does not
+  // answer it is still usable, and identify() asks again later.
+  await device.identify().catch((err: Error) => {
+    deviceOptions.log?.(`fiscal register on ${path} did not say its model (FC): ${err.message}`);
+  });
+  return device;
 }

@@ -41,25 +41,33 @@ import { defaultVatRates, type VatRateTable } from "../ffd/vat-rates.ts";
 import { dateTimeToIso } from "./binary.ts";
 import {
   cancelReceipt,
+  cashIn,
+  cashOut,
   closeReceipt,
   continuePrint,
   DeviceFlags,
   DocumentType,
+  deviceType,
   FnWarningBits,
   findDocument,
   fnStatus,
+  fullStatus,
   MAX_OFD_BLOCK,
   MAX_TLV_WRITE,
   Mode,
+  MoneyRegister,
+  makeCorrectionV2,
   OperationType,
   ofdMessageLength,
   ofdStatus,
   openShift,
   operation,
+  readMoneyRegister,
   readOfdBlock,
   Submode,
   shiftParams,
   shortStatus,
+  startCorrection,
   startOfdAnswer,
   writeOfdBlock,
   writeOperationTlv,
@@ -87,6 +95,8 @@ export interface ShtrihDeviceOptions extends TransportOptions {
   busyTimeoutMs?: number;
   /** Close the stream on `close()` (set by openShtrihSerial). Default false. */
   ownsStream?: boolean;
+  /** Human-readable lines (the model found on connect…). Default: silent. */
+  log?: (line: string) => void;
 }
 
 export class ShtrihDevice implements FiscalDevice {
@@ -96,6 +106,7 @@ export class ShtrihDevice implements FiscalDevice {
   private readonly adminPassword: number;
   private readonly vatRates: VatRateTable;
   private readonly department: number;
+  private info: DeviceInfo | null = null;
 
   constructor(
     private readonly stream: Duplex,
@@ -303,7 +314,12 @@ export class ShtrihDevice implements FiscalDevice {
     }
   }
 
-  private planReceipt(receipt: FiscalReceipt) {
+  private planReceipt(
+    receipt: FiscalReceipt,
+    operationType: number = receipt.kind === "income_return"
+      ? OperationType.incomeReturn
+      : OperationType.income,
+  ) {
     const bad = (msg: string) =>
       new FiscalDeviceError(
         "BAD_PARAMETERS",
@@ -321,8 +337,6 @@ export class ShtrihDevice implements FiscalDevice {
       if (problem) throw bad(`${what} cannot be printed: ${problem}`);
     };
     if (!receipt.items?.length) throw bad("it has no items");
-    const operationType =
-      receipt.kind === "income_return" ? OperationType.incomeReturn : OperationType.income;
     let total = 0;
     const items = receipt.items.map((item, i) => {
       if (!this.vatRates.has(item.vat)) throw bad(`item ${i + 1} has an unknown VAT rate "${item.vat}"`);
@@ -431,7 +445,10 @@ export class ShtrihDevice implements FiscalDevice {
     const fn = await this.caller.call(fnStatus, this.admin, { readOnly: true });
     for (let fd = expectedFdNumber; fd <= fn.lastFdNumber; fd++) {
       const doc = await readStoredDocument(this.caller, this.adminPassword, fd);
-      if (!doc || doc.documentType !== DocumentType.receipt || doc.receiptTag !== tag) continue;
+      // A correction receipt carries its tag 1192 the same way (fiscalizeCorrection).
+      const receiptLike =
+        doc?.documentType === DocumentType.receipt || doc?.documentType === DocumentType.correctionReceipt;
+      if (!doc || !receiptLike || doc.receiptTag !== tag) continue;
       return {
         fiscalized: true,
         attributes: {
@@ -494,27 +511,181 @@ export class ShtrihDevice implements FiscalDevice {
     }
   }
 
-  // Issue 12 (0xFC, 0x50/0x51, FF35/FF36) replaces these three with the protocol's commands.
+  // ---- identity, cash and corrections ------------------------------------------------------
+
+  /**
+   * FC (device type: model byte and name) and 11 (firmware version and build). Read once and
+   * cached: the model does not change while the line is open.
+   */
   async identify(): Promise<DeviceInfo> {
-    throw new FiscalDeviceError("DEVICE_ERROR", "identify (0xFC) is not implemented by this driver yet");
-  }
-
-  async fiscalizeCorrection(_correction: FiscalCorrection): Promise<ReceiptResult> {
-    throw new FiscalDeviceError("DEVICE_ERROR", "correction receipts are not implemented by this driver yet");
-  }
-
-  async moveCash(_movement: CashMovement): Promise<CashMovementResult> {
-    throw new FiscalDeviceError(
-      "DEVICE_ERROR",
-      "cash in/out (0x50/0x51) is not implemented by this driver yet",
+    if (this.info) return this.info;
+    const type = await this.caller.call(deviceType, {}, { readOnly: true });
+    const full = await this.caller.call(fullStatus, this.admin, { readOnly: true });
+    this.info = {
+      family: "shtrih",
+      model: type.name.trim(),
+      modelId: type.model,
+      firmware: `${full.firmwareVersion} build ${full.firmwareBuild}, protocol ${type.protocolVersion}.${type.protocolSubversion}`,
+    };
+    this.options.log?.(
+      `fiscal register: ${this.info.model} (model ${type.model}, type ${type.type}.${type.subtype}), firmware ${this.info.firmware}`,
     );
+    return this.info;
   }
 
+  /** Money register 241: cash in the drawer by the register's own count (kopecks). */
   async cashInDrawer(): Promise<number> {
-    throw new FiscalDeviceError(
-      "DEVICE_ERROR",
-      "reading the drawer's cash is not implemented by this driver yet",
+    const r = await this.caller.call(
+      readMoneyRegister,
+      { ...this.cashier, register: MoneyRegister.cashInDrawer },
+      { readOnly: true },
     );
+    return r.value;
+  }
+
+  /**
+   * 50 cash in / 51 cash out. Exactly once: the drawer count is read before; when the answer is
+   * lost (timeout, power blip) the count read again says whether the movement happened.
+   */
+  async moveCash(movement: CashMovement): Promise<CashMovementResult> {
+    if (movement?.kind !== "cash_in" && movement?.kind !== "cash_out") {
+      throw new FiscalDeviceError("BAD_PARAMETERS", 'The cash movement must be "cash_in" or "cash_out".');
+    }
+    if (!isReceiptMoney(movement.amount) || movement.amount === 0) {
+      throw new FiscalDeviceError(
+        "BAD_PARAMETERS",
+        `The cash movement must be whole kopecks 1..10¹², got ${movement.amount}. Fix the amount and try again.`,
+      );
+    }
+    const s = await this.caller.call(shortStatus, this.admin, { readOnly: true });
+    if (s.submode === Submode.awaitingContinuePrint) await this.caller.call(continuePrint, this.cashier);
+    const mode = s.mode & 0x0f;
+    if (mode === Mode.documentOpen) await this.caller.call(cancelReceipt, this.cashier);
+    if (mode === Mode.shiftClosed) {
+      throw new FiscalDeviceError(
+        "SHIFT_CLOSED",
+        "No shift is open on the fiscal register. Open a shift, then move cash.",
+      );
+    }
+    if (mode === Mode.shiftExpired) {
+      throw new FiscalDeviceError(
+        "SHIFT_EXPIRED",
+        "The shift has lasted more than 24 hours. Close it (Z report) and open a new one, then move cash.",
+      );
+    }
+    const before = await this.cashInDrawer();
+    const sign = movement.kind === "cash_in" ? 1 : -1;
+    const expected = before + sign * movement.amount;
+    if (expected < 0) {
+      throw new FiscalDeviceError(
+        "BAD_PARAMETERS",
+        `The register counts ${before} kopecks in the drawer: it cannot pay out ${movement.amount}.`,
+      );
+    }
+    const def = movement.kind === "cash_in" ? cashIn : cashOut;
+    try {
+      const a = await this.caller.call(def, { ...this.cashier, sum: movement.amount });
+      return { documentNumber: a.documentNumber, cashInDrawer: expected };
+    } catch (err) {
+      if (!isUncertain(err) || this.transport.disconnected) throw err;
+      const after = await this.cashInDrawer().catch(() => null);
+      if (after === expected) return { documentNumber: null, cashInDrawer: after };
+      if (after === before) throw asCertain(err);
+      throw err;
+    }
+  }
+
+  /**
+   * A correction receipt, FFD 1.2: FF35, FF46 per item (+ FF4D), FF0C with the basis (1174) and
+   * the receipt tags (1192…), then FF4A (1173, 1054, payments, tax system). Only FF4A makes the
+   * document, so it is two-phase like `fiscalizeReceipt`, recovered by `recoverReceipt`.
+   */
+  async fiscalizeCorrection(correction: FiscalCorrection): Promise<ReceiptResult> {
+    const bad = (msg: string) =>
+      new FiscalDeviceError(
+        "BAD_PARAMETERS",
+        `Correction ${correction?.receiptId}: ${msg}. Fix the correction and try again.`,
+      );
+    const operationType = CORRECTION_SIGN[correction?.kind as keyof typeof CORRECTION_SIGN];
+    if (operationType === undefined) throw bad(`unknown calculation sign "${correction?.kind}"`);
+    const correctionType = CORRECTION_TYPE[correction.correctionType as keyof typeof CORRECTION_TYPE];
+    if (correctionType === undefined) throw bad(`unknown correction type "${correction.correctionType}"`);
+    const basisDate = /^(\d{4})-(\d{2})-(\d{2})$/.exec(correction.basis?.date ?? "");
+    const basisMs = basisDate ? Date.UTC(+basisDate[1]!, +basisDate[2]! - 1, +basisDate[3]!) : Number.NaN;
+    if (!basisDate || new Date(basisMs).toISOString().slice(0, 10) !== correction.basis.date) {
+      throw bad(`the basis date must be YYYY-MM-DD, got "${correction.basis?.date}"`);
+    }
+    const number = correction.basis.documentNumber;
+    if (correctionType === 1 && !number) throw bad("a correction by order needs the order's number");
+    if (number !== undefined) {
+      const problem =
+        number.length === 0 || number.length > 32
+          ? "it must be 1-32 characters"
+          : registerTextProblem(number)?.message;
+      if (problem) throw bad(`the basis number cannot be stored: ${problem}`);
+    }
+    const plan = this.planReceipt({ ...correction, kind: "income" }, operationType);
+    // Design assumption: 1178 is the basis date at 00:00 UTC (the FFD stores a UnixTime).
+    const basis = encodeTlv([
+      tlv.stlv(Tag.CORRECTION_BASIS, [
+        tlv.unixtime(Tag.CORRECTION_BASIS_DATE, basisMs / 1000),
+        ...(number ? [tlv.string(Tag.CORRECTION_BASIS_NUMBER, number)] : []),
+      ]),
+    ]);
+    let fn: Awaited<ReturnType<typeof fnStatus.decodeAnswer>>;
+    let shift: Awaited<ReturnType<typeof shiftParams.decodeAnswer>>;
+    try {
+      await this.prepareForReceipt(correction.receiptId);
+      fn = await this.caller.call(fnStatus, this.admin, { readOnly: true });
+      shift = await this.caller.call(shiftParams, this.admin, { readOnly: true });
+      await this.caller.call(startCorrection, this.admin);
+      for (const item of plan.items) {
+        await this.caller.call(operation, { ...this.cashier, ...item.request });
+        if (item.tlv) await this.caller.call(writeOperationTlv, { ...this.cashier, tlv: item.tlv });
+      }
+      await this.caller.call(writeReceiptTlv, { ...this.cashier, tlv: basis });
+      await this.caller.call(writeReceiptTlv, { ...this.cashier, tlv: plan.receiptTlv });
+    } catch (err) {
+      // Only FF4A makes the correction a fiscal document.
+      await this.cancelQuietly();
+      throw asCertain(withReceipt(err, correction.receiptId));
+    }
+    const expectedFd = fn.lastFdNumber + 1;
+    const [cash = 0, electronic = 0] = plan.close.payments;
+    let closed: Awaited<ReturnType<typeof makeCorrectionV2.decodeAnswer>>;
+    try {
+      closed = await this.caller.call(makeCorrectionV2, {
+        ...this.admin,
+        correctionType,
+        operationType,
+        total: plan.total,
+        payments: [cash, electronic],
+        taxes: [],
+        taxSystem: plan.close.taxSystem,
+      });
+    } catch (err) {
+      if (this.transport.disconnected) throw asUncertain(withReceipt(err, correction.receiptId));
+      let found: RecoveryResult;
+      try {
+        found = await this.recoverReceipt(correction.receiptId, expectedFd);
+      } catch {
+        throw asUncertain(withReceipt(err, correction.receiptId));
+      }
+      if (found.fiscalized) return { ...found.attributes, change: Math.max(0, plan.paid - plan.total) };
+      await this.cancelQuietly();
+      throw asCertain(withReceipt(err, correction.receiptId));
+    }
+    const doc = await this.caller
+      .call(findDocument, { ...this.admin, fdNumber: closed.fdNumber }, { readOnly: true })
+      .catch(() => null);
+    return {
+      fdNumber: closed.fdNumber,
+      fiscalSign: String(closed.fiscalSign),
+      fnNumber: fn.fnNumber,
+      shiftNumber: shift.shiftNumber,
+      dateTime: doc ? dateTimeToIso(doc.dateTime) : dateTimeToIso(fn.dateTime),
+      change: Math.max(0, plan.paid - plan.total),
+    };
   }
 
   async close(): Promise<void> {
@@ -535,6 +706,11 @@ export class ShtrihDevice implements FiscalDevice {
     });
   }
 }
+
+/** FiscalCorrection.kind → 1054 (FF4A's calculation sign). */
+const CORRECTION_SIGN = { income: 1, income_return: 2, expense: 3, expense_return: 4 } as const;
+/** FiscalCorrection.correctionType → 1173. */
+const CORRECTION_TYPE = { self: 0, instruction: 1 } as const;
 
 function modeName(mode: number): DeviceMode {
   switch (mode) {

@@ -1,5 +1,5 @@
 /** Receipts for driver tests. */
-import type { FiscalReceipt } from "../../device/fiscal-device.ts";
+import type { FiscalCorrection, FiscalReceipt } from "../../device/fiscal-device.ts";
 
 export function sampleReceipt(receiptId: string, overrides: Partial<FiscalReceipt> = {}): FiscalReceipt {
   return {
@@ -30,6 +30,25 @@ export function sampleReceipt(receiptId: string, overrides: Partial<FiscalReceip
     payments: { cash: 50000, electronic: 0 },
     taxSystem: "osn",
     cashier: { name: "Иванова А.", inn: "770000000001" },
+    ...overrides,
+  };
+}
+
+/** A correction (FFD 1.2) of an unrecorded cash sale, on the shop's own initiative. */
+export function sampleCorrection(
+  receiptId: string,
+  overrides: Partial<FiscalCorrection> = {},
+): FiscalCorrection {
+  const { items, taxSystem, cashier } = sampleReceipt(receiptId);
+  return {
+    receiptId,
+    kind: "income",
+    correctionType: "self",
+    basis: { date: "2026-03-01" },
+    items,
+    payments: { cash: 43445, electronic: 0 },
+    taxSystem,
+    cashier,
     ...overrides,
   };
 }
