@@ -19,6 +19,10 @@ export interface StartAgentOptions {
   timeoutMs?: number;
   /** `host:port` of an OFD the agent relays the FN's documents to (KASSA_OFD_ADDRESS). */
   ofdAddress?: string;
+  /** The register's serial device (a KKT emulator's pty); unset = the in-process emulator. */
+  kktPort?: string;
+  /** More environment for the agent process (e.g. NODE_OPTIONS for the demo's drifting clock). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface AgentHandle {
@@ -29,7 +33,8 @@ export interface AgentHandle {
 }
 
 /**
- * Starts `kassa-agent start` with the in-process KKT emulator and waits for its /healthz. The bin
+ * Starts `kassa-agent start` (on the in-process KKT emulator unless `kktPort` names a serial
+ * device) and waits for its /healthz. The bin
  * runs the agent's bundle, built here first when stale (so the build is logged, like the dashboard's).
  */
 export async function startAgent(options: StartAgentOptions): Promise<AgentHandle> {
@@ -49,8 +54,9 @@ export async function startAgent(options: StartAgentOptions): Promise<AgentHandl
       KASSA_DATA_DIR: dataDir,
       KASSA_PORT: String(options.port),
       KASSA_API_TOKEN: token,
-      KASSA_KKT_EMULATOR: "1",
+      ...(options.kktPort ? { KASSA_KKT_PORT: options.kktPort } : { KASSA_KKT_EMULATOR: "1" }),
       ...(options.ofdAddress ? { KASSA_OFD_ADDRESS: options.ofdAddress } : {}),
+      ...options.env,
     },
     logFile: join(dataDir, "agent.log"),
     name: `terminal agent ${options.terminalId}`,

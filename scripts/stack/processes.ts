@@ -53,7 +53,14 @@ export interface ManagedProcess {
 export function spawnLogged(
   command: string,
   args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; logFile: string; name: string },
+  options: {
+    cwd: string;
+    env: NodeJS.ProcessEnv;
+    logFile: string;
+    name: string;
+    /** "pipe" keeps the child's stdin open for commands (the KKT emulator's fault language). */
+    stdin?: "ignore" | "pipe";
+  },
 ): ManagedProcess {
   installExitHook();
   mkdirSync(dirname(options.logFile), { recursive: true });
@@ -61,7 +68,7 @@ export function spawnLogged(
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env,
-    stdio: ["ignore", fd, fd],
+    stdio: [options.stdin ?? "ignore", fd, fd],
     detached: true,
   });
   closeSync(fd);
