@@ -29,6 +29,8 @@ const ZEnv = z.object({
     .int()
     .positive()
     .default(8 * 1024 * 1024),
+  /** How often this instance evaluates alerts, in ms. Default 60000 (e2e runs it faster). */
+  KASSA_ALERT_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
 });
 
 export interface AdminEnv {
@@ -37,6 +39,7 @@ export interface AdminEnv {
   centralDataDir: string;
   sessionSecret: string;
   maxBodyBytes: number;
+  alertIntervalMs: number;
 }
 
 let cached: AdminEnv | undefined;
@@ -78,5 +81,6 @@ export function parseEnv(
     centralDataDir: resolveFromRepoRoot(env.KASSA_CENTRAL_DATA_DIR),
     sessionSecret,
     maxBodyBytes: env.KASSA_MAX_BODY_BYTES,
+    alertIntervalMs: env.KASSA_ALERT_INTERVAL_MS,
   };
 }

@@ -1,4 +1,6 @@
+import { startAlertScheduler } from "@kassa/api/central";
 import { getEnv } from "./env.ts";
+import { getDb } from "./server/db.ts";
 
 // Validate the environment at start-up, so a missing or bad setting stops `next start` with one
 // clear line instead of failing the first request.
@@ -8,3 +10,7 @@ try {
   console.error((error as Error).message);
   process.exit(1);
 }
+
+// Alerts are evaluated on a schedule by every instance; evaluation takes a per-organization
+// advisory lock and is idempotent, so several instances fire each alert once (packages/api alerts/).
+startAlertScheduler({ db: getDb, intervalMs: getEnv().alertIntervalMs });

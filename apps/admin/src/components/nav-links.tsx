@@ -1,9 +1,10 @@
 "use client";
 
-import { Banknote, Inbox, MonitorSmartphone, ReceiptText, Zap } from "lucide-react";
+import { Banknote, Bell, Inbox, MonitorSmartphone, ReceiptText, Zap } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useTranslations } from "next-intl";
+import { AlertsCount } from "~/app/(dashboard)/alerts/alerts-count.tsx";
 import styles from "./app-shell.module.css";
 
 /** The dashboard's sections; each is a real route (DLQ, Breakers and Cash start as placeholders). */
@@ -18,6 +19,7 @@ export const NAV = [
   { href: "/dlq", key: "dlq", icon: Inbox, match: (p: string) => p.startsWith("/dlq") },
   { href: "/breakers", key: "breakers", icon: Zap, match: (p: string) => p.startsWith("/breakers") },
   { href: "/cash", key: "cash", icon: Banknote, match: (p: string) => p.startsWith("/cash") },
+  { href: "/alerts", key: "alerts", icon: Bell, match: (p: string) => p.startsWith("/alerts") },
 ] as const;
 
 export function NavLinks() {
@@ -35,6 +37,7 @@ export function NavLinks() {
             aria-current={active ? "page" : undefined}
           >
             <Icon size={18} aria-hidden /> {t(key)}
+            {key === "alerts" && <AlertsCount />}
           </Link>
         );
       })}
