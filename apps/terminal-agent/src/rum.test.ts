@@ -66,6 +66,20 @@ describe("RumRecorder", () => {
       },
     ]);
     expect(rum.queued).toBe(0);
+    // Written without an fsync of its own, the connection back to FULL for the receipts after it.
+    expect(db.pragma("synchronous", { simple: true })).toBe(2);
+  });
+
+  it("a flush that fails keeps its samples for the next one and leaves the connection FULL", async () => {
+    const { db, rum } = await setup({ maxSamples: 100 });
+    rum.measure("printer.duration", 7, "ms");
+    db.exec("CREATE TRIGGER refuse BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    expect(() => rum.flush()).toThrow(/disk full/);
+    expect(rum.queued).toBe(1);
+    expect(db.pragma("synchronous", { simple: true })).toBe(2);
+    db.exec("DROP TRIGGER refuse");
+    rum.flush();
+    expect(rumRows(db).map((r) => r.sample.value)).toEqual([7]);
   });
 
   it("keeps at most maxSamples, drops the oldest first, never another kind's row, and counts every drop", async () => {

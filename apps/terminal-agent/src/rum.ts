@@ -51,8 +51,8 @@ interface Queued {
  * any outage.
  *
  * Recording is a push onto an in-memory queue, so it never costs a receipt an SQLite write; the
- * queue is written once a second in one transaction (a crash loses at most that second of samples,
- * never anything else). The buffer keeps at most `maxSamples` of them: beyond that the oldest are
+ * queue is written once a second in one transaction without an fsync of its own (a crash loses at
+ * most the last second of samples, never anything else). The buffer keeps at most `maxSamples` of them: beyond that the oldest are
  * deleted — only `rum` rows, never a receipt — and counted in `meta` (`rum.dropped`, same
  * transaction), and the count goes out as a `rum.dropped` sample. A drop report that is itself
  * evicted hands its count on, so the reported drops always add up to the samples lost.
@@ -69,7 +69,7 @@ export class RumRecorder {
   private readonly random: () => number;
 
   constructor(
-    db: BufferDb,
+    private readonly db: BufferDb,
     private readonly hlc: HybridLogicalClock,
     private readonly now: () => number,
     private readonly options: RumOptions = { maxSamples: DEFAULT_RUM_MAX_SAMPLES, sampleRate: 1 },
@@ -173,6 +173,10 @@ export class RumRecorder {
     if (batch.length === 0 && lost === 0 && !this.reportDue(nowMs)) return;
     this.queue = [];
     this.lost = 0;
+    // Without an fsync (synchronous=NORMAL, as the inline writer stores fiscal attributes): safe
+    // against a killed process, synced by the next receipt's FULL commit. A power cut may lose the
+    // last samples, never a receipt, and the flush never holds the event loop for a disk flush.
+    this.db.pragma("synchronous = NORMAL");
     try {
       this.writeBatch(batch, lost);
     } catch (error) {
@@ -181,6 +185,8 @@ export class RumRecorder {
       this.lost += lost;
       this.trimQueue();
       throw error;
+    } finally {
+      this.db.pragma("synchronous = FULL");
     }
   }
 
