@@ -1,5 +1,13 @@
 export type { AlertRule as TAlertRule } from "../alerts/rules.ts";
 export type { TAlertThresholds } from "../alerts/thresholds.ts";
+export type {
+  TGetRumMetricInput,
+  TGetRumMetricOutput,
+  TGetRumOverviewInput,
+  TGetRumOverviewOutput,
+  TReportWebVitalsInput,
+  TRumMetricSummary,
+} from "../rum/view-rum.types.ts";
 export type { TAlertView, TListAlertsInput, TListAlertsOutput } from "./alerts/list-alerts.types.ts";
 export type { TGetAlertThresholdsOutput, TUpdateAlertThresholdsInput } from "./alerts/thresholds.types.ts";
 export type {

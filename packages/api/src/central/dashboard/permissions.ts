@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   /** Cash reconciliation: everyone looks; a variance above tolerance is approved by a manager or owner. */
   "cash.view": ["owner", "manager", "support"],
   "cash.approve": ["owner", "manager"],
+  /** Real-user monitoring (issue 11): every member looks, at the stores their role covers. */
+  "rum.view": ["owner", "manager", "support"],
   /** Alerts: everyone sees those of their stores; only an owner changes the organization's thresholds. */
   "alerts.view": ["owner", "manager", "support"],
   "alerts.configure": ["owner"],

@@ -1,3 +1,4 @@
+import { rumRouter } from "../rum/router.ts";
 import { router } from "../trpc.ts";
 import { adminRouter } from "./admin/router.ts";
 import { alertsRouter } from "./alerts/router.ts";
@@ -25,6 +26,7 @@ export const dashboardRouter = router({
   cash: cashRouter,
   alerts: alertsRouter,
   admin: adminRouter,
+  rum: rumRouter,
   dlq: router({
     list: listDlqItemsProcedure,
     groups: listDlqGroupsProcedure,

@@ -1,0 +1,201 @@
+import type { CentralDatabase } from "@kassa/db/central";
+import { seedUser } from "@kassa/db/seed";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dashboardCaller } from "../dashboard/cash/test-caller.ts";
+import { openThrowawayCentral, type SeededTerminal, seedFleet } from "../sync/test-central.ts";
+import { RUM_RELATIVE_ERROR } from "./histogram.ts";
+import { maintainRumPartitions } from "./partitions.ts";
+import { insertRumSamples, tillSource } from "./store-samples.ts";
+
+// Issue 11: the RUM page's procedures read histograms within the user's stores, web vitals are
+// rated by web.dev's thresholds, offline periods come back as bands, and the dashboard's beacon
+// procedure validates its vitals and stores each once, with the user's organization and no till.
+
+const backends: [string, string][] = [["PGlite", ""]];
+if (process.env.TEST_DATABASE_URL) backends.push(["PostgreSQL", process.env.TEST_DATABASE_URL]);
+
+const now = new Date("2026-12-01T12:00:00Z");
+const hour = (h: number) => new Date(now.getTime() - h * 3_600_000).toISOString();
+
+describe.each(backends)("on %s", (_name, serverUrl) => {
+  let db: CentralDatabase;
+  let dispose: () => Promise<void>;
+  let tills: SeededTerminal[];
+  let owner: string;
+  let manager: string;
+
+  beforeAll(async () => {
+    ({ db, dispose } = await openThrowawayCentral(serverUrl));
+    tills = await seedFleet(db, { stores: 2, perStore: 1 });
+    await maintainRumPartitions(db.sql, now);
+    const organizationId = tills[0]!.organizationId;
+    owner = (await seedUser(db.prisma, { organizationId, role: "owner" })).user.id;
+    manager = (await seedUser(db.prisma, { organizationId, role: "manager", storeIds: [tills[1]!.storeId] }))
+      .user.id;
+    for (const [n, till] of tills.entries()) {
+      await insertRumSamples(
+        db.sql,
+        organizationId,
+        Array.from({ length: 100 }, (_, i) => ({
+          source: tillSource(till.id),
+          id: `s-${i}`,
+          storeId: till.storeId,
+          terminalId: till.id,
+          // Till 0: 1…100 ms; till 1: ten times slower.
+          sample: {
+            metric: "printer.duration",
+            value: (i + 1) * (n + 1) ** 2,
+            unit: "ms",
+            at: hour((i % 5) + 0.5),
+            labels: {},
+          },
+        })),
+      );
+    }
+    await insertRumSamples(db.sql, organizationId, [
+      {
+        source: tillSource(tills[1]!.id),
+        id: "offline-1",
+        storeId: tills[1]!.storeId,
+        terminalId: tills[1]!.id,
+        sample: {
+          metric: "sync.offline",
+          value: 1_800_000,
+          unit: "ms",
+          at: hour(3),
+          labels: { destination: "central" },
+        },
+      },
+    ]);
+  }, 60_000);
+  afterAll(async () => dispose?.());
+
+  const window = { from: new Date(now.getTime() - 23 * 3_600_000), to: new Date(now.getTime() + 3_600_000) };
+  const close = (got: number, want: number) =>
+    expect(Math.abs(got - want)).toBeLessThanOrEqual(want * RUM_RELATIVE_ERROR + 1e-9);
+
+  it("an owner sees every till; percentiles per till and store, series, distribution and offline bands", async () => {
+    const api = dashboardCaller(db, owner, now);
+    const view = await api.rum.metric({ ...window, metric: "printer.duration" });
+    expect(view.unit).toBe("ms");
+    expect(view.thresholds).toBeNull();
+    expect(view.tills.map((t) => [t.terminalId, t.count])).toEqual([
+      [tills[0]!.id, 100],
+      [tills[1]!.id, 100],
+    ]);
+    close(view.tills[0]!.p50, 50);
+    close(view.tills[0]!.p95, 95);
+    close(view.tills[1]!.p75, 300);
+    expect(view.stores.map((s) => s.storeName)).toEqual(["Store 0", "Store 1"]);
+    expect(view.series.reduce((n, p) => n + p.count, 0)).toBe(200);
+    expect(view.series).toHaveLength(5);
+    expect(view.distribution.reduce((n, b) => n + b.count, 0)).toBe(200);
+    expect(view.offline).toEqual([
+      expect.objectContaining({
+        terminalId: tills[1]!.id,
+        destination: "central",
+        from: new Date(hour(3)),
+        to: new Date(new Date(hour(3)).getTime() + 1_800_000),
+      }),
+    ]);
+    const overview = await api.rum.overview(window);
+    expect(overview.metrics.map((m) => [m.metric, m.count])).toEqual([
+      ["printer.duration", 200],
+      ["sync.offline", 1],
+    ]);
+  });
+
+  it("a store-scoped manager sees only their store's till, and the beacon's vitals are rated", async () => {
+    const view = await dashboardCaller(db, manager, now).rum.metric({
+      ...window,
+      metric: "printer.duration",
+    });
+    expect(view.tills.map((t) => t.terminalId)).toEqual([tills[1]!.id]);
+    const outside = await dashboardCaller(db, manager, now).rum.metric({
+      ...window,
+      metric: "printer.duration",
+      storeId: tills[0]!.storeId,
+    });
+    expect(outside.tills).toEqual([]);
+  });
+
+  it("stores the dashboard's web vitals once per id, with the user's organization and no till", async () => {
+    const api = dashboardCaller(db, owner, now);
+    const vitals = [
+      {
+        name: "LCP" as const,
+        value: 1800,
+        rating: "good" as const,
+        id: "v5-1-1",
+        navigationType: "navigate" as const,
+      },
+      { name: "CLS" as const, value: 0.3, rating: "poor" as const, id: "v5-1-2" },
+    ];
+    expect(await api.rum.report({ vitals, page: "/receipts" })).toEqual({ stored: 2, duplicates: 0 });
+    // The CLS re-reported on the next page hide (same id, grown value) keeps the first value.
+    expect(await api.rum.report({ vitals: [{ ...vitals[1]!, value: 0.4 }], page: "/receipts" })).toEqual({
+      stored: 0,
+      duplicates: 1,
+    });
+    const rows = await db.sql.query<{
+      metric: string;
+      value: number;
+      terminal_id: string | null;
+      labels: object;
+    }>("SELECT metric, value, terminal_id, labels FROM rum_samples WHERE source = $1 ORDER BY metric", [
+      `web:${owner}`,
+    ]);
+    expect(rows).toEqual([
+      {
+        metric: "web_vital.CLS",
+        value: 0.3,
+        terminal_id: null,
+        labels: { rating: "poor", page: "/receipts" },
+      },
+      {
+        metric: "web_vital.LCP",
+        value: 1800,
+        terminal_id: null,
+        labels: { rating: "good", navigation_type: "navigate", page: "/receipts" },
+      },
+    ]);
+    const lcp = await api.rum.metric({ ...window, metric: "web_vital.LCP" });
+    expect(lcp.thresholds).toEqual([2500, 4000]);
+    expect(lcp.tills).toEqual([expect.objectContaining({ terminalId: "", rating: "good", count: 1 })]);
+    const overview = await api.rum.overview(window);
+    expect(overview.metrics.find((m) => m.metric === "web_vital.CLS")).toMatchObject({
+      unit: "score",
+      rating: "poor",
+    });
+    // A store-scoped manager does not see the organization's dashboard vitals.
+    const managerView = await dashboardCaller(db, manager, now).rum.overview(window);
+    expect(managerView.metrics.map((m) => m.metric)).not.toContain("web_vital.LCP");
+  });
+
+  it("refuses a malformed beacon with a typed error and stores nothing", async () => {
+    const api = dashboardCaller(db, owner, now);
+    const bad = [
+      { vitals: [], page: "/" },
+      { vitals: [{ name: "FID", value: 1, rating: "good", id: "x" }], page: "/" },
+      { vitals: [{ name: "LCP", value: -1, rating: "good", id: "x" }], page: "/" },
+      { vitals: [{ name: "LCP", value: 1, rating: "good", id: "x" }], page: "/receipts?q=secret" },
+      {
+        vitals: Array.from({ length: 21 }, (_, i) => ({
+          name: "LCP",
+          value: 1,
+          rating: "good",
+          id: `x${i}`,
+        })),
+        page: "/",
+      },
+    ];
+    for (const input of bad) {
+      // biome-ignore lint/suspicious/noExplicitAny: malformed on purpose
+      await expect(api.rum.report(input as any)).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    }
+    const [count] = await db.sql.query<{ n: bigint }>(
+      "SELECT count(*) AS n FROM rum_samples WHERE id LIKE 'LCP:x%'",
+    );
+    expect(Number(count?.n)).toBe(0);
+  });
+});
