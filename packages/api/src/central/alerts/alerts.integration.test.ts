@@ -243,6 +243,17 @@ describe("each rule fires once and resolves when its condition clears", () => {
     await evaluate(till, at(55 * MIN));
     expect((await alertsOf(till, "sync_latency"))[0]!.resolved_at).toEqual(at(55 * MIN));
   });
+
+  it("sync_latency adds the till's clock skew back: a till 10 minutes slow whose receipts took a minute fires nothing", async () => {
+    const till = await oneTill();
+    // Accepted a minute before arrival, stamped by a clock reading 10 minutes earlier than ours.
+    const stamped = at(-11 * MIN).getTime();
+    await push(till, T0, [sampleReceiptItem(1, stamped - 1000)], -10 * MIN);
+    await db.sql.query("UPDATE receipts SET received_at = $2 WHERE terminal_id = $1", [till.id, T0]);
+    await evaluate(till, T0);
+    expect(await alertsOf(till, "sync_latency")).toEqual([]);
+    expect(await alertsOf(till, "clock_skew")).toMatchObject([{ value: 600 }]);
+  });
 });
 
 describe("several evaluators", () => {
