@@ -8,6 +8,18 @@ export type {
   TReportWebVitalsInput,
   TRumMetricSummary,
 } from "../rum/view-rum.types.ts";
+export type { TAuditLogEntry, TListAuditLogInput } from "./admin/audit-log.types.ts";
+export { acceptInvitation, previewInvitation } from "./admin/invitation.ts";
+export type {
+  InvitationPreview,
+  TInviteMemberOutput,
+  TListPeopleOutput,
+  TMember,
+  TPendingInvitation,
+} from "./admin/people.types.ts";
+export type { TOrganizationSettings } from "./admin/settings.types.ts";
+export type { TAdminStore } from "./admin/store.types.ts";
+export type { TAdminTill, TListTillsInput, TTillKeyOutput } from "./admin/till.types.ts";
 export type { TAlertView, TListAlertsInput, TListAlertsOutput } from "./alerts/list-alerts.types.ts";
 export type { TGetAlertThresholdsOutput, TUpdateAlertThresholdsInput } from "./alerts/thresholds.types.ts";
 export type {
