@@ -39,3 +39,20 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ NODE_ENV: "production" }, warn)).toThrow(/KASSA_SESSION_SECRET is not set/);
   });
 });
+
+describe("parseEnv: RUM and /metrics (issue 11)", () => {
+  it("keeps RUM 90 days and has no metrics token by default; refuses a short token", () => {
+    const env = parseEnv({ KASSA_SESSION_SECRET: SECRET });
+    expect(env.rumRetentionDays).toBe(90);
+    expect(env.metricsToken).toBeUndefined();
+    expect(parseEnv({ KASSA_SESSION_SECRET: SECRET, KASSA_RUM_RETENTION_DAYS: "30" }).rumRetentionDays).toBe(
+      30,
+    );
+    expect(() => parseEnv({ KASSA_SESSION_SECRET: SECRET, KASSA_METRICS_TOKEN: "short" })).toThrow(
+      /KASSA_METRICS_TOKEN must be at least 16/,
+    );
+    expect(() => parseEnv({ KASSA_SESSION_SECRET: SECRET, KASSA_RUM_RETENTION_DAYS: "0" })).toThrow(
+      /KASSA_RUM_RETENTION_DAYS/,
+    );
+  });
+});

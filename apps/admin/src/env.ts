@@ -31,6 +31,13 @@ const ZEnv = z.object({
     .default(8 * 1024 * 1024),
   /** How often this instance evaluates alerts, in ms. Default 60000 (e2e runs it faster). */
   KASSA_ALERT_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+  /**
+   * Bearer token for GET /metrics (Prometheus). Unset: /metrics answers in development and test
+   * only; in production it is 404 until a token is set (at least 16 characters).
+   */
+  KASSA_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** Days of RUM samples kept (whole day partitions are dropped after). Default 90. */
+  KASSA_RUM_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
 });
 
 export interface AdminEnv {
@@ -40,6 +47,8 @@ export interface AdminEnv {
   sessionSecret: string;
   maxBodyBytes: number;
   alertIntervalMs: number;
+  metricsToken: string | undefined;
+  rumRetentionDays: number;
 }
 
 let cached: AdminEnv | undefined;
@@ -82,5 +91,7 @@ export function parseEnv(
     sessionSecret,
     maxBodyBytes: env.KASSA_MAX_BODY_BYTES,
     alertIntervalMs: env.KASSA_ALERT_INTERVAL_MS,
+    metricsToken: env.KASSA_METRICS_TOKEN,
+    rumRetentionDays: env.KASSA_RUM_RETENTION_DAYS,
   };
 }

@@ -1,4 +1,4 @@
-import { startAlertScheduler } from "@kassa/api/central";
+import { startAlertScheduler, startRumMaintenance } from "@kassa/api/central";
 import { getEnv } from "./env.ts";
 import { getDb } from "./server/db.ts";
 
@@ -14,3 +14,9 @@ try {
 // Alerts are evaluated on a schedule by every instance; evaluation takes a per-organization
 // advisory lock and is idempotent, so several instances fire each alert once (packages/api alerts/).
 startAlertScheduler({ db: getDb, intervalMs: getEnv().alertIntervalMs });
+
+// RUM partitions: made a week ahead and dropped whole past retention, hourly on every instance
+// (an advisory lock lets one work at a time; packages/api/src/central/rum/partitions.ts).
+startRumMaintenance(async () => (await getDb()).sql, {
+  policy: { retentionDays: getEnv().rumRetentionDays },
+});

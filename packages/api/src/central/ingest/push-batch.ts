@@ -1,4 +1,5 @@
 import { AppError } from "../../errors.ts";
+import { ingestAdmissionRefusals, recordIngestBatch } from "../rum/server-metrics.ts";
 import { ingestAdmission } from "../sync/admission.ts";
 import { pgStoreSlots } from "../sync/admission-slots.ts";
 import { ingestBatch } from "../sync/ingest-batch.ts";
@@ -18,7 +19,12 @@ export const pushBatch = terminalProcedure
     // never takes another chain's slots. The store's slots are in PostgreSQL: every central
     // instance counts the same pushes.
     const { organizationId, storeId } = ctx.terminal;
-    const release = await ingestAdmission.admit({ organizationId, storeId }, pgStoreSlots(ctx.db.sql));
+    const release = await ingestAdmission
+      .admit({ organizationId, storeId }, pgStoreSlots(ctx.db.sql))
+      .catch((error: unknown) => {
+        if (error instanceof AppError && error.kassaCode === "RETRY_LATER") ingestAdmissionRefusals.inc();
+        throw error;
+      });
     try {
       return await next();
     } finally {
@@ -35,15 +41,18 @@ export const pushBatch = terminalProcedure
     }
     // Text PostgreSQL cannot store is refused per item here, never a 500 for the whole batch.
     const screened = screenUnstorable(input.items);
+    const started = performance.now();
     const outcome = await ingestBatch(
       ctx.db.sql,
       ctx.terminal,
       { ...input, items: screened.items },
       ctx.now(),
     );
+    const results = mergeResults(input.items.length, screened.refused, outcome.results);
+    recordIngestBatch(results, (performance.now() - started) / 1000);
     return {
       ...outcome,
-      results: mergeResults(input.items.length, screened.refused, outcome.results),
+      results,
       lease: { token: outcome.lease.token, expiresAtMs: outcome.lease.expiresAt.getTime() },
     };
   });

@@ -25,9 +25,13 @@ export interface RumMaintenanceOptions {
 /**
  * Runs the RUM partition upkeep at start-up and then every `intervalMs` on this central instance
  * (several instances may all run it: the advisory lock lets one work at a time). A failed run is
- * logged and retried at the next tick; it never stops the server. Returns a stop function.
+ * logged and retried at the next tick; it never stops the server. `db` may be a getter, so a
+ * database still starting is retried at the next tick too. Returns a stop function.
  */
-export function startRumMaintenance(db: TransactionalSql, options: RumMaintenanceOptions = {}): () => void {
+export function startRumMaintenance(
+  db: TransactionalSql | (() => Promise<TransactionalSql>),
+  options: RumMaintenanceOptions = {},
+): () => void {
   const policy = { ...DEFAULT_RUM_POLICY, ...options.policy };
   const intervalMs = options.intervalMs ?? 3_600_000;
   const clock = options.clock ?? realClock;
@@ -36,7 +40,8 @@ export function startRumMaintenance(db: TransactionalSql, options: RumMaintenanc
   let handle: unknown;
   const tick = async () => {
     try {
-      const result = await maintainRumPartitions(db, clock.now(), policy);
+      const sql = typeof db === "function" ? await db() : db;
+      const result = await maintainRumPartitions(sql, clock.now(), policy);
       if (result.created.length > 0 || result.dropped.length > 0)
         log(
           `rum: partitions created ${result.created.join(", ") || "none"}; dropped ${result.dropped.join(", ") || "none"} (retention ${policy.retentionDays} days)`,
