@@ -24,7 +24,10 @@ FROM pg_index ix
 JOIN pg_class i ON i.oid = ix.indexrelid
 JOIN pg_class t ON t.oid = ix.indrelid
 JOIN pg_namespace n ON n.oid = t.relnamespace
-WHERE n.nspname = current_schema() AND NOT t.relispartition`;
+WHERE n.nspname = current_schema() AND NOT t.relispartition
+  -- Expression indexes (on a JSON field) have no Prisma form: schema.prisma cannot list them, and
+  -- Prisma's schema engine leaves them be too (db:diff); their migration says why they exist.
+  AND ix.indexprs IS NULL`;
 
 const FOREIGN_KEYS = `
 SELECT c.conname AS name, t.relname AS table_name, r.relname AS references, c.confdeltype::text AS on_delete,

@@ -74,7 +74,7 @@ export async function seedReceipt(prisma: PrismaClient, input: SeedReceiptInput 
     change,
     acceptedAt: acceptedAt.toISOString(),
   };
-  return prisma.receipt.create({
+  const receipt = await prisma.receipt.create({
     data: {
       organizationId: terminal.organizationId,
       terminalId: terminal.id,
@@ -97,6 +97,20 @@ export async function seedReceipt(prisma: PrismaClient, input: SeedReceiptInput 
       ...(input.fiscal ?? {}),
     },
   });
+  // A printed receipt is one more stored document of its register shift, as ingest counts it
+  // (api: sync/shift-cash.ts COUNT_DOCUMENTS); the cash page reads that count, not the receipts.
+  if (input.fiscal) {
+    const f = input.fiscal;
+    await prisma.$executeRaw`
+      INSERT INTO register_shift_documents AS d (organization_id, terminal_id, shift_number, fn_number, receipts,
+        first_fiscalized_at, last_fiscalized_at)
+      VALUES (${terminal.organizationId}, ${terminal.id}, ${f.shiftNumber}, ${f.fnNumber}, 1, ${f.fiscalizedAt}, ${f.fiscalizedAt})
+      ON CONFLICT (organization_id, terminal_id, shift_number, fn_number) DO UPDATE SET
+        receipts = d.receipts + 1,
+        first_fiscalized_at = least(d.first_fiscalized_at, excluded.first_fiscalized_at),
+        last_fiscalized_at = greatest(d.last_fiscalized_at, excluded.last_fiscalized_at)`;
+  }
+  return receipt;
 }
 
 async function nextSeq(

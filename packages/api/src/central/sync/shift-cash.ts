@@ -45,3 +45,21 @@ FROM (
   GROUP BY m.shift_id
 ) d
 WHERE c.organization_id = $1 AND c.terminal_id = $2 AND c.shift_id = d.shift_id`;
+
+/**
+ * Adds newly stored fiscal documents (`rows`: fd_number, fn_number, shift_number, fiscalized_at —
+ * receipts just inserted with their fiscal attributes, or just filled by receipt_fiscalized) to
+ * their register shift's count (register_shift_documents). A void never moves it: only a receipt
+ * without a fiscal document can be voided.
+ */
+export const COUNT_DOCUMENTS = (rows: string) => `
+INSERT INTO register_shift_documents AS d (organization_id, terminal_id, shift_number, fn_number, receipts,
+  first_fiscalized_at, last_fiscalized_at)
+SELECT $1, $2, f.shift_number, f.fn_number, count(*)::int, min(f.fiscalized_at), max(f.fiscalized_at)
+FROM ${rows} f
+WHERE f.fd_number IS NOT NULL AND f.fn_number IS NOT NULL AND f.shift_number IS NOT NULL AND f.fiscalized_at IS NOT NULL
+GROUP BY f.shift_number, f.fn_number
+ON CONFLICT (organization_id, terminal_id, shift_number, fn_number) DO UPDATE SET
+  receipts = d.receipts + excluded.receipts,
+  first_fiscalized_at = least(d.first_fiscalized_at, excluded.first_fiscalized_at),
+  last_fiscalized_at = greatest(d.last_fiscalized_at, excluded.last_fiscalized_at)`;

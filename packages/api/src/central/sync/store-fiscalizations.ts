@@ -1,6 +1,6 @@
 import type { TFiscalAttributes } from "../ingest/ingest-items.types.ts";
 import { accepted, duplicate, type ItemResult, rejected } from "./item-result.ts";
-import { RECOUNT } from "./shift-cash.ts";
+import { COUNT_DOCUMENTS, RECOUNT } from "./shift-cash.ts";
 import type { SqlRunner, TerminalScope } from "./sql.ts";
 
 export interface FiscalizationItem {
@@ -10,7 +10,8 @@ export interface FiscalizationItem {
 }
 
 // Fills the fiscal columns only where they are still empty: a second delivery changes nothing. A
-// voided receipt that gets a fiscal document after all counts as cash again (its shift's counters).
+// voided receipt that gets a fiscal document after all counts as cash again (its shift's counters);
+// every filled receipt is one more stored document of its register shift.
 const FILL_FISCAL = `
 WITH filled AS (
 UPDATE receipts r SET fd_number = v.fd, fiscal_sign = v.sign, fn_number = v.fn, shift_number = v.shift,
@@ -18,8 +19,10 @@ UPDATE receipts r SET fd_number = v.fd, fiscal_sign = v.sign, fn_number = v.fn, 
 FROM unnest($3::text[], $4::int[], $5::text[], $6::text[], $7::int[], $8::timestamptz[])
   AS v(id, fd, sign, fn, shift, fat)
 WHERE r.organization_id = $1 AND r.terminal_id = $2 AND r.id = v.id AND r.fd_number IS NULL
-RETURNING r.id, r.shift_id, r.kind, r.cash_total, r.voided_at
-), recounted AS (${RECOUNT("(SELECT * FROM filled WHERE voided_at IS NOT NULL)", 1)})
+RETURNING r.id, r.shift_id, r.kind, r.cash_total, r.voided_at, r.fd_number, r.fn_number, r.shift_number,
+  r.fiscalized_at
+), recounted AS (${RECOUNT("(SELECT * FROM filled WHERE voided_at IS NOT NULL)", 1)}),
+documented AS (${COUNT_DOCUMENTS("filled")})
 SELECT id FROM filled`;
 
 const STORED_FISCAL = `

@@ -1,7 +1,7 @@
 import type { TReceiptData } from "../ingest/ingest-items.types.ts";
 import { bodyHash } from "./body-hash.ts";
 import { accepted, duplicate, type ItemResult, rejected } from "./item-result.ts";
-import { COUNT_STORED } from "./shift-cash.ts";
+import { COUNT_DOCUMENTS, COUNT_STORED } from "./shift-cash.ts";
 import type { SqlRunner, TerminalScope } from "./sql.ts";
 import { storeFiscalizations } from "./store-fiscalizations.ts";
 
@@ -14,7 +14,7 @@ export interface ReceiptItem {
 // One statement for the whole batch: unnest() turns column arrays into rows, so 1,000 receipts
 // cost one round trip and one plan (Prisma's createMany is ~15× slower here: docs/stack.md). The
 // rows it actually inserted (RETURNING: a duplicate returns nothing) go on their shift's counters
-// in the same statement.
+// and, when printed already, on their register shift's document count, in the same statement.
 const INSERT_RECEIPTS = `
 WITH stored AS (
 INSERT INTO receipts (organization_id, terminal_id, store_id, id, idempotency_key, body_hash, seq, hlc, kind,
@@ -28,8 +28,8 @@ FROM unnest($4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::te
   AS v(id, ikey, hash, seq, hlc, kind, tax, cname, cinn, total, cash, change, items, payments, accepted,
        fd, sign, fn, shift, fat, sid)
 ON CONFLICT DO NOTHING
-RETURNING id, shift_id, kind, cash_total, seq, hlc
-), counted AS (${COUNT_STORED("stored")})
+RETURNING id, shift_id, kind, cash_total, seq, hlc, fd_number, fn_number, shift_number, fiscalized_at
+), counted AS (${COUNT_STORED("stored")}), documented AS (${COUNT_DOCUMENTS("stored")})
 SELECT id FROM stored`;
 
 const EXISTING = `

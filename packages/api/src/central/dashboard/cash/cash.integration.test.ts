@@ -37,7 +37,8 @@ const sale = (terminal: Terminal, seq: number, time: string, cash: number, paid:
             fdNumber: fd,
             fiscalSign: `${fd}000`,
             fnNumber: FN,
-            shiftNumber: 1,
+            // The register stamps each document with its own shift: S1 printed FD 11–13, S2 FD 16–17.
+            shiftNumber: fd < 15 ? 1 : 2,
             fiscalizedAt: at(time),
           },
         }

@@ -20,7 +20,9 @@ export const MAX_SHIFTS = 20_000;
 /**
  * The scoped shifts opened on [dayFrom, dayTo] in their store's time zone, newest first. The SQL
  * compares the snapshot's ISO text (agents write UTC `toISOString()`, which sorts as text) against
- * widened bounds; the exact day is decided here per store.
+ * widened bounds, a range of terminal_records_shift_opened_idx; the exact day is decided here per
+ * store. The order only decides which shifts a truncated view keeps (the pages sort themselves):
+ * byte order ("C"), the same as the locale's for ISO times and ULIDs, and far cheaper to sort by.
  */
 export async function readShifts(
   db: CentralDatabase,
@@ -47,7 +49,7 @@ export async function readShifts(
      WHERE organization_id = ANY($1::text[]) AND terminal_id = ANY($2::text[]) AND kind = 'shift'
        AND ($5::text IS NOT NULL OR (data->>'openedAt' >= $3 AND data->>'openedAt' < $4))
        AND ($5::text IS NULL OR id = $5)
-     ORDER BY data->>'openedAt' DESC, terminal_id, id
+     ORDER BY data->>'openedAt' COLLATE "C" DESC, terminal_id COLLATE "C", id COLLATE "C"
      LIMIT $6`,
     [
       [...new Set(terminals.map((t) => t.organizationId))],
@@ -147,6 +149,8 @@ export interface ShiftKey {
   organizationId: string;
   terminalId: string;
   shiftId: string;
+  /** The register's shift number (its fiscal documents carry it). */
+  number: number;
   openedAt: Date;
   closedAt: Date | null;
   openFd: number | null;
@@ -171,7 +175,7 @@ const shiftParams = (shifts: readonly ShiftKey[]) => [
  * naming it) and the receipts matched by time (IN_SHIFT_BY_TIME), the till's receipt just before its first (seq and HLC both grow in accept order, so the previous
  * HLC is the previous seq: one index probe), and its cash in/out. A till numbers its receipts once
  * each (seq is unique per till), so the counted receipts are as many distinct seqs; and the
- * fiscal documents of its Z report's FD range (fiscalStored).
+ * stored fiscal documents of its register shift (fiscalStored).
  */
 export async function storedFigures(
   db: CentralDatabase,
@@ -254,27 +258,30 @@ function receiptFigures(db: CentralDatabase, shifts: readonly ShiftKey[]) {
 }
 
 /**
- * Per shift, how many stored receipts have their FD inside its Z report's range (shifts without
- * both FDs: 0), in one grouped join for the whole page rather than a subquery per shift: an
- * index-only range of receipts_fd_range_idx per shift (its HLC and print time are in the index).
- * It runs beside receiptFigures, on its own connection.
+ * Per shift, how many of its register shift's fiscal documents are stored (shifts without both FDs:
+ * 0): the counts ingest keeps per FN and shift number (register_shift_documents,
+ * sync/shift-cash.ts), one primary-key probe per shift instead of counting the receipts inside its
+ * Z report's FD range. The snapshot names the register's shift number but not its FN, and numbers
+ * restart on a new FN: the FN is the one whose documents of that number were printed while the
+ * shift was open (± a day, the bound the FD-range count used).
  */
 async function fiscalStored(db: CentralDatabase, shifts: readonly ShiftKey[]): Promise<number[]> {
-  const rows = await withoutJit(db).query<{ i: bigint; fiscal: bigint }>(
-    // A receipt printed in this shift may have been accepted in the one before (the register was
-    // out of paper): two days before the opening bound the HLC; FD numbers restart on a new FN, so
-    // the document must also have been printed while the shift was open (± a day).
-    `SELECT v.i, count(*) AS fiscal
-     FROM ${SHIFTS}
-     JOIN receipts x
-       ON x.organization_id = v.org AND x.terminal_id = v.terminal
-         AND x.fd_number > v.open_fd AND x.fd_number < v.close_fd
-         AND x.hlc >= lpad((extract(epoch FROM v.opened - interval '2 days') * 1000)::bigint::text, 13, '0')
-         AND (v.close_hlc IS NULL OR x.hlc <= v.close_hlc)
-         AND x.fiscalized_at >= v.opened - interval '1 day'
-         AND x.fiscalized_at <= coalesce(v.closed, v.opened) + interval '1 day'
+  const rows = await db.sql.query<{ i: bigint; fiscal: bigint }>(
+    `SELECT v.i, sum(d.receipts) AS fiscal
+     FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::timestamptz[])
+       WITH ORDINALITY AS v(org, terminal, number, opened, closed, i)
+     JOIN register_shift_documents d
+       ON d.organization_id = v.org AND d.terminal_id = v.terminal AND d.shift_number = v.number
+         AND d.last_fiscalized_at >= v.opened - interval '1 day'
+         AND d.first_fiscalized_at <= coalesce(v.closed, v.opened) + interval '1 day'
      GROUP BY v.i`,
-    shiftParams(shifts),
+    [
+      shifts.map((s) => s.organizationId),
+      shifts.map((s) => s.terminalId),
+      shifts.map((s) => (s.openFd === null || s.closeFd === null ? null : s.number)),
+      shifts.map((s) => s.openedAt),
+      shifts.map((s) => s.closedAt),
+    ],
   );
   const counts = shifts.map(() => 0);
   for (const r of rows) counts[Number(r.i) - 1] = Number(r.fiscal);

@@ -48,6 +48,7 @@ export async function reconcileShifts(
     organizationId: r.organizationId,
     terminalId: r.terminalId,
     shiftId: r.shiftId,
+    number: r.snapshot.number,
     openedAt: new Date(r.snapshot.openedAt),
     closedAt: r.snapshot.status === "closed" && r.snapshot.closedAt ? new Date(r.snapshot.closedAt) : null,
     openFd: r.snapshot.openFd ?? null,

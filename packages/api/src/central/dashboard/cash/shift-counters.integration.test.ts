@@ -61,7 +61,16 @@ function receipt(
   seq: number,
   when: Date,
   cash: number,
-  opts: { shiftId?: string; kind?: "sale" | "refund"; fd?: number; counter?: number } = {},
+  opts: {
+    shiftId?: string;
+    kind?: "sale" | "refund";
+    fd?: number;
+    counter?: number;
+    /** The register shift that printed it (default 1), on FN `fn` (default FN), at `printedAt` (default `when`). */
+    registerShift?: number;
+    fn?: string;
+    printedAt?: Date;
+  } = {},
 ): Extract<TIngestItem, { kind: "receipt" }> {
   return {
     kind: "receipt",
@@ -84,9 +93,9 @@ function receipt(
             fiscal: {
               fdNumber: opts.fd,
               fiscalSign: `${opts.fd}000`,
-              fnNumber: FN,
-              shiftNumber: 1,
-              dateTime: when.toISOString(),
+              fnNumber: opts.fn ?? FN,
+              shiftNumber: opts.registerShift ?? 1,
+              dateTime: (opts.printedAt ?? when).toISOString(),
             },
           }
         : {}),
@@ -305,6 +314,143 @@ describe("per-shift cash counters", () => {
       receiptSeqs: [{ from: 2, to: 3 }],
       missingReceipts: 2,
     });
+  });
+});
+
+describe("register shift documents (the Z report's FD range)", () => {
+  const documents = (terminalId: string) =>
+    db.sql.query<{ fn_number: string; shift_number: number; receipts: number }>(
+      `SELECT fn_number, shift_number, receipts FROM register_shift_documents
+       WHERE organization_id = $1 AND terminal_id = $2 ORDER BY fn_number, shift_number`,
+      [orgId, terminalId],
+    );
+  const closedShift = (till: Till, number: number, openFd: number, closeFd: number, day = DAY) =>
+    seedShift(db.prisma, {
+      terminal: till.terminal,
+      number,
+      openedAt: new Date(`${day}T06:00:00Z`),
+      closedAt: new Date(`${day}T12:00:00Z`),
+      openFd,
+      closeFd,
+    });
+  const fiscalized = (id: string, fd: number, when: Date, registerShift = 1): TIngestItem => ({
+    kind: "receipt_fiscalized",
+    id,
+    hlc: hlc(when, 3),
+    data: {
+      fdNumber: fd,
+      fiscalSign: `${fd}000`,
+      fnNumber: FN,
+      shiftNumber: registerShift,
+      dateTime: when.toISOString(),
+    },
+  });
+
+  it("count a printed receipt once however often it is delivered, and a fiscalization once however often it is repeated", async () => {
+    const till = await newTill("C1 till 8");
+    const s = await closedShift(till, 1, 30, 33);
+    const first = receipt(1, at("07:00"), 1_000, { shiftId: s.shiftId, fd: 31 });
+    expect(await push(till, [first, first])).toEqual(["accepted", "duplicate"]);
+    expect(await push(till, [first])).toEqual(["duplicate"]);
+    expect(await documents(till.terminal.id)).toEqual([{ fn_number: FN, shift_number: 1, receipts: 1 }]);
+    expect((await shiftOf(till.terminal.id, s.shiftId)).missing.fiscalDocuments).toBe(1);
+
+    // Stored before it printed; its FD arrives on its own, then again, then inside a redelivered receipt.
+    const second = receipt(2, at("08:00"), 1_000, { shiftId: s.shiftId });
+    await push(till, [second]);
+    expect(await push(till, [fiscalized(second.id, 32, at("08:01"))])).toEqual(["accepted"]);
+    expect(await push(till, [fiscalized(second.id, 32, at("08:01"))])).toEqual(["duplicate"]);
+    expect(
+      await push(till, [
+        receipt(2, at("08:00"), 1_000, { shiftId: s.shiftId, fd: 32, printedAt: at("08:01") }),
+      ]),
+    ).toEqual(["duplicate"]);
+    expect(await documents(till.terminal.id)).toEqual([{ fn_number: FN, shift_number: 1, receipts: 2 }]);
+    expect(await shiftOf(till.terminal.id, s.shiftId)).toMatchObject({
+      provisional: false,
+      missing: { fiscalDocuments: 0 },
+    });
+  });
+
+  it("move nothing on a void (a voided receipt has no document) and count it once if it is printed after all", async () => {
+    const till = await newTill("C1 till 9");
+    const s = await closedShift(till, 1, 40, 43);
+    const printed = receipt(1, at("07:00"), 1_000, { shiftId: s.shiftId, fd: 41 });
+    const refused = receipt(2, at("07:10"), 2_000, { shiftId: s.shiftId });
+    await push(till, [printed, refused]);
+    await push(till, [attention(refused.id, at("07:11")), voided(refused.id, at("07:20"))]);
+    await push(till, [voided(refused.id, at("07:20"))]);
+    expect(await documents(till.terminal.id)).toEqual([{ fn_number: FN, shift_number: 1, receipts: 1 }]);
+    expect((await shiftOf(till.terminal.id, s.shiftId)).missing.fiscalDocuments).toBe(1);
+
+    await push(till, [fiscalized(refused.id, 42, at("07:30"))]);
+    expect(await documents(till.terminal.id)).toEqual([{ fn_number: FN, shift_number: 1, receipts: 2 }]);
+    expect((await shiftOf(till.terminal.id, s.shiftId)).missing.fiscalDocuments).toBe(0);
+  });
+
+  it("give a receipt accepted in one shift but printed in the next to the Z report that printed it", async () => {
+    const till = await newTill("C1 till 10");
+    const s1 = await closedShift(till, 1, 50, 52);
+    const s2 = await seedShift(db.prisma, {
+      terminal: till.terminal,
+      number: 2,
+      openedAt: at("12:30"),
+      closedAt: at("14:00"),
+      openFd: 53,
+      closeFd: 56,
+    });
+    // Out of paper at 11:50: the register printed it as FD 54 in shift 2 after the roll was changed.
+    await push(till, [
+      receipt(1, at("07:00"), 1_000, { shiftId: s1.shiftId, fd: 51 }),
+      receipt(2, at("11:50"), 1_000, {
+        shiftId: s1.shiftId,
+        fd: 54,
+        registerShift: 2,
+        printedAt: at("12:40"),
+      }),
+      receipt(3, at("13:00"), 1_000, { shiftId: s2.shiftId, fd: 55, registerShift: 2 }),
+    ]);
+    expect((await shiftOf(till.terminal.id, s1.shiftId)).missing.fiscalDocuments).toBe(0);
+    expect((await shiftOf(till.terminal.id, s2.shiftId)).missing.fiscalDocuments).toBe(0);
+    expect(await shiftOf(till.terminal.id, s1.shiftId)).toMatchObject({ receipts: 2, provisional: false });
+  });
+
+  it("tell a register shift from the same number on the FN before (numbers restart on a new FN)", async () => {
+    const till = await newTill("C1 till 11");
+    const oldFn = "9287440301100001";
+    await push(till, [
+      receipt(1, new Date("2026-06-01T07:00:00Z"), 1_000, { fd: 7, fn: oldFn }),
+      receipt(2, new Date("2026-06-01T08:00:00Z"), 1_000, { fd: 8, fn: oldFn }),
+    ]);
+    const s = await closedShift(till, 1, 1, 4);
+    await push(till, [receipt(3, at("07:00"), 1_000, { shiftId: s.shiftId, fd: 2 })]);
+    expect(await documents(till.terminal.id)).toEqual([
+      { fn_number: oldFn, shift_number: 1, receipts: 2 },
+      { fn_number: FN, shift_number: 1, receipts: 1 },
+    ]);
+    expect((await shiftOf(till.terminal.id, s.shiftId)).missing.fiscalDocuments).toBe(1);
+  });
+});
+
+describe("the register shift documents' backfill", () => {
+  it("counts the stored printed receipts as ingest did", async () => {
+    const all = () =>
+      db.sql.query(
+        "SELECT * FROM register_shift_documents ORDER BY organization_id, terminal_id, shift_number, fn_number",
+        [],
+      );
+    const kept = await all();
+    expect(kept.length).toBeGreaterThan(3);
+    const migration = readFileSync(
+      new URL(
+        "../../../../../db/prisma/central/migrations/20261201100000_register_shift_documents/migration.sql",
+        import.meta.url,
+      ),
+      "utf8",
+    );
+    await db.sql.exec("DELETE FROM register_shift_documents");
+    await db.sql.exec(migration.slice(migration.indexOf("-- BACKFILL")));
+    expect(await all()).toEqual(kept);
   });
 });
 
