@@ -9,6 +9,7 @@ import { AuthService } from "./auth/auth-service.ts";
 import { replaceCashiers } from "./auth/cashiers.ts";
 import { BufferCapacity } from "./buffer/capacity.ts";
 import { CashService } from "./cash/cash-service.ts";
+import { RegisterCash } from "./cash/register-cash.ts";
 import { HybridLogicalClock } from "./clock/hlc.ts";
 import { type BufferDb, bufferPath, openBuffer } from "./db/buffer.ts";
 import { lockDataDir } from "./db/buffer-lock.ts";
@@ -163,7 +164,9 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       log.warn({ err: error }, "could not compare the shift with the fiscal register");
     });
   };
-  const cash = new CashService({ db, shifts, auth, hlc, now, log });
+  // Cash in/out goes onto the register too (50/51), so its drawer count matches the journal.
+  const registerCash = new RegisterCash({ db, runner, log, now });
+  const cash = new CashService({ db, shifts, auth, hlc, now, log, register: registerCash });
   const receipts = new ReceiptService({
     db,
     statements,
@@ -275,6 +278,10 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   await shifts.reconcile().catch((error: unknown) => {
     log.warn({ err: error }, "could not compare the shift with the fiscal register at start-up");
   });
+  // Before any receipt prints: a movement sent before a crash is settled by the drawer count,
+  // which a cash sale printed first would change.
+  await registerCash.drain();
+  registerCash.start();
   await queue.start();
   capacity.start();
   rum.start();
@@ -340,6 +347,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       }
       capacity.stop();
       statusWatch?.stop();
+      registerCash.stop();
       await queue.stop();
       await sync.stop?.();
       await runner.close();

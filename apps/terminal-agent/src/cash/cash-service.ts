@@ -8,6 +8,7 @@ import type { BufferDb } from "../db/buffer.ts";
 import { newUlid as ulid } from "../ids.ts";
 import type { ShiftService } from "../shift/shift-service.ts";
 import { cashSummary, type MovementRow, queueSnapshot } from "../shift/shift-store.ts";
+import type { RegisterCash } from "./register-cash.ts";
 
 /** Cash in and out of the drawer: one append-only journal row and one outbox row, in one transaction. */
 export class CashService {
@@ -19,6 +20,8 @@ export class CashService {
       hlc: HybridLogicalClock;
       now: () => number;
       log: Logger;
+      /** Drives each movement on the fiscal register too (50/51), exactly once; absent = journal only. */
+      register?: RegisterCash;
     },
   ) {}
 
@@ -80,7 +83,15 @@ export class CashService {
       if (input.idempotencyKey === undefined) s.insertMovement.run(movement);
       else s.insertKeyedMovement.run({ ...movement, idempotencyKey: input.idempotencyKey, bodyHash });
       queueSnapshot(s, "cash_movement", id, hlc, movement);
+      this.options.register?.enqueue({
+        movementId: id,
+        direction: input.direction,
+        amount: input.amount,
+        cashierName: movement.cashierName,
+      });
     })();
+    // The journal is the truth; the register follows it in the background (register-cash.ts).
+    void this.options.register?.drain();
     this.options.log.info(
       { shiftId: shift.id, direction: input.direction, amount: input.amount },
       "cash moved",
