@@ -201,6 +201,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     sync: () => sync,
     metrics,
     now,
+    family: config.kktKind,
   };
   // The worker serves both destinations: the central server and the OFD relay, either may be absent.
   if (config.central || config.ofd) {

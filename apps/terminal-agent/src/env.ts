@@ -30,6 +30,12 @@ const ZEnv = z
     KASSA_KKT_PORT: z.string().trim().min(1).optional(),
     KASSA_KKT_BAUD: z.coerce.number("must be a baud rate").int().positive().default(115_200),
     KASSA_KKT_EMULATOR: flag.optional(),
+    KASSA_KKT_KIND: z
+      .enum(["shtrih", "atol"], {
+        error: "must be shtrih (Shtrih-M on a serial port) or atol (ATOL through its driver's web server)",
+      })
+      .default("shtrih"),
+    KASSA_ATOL_URL: z.url("must be the ATOL driver's web server, e.g. http://127.0.0.1:16732").optional(),
     KASSA_REQUIRE_LOGIN: flag.optional(),
     KASSA_OFD_ADDRESS: z
       .string()
@@ -54,7 +60,25 @@ const ZEnv = z
       .default(1),
   })
   .superRefine((env, ctx) => {
-    if (!env.KASSA_KKT_PORT && !env.KASSA_KKT_EMULATOR) {
+    // An ATOL register is reached through its driver's web server, not a serial port.
+    if (env.KASSA_KKT_KIND === "atol") {
+      if (!env.KASSA_ATOL_URL && !env.KASSA_KKT_EMULATOR) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["KASSA_ATOL_URL"],
+          message:
+            "is required with KASSA_KKT_KIND=atol: the ATOL driver's web server (e.g. http://127.0.0.1:16732), or set KASSA_KKT_EMULATOR=1",
+        });
+      }
+      if (env.KASSA_OFD_ADDRESS) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["KASSA_OFD_ADDRESS"],
+          message:
+            "must be unset with KASSA_KKT_KIND=atol: the ATOL driver sends the FN's documents to the OFD itself (set the OFD in the driver)",
+        });
+      }
+    } else if (!env.KASSA_KKT_PORT && !env.KASSA_KKT_EMULATOR) {
       ctx.addIssue({
         code: "custom",
         path: ["KASSA_KKT_PORT"],
@@ -130,6 +154,10 @@ export interface AgentConfig extends AgentTuning {
   port: number;
   apiToken: string;
   kkt: { emulator: true; port?: string; baud: number } | { emulator: false; port: string; baud: number };
+  /** Which register family drives the till (KASSA_KKT_KIND); `kkt.port` is Shtrih-M's only. */
+  kktKind: "shtrih" | "atol";
+  /** The ATOL driver's web server (KASSA_ATOL_URL); null for Shtrih-M or the in-process ATOL emulator. */
+  atol: { url: string } | null;
   requireLogin: boolean;
   /** Where the agent relays the FN's unsent documents; null = no relay from this till. */
   ofd: { host: string; port: number } | null;
@@ -184,6 +212,8 @@ export function parseConfig(env: RawEnv, tuning: Partial<AgentTuning> = {}): Age
     kkt: e.KASSA_KKT_EMULATOR
       ? { emulator: true, baud: e.KASSA_KKT_BAUD, ...(e.KASSA_KKT_PORT ? { port: e.KASSA_KKT_PORT } : {}) }
       : { emulator: false, port: e.KASSA_KKT_PORT!, baud: e.KASSA_KKT_BAUD },
+    kktKind: e.KASSA_KKT_KIND,
+    atol: e.KASSA_KKT_KIND === "atol" && e.KASSA_ATOL_URL ? { url: e.KASSA_ATOL_URL } : null,
     requireLogin: e.KASSA_REQUIRE_LOGIN ?? false,
     ofd: e.KASSA_OFD_ADDRESS ? parseHostPort(e.KASSA_OFD_ADDRESS) : null,
     rum: { maxSamples: e.KASSA_RUM_MAX_SAMPLES, sampleRate: e.KASSA_RUM_SAMPLE_RATE },

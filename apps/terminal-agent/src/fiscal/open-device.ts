@@ -26,6 +26,7 @@ export async function createDeviceSource(
   /** Sees every Shtrih-M command's round trip on the line (RUM `serial.round_trip`). */
   onRoundTrip?: (roundTrip: RoundTrip) => void,
 ): Promise<DeviceSource> {
+  if (config.kktKind === "atol") return createAtolSource(config, log);
   const observe = onRoundTrip ? { onRoundTrip } : {};
   if (config.kkt.emulator) {
     // Loaded only when asked for: a till on a real register never carries the emulator.
@@ -46,5 +47,29 @@ export async function createDeviceSource(
     emulator: null,
     open: () => openShtrihSerial({ path: port!, baudRate: baud, ...observe }),
     close: () => undefined,
+  };
+}
+
+/**
+ * An ATOL register (KASSA_KKT_KIND=atol) through the ATOL driver's web server at KASSA_ATOL_URL, or
+ * (KASSA_KKT_EMULATOR=1) the ATOL web requests emulator in this process on a loopback port, its FN
+ * kept in the data directory. Everything above FiscalDevice is the same as for Shtrih-M.
+ */
+async function createAtolSource(config: AgentConfig, log: Logger): Promise<DeviceSource> {
+  const { AtolDevice, AtolEmulator } = await import("@kassa/fiscal/atol");
+  if (config.atol) {
+    const { url } = config.atol;
+    return { emulator: null, open: async () => new AtolDevice({ url }), close: () => undefined };
+  }
+  const emulator = new AtolEmulator({
+    stateFile: config.emulatorStatePath ?? join(config.dataDir, "atol-emulator.json"),
+    log: (line) => log.debug({ component: "atol-emulator" }, line),
+  });
+  await emulator.listen(0, "127.0.0.1");
+  return {
+    emulator: null,
+    open: async () => new AtolDevice({ url: emulator.url }),
+    control: (line) => emulator.control(line),
+    close: () => void emulator.close(),
   };
 }

@@ -1,4 +1,5 @@
 import type { SyncEngine, TAgentStatus } from "@kassa/api/agent";
+import type { DeviceInfo } from "@kassa/fiscal/device";
 import type { BufferCapacity } from "../buffer/capacity.ts";
 import { WARN_FILL } from "../buffer/capacity.ts";
 import type { ReceiptStatements } from "../db/receipt-rows.ts";
@@ -27,6 +28,8 @@ export interface StatusServiceOptions {
   sync: () => SyncEngine;
   metrics: AgentMetrics;
   now: () => number;
+  /** The register family the till is configured for (KASSA_KKT_KIND), sent with the snapshot. */
+  family?: "shtrih" | "atol";
 }
 
 /** `status`: what the till, its register, its buffer and its sync are doing, with warnings in words. */
@@ -42,7 +45,7 @@ export async function agentStatus(o: StatusServiceOptions): Promise<TAgentStatus
 export async function terminalStatusSnapshot(
   o: StatusServiceOptions & { dlqPending: () => number | Promise<number> },
 ): Promise<TerminalStatusData> {
-  const { status, fnNumber } = await readStatus(o, true);
+  const { status, fnNumber, identity } = await readStatus(o, true);
   const fnKnown = status.device.connected;
   return {
     measuredAt: new Date(o.now()).toISOString(),
@@ -70,8 +73,13 @@ export async function terminalStatusSnapshot(
       unsentCount: fnKnown ? status.device.fnUnsent : null,
       oldestUnsentAt: fnKnown ? status.device.fnOldestUnsentAt : null,
     },
-    // The Shtrih-M driver reads no model or firmware yet (FiscalDevice has no such call): unknown.
-    register: { model: null, fnNumber, firmware: null },
+    // Model and firmware as the register reports them (identify); unknown when it cannot say.
+    register: {
+      model: identity?.model.slice(0, 128) ?? null,
+      fnNumber,
+      firmware: identity?.firmware?.slice(0, 64) ?? null,
+      ...(identity?.family || o.family ? { family: identity?.family ?? o.family } : {}),
+    },
     clockSkewMs: status.clockSkewMs === null ? null : Math.round(status.clockSkewMs),
   };
 }
@@ -79,8 +87,8 @@ export async function terminalStatusSnapshot(
 async function readStatus(
   o: StatusServiceOptions,
   withFn: boolean,
-): Promise<{ status: TAgentStatus; fnNumber: string | null }> {
-  const { fnNumber, ...device } = await readDevice(o, withFn);
+): Promise<{ status: TAgentStatus; fnNumber: string | null; identity: DeviceInfo | null }> {
+  const { fnNumber, identity, ...device } = await readDevice(o, withFn);
   // A register that did not answer says nothing about its FN: /metrics keeps the last reading.
   if (device.connected) o.metrics.noteFnUnsent(device.fnUnsent, device.fnOldestUnsentAt);
   o.capacity.refresh();
@@ -133,7 +141,7 @@ async function readStatus(
     centralKey: sync.centralKey ?? null,
     warnings,
   };
-  return { status, fnNumber };
+  return { status, fnNumber, identity };
 }
 
 /** Asks the register, through the shared queue so it never interrupts a receipt; a dead line is a state, not an error. */
@@ -144,6 +152,8 @@ async function readDevice(o: StatusServiceOptions, withFn: boolean) {
       const ofd = await device.ofdStatus();
       // The FN number only for the central snapshot: the local `status` keeps its two calls.
       const fnNumber = withFn ? (await device.fnStatus()).fnNumber : null;
+      // A driver that cannot identify its register yet still reports everything else.
+      const identity = withFn ? await device.identify().catch(() => null) : null;
       return {
         connected: true,
         mode: status.mode as string,
@@ -151,6 +161,7 @@ async function readDevice(o: StatusServiceOptions, withFn: boolean) {
         fnUnsent: ofd.unsentCount,
         fnOldestUnsentAt: ofd.oldestUnsentAt && withOffset(ofd.oldestUnsentAt),
         fnNumber,
+        identity,
       };
     });
   } catch {
@@ -161,6 +172,7 @@ async function readDevice(o: StatusServiceOptions, withFn: boolean) {
       fnUnsent: 0,
       fnOldestUnsentAt: null,
       fnNumber: null,
+      identity: null,
     };
   }
 }
