@@ -25,7 +25,12 @@ const REFRESH_MS = 5_000;
 const SORTABLE = ["terminal", "store", "status", "lastSync", "pending", "dlq", "clockSkew"] as const;
 const HEALTH_ORDER = { attention: 0, offline: 1, ok: 2 } as const;
 
-function fleetColumns(t: ReturnType<typeof useTranslations<"fleet">>, format: Formatter, asOf: Date) {
+function fleetColumns(
+  t: ReturnType<typeof useTranslations<"fleet">>,
+  format: Formatter,
+  asOf: Date,
+  family: ReturnType<typeof useTranslations<"registerFamily">>,
+) {
   const column = dataTableColumns<TTerminalView>();
   return [
     column.accessor("name", {
@@ -79,6 +84,15 @@ function fleetColumns(t: ReturnType<typeof useTranslations<"fleet">>, format: Fo
       },
     }),
     column.display({
+      id: "register",
+      header: family("column"),
+      cell: ({ row }) => {
+        const { family: kind, model } = row.original.register;
+        if (!kind && !model) return <Muted>{family("unknown")}</Muted>;
+        return [kind ? family(`family.${kind}`) : null, model].filter(Boolean).join(" · ");
+      },
+    }),
+    column.display({
       id: "breakers",
       header: t("columns.breakers"),
       cell: ({ row }) => <BreakerBadges breakers={row.original.breakers} />,
@@ -102,12 +116,13 @@ export function FleetTable() {
   const router = useRouter();
   const t = useTranslations("fleet");
   const common = useTranslations("common");
+  const family = useTranslations("registerFamily");
   const format = useFormat();
   const { data, isFetching } = useSuspenseQuery(
     trpc.dashboard.fleet.list.queryOptions(undefined, { refetchInterval: REFRESH_MS }),
   );
   const { sort, onSortChange } = useUrlSort(SORTABLE, null);
-  const columns = useMemo(() => fleetColumns(t, format, data.asOf), [t, format, data.asOf]);
+  const columns = useMemo(() => fleetColumns(t, format, data.asOf, family), [t, format, data.asOf, family]);
   const { summary } = data;
   return (
     <>

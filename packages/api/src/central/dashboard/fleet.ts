@@ -187,7 +187,12 @@ function tillView(
     device: snapshot ? { ...snapshot.device, shiftExpiresAt: date(snapshot.device.shiftExpiresAt) } : null,
     breakers,
     fn,
-    register: snapshot?.register ?? { model: null, fnNumber: null, firmware: null },
+    register: {
+      model: snapshot?.register.model ?? null,
+      fnNumber: snapshot?.register.fnNumber ?? null,
+      firmware: snapshot?.register.firmware ?? null,
+      family: snapshot?.register.family ?? null,
+    },
     health,
     reasons,
   };

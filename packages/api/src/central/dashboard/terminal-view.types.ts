@@ -76,6 +76,8 @@ export const ZTerminalView = z.object({
     model: z.string().nullable(),
     fnNumber: z.string().nullable(),
     firmware: z.string().nullable(),
+    /** shtrih | atol; null from agents that predate the field. */
+    family: z.enum(["shtrih", "atol"]).nullable(),
   }),
   /**
    * One word: `offline` (no sync within the window), `attention` (any reason but offline and

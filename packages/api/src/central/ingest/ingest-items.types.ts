@@ -195,6 +195,8 @@ export const ZTerminalStatusData = z.object({
     model: ZStoredText(128).nullable(),
     fnNumber: z.string().max(32).nullable(),
     firmware: ZStoredText(64).nullable(),
+    /** The register family (which protocol drives it); absent from agents before it was sent. */
+    family: z.enum(["shtrih", "atol"]).optional(),
   }),
   clockSkewMs: z.number().int().nullable(),
 });

@@ -19,6 +19,7 @@ export function TerminalView({ terminalId }: { terminalId: string }) {
   const trpc = useTRPC();
   const t = useTranslations("terminal");
   const common = useTranslations("common");
+  const family = useTranslations("registerFamily");
   const format = useFormat();
   const { data: terminal } = useSuspenseQuery(
     trpc.dashboard.terminals.get.queryOptions({ terminalId }, { refetchInterval: REFRESH_MS }),
@@ -67,6 +68,9 @@ export function TerminalView({ terminalId }: { terminalId: string }) {
                 mode: device.mode,
               })
             : common("dash")}
+        </Fact>
+        <Fact label={family("label")}>
+          {terminal.register.family ? family(`family.${terminal.register.family}`) : common("dash")}
         </Fact>
         <Fact label={t("model")}>{terminal.register.model ?? common("dash")}</Fact>
         <Fact label={t("fnNumber")}>{terminal.register.fnNumber ?? common("dash")}</Fact>
