@@ -58,6 +58,8 @@ program
   .option("--kkt-port <path>", "KASSA_KKT_PORT")
   .option("--kkt-baud <baud>", "KASSA_KKT_BAUD")
   .option("--kkt-emulator", "KASSA_KKT_EMULATOR=1")
+  .option("--kkt-kind <kind>", "KASSA_KKT_KIND: shtrih | atol")
+  .option("--atol-url <url>", "KASSA_ATOL_URL: the ATOL driver's web server")
   .option("--require-login", "KASSA_REQUIRE_LOGIN=1")
   .option("--ofd-address <host:port>", "KASSA_OFD_ADDRESS")
   .option("--tax-system <id>", "KASSA_TAX_SYSTEM: osn | usn_income | usn_income_outcome | esn | patent")
@@ -83,6 +85,8 @@ program
       KASSA_KKT_PORT: flags.kktPort as string | undefined,
       KASSA_KKT_BAUD: flags.kktBaud as string | undefined,
       KASSA_KKT_EMULATOR: flags.kktEmulator ? "1" : undefined,
+      KASSA_KKT_KIND: flags.kktKind as string | undefined,
+      KASSA_ATOL_URL: flags.atolUrl as string | undefined,
       KASSA_REQUIRE_LOGIN: flags.requireLogin ? "1" : undefined,
       KASSA_OFD_ADDRESS: flags.ofdAddress as string | undefined,
       KASSA_TAX_SYSTEM: flags.taxSystem as string | undefined,
