@@ -1,6 +1,6 @@
 "use client";
 
-import { Banknote, Bell, Inbox, MonitorSmartphone, ReceiptText, Zap } from "lucide-react";
+import { Activity, Banknote, Bell, Inbox, MonitorSmartphone, ReceiptText, Zap } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useTranslations } from "next-intl";
@@ -19,6 +19,7 @@ export const NAV = [
   { href: "/dlq", key: "dlq", icon: Inbox, match: (p: string) => p.startsWith("/dlq") },
   { href: "/breakers", key: "breakers", icon: Zap, match: (p: string) => p.startsWith("/breakers") },
   { href: "/cash", key: "cash", icon: Banknote, match: (p: string) => p.startsWith("/cash") },
+  { href: "/rum", key: "rum", icon: Activity, match: (p: string) => p.startsWith("/rum") },
   { href: "/alerts", key: "alerts", icon: Bell, match: (p: string) => p.startsWith("/alerts") },
 ] as const;
 

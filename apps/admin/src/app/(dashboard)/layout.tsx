@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { AppShell } from "~/components/app-shell.tsx";
+import { WebVitalsReporter } from "~/components/web-vitals-reporter.tsx";
 import { requireSession } from "~/server/session.ts";
 import { TrpcReactProvider } from "~/trpc/react.tsx";
 
@@ -9,6 +10,8 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   return (
     <TrpcReactProvider>
       <AppShell>{children}</AppShell>
+      {/* The dashboard measures itself (issue 11): web vitals to central on page hide. */}
+      <WebVitalsReporter />
     </TrpcReactProvider>
   );
 }
