@@ -222,6 +222,8 @@ export class RumRecorder {
     const reportDue = nowMs - this.lastReportMs >= (this.options.dropReportMs ?? 60_000);
     const report = reportDue && (dropped > 0 || excess > 0);
     // The report is a row too: room is made for it, so the bound holds after this transaction.
+    // (A sample evicted while a push carrying it is in flight may still arrive; it is counted as
+    // dropped all the same. That needs the bound hit while the central server answers: rare.)
     if (report) excess += 1;
     if (excess > 0) {
       for (const row of s.evict.all(excess)) {
