@@ -62,6 +62,7 @@ describe("AtolDevice against the emulator over HTTP", () => {
       basis: { date: "2026-02-27", documentNumber: "12-34" },
     });
     expect(rig.documentsFor("r-corr")).toBe(1);
+    expect(rig.emulator.fn.find(correction.fdNumber)?.documentType).toBe(31);
     expect(await rig.device.recoverReceipt("r-corr", correction.fdNumber)).toMatchObject({
       fiscalized: true,
     });

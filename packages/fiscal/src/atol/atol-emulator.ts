@@ -605,6 +605,7 @@ export class AtolEmulator {
     if (cash + electronic < total) throw new TaskError(ATOL_ERROR_NOT_FULLY_PAID, "Чек оплачен не полностью");
     const hostTags: TlvField[] = [...this.cashierTags(task as unknown as Record<string, unknown>)];
     if (tag1192) hostTags.push(tlv.string(Tag.ADDITIONAL_RECEIPT_ATTRIBUTE, tag1192));
+    const leadFields: TlvField[] = [];
     if (task.correctionType !== undefined) {
       const m = /^(\d{4})\.(\d{2})\.(\d{2})$/.exec(String(task.correctionBaseDate ?? ""));
       if (!m || (task.correctionType !== "self" && task.correctionType !== "instruction")) {
@@ -618,14 +619,14 @@ export class AtolEmulator {
       ];
       if (task.correctionBaseNumber)
         basis.push(tlv.string(Tag.CORRECTION_BASIS_NUMBER, String(task.correctionBaseNumber)));
-      hostTags.push(tlv.byte(Tag.CORRECTION_TYPE, task.correctionType === "instruction" ? 1 : 0));
-      hostTags.push(tlv.stlv(Tag.CORRECTION_BASIS, basis));
+      leadFields.push(tlv.byte(Tag.CORRECTION_TYPE, task.correctionType === "instruction" ? 1 : 0));
+      leadFields.push(tlv.stlv(Tag.CORRECTION_BASIS, basis));
     }
     this.canIssue();
     if (this.maybePowerLoss("before-fn")) return null;
-    // The fake FN numbers every calculation document as a receipt (type 3); a real FN gives a
-    // correction type 31. Recovery accepts both.
+    // A correction is FFD document type 31 with 1173/1174 ahead of 1054, like the FN makes it.
     const doc = this.fn.registerReceipt(now, {
+      ...(leadFields.length > 0 ? { documentType: 31 as const, leadFields } : {}),
       operationType: OPERATION[task.type]!,
       total,
       cash: Math.max(0, total - electronic),
