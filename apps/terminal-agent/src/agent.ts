@@ -10,6 +10,7 @@ import { replaceCashiers } from "./auth/cashiers.ts";
 import { BufferCapacity } from "./buffer/capacity.ts";
 import { CashService } from "./cash/cash-service.ts";
 import { RegisterCash } from "./cash/register-cash.ts";
+import { CorrectionService } from "./receipts/correction-service.ts";
 import { HybridLogicalClock } from "./clock/hlc.ts";
 import { type BufferDb, bufferPath, openBuffer } from "./db/buffer.ts";
 import { lockDataDir } from "./db/buffer-lock.ts";
@@ -167,6 +168,17 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   // Cash in/out goes onto the register too (50/51), so its drawer count matches the journal.
   const registerCash = new RegisterCash({ db, runner, log, now });
   const cash = new CashService({ db, shifts, auth, hlc, now, log, register: registerCash });
+  const corrections = new CorrectionService({
+    db,
+    runner,
+    shifts,
+    auth,
+    hlc,
+    isVatRate: (id) => defaultVatRates.has(id),
+    defaultTaxSystem: config.taxSystem,
+    now,
+    log,
+  });
   const receipts = new ReceiptService({
     db,
     statements,
@@ -253,6 +265,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
       get: (input) => receipts.get(input),
       list: (input) => receipts.list(input),
       void: (input) => receipts.void(input),
+      correct: (input) => corrections.correct(input),
     },
     shift: {
       open: (input) => shifts.open(input),
@@ -282,6 +295,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   // Before any receipt prints: a movement sent before a crash is settled by the drawer count,
   // which a cash sale printed first would change.
   await registerCash.drain();
+  await corrections.drain();
   registerCash.start();
   await queue.start();
   capacity.start();

@@ -2,6 +2,7 @@ export * from "./auth/login-cashier.types.ts";
 export * from "./cash/move-cash.types.ts";
 export { type AgentContext, createAgentContext } from "./context.ts";
 export * from "./dlq/dlq.types.ts";
+export * from "./receipts/correct-receipt.types.ts";
 export * from "./receipts/create-receipt.types.ts";
 export * from "./receipts/get-receipt.types.ts";
 export * from "./receipts/list-receipts.types.ts";

@@ -59,6 +59,11 @@ const PROCEDURES: Record<AgentProcedurePath, ProcedureDoc> = {
       "Resolve a receipt the register refused for its content (needs_attention): voided with a reason, no fiscal document",
     errors: ["NOT_FOUND", "RECEIPT_NOT_VOIDABLE"],
   },
+  "receipts.correct": {
+    summary:
+      "Make a correction receipt (FFD 1.2): stored first, fiscalized exactly once like a sale, with the basis document",
+    errors: [...CASHIER, "IDEMPOTENCY_CONFLICT", "SHIFT_CLOSED", "SHIFT_EXPIRED", "DEVICE_UNAVAILABLE"],
+  },
   "receipts.list": {
     summary: "Receipts newest first, filtered by status and acceptance time, cursor-paginated",
     errors: [],

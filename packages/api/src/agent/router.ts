@@ -3,6 +3,7 @@ import { moveCash } from "./cash/move-cash.ts";
 import { discardDlq } from "./dlq/discard-dlq.ts";
 import { listDlq } from "./dlq/list-dlq.ts";
 import { retryDlq } from "./dlq/retry-dlq.ts";
+import { correctReceipt } from "./receipts/correct-receipt.ts";
 import { createReceipt } from "./receipts/create-receipt.ts";
 import { getReceipt } from "./receipts/get-receipt.ts";
 import { listReceipts } from "./receipts/list-receipts.ts";
@@ -18,7 +19,13 @@ import { router } from "./trpc.ts";
 
 /** The terminal agent's local API (docs/agent-api.md). Keys only; each procedure lives in its own file. */
 export const agentRouter = router({
-  receipts: router({ create: createReceipt, get: getReceipt, list: listReceipts, void: voidReceipt }),
+  receipts: router({
+    create: createReceipt,
+    get: getReceipt,
+    list: listReceipts,
+    void: voidReceipt,
+    correct: correctReceipt,
+  }),
   shift: router({ open: openShift, close: closeShift, xReport, status: getShiftStatus }),
   cash: router({ move: moveCash }),
   auth: router({ login: loginCashier }),

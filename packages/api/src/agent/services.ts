@@ -8,6 +8,7 @@ import type {
   TDlqRetryInput,
   TDlqRetryOutput,
 } from "./dlq/dlq.types.ts";
+import type { TCorrectReceiptInput, TCorrectReceiptOutput } from "./receipts/correct-receipt.types.ts";
 import type { TCreateReceiptInput, TCreateReceiptOutput } from "./receipts/create-receipt.types.ts";
 import type { TGetReceiptInput, TReceiptView } from "./receipts/get-receipt.types.ts";
 import type { TListReceiptsInput, TListReceiptsOutput } from "./receipts/list-receipts.types.ts";
@@ -58,6 +59,8 @@ export interface AgentServices {
     list(input: TListReceiptsInput): MaybePromise<TListReceiptsOutput>;
     /** Support voids a receipt needing attention (never printed, no fiscal document made). */
     void(input: TVoidReceiptInput): MaybePromise<TVoidReceiptOutput>;
+    /** A correction receipt (FFD 1.2), exactly once like a sale; absent where the register cannot make one. */
+    correct?(input: TCorrectReceiptInput): Promise<TCorrectReceiptOutput>;
   };
   shift: {
     open(input: TOpenShiftInput): Promise<TOpenShiftOutput>;
