@@ -10,7 +10,6 @@ import { replaceCashiers } from "./auth/cashiers.ts";
 import { BufferCapacity } from "./buffer/capacity.ts";
 import { CashService } from "./cash/cash-service.ts";
 import { RegisterCash } from "./cash/register-cash.ts";
-import { CorrectionService } from "./receipts/correction-service.ts";
 import { HybridLogicalClock } from "./clock/hlc.ts";
 import { type BufferDb, bufferPath, openBuffer } from "./db/buffer.ts";
 import { lockDataDir } from "./db/buffer-lock.ts";
@@ -24,6 +23,7 @@ import { sharedDevice } from "./fiscal/shared-device.ts";
 import { createLogger } from "./log.ts";
 import { type AgentMetrics, createMetrics } from "./metrics.ts";
 import { offlineSyncEngine } from "./offline-sync.ts";
+import { CorrectionService } from "./receipts/correction-service.ts";
 import { createFiscalStore } from "./receipts/fiscal-store.ts";
 import { ReceiptService } from "./receipts/receipt-service.ts";
 import { RumRecorder, reportRum } from "./rum.ts";
@@ -88,14 +88,18 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   });
   metrics.sources.rumStored = () => rum.stored();
 
+  // Serial round trips while a receipt prints: the wait a cashier has. Status polls of a blocked
+  // register (every 2 s) and each round's snapshot would otherwise outnumber them many times over.
+  let printing = (): boolean => false;
   const device =
     deps.device ??
-    (await createDeviceSource(config, log, ({ command, durationMs, answered }) =>
+    (await createDeviceSource(config, log, ({ command, durationMs, answered }) => {
+      if (!printing()) return;
       rum.measure("serial.round_trip", durationMs, "ms", {
         command: `0x${command.toString(16).toUpperCase().padStart(2, "0")}`,
         answered: String(answered),
-      }),
-    ));
+      });
+    }));
   const runner = new DeviceRunner(
     () => device.open(),
     (connected) => rum.event("device.event", 1, "count", { event: connected ? "connected" : "disconnected" }),
@@ -142,6 +146,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     refusalBrake: config.deviceRefusalBrake,
     rum,
   });
+  printing = () => queue.inFlight !== null;
   const capacity = new BufferCapacity(
     config.bufferCapacity,
     () => statements.countOutbox.get()!.n,
