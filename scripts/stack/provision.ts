@@ -5,6 +5,7 @@ import {
   type CentralDatabase,
   hashPassword,
   issueTerminalCredential,
+  newId,
   verifyPassword,
   verifyTerminalKey,
 } from "@kassa/db/central";
@@ -81,19 +82,29 @@ export async function provisionDemo(
     });
   }
 
+  // The password is the owner's better-auth `credential` account (packages/api/src/central/auth).
   const user = await prisma.user.findUnique({
     where: { email: ownerEmail },
-    select: { id: true, passwordHash: true },
+    select: { id: true, accounts: { where: { providerId: "credential" }, select: { password: true } } },
   });
+  const stored = user?.accounts[0]?.password;
   let ownerPassword = saved.ownerPassword;
-  if (!user || !ownerPassword || !(await verifyPassword(ownerPassword, user.passwordHash))) {
+  if (!user || !ownerPassword || !stored || !(await verifyPassword(ownerPassword, stored))) {
     ownerPassword = randomBytes(9).toString("base64url");
-    const passwordHash = await hashPassword(ownerPassword);
-    await prisma.user.upsert({
+    const password = await hashPassword(ownerPassword);
+    const { id } = await prisma.user.upsert({
       where: { email: ownerEmail },
-      create: { id: userId, email: ownerEmail, name: "Demo Owner", passwordHash },
-      update: { passwordHash },
+      create: { id: userId, email: ownerEmail, name: "Demo Owner", emailVerified: true },
+      update: {},
+      select: { id: true },
     });
+    await prisma.account.upsert({
+      where: { providerId_accountId: { providerId: "credential", accountId: id } },
+      create: { id: newId(), providerId: "credential", accountId: id, userId: id, password },
+      update: { password },
+    });
+    // A new password ends the sessions the old one opened, as setUserPassword does.
+    await prisma.session.deleteMany({ where: { userId: id } });
   }
   const owner = await prisma.user.findUniqueOrThrow({ where: { email: ownerEmail }, select: { id: true } });
   await prisma.membership.upsert({

@@ -38,6 +38,15 @@ describe("parseEnv", () => {
     expect(warn).toHaveBeenCalledWith(expect.stringContaining("development-only secret"));
     expect(() => parseEnv({ NODE_ENV: "production" }, warn)).toThrow(/KASSA_SESSION_SECRET is not set/);
   });
+
+  it("marks the development secret (proxy.ts then answers localhost only) and refuses it in production even when set", () => {
+    const dev = parseEnv({ NODE_ENV: "development" }, () => {});
+    expect(dev.developmentSecret).toBe(true);
+    expect(parseEnv({ KASSA_SESSION_SECRET: SECRET }).developmentSecret).toBe(false);
+    expect(() =>
+      parseEnv({ NODE_ENV: "production", KASSA_SESSION_SECRET: dev.sessionSecret }, () => {}),
+    ).toThrow(/public development secret/);
+  });
 });
 
 describe("parseEnv: RUM and /metrics (issue 11)", () => {

@@ -45,6 +45,11 @@ export interface AdminEnv {
   databaseUrl: string | undefined;
   centralDataDir: string;
   sessionSecret: string;
+  /**
+   * True when KASSA_SESSION_SECRET is unset and the public development secret signs cookies: only
+   * `next dev`, and proxy.ts then answers only requests addressed to loopback (localhost).
+   */
+  developmentSecret: boolean;
   maxBodyBytes: number;
   alertIntervalMs: number;
   metricsToken: string | undefined;
@@ -80,15 +85,20 @@ export function parseEnv(
       );
     }
     warn(
-      "Kassa admin: KASSA_SESSION_SECRET is not set; using a development-only secret. Never do this in production.",
+      "Kassa admin: KASSA_SESSION_SECRET is not set; using a development-only secret, and answering only on localhost. Never do this in production.",
     );
     sessionSecret = DEV_SESSION_SECRET;
+  } else if (sessionSecret === DEV_SESSION_SECRET && env.NODE_ENV === "production") {
+    throw new Error(
+      "Kassa admin: KASSA_SESSION_SECRET is the public development secret — set it to 32+ random characters (e.g. `openssl rand -hex 32`) and restart.",
+    );
   }
   return {
     nodeEnv: env.NODE_ENV,
     databaseUrl: env.DATABASE_URL,
     centralDataDir: resolveFromRepoRoot(env.KASSA_CENTRAL_DATA_DIR),
     sessionSecret,
+    developmentSecret: sessionSecret === DEV_SESSION_SECRET,
     maxBodyBytes: env.KASSA_MAX_BODY_BYTES,
     alertIntervalMs: env.KASSA_ALERT_INTERVAL_MS,
     metricsToken: env.KASSA_METRICS_TOKEN,

@@ -16,7 +16,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { parseArgs } from "node:util";
 import { createCentralDatabase } from "@kassa/db/central";
 import { seedUser } from "@kassa/db/seed";
-import { createSessionToken, SESSION_COOKIE } from "../src/central/auth/index.ts";
+import { testSessionCookie } from "../src/central/auth/index.ts";
 import { ingestAdmission } from "../src/central/sync/admission.ts";
 import { upsertCashier } from "../src/central/sync/cashiers.ts";
 import { issueDlqCommand } from "../src/central/sync/commands.ts";
@@ -161,11 +161,8 @@ async function intercept(req: IncomingMessage, res: ServerResponse, body: Buffer
       role: input.role as "owner" | "manager" | "support",
       storeIds: input.storeIds ?? [],
     });
-    const token = createSessionToken(
-      { userId: user.id, expiresAt: new Date(Date.now() + 3600_000) },
-      SESSION_SECRET,
-    );
-    return json(res, 200, { id: user.id, email: user.email, cookie: `${SESSION_COOKIE}=${token}` });
+    const cookie = await testSessionCookie(db, user.id, SESSION_SECRET);
+    return json(res, 200, { id: user.id, email: user.email, cookie });
   }
   if (url.pathname === "/__test/command") {
     const input = JSON.parse(body.toString());

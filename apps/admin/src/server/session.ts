@@ -1,12 +1,11 @@
-import { type DashboardSession, readSessionToken, SESSION_COOKIE } from "@kassa/api/central/auth";
-import { cookies } from "next/headers";
+import { type DashboardSession, sessionFromHeaders } from "@kassa/api/central/auth";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { getEnv } from "../env.ts";
+import { getAuth } from "./auth.ts";
 
-/** The signed-in user's session from the cookie, or null (the signature and expiry are checked). */
+/** The signed-in user's session (a live row of `sessions`, named by the signed cookie), or null. */
 export async function currentSession(): Promise<DashboardSession | null> {
-  const token = (await cookies()).get(SESSION_COOKIE)?.value;
-  return token ? readSessionToken(token, getEnv().sessionSecret, new Date()) : null;
+  return sessionFromHeaders(await getAuth(), new Headers(await headers()));
 }
 
 /** For dashboard pages: the session, or a redirect to /login. */

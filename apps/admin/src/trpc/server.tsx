@@ -3,7 +3,7 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { createTRPCOptionsProxy, type TRPCQueryOptions } from "@trpc/tanstack-react-query";
 import { headers } from "next/headers";
 import { cache, type ReactNode } from "react";
-import { getEnv } from "~/env.ts";
+import { getAuth } from "~/server/auth.ts";
 import { getDb } from "~/server/db.ts";
 import { createQueryClient } from "./query-client.ts";
 
@@ -14,7 +14,7 @@ const createContext = cache(async () =>
   createCentralContext({
     db: await getDb(),
     headers: new Headers(await headers()),
-    sessionSecret: getEnv().sessionSecret,
+    auth: await getAuth(),
   }),
 );
 

@@ -1,15 +1,17 @@
 "use server";
 
-import { SESSION_COOKIE, signIn } from "@kassa/api/central/auth";
+import { clientAddress, signIn, signOut } from "@kassa/api/central/auth";
 import { AppError } from "@kassa/api/errors";
-import { cookies, headers } from "next/headers";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { getEnv } from "~/env.ts";
-import { getDb } from "~/server/db.ts";
+import { getAuth } from "~/server/auth.ts";
+import { applySetCookies } from "~/server/set-cookies.ts";
 
 /** What the form shows after a failed sign-in: message keys of the `login` namespace, not English text. */
 export interface SignInState {
-  error?: "wrongPassword" | "invalid";
+  error?: "wrongPassword" | "invalid" | "throttled";
+  /** With "throttled": how long to wait before the next attempt. */
+  retryAfterSeconds?: number;
   /** The fields the server refused (their messages are the form's, in the user's language). */
   fieldErrors?: Array<"email" | "password">;
   email?: string;
@@ -17,23 +19,19 @@ export interface SignInState {
 
 export async function signInAction(_previous: SignInState, form: FormData): Promise<SignInState> {
   const email = String(form.get("email") ?? "");
+  const requestHeaders = new Headers(await headers());
   try {
     const result = await signIn(
-      await getDb(),
+      await getAuth(),
       { email, password: String(form.get("password") ?? "") },
-      { sessionSecret: getEnv().sessionSecret, now: new Date() },
+      { headers: requestHeaders, address: clientAddress(requestHeaders) },
     );
-    // Secure only behind HTTPS: browsers drop Secure cookies set over plain http on a LAN address.
-    const secure = (await headers()).get("x-forwarded-proto") === "https";
-    (await cookies()).set(SESSION_COOKIE, result.token, {
-      httpOnly: true,
-      sameSite: "lax",
-      secure,
-      path: "/",
-      expires: result.expiresAt,
-    });
+    await applySetCookies(result.setCookies);
   } catch (error) {
     if (error instanceof AppError) {
+      if (error.kassaCode === "USER_LOCKED") {
+        return { error: "throttled", retryAfterSeconds: error.retryAfterSeconds ?? 60, email };
+      }
       const fields = Object.keys(error.fieldErrors ?? {}).filter(
         (field): field is "email" | "password" => field === "email" || field === "password",
       );
@@ -48,7 +46,8 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
   redirect("/");
 }
 
+/** Ends the session everywhere (its row is deleted, so a copied cookie is refused too). */
 export async function signOutAction(): Promise<void> {
-  (await cookies()).delete(SESSION_COOKIE);
+  await applySetCookies(await signOut(await getAuth(), new Headers(await headers())));
   redirect("/login");
 }

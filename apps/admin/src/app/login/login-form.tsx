@@ -41,7 +41,9 @@ export function LoginForm() {
       </label>
       {state.error && (
         <p className={styles.formError} role="alert">
-          {t(state.error)}
+          {state.error === "throttled"
+            ? t("throttled", waitParts(state.retryAfterSeconds ?? 60))
+            : t(state.error)}
         </p>
       )}
       <button type="submit" className={`${buttonClass.primary} ${styles.submit}`} disabled={pending}>
@@ -49,4 +51,11 @@ export function LoginForm() {
       </button>
     </form>
   );
+}
+
+/** The wait as whole minutes, or seconds under a minute and a half (the message picks the unit). */
+function waitParts(seconds: number): { unit: "minutes" | "seconds"; count: number } {
+  return seconds < 90
+    ? { unit: "seconds", count: seconds }
+    : { unit: "minutes", count: Math.ceil(seconds / 60) };
 }

@@ -1,13 +1,11 @@
 import type { CentralContext } from "../context.ts";
-import { readCookie, SESSION_COOKIE } from "./cookie.ts";
-import { type DashboardSession, readSessionToken } from "./session-token.ts";
+import { type DashboardSession, sessionFromHeaders } from "./session.ts";
 
 /**
- * The signed-in user's session from the request's cookie, or null. A context without a session
- * secret (a server for agents only) never authenticates anyone.
+ * The signed-in user's session from the request's cookie, or null. A context without sign-in (a
+ * server for agents only) never authenticates anyone.
  */
-export function sessionFromContext(ctx: CentralContext): DashboardSession | null {
-  if (ctx.sessionSecret === null) return null;
-  const token = readCookie(ctx.headers.get("cookie"), SESSION_COOKIE);
-  return token ? readSessionToken(token, ctx.sessionSecret, ctx.now()) : null;
+export function sessionFromContext(ctx: CentralContext): Promise<DashboardSession | null> {
+  if (ctx.auth === null) return Promise.resolve(null);
+  return sessionFromHeaders(ctx.auth, ctx.headers);
 }

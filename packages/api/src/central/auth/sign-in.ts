@@ -1,30 +1,45 @@
-import { hashPassword, PasswordHashError, verifyPassword } from "@kassa/db/central";
+import { APIError } from "better-auth/api";
 import { AppError, zodFieldErrors } from "../../errors.ts";
-import type { CentralDatabase } from "../context.ts";
-import { createSessionToken, SESSION_TTL_MS } from "./session-token.ts";
+import { isSecureRequest, type KassaAuth } from "./kassa-auth.ts";
 import { ZSignInInput } from "./sign-in.types.ts";
 
 export interface SignInResult {
-  token: string;
-  expiresAt: Date;
   user: { id: string; email: string; name: string };
+  /** `Set-Cookie` values to send back (the session cookie), as better-auth made them. */
+  setCookies: string[];
 }
 
-// Verified against when the email is unknown, so a wrong email costs the same time as a wrong
-// password and response times do not reveal which emails have accounts.
-let decoyHash: Promise<string> | undefined;
+export interface SignInRequest {
+  /** The browser's request headers (protocol, user agent; the cookie options follow them). */
+  headers: Headers;
+  /** The client's address, for the per-address throttle (clientAddress). */
+  address: string;
+}
+
+const WRONG = "The email or password is wrong. Check both and try again.";
+
+/** "2 minutes" / "45 seconds": how long to wait, in the words the message uses. */
+export function waitText(seconds: number): string {
+  if (seconds < 90) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
+
+function throttled(seconds: number): AppError {
+  return new AppError("USER_LOCKED", {
+    message: `Too many failed sign-ins for this account or from this network. Wait ${waitText(seconds)} and try again.`,
+    retryAfterSeconds: seconds,
+  });
+}
 
 /**
- * Checks an email and password against `users.password_hash` and returns a signed session token.
- * Why our own session instead of an auth framework: the dashboard needs one thing (email +
- * password → who is this, which organizations/stores), the central server must stay stateless,
- * and a signed cookie is ~60 lines we can test completely. Invites, SSO and 2FA would change that.
+ * Signs in with email and password: refused without checking the password while the account or
+ * the address is throttled (USER_LOCKED with retryAfterSeconds), else checked by better-auth
+ * (Kassa's scrypt; an unknown email costs one scrypt too, and both answer UNAUTHORIZED with the
+ * same words, so neither the answer nor its time says which emails have accounts). A failure is
+ * counted in the shared throttle; the failure that reaches the limit is answered with the wait.
  */
-export async function signIn(
-  db: CentralDatabase,
-  input: unknown,
-  options: { sessionSecret: string; now: Date },
-): Promise<SignInResult> {
+export async function signIn(auth: KassaAuth, input: unknown, request: SignInRequest): Promise<SignInResult> {
   const parsed = ZSignInInput.safeParse(input);
   if (!parsed.success) {
     throw new AppError("VALIDATION_FAILED", {
@@ -33,32 +48,54 @@ export async function signIn(
     });
   }
   const { email, password } = parsed.data;
-  const user = await db.prisma.user.findUnique({
-    where: { email },
-    select: {
-      id: true,
-      email: true,
-      name: true,
-      accounts: { where: { providerId: "credential" }, select: { password: true } },
-    },
-  });
-  const passwordHash = user?.accounts[0]?.password ?? undefined;
-  decoyHash ??= hashPassword("decoy");
-  // A stored hash outside the accepted scrypt bounds is never computed: the account cannot sign in
-  // until its password is set again, and the caller sees the same answer as for a wrong password.
-  const valid = await verifyPassword(password, passwordHash ?? (await decoyHash)).catch((error) => {
-    if (error instanceof PasswordHashError) return false;
-    throw error;
-  });
-  if (!user || !valid) {
-    throw new AppError("UNAUTHORIZED", {
-      message: "The email or password is wrong. Check both and try again.",
+  const wait = await auth.throttle.waitSeconds(email, request.address);
+  if (wait > 0) throw throttled(wait);
+
+  const betterAuth = auth.forRequest(isSecureRequest(request.headers));
+  try {
+    const { headers, response } = await betterAuth.api.signInEmail({
+      body: { email, password },
+      headers: request.headers,
+      returnHeaders: true,
     });
+    await auth.throttle.recordSuccess(email);
+    return {
+      user: { id: response.user.id, email: response.user.email, name: response.user.name },
+      setCookies: headers.getSetCookie(),
+    };
+  } catch (error) {
+    if (!(error instanceof APIError) || error.statusCode !== 401) throw error;
+    const blocked = await auth.throttle.recordFailure(email, request.address);
+    if (blocked > 0) throw throttled(blocked);
+    throw new AppError("UNAUTHORIZED", { message: WRONG });
   }
-  const expiresAt = new Date(options.now.getTime() + SESSION_TTL_MS);
-  return {
-    token: createSessionToken({ userId: user.id, expiresAt }, options.sessionSecret),
-    expiresAt,
-    user: { id: user.id, email: user.email, name: user.name },
-  };
+}
+
+/**
+ * Ends the session the request's cookie names (its row is deleted: a copy of the cookie is
+ * refused from then on, on every instance) and returns the `Set-Cookie` values that clear it.
+ * Without a valid session it only clears the cookie.
+ */
+export async function signOut(auth: KassaAuth, headers: Headers): Promise<string[]> {
+  const betterAuth = auth.forRequest(isSecureRequest(headers));
+  try {
+    const result = await betterAuth.api.signOut({ headers, returnHeaders: true });
+    return result.headers.getSetCookie();
+  } catch (error) {
+    if (error instanceof APIError) return [];
+    throw error;
+  }
+}
+
+/**
+ * The client's address for the per-address throttle: the last `x-forwarded-for` entry, the one
+ * the nearest proxy (or Next.js itself, from the socket) wrote; earlier entries are whatever the
+ * client claimed. "unknown" when there is none (every such request shares one budget).
+ */
+export function clientAddress(headers: Headers): string {
+  const entries = (headers.get("x-forwarded-for") ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  return entries.at(-1) ?? headers.get("x-real-ip") ?? "unknown";
 }

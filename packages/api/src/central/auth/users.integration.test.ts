@@ -32,7 +32,7 @@ const errorOf = (promise: Promise<unknown>) =>
     (error: unknown) => error,
   );
 
-describe("setUserPassword", () => {
+describe("setUserPassword", { timeout: 30_000 }, () => {
   it("replaces the credential the sign-in checks and ends every session of that user only", async () => {
     const { user } = await seedUser(db.prisma, { password: "old-password" });
     const other = await seedUser(db.prisma);
@@ -73,7 +73,7 @@ describe("setUserPassword", () => {
   });
 });
 
-describe("revokeUserSessions", () => {
+describe("revokeUserSessions", { timeout: 30_000 }, () => {
   it("deletes every session of the user and says how many", async () => {
     const { user } = await seedUser(db.prisma);
     await addSession(user.id);
@@ -83,7 +83,7 @@ describe("revokeUserSessions", () => {
   });
 });
 
-describe("createUser", () => {
+describe("createUser", { timeout: 30_000 }, () => {
   it("creates a user with a password in one write, and refuses a taken email on the email field", async () => {
     const created = await createUser(db, {
       email: "owner2@example.test",

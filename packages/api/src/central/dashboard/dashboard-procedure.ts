@@ -1,7 +1,7 @@
 import { AppError } from "../../errors.ts";
 import { sessionFromContext } from "../auth/session-from-context.ts";
 import { publicProcedure } from "../trpc.ts";
-import type { DashboardScope } from "./scope.ts";
+import { type DashboardScope, membershipStores } from "./scope.ts";
 
 export interface DashboardUser {
   id: string;
@@ -10,12 +10,12 @@ export interface DashboardUser {
 }
 
 /**
- * Dashboard procedures: a valid session cookie, a user that still exists, and at least one
+ * Dashboard procedures: a session cookie naming a live session row, a user that still exists, and at least one
  * membership. Handlers receive `ctx.user` and `ctx.scope`, and query only through scopeWhere —
  * the single place tenancy is decided.
  */
 export const dashboardProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const session = sessionFromContext(ctx);
+  const session = await sessionFromContext(ctx);
   if (!session) {
     throw new AppError("UNAUTHORIZED", { message: "Your session has ended or is missing: sign in again." });
   }
@@ -52,8 +52,7 @@ export const dashboardProcedure = publicProcedure.use(async ({ ctx, next }) => {
       organizationId: m.organizationId,
       organizationName: m.organization.name,
       role: m.role,
-      // An empty list means "every store" (schema.prisma, Membership.storeIds).
-      storeIds: m.storeIds.length === 0 ? null : m.storeIds,
+      storeIds: membershipStores(m.role, m.storeIds),
     })),
   };
   const dashboardUser: DashboardUser = { id: user.id, email: user.email, name: user.name };

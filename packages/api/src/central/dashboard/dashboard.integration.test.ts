@@ -2,10 +2,7 @@ import type { CentralDatabase } from "@kassa/db/central";
 import { seedOrganization, seedReceipt, seedStore, seedTerminal, seedUser } from "@kassa/db/seed";
 import { createTestCentralDatabase } from "@kassa/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SESSION_COOKIE } from "../auth/cookie.ts";
-import { createSessionToken } from "../auth/session-token.ts";
-import { signIn } from "../auth/sign-in.ts";
-import { createCentralContext } from "../context.ts";
+import { signedInContext } from "../auth/testing.ts";
 import type { TIngestItem } from "../ingest/ingest-items.types.ts";
 import { ingestBatch } from "../sync/ingest-batch.ts";
 import { createCallerFactory } from "../trpc.ts";
@@ -22,16 +19,9 @@ const users = {} as Record<
   { id: string; email: string; password: string }
 >;
 
-function callerFor(userId: string | null, options: { cookie?: string; now?: Date } = {}) {
-  const headers = new Headers();
-  const cookie =
-    options.cookie ??
-    (userId
-      ? `${SESSION_COOKIE}=${createSessionToken({ userId, expiresAt: new Date(NOW.getTime() + 3600_000) }, SECRET)}`
-      : undefined);
-  if (cookie) headers.set("cookie", cookie);
+function callerFor(userId: string | null, options: { now?: Date } = {}) {
   const now = options.now ?? NOW;
-  return createCaller(createCentralContext({ db, headers, sessionSecret: SECRET, now: () => now }));
+  return createCaller(signedInContext(db, userId, { secret: SECRET, now: () => now }));
 }
 
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
@@ -177,98 +167,7 @@ describe("tenancy", () => {
   });
 });
 
-describe("sessions", () => {
-  it("refuses a request without a session cookie", async () => {
-    await expect(callerFor(null).fleet.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
-  });
-
-  it("refuses a tampered cookie (another user's id under the original signature)", async () => {
-    const token = createSessionToken(
-      { userId: users.managerA1.id, expiresAt: new Date(NOW.getTime() + 3600_000) },
-      SECRET,
-    );
-    const forgedPayload = Buffer.from(
-      JSON.stringify({ u: users.ownerA.id, e: NOW.getTime() + 3600_000 }),
-    ).toString("base64url");
-    const forged = `${forgedPayload}.${token.split(".")[1]}`;
-    await expect(
-      callerFor(null, { cookie: `${SESSION_COOKIE}=${forged}` }).fleet.list(),
-    ).rejects.toMatchObject({ code: "UNAUTHORIZED" });
-  });
-
-  it("a server for agents only (no session secret) accepts no dashboard session", async () => {
-    const token = createSessionToken(
-      { userId: users.ownerA.id, expiresAt: new Date(NOW.getTime() + 3600_000) },
-      SECRET,
-    );
-    const headers = new Headers({ cookie: `${SESSION_COOKIE}=${token}` });
-    const caller = createCaller(createCentralContext({ db, headers, now: () => NOW }));
-    await expect(caller.fleet.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
-  });
-
-  it("refuses an expired session", async () => {
-    const later = new Date(NOW.getTime() + 2 * 3600_000);
-    await expect(callerFor(users.ownerA.id, { now: later }).fleet.list()).rejects.toMatchObject({
-      code: "UNAUTHORIZED",
-    });
-  });
-
-  it("signs in with the right password and the session it returns works", async () => {
-    const result = await signIn(
-      db,
-      { email: " Owner@A.test ", password: "correct horse" },
-      { sessionSecret: SECRET, now: NOW },
-    );
-    expect(result.user.id).toBe(users.ownerA.id);
-    const me = await callerFor(null, { cookie: `${SESSION_COOKIE}=${result.token}` }).me();
-    expect(me.user.email).toBe("owner@a.test");
-    expect(me.memberships).toEqual([
-      expect.objectContaining({ organizationId: ids.orgA, role: "owner", storeIds: null }),
-    ]);
-  });
-
-  it("refuses a wrong password and an unknown email with the same error", async () => {
-    const wrong = signIn(
-      db,
-      { email: "owner@a.test", password: "wrong" },
-      { sessionSecret: SECRET, now: NOW },
-    );
-    await expect(wrong).rejects.toMatchObject({ code: "UNAUTHORIZED", kassaCode: "UNAUTHORIZED" });
-    const unknown = signIn(
-      db,
-      { email: "nobody@a.test", password: "correct horse" },
-      { sessionSecret: SECRET, now: NOW },
-    );
-    await expect(unknown).rejects.toMatchObject({
-      code: "UNAUTHORIZED",
-      message: ((await wrong.catch((e: unknown) => e)) as Error).message,
-    });
-  });
-
-  it("refuses, like a wrong password, an account whose stored hash has parameters out of bounds", async () => {
-    // N = 2^30 would take gigabytes per check: it is never computed.
-    await db.sql.query("UPDATE accounts SET password = $2 WHERE user_id = $1", [
-      users.ownerB.id,
-      `scrypt$1073741824$8$1$${"A".repeat(24)}$${"A".repeat(88)}`,
-    ]);
-    await expect(
-      signIn(
-        db,
-        { email: users.ownerB.email, password: users.ownerB.password },
-        { sessionSecret: SECRET, now: NOW },
-      ),
-    ).rejects.toMatchObject({ code: "UNAUTHORIZED", kassaCode: "UNAUTHORIZED" });
-  });
-
-  it("answers malformed sign-in input with field errors", async () => {
-    await expect(
-      signIn(db, { email: "not-an-email", password: "" }, { sessionSecret: SECRET, now: NOW }),
-    ).rejects.toMatchObject({
-      kassaCode: "VALIDATION_FAILED",
-      fieldErrors: { email: [expect.any(String)], password: [expect.any(String)] },
-    });
-  });
-});
+// Sign-in, sign-out, revocation and throttling: auth/sign-in.integration.test.ts.
 
 describe("receipts list", () => {
   it("pages newest first with a cursor, without repeats or gaps", async () => {

@@ -1,8 +1,7 @@
 import type { CentralDatabase } from "@kassa/db/central";
 import { seedUser } from "@kassa/db/seed";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SESSION_COOKIE } from "../auth/cookie.ts";
-import { createSessionToken } from "../auth/session-token.ts";
+import { signedInContext } from "../auth/testing.ts";
 import { createCentralContext } from "../context.ts";
 import type { TPushBatchInput } from "../ingest/push-batch.types.ts";
 import { centralRouter } from "../router.ts";
@@ -28,15 +27,7 @@ let managerId: string;
 let now = new Date("2026-11-24T09:00:00Z");
 
 function dashboard(userId = ownerId) {
-  const token = createSessionToken({ userId, expiresAt: new Date(now.getTime() + 3600_000) }, SECRET);
-  return createCaller(
-    createCentralContext({
-      db,
-      headers: new Headers({ cookie: `${SESSION_COOKIE}=${token}` }),
-      sessionSecret: SECRET,
-      now: () => now,
-    }),
-  ).dashboard;
+  return createCaller(signedInContext(db, userId, { secret: SECRET, now: () => now })).dashboard;
 }
 
 const leases = new Map<string, string | null>();

@@ -2,9 +2,7 @@ import type { CentralDatabase } from "@kassa/db/central";
 import { seedOrganization, seedReceipt, seedShift, seedStore, seedTerminal, seedUser } from "@kassa/db/seed";
 import { createTestCentralDatabase } from "@kassa/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SESSION_COOKIE } from "../auth/cookie.ts";
-import { createSessionToken } from "../auth/session-token.ts";
-import { createCentralContext } from "../context.ts";
+import { signedInContext } from "../auth/testing.ts";
 import { createCallerFactory } from "../trpc.ts";
 import { dashboardRouter } from "./router.ts";
 
@@ -30,12 +28,7 @@ const receipt = {} as Record<
 >;
 
 function callerFor(userId: string) {
-  const headers = new Headers();
-  headers.set(
-    "cookie",
-    `${SESSION_COOKIE}=${createSessionToken({ userId, expiresAt: new Date(NOW.getTime() + 3600_000) }, SECRET)}`,
-  );
-  return createCaller(createCentralContext({ db, headers, sessionSecret: SECRET, now: () => NOW }));
+  return createCaller(signedInContext(db, userId, { secret: SECRET, now: () => NOW }));
 }
 
 beforeAll(async () => {

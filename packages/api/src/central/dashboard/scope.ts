@@ -1,6 +1,9 @@
 import type { Role } from "@kassa/db/central";
 
-/** One organization the user belongs to, with the stores the role covers (null = all of them). */
+/**
+ * One organization the user belongs to, with the stores the role covers: null = all of them, an
+ * empty list = none (fails closed: a manager whose stores were all taken away sees nothing).
+ */
 export interface MembershipScope {
   organizationId: string;
   organizationName: string;
@@ -12,6 +15,16 @@ export interface MembershipScope {
 export interface DashboardScope {
   userId: string;
   memberships: MembershipScope[];
+}
+
+/**
+ * The stores a membership covers, from its stored `store_ids`: a non-empty list is exactly those
+ * stores, for any role. An empty list means the whole organization only for owners and support
+ * (organization-wide roles); for a manager — a store-scoped role — it means no store at all.
+ */
+export function membershipStores(role: Role, storeIds: readonly string[]): string[] | null {
+  if (storeIds.length > 0) return [...storeIds];
+  return role === "manager" ? [] : null;
 }
 
 /** A filter row shared by terminals and receipts: both carry organization_id and store_id. */

@@ -1,8 +1,7 @@
 import type { CentralDatabase } from "@kassa/db/central";
 import { seedUser } from "@kassa/db/seed";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SESSION_COOKIE } from "../auth/cookie.ts";
-import { createSessionToken } from "../auth/session-token.ts";
+import { signedInContext } from "../auth/testing.ts";
 import { createCentralContext } from "../context.ts";
 import type { TPushBatchInput } from "../ingest/push-batch.types.ts";
 import { centralRouter } from "../router.ts";
@@ -33,18 +32,7 @@ function terminalCaller() {
 }
 
 function dashboard() {
-  const token = createSessionToken(
-    { userId: ownerId, expiresAt: new Date(now.getTime() + 3600_000) },
-    SECRET,
-  );
-  return createCaller(
-    createCentralContext({
-      db,
-      headers: new Headers({ cookie: `${SESSION_COOKIE}=${token}` }),
-      sessionSecret: SECRET,
-      now: () => now,
-    }),
-  ).dashboard;
+  return createCaller(signedInContext(db, ownerId, { secret: SECRET, now: () => now })).dashboard;
 }
 
 let leaseToken: string | null = null;

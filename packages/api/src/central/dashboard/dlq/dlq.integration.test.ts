@@ -2,9 +2,7 @@ import type { CentralDatabase } from "@kassa/db/central";
 import { seedOrganization, seedStore, seedTerminal, seedUser } from "@kassa/db/seed";
 import { createTestCentralDatabase } from "@kassa/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SESSION_COOKIE } from "../../auth/cookie.ts";
-import { createSessionToken } from "../../auth/session-token.ts";
-import { createCentralContext } from "../../context.ts";
+import { signedInContext } from "../../auth/testing.ts";
 import { pendingCommands, storeCommandAcks } from "../../sync/commands.ts";
 import type { SqlRunner, TerminalScope, TransactionalSql } from "../../sync/sql.ts";
 import { storeDlqMirror } from "../../sync/store-dlq-mirror.ts";
@@ -33,9 +31,7 @@ const store = {} as Record<"a1" | "a2" | "b1", string>;
 const user = {} as Record<"supportA" | "ownerA" | "managerA" | "managerA1" | "supportB", { id: string }>;
 
 function callerFor(userId: string, now = NOW) {
-  const token = createSessionToken({ userId, expiresAt: new Date(now.getTime() + 3600_000) }, SECRET);
-  const headers = new Headers({ cookie: `${SESSION_COOKIE}=${token}` });
-  return createCaller(createCentralContext({ db, headers, sessionSecret: SECRET, now: () => now }));
+  return createCaller(signedInContext(db, userId, { secret: SECRET, now: () => now }));
 }
 
 /** Mirrors `count` dead items of one fingerprint for a terminal, dead-lettered `ageHours` ago and older. */

@@ -1,7 +1,7 @@
 import { centralRouter, createCallerFactory, createCentralContext } from "@kassa/api/central";
 import { TRPCError } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
-import { getEnv } from "~/env.ts";
+import { getAuth } from "~/server/auth.ts";
 import { getDb } from "~/server/db.ts";
 
 export const dynamic = "force-dynamic";
@@ -23,7 +23,7 @@ export async function GET(request: Request): Promise<Response> {
     createCentralContext({
       db: await getDb(),
       headers: request.headers,
-      sessionSecret: getEnv().sessionSecret,
+      auth: await getAuth(),
     }),
   );
   try {

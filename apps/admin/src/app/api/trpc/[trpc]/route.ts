@@ -1,6 +1,7 @@
 import { centralRouter, createCentralContext, MAX_BATCH_CALLS, prepareTrpcRequest } from "@kassa/api/central";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { getEnv } from "~/env.ts";
+import { getAuth } from "~/server/auth.ts";
 import { getDb } from "~/server/db.ts";
 
 export const dynamic = "force-dynamic";
@@ -16,7 +17,7 @@ async function handler(request: Request): Promise<Response> {
     router: centralRouter,
     maxBatchSize: MAX_BATCH_CALLS,
     createContext: async ({ req }) =>
-      createCentralContext({ db: await getDb(), headers: req.headers, sessionSecret: env.sessionSecret }),
+      createCentralContext({ db: await getDb(), headers: req.headers, auth: await getAuth() }),
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR")
         console.error(`tRPC ${path ?? "?"} failed:`, error.cause ?? error);

@@ -1,0 +1,51 @@
+import { newId } from "@kassa/db/central";
+import { type CentralContext, type CentralDatabase, createCentralContext } from "../context.ts";
+import { SESSION_TTL_SECONDS, signedSessionCookie } from "./kassa-auth.ts";
+
+/** The cookie-signing secret of tests and benches (never a server's). */
+export const TEST_SESSION_SECRET = "test-session-secret-0123456789abcdef";
+
+/**
+ * A `Cookie` header value for a fresh session row of `userId`, signed with `secret` — what a real
+ * sign-in leaves in the browser, without the scrypt check (tests and benches sign in hundreds of
+ * times). The session is real: sign-out or revokeUserSessions ends it like any other.
+ */
+export async function testSessionCookie(
+  db: CentralDatabase,
+  userId: string,
+  secret: string = TEST_SESSION_SECRET,
+  options: { secure?: boolean } = {},
+): Promise<string> {
+  const token = `${newId()}${newId()}`;
+  await db.prisma.session.create({
+    data: {
+      id: newId(),
+      token,
+      userId,
+      expiresAt: new Date(Date.now() + SESSION_TTL_SECONDS * 1000),
+    },
+  });
+  return signedSessionCookie(token, secret, options.secure);
+}
+
+/**
+ * A context factory for `createCaller(…)` signed in as `userId` (a fresh session per call), or
+ * with no cookie for null. tRPC resolves it per call, so callers stay synchronous to build.
+ */
+export function signedInContext(
+  db: CentralDatabase,
+  userId: string | null,
+  options: { now?: () => Date; secret?: string; headers?: Record<string, string> } = {},
+): () => Promise<CentralContext> {
+  const secret = options.secret ?? TEST_SESSION_SECRET;
+  return async () => {
+    const headers = new Headers(options.headers);
+    if (userId) headers.set("cookie", await testSessionCookie(db, userId, secret));
+    return createCentralContext({
+      db,
+      headers,
+      sessionSecret: secret,
+      ...(options.now ? { now: options.now } : {}),
+    });
+  };
+}
