@@ -249,6 +249,24 @@ describe("fault matrix", () => {
     });
   }
 
+  for (const stage of ["before-fn", "after-fn"] as const) {
+    it(`driver error 241 (connection lost) ${stage}: uncertain, settled by the FN, never printed twice`, async () => {
+      rig = await atolRig();
+      const expected = rig.emulator.fn.lastFdNumber + 1;
+      rig.emulator.control(`error 241 stage=${stage}`);
+      await expect(rig.device.fiscalizeReceipt(sale("r-241"))).rejects.toMatchObject({
+        kassaCode: "DEVICE_DISCONNECTED",
+        uncertain: true,
+      });
+      // Without asking the FN first, the device refuses to post the next attempt.
+      await expect(rig.device.fiscalizeReceipt(sale("r-241"))).rejects.toMatchObject({ uncertain: true });
+      const found = await rig.device.recoverReceipt("r-241", expected);
+      expect(found.fiscalized).toBe(stage === "after-fn");
+      if (!found.fiscalized) await rig.device.fiscalizeReceipt(sale("r-241"));
+      expect(rig.documentsFor("r-241")).toBe(1);
+    });
+  }
+
   it("the driver forgot its results: the FN is asked by FD number and tag 1192", async () => {
     rig = await atolRig();
     const expected = rig.emulator.fn.lastFdNumber + 1;

@@ -73,6 +73,14 @@ export interface AtolDeviceOptions extends AtolWebClientOptions {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Per driver URL, the task UUIDs whose uncertain failure the FN has since settled as "not
+ * fiscalized" (recoverReceipt found no document): the next attempt may be posted. Kept across
+ * AtolDevice instances (the agent reopens the device after a disconnect) but in memory only: after
+ * a restart the agent runs recovery again before printing.
+ */
+const SETTLED = new Map<string, Set<string>>();
+
 export class AtolDevice implements FiscalDevice {
   readonly client: AtolWebClient;
   private readonly vatRates: VatRateTable;
@@ -81,18 +89,16 @@ export class AtolDevice implements FiscalDevice {
   private info: DeviceInfo | null = null;
   /** The last receipt closed in the FN but not printed to the end (warnings.notPrinted). */
   private notPrinted = false;
-  /**
-   * Task UUIDs whose uncertain failure the FN has since settled as "not fiscalized" (recoverReceipt
-   * found no document): the next attempt may be posted. In memory: after a restart the agent runs
-   * recovery again before printing.
-   */
-  private readonly settled = new Set<string>();
+  private readonly settled: Set<string>;
 
   constructor(options: AtolDeviceOptions) {
     this.client = new AtolWebClient(options);
     this.vatRates = options.vatRates ?? defaultVatRates;
     this.maxAttempts = options.maxAttempts ?? 1000;
     this.randomUuid = options.randomUuid ?? (() => crypto.randomUUID());
+    const settled = SETTLED.get(this.client.url) ?? new Set<string>();
+    SETTLED.set(this.client.url, settled);
+    this.settled = settled;
   }
 
   // ---- one-off tasks --------------------------------------------------------------------------

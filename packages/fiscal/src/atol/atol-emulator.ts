@@ -140,6 +140,8 @@ export class AtolEmulator {
   private stuck: { match: string; release: (() => void) | null; armed: boolean } | null = null;
   private paperOutMidReceipt = false;
   private power: { stage: PowerStage; restoreMs: number | null } | null = null;
+  /** The next fiscal document task ends with this driver error, before or after the FN made the document. */
+  private failNext: { code: number; stage: PowerStage } | null = null;
   private powered = true;
   private server: http.Server | null = null;
   private readonly sockets = new Set<Socket>();
@@ -506,6 +508,14 @@ export class AtolEmulator {
     return true;
   }
 
+  /** The "error" fault: the driver reports `code` (e.g. 241 connection lost) for this document task. */
+  private maybeFail(stage: PowerStage): void {
+    if (!this.failNext || this.failNext.stage !== stage) return;
+    const { code } = this.failNext;
+    this.failNext = null;
+    throw new TaskError(code, `Ошибка ${code} (внесена эмулятором)`);
+  }
+
   private fiscalResult(doc: FnDocument, extra: Record<string, unknown> = {}, notPrinted = false) {
     return {
       fiscalParams: {
@@ -624,6 +634,7 @@ export class AtolEmulator {
     }
     this.canIssue();
     if (this.maybePowerLoss("before-fn")) return null;
+    this.maybeFail("before-fn");
     // A correction is FFD document type 31 with 1173/1174 ahead of 1054, like the FN makes it.
     const doc = this.fn.registerReceipt(now, {
       ...(leadFields.length > 0 ? { documentType: 31 as const, leadFields } : {}),
@@ -640,6 +651,7 @@ export class AtolEmulator {
     this.cash += income ? cashPart : -cashPart;
     this.save();
     if (this.maybePowerLoss("after-fn")) return null;
+    this.maybeFail("after-fn");
     let notPrinted = false;
     if (this.paperOutMidReceipt) {
       this.paperOutMidReceipt = false;
@@ -752,6 +764,15 @@ export class AtolEmulator {
         void this.up();
         void this.work();
         return "power on";
+      case "error": {
+        const code = Number(arg);
+        const stage = (opts.stage ?? "before-fn") as PowerStage;
+        if (!Number.isInteger(code) || code <= 0 || (stage !== "before-fn" && stage !== "after-fn")) {
+          throw new TypeError('error: use "error <code> [stage=before-fn|after-fn]"');
+        }
+        this.failNext = { code, stage };
+        return `the next receipt ends with driver error ${code} ${stage === "before-fn" ? "before" : "after"} the FN makes it`;
+      }
       case "forget":
         this.requests.clear();
         return "the driver forgot every task result";
@@ -833,6 +854,7 @@ export const CONTROL_HELP_ATOL = [
   "down [duration] / up (the web server)",
   "paper out | in | mid-receipt",
   "power-loss stage=before-fn|after-fn [restore=<duration>] / power-on",
+  "error <code> [stage=before-fn|after-fn] (the next receipt ends with that driver error)",
   "forget (the driver loses every task result)",
   "advance <duration>, expire-shift, fn-full, ofd up|down",
 ].join("; ");

@@ -34,8 +34,15 @@
  * - ofdExchangeStatus → `status {notSentCount, notSentFirstDocNumber, notSentFirstDocDateTime}`: a
  *   JSON-task script for the driver (`state.notSentCount = …`) and two open typed clients.
  *
+ * Corroborated by a second open client (a POS's ATOL server-driver status code reading
+ * `deviceStatus.paperPresent/coverOpened/blocked`, `shiftStatus.expiredTime/number`,
+ * `fnStatus.fiscalDocumentNumber`, `deviceInfo.serial/modelName/firmwareVersion`, `status.notSentCount`).
+ *
  * NOT verified (no public source found; marked where used): the HTTP status codes of the POST (201
- * created; what a duplicate UUID answers), `vat22`/`vat122` for the 22 % rate of 2026, and that `rawData` is the document's TLV exactly as the FN stores it.
+ * created; what a duplicate UUID answers), the result wrapper names `fnInfo` and `shiftTotals`
+ * (inferred from the client's class names), `livePhase`'s values, `vat22`/`vat122` for the 22 % rate
+ * of 2026, which error code a missing FD number gets, and that `rawData` is the document's TLV
+ * exactly as the FN stores it (the emulator sends the document's STLV, tag = document type).
  */
 
 export const REQUESTS_PATH = "/api/v2/requests";
