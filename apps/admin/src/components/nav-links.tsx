@@ -1,6 +1,19 @@
 "use client";
 
-import { Activity, Banknote, Bell, Inbox, MonitorSmartphone, ReceiptText, Zap } from "lucide-react";
+import {
+  Activity,
+  Banknote,
+  Bell,
+  Inbox,
+  MonitorCog,
+  MonitorSmartphone,
+  ReceiptText,
+  ScrollText,
+  Settings,
+  Store,
+  Users,
+  Zap,
+} from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useTranslations } from "next-intl";
@@ -21,6 +34,12 @@ export const NAV = [
   { href: "/cash", key: "cash", icon: Banknote, match: (p: string) => p.startsWith("/cash") },
   { href: "/rum", key: "rum", icon: Activity, match: (p: string) => p.startsWith("/rum") },
   { href: "/alerts", key: "alerts", icon: Bell, match: (p: string) => p.startsWith("/alerts") },
+  // The admin area (owners change; others look where their role allows).
+  { href: "/stores", key: "stores", icon: Store, match: (p: string) => p.startsWith("/stores") },
+  { href: "/tills", key: "tills", icon: MonitorCog, match: (p: string) => p.startsWith("/tills") },
+  { href: "/people", key: "people", icon: Users, match: (p: string) => p.startsWith("/people") },
+  { href: "/settings", key: "settings", icon: Settings, match: (p: string) => p.startsWith("/settings") },
+  { href: "/audit", key: "audit", icon: ScrollText, match: (p: string) => p.startsWith("/audit") },
 ] as const;
 
 export function NavLinks() {

@@ -1,0 +1,143 @@
+"use client";
+
+import { useSuspenseQuery } from "@tanstack/react-query";
+import { isTRPCClientError } from "@trpc/client";
+import { Check, Copy } from "lucide-react";
+import { useTranslations } from "next-intl";
+import { type ReactNode, useEffect, useId, useRef, useState } from "react";
+import { buttonClass } from "~/components/ui.tsx";
+import { useTRPC } from "~/trpc/react.tsx";
+import styles from "./admin.module.css";
+
+// The few pieces the admin pages share: who may change things, a modal dialog, error text, and a
+// copy-once field for secrets (a till's key, a set-password link).
+
+/**
+ * The organization the signed-in user owns (the first, by id), or null: admin buttons show only
+ * where the server would allow them. The server decides either way (permissions.ts).
+ */
+export function useOwnedOrganization(): string | null {
+  const trpc = useTRPC();
+  const { data: me } = useSuspenseQuery(trpc.dashboard.me.queryOptions());
+  return me.memberships.find((m) => m.role === "owner")?.organizationId ?? null;
+}
+
+/** The message a failed mutation shows: the field's own, else the server's (typed AppError), else a generic one. */
+export function mutationError(error: unknown, fallback: string, field?: string): string | null {
+  if (!error) return null;
+  if (isTRPCClientError(error)) {
+    const data = error.data as { fieldErrors?: Record<string, string[]> } | undefined;
+    return (field ? data?.fieldErrors?.[field]?.[0] : undefined) ?? error.message;
+  }
+  return fallback;
+}
+
+/** A modal `<dialog>`: focus is trapped and Escape closes it, natively. */
+export function AdminDialog({
+  title,
+  onClose,
+  children,
+  testId,
+}: {
+  title: ReactNode;
+  onClose: () => void;
+  children: ReactNode;
+  testId?: string;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    ref.current?.showModal();
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      className={styles.dialog}
+      aria-labelledby={titleId}
+      onClose={onClose}
+      data-testid={testId}
+    >
+      <h2 id={titleId}>{title}</h2>
+      {children}
+    </dialog>
+  );
+}
+
+/** Cancel + submit row of a dialog's form. */
+export function DialogActions({
+  onCancel,
+  submit,
+  pending,
+}: {
+  onCancel: () => void;
+  submit: ReactNode;
+  pending: boolean;
+}) {
+  const t = useTranslations("admin");
+  return (
+    <div className={styles.dialogActions}>
+      <button type="button" className={buttonClass.ghost} onClick={onCancel}>
+        {t("cancel")}
+      </button>
+      <button type="submit" className={buttonClass.primary} disabled={pending}>
+        {pending ? t("saving") : submit}
+      </button>
+    </div>
+  );
+}
+
+export function FormError({ message }: { message: string | null }) {
+  if (!message) return null;
+  return (
+    <p className={styles.error} role="alert">
+      {message}
+    </p>
+  );
+}
+
+/** A read-only secret with a Copy button: shown once, so copying must be one click. */
+export function CopyField({
+  label,
+  value,
+  multiline,
+  testId,
+}: {
+  label: string;
+  value: string;
+  multiline?: boolean;
+  testId?: string;
+}) {
+  const t = useTranslations("admin");
+  const [copied, setCopied] = useState(false);
+  const id = useId();
+  return (
+    <div className={styles.form}>
+      <label htmlFor={id}>{label}</label>
+      {multiline ? (
+        <textarea id={id} className={styles.secret} readOnly value={value} data-testid={testId} />
+      ) : (
+        <input
+          id={id}
+          readOnly
+          value={value}
+          data-testid={testId}
+          onFocus={(e) => e.currentTarget.select()}
+        />
+      )}
+      <div>
+        <button
+          type="button"
+          className={buttonClass.ghost}
+          onClick={() => {
+            void navigator.clipboard?.writeText(value).then(() => setCopied(true));
+          }}
+        >
+          {copied ? <Check size={16} aria-hidden /> : <Copy size={16} aria-hidden />}{" "}
+          {copied ? t("copied") : t("copy")}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export { styles as adminStyles };

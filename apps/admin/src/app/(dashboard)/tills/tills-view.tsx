@@ -1,0 +1,405 @@
+"use client";
+
+import type { TAdminTill, TTillKeyOutput } from "@kassa/api/central/dashboard";
+import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
+import { Archive, Filter, KeyRound, Plus, X } from "lucide-react";
+import { useTranslations } from "next-intl";
+import { useQueryStates } from "nuqs";
+import { type FormEvent, useMemo, useState } from "react";
+import { DataTable, dataTableColumns } from "~/components/data-table.tsx";
+import { StoreFilter } from "~/components/scope-filters.tsx";
+import { Badge, buttonClass, Muted } from "~/components/ui.tsx";
+import { useFormat } from "~/lib/use-format.ts";
+import { useTRPC } from "~/trpc/react.tsx";
+import {
+  AdminDialog,
+  CopyField,
+  DialogActions,
+  FormError,
+  mutationError,
+  adminStyles as styles,
+  useOwnedOrganization,
+} from "../_admin/admin-ui.tsx";
+import { TILL_SORT_COLUMNS, TILL_STATUSES, tillsListInput, tillsSearchParams } from "./search-params.ts";
+
+/** Store and status filters; everything lives in the URL. */
+export function TillsFilters() {
+  const trpc = useTRPC();
+  const t = useTranslations("admin.tills");
+  const admin = useTranslations("admin");
+  const [search, setSearch] = useQueryStates(tillsSearchParams);
+  const { data: me } = useSuspenseQuery(trpc.dashboard.me.queryOptions());
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const storeId = String(form.get("storeId") ?? "") || null;
+    const status = TILL_STATUSES.find((s) => s === form.get("status")) ?? "active";
+    void setSearch({ storeId, status });
+  }
+  return (
+    <form
+      key={JSON.stringify(search)}
+      className={styles.filters}
+      aria-label={t("filters.label")}
+      onSubmit={onSubmit}
+      onReset={(event) => {
+        event.preventDefault();
+        void setSearch(null);
+      }}
+    >
+      <StoreFilter
+        label={t("filters.store")}
+        allLabel={admin("allStores")}
+        stores={me.stores}
+        value={search.storeId}
+      />
+      <label>
+        {t("filters.status")}
+        <select name="status" defaultValue={search.status}>
+          {TILL_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {t(`statuses.${s}`)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div className={styles.actions}>
+        <button type="submit" className={buttonClass.primary}>
+          <Filter size={16} aria-hidden /> {t("filters.apply")}
+        </button>
+        <button type="reset" className={buttonClass.ghost}>
+          <X size={16} aria-hidden /> {t("filters.clear")}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+type Acting =
+  | { kind: "provision" }
+  | { kind: "rotate" | "retire"; till: TAdminTill }
+  | { kind: "key"; result: TTillKeyOutput };
+
+export function TillsView() {
+  const trpc = useTRPC();
+  const t = useTranslations("admin.tills");
+  const common = useTranslations("common");
+  const format = useFormat();
+  const owned = useOwnedOrganization();
+  const [search, setSearch] = useQueryStates(tillsSearchParams);
+  const { data } = useSuspenseQuery(trpc.dashboard.admin.tills.list.queryOptions(tillsListInput(search)));
+  const [acting, setActing] = useState<Acting | null>(null);
+  const columns = useMemo(() => {
+    const column = dataTableColumns<TAdminTill>();
+    return [
+      column.accessor("name", {
+        header: t("columns.name"),
+        cell: ({ row }) => (
+          <>
+            {row.original.name}
+            <Muted block mono>
+              {row.original.id}
+            </Muted>
+          </>
+        ),
+      }),
+      column.accessor("storeName", { header: t("columns.store"), enableSorting: false }),
+      column.accessor("status", {
+        header: t("columns.status"),
+        enableSorting: false,
+        cell: ({ row }) =>
+          row.original.status === "active" ? (
+            <Badge tone="ok">{t("statuses.active")}</Badge>
+          ) : (
+            <>
+              <Badge tone="neutral">{t("statuses.retired")}</Badge>
+              {row.original.retiredAt && (
+                <Muted block>
+                  {t("retiredAt", { at: format.dateTime(row.original.retiredAt, row.original.timezone) })}
+                </Muted>
+              )}
+            </>
+          ),
+      }),
+      column.display({
+        id: "register",
+        header: t("columns.register"),
+        cell: ({ row }) => {
+          const r = row.original.register;
+          if (!r.model && !r.fnNumber) return <Muted>{t("registerUnknown")}</Muted>;
+          return (
+            <span data-testid="till-register">
+              {r.model ?? common("dash")}
+              {r.fnNumber && (
+                <Muted block mono>
+                  {t("fn", { number: r.fnNumber })}
+                </Muted>
+              )}
+            </span>
+          );
+        },
+      }),
+      column.accessor("lastSyncAt", {
+        header: t("columns.lastContact"),
+        cell: (c) => (
+          <span data-testid="till-last-contact">
+            {c.getValue() ? format.dateTime(c.getValue(), c.row.original.timezone) : common("never")}
+          </span>
+        ),
+      }),
+      column.accessor("keyRotatedAt", {
+        header: t("columns.key"),
+        enableSorting: false,
+        cell: (c) => (
+          <Muted>
+            {c.getValue()
+              ? t("keyRotated", { at: format.dateTime(c.getValue(), c.row.original.timezone) })
+              : t("keyOriginal")}
+          </Muted>
+        ),
+      }),
+      column.display({
+        id: "actions",
+        header: t("columns.actions"),
+        cell: ({ row }) =>
+          row.original.organizationId === owned && row.original.status === "active" ? (
+            <div className={styles.actions}>
+              <button
+                type="button"
+                className={buttonClass.ghost}
+                onClick={() => setActing({ kind: "rotate", till: row.original })}
+                data-testid="till-rotate"
+              >
+                <KeyRound size={14} aria-hidden /> {t("rotate")}
+              </button>
+              <button
+                type="button"
+                className={buttonClass.ghost}
+                onClick={() => setActing({ kind: "retire", till: row.original })}
+                data-testid="till-retire"
+              >
+                <Archive size={14} aria-hidden /> {t("retire")}
+              </button>
+            </div>
+          ) : null,
+      }),
+    ];
+  }, [t, common, format, owned]);
+  const close = () => setActing(null);
+  return (
+    <section className={styles.section}>
+      <div className={styles.toolbar}>
+        <span />
+        {owned && (
+          <button
+            type="button"
+            className={buttonClass.primary}
+            onClick={() => setActing({ kind: "provision" })}
+            data-testid="till-provision"
+          >
+            <Plus size={16} aria-hidden /> {t("provision")}
+          </button>
+        )}
+      </div>
+      <DataTable
+        caption={t("caption")}
+        columns={columns}
+        data={data.tills}
+        getRowId={(till) => till.id}
+        empty={t("empty")}
+        testId="tills-table"
+        sorting={{
+          mode: "server",
+          sort: search.sort ?? { id: "name", desc: false },
+          onSortChange: (sort) => {
+            const id = TILL_SORT_COLUMNS.find((c) => c === sort.id);
+            if (id) void setSearch({ sort: { id, desc: sort.desc } });
+          },
+        }}
+      />
+      {owned && acting?.kind === "provision" && (
+        <ProvisionDialog
+          organizationId={owned}
+          onClose={close}
+          onKey={(result) => setActing({ kind: "key", result })}
+        />
+      )}
+      {owned && acting?.kind === "rotate" && (
+        <RotateDialog
+          organizationId={owned}
+          till={acting.till}
+          onClose={close}
+          onKey={(result) => setActing({ kind: "key", result })}
+        />
+      )}
+      {owned && acting?.kind === "retire" && (
+        <RetireDialog organizationId={owned} till={acting.till} onClose={close} />
+      )}
+      {acting?.kind === "key" && <KeyDialog result={acting.result} onClose={close} />}
+    </section>
+  );
+}
+
+function useInvalidateDashboard() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return () => queryClient.invalidateQueries({ queryKey: trpc.dashboard.pathKey() });
+}
+
+/** The agent reaches the central server where the owner does: this page's own origin. */
+const centralUrl = () => window.location.origin;
+
+function ProvisionDialog({
+  organizationId,
+  onClose,
+  onKey,
+}: {
+  organizationId: string;
+  onClose: () => void;
+  onKey: (result: TTillKeyOutput) => void;
+}) {
+  const trpc = useTRPC();
+  const t = useTranslations("admin.tills.form");
+  const admin = useTranslations("admin");
+  const invalidate = useInvalidateDashboard();
+  const { data: me } = useSuspenseQuery(trpc.dashboard.me.queryOptions());
+  const stores = me.stores.filter((s) => s.organizationId === organizationId);
+  const provision = useMutation(
+    trpc.dashboard.admin.tills.provision.mutationOptions({
+      onSuccess: async (result) => {
+        await invalidate();
+        onKey(result);
+      },
+    }),
+  );
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    provision.mutate({
+      organizationId,
+      storeId: String(form.get("storeId") ?? ""),
+      name: String(form.get("name") ?? ""),
+      centralUrl: centralUrl(),
+    });
+  }
+  return (
+    <AdminDialog title={t("title")} onClose={onClose} testId="till-provision-dialog">
+      <form className={styles.form} onSubmit={onSubmit}>
+        <label>
+          {t("store")}
+          <select name="storeId" required>
+            {stores.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t("name")}
+          <input name="name" required maxLength={120} />
+        </label>
+        <FormError message={mutationError(provision.error, admin("failed"))} />
+        <DialogActions onCancel={onClose} submit={t("submit")} pending={provision.isPending} />
+      </form>
+    </AdminDialog>
+  );
+}
+
+function RotateDialog({
+  organizationId,
+  till,
+  onClose,
+  onKey,
+}: {
+  organizationId: string;
+  till: TAdminTill;
+  onClose: () => void;
+  onKey: (result: TTillKeyOutput) => void;
+}) {
+  const trpc = useTRPC();
+  const t = useTranslations("admin.tills.rotateConfirm");
+  const admin = useTranslations("admin");
+  const invalidate = useInvalidateDashboard();
+  const rotate = useMutation(
+    trpc.dashboard.admin.tills.rotateKey.mutationOptions({
+      onSuccess: async (result) => {
+        await invalidate();
+        onKey(result);
+      },
+    }),
+  );
+  return (
+    <AdminDialog title={t("title", { name: till.name })} onClose={onClose} testId="till-rotate-dialog">
+      <form
+        className={styles.form}
+        onSubmit={(event) => {
+          event.preventDefault();
+          rotate.mutate({ organizationId, terminalId: till.id, centralUrl: centralUrl() });
+        }}
+      >
+        <p>{t("body")}</p>
+        <FormError message={mutationError(rotate.error, admin("failed"))} />
+        <DialogActions onCancel={onClose} submit={t("submit")} pending={rotate.isPending} />
+      </form>
+    </AdminDialog>
+  );
+}
+
+function RetireDialog({
+  organizationId,
+  till,
+  onClose,
+}: {
+  organizationId: string;
+  till: TAdminTill;
+  onClose: () => void;
+}) {
+  const trpc = useTRPC();
+  const t = useTranslations("admin.tills.retireConfirm");
+  const admin = useTranslations("admin");
+  const invalidate = useInvalidateDashboard();
+  const retire = useMutation(
+    trpc.dashboard.admin.tills.retire.mutationOptions({
+      onSuccess: async () => {
+        await invalidate();
+        onClose();
+      },
+    }),
+  );
+  return (
+    <AdminDialog title={t("title", { name: till.name })} onClose={onClose} testId="till-retire-dialog">
+      <form
+        className={styles.form}
+        onSubmit={(event) => {
+          event.preventDefault();
+          retire.mutate({ organizationId, terminalId: till.id });
+        }}
+      >
+        <p>{t("body")}</p>
+        <FormError message={mutationError(retire.error, admin("failed"))} />
+        <DialogActions onCancel={onClose} submit={t("submit")} pending={retire.isPending} />
+      </form>
+    </AdminDialog>
+  );
+}
+
+/** The one time a till's key is shown: the ready configuration and the key itself, each copyable. */
+function KeyDialog({ result, onClose }: { result: TTillKeyOutput; onClose: () => void }) {
+  const t = useTranslations("admin.tills.key");
+  return (
+    <AdminDialog title={t("title", { name: result.till.name })} onClose={onClose} testId="till-key-dialog">
+      <div className={styles.form}>
+        <p className={styles.notice}>{t("once")}</p>
+        <CopyField label={t("configLabel")} value={result.config.text} multiline testId="till-config" />
+        <CopyField label={t("keyLabel")} value={result.terminalKey} testId="till-key" />
+        <p className={styles.hint}>{t("hint")}</p>
+        <div className={styles.dialogActions}>
+          <button type="button" className={buttonClass.primary} onClick={onClose}>
+            {t("done")}
+          </button>
+        </div>
+      </div>
+    </AdminDialog>
+  );
+}

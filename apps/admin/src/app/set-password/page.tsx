@@ -1,0 +1,56 @@
+import { previewInvitation } from "@kassa/api/central/dashboard";
+import { AppError } from "@kassa/api/errors";
+import Link from "next/link";
+import { getTranslations } from "next-intl/server";
+import { getDb } from "~/server/db.ts";
+import styles from "./set-password.module.css";
+import { SetPasswordForm } from "./set-password-form.tsx";
+
+export async function generateMetadata() {
+  const t = await getTranslations("admin.setPassword");
+  return { title: t("title") };
+}
+
+// Public: the person has no account yet. Only the link's token says who they are.
+export default async function SetPasswordPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ token?: string }>;
+}) {
+  const t = await getTranslations("admin.setPassword");
+  const roles = await getTranslations("admin.roles");
+  const token = (await searchParams).token ?? "";
+  const preview = await previewInvitation(await getDb(), token, new Date()).catch((error: unknown) => {
+    if (error instanceof AppError && error.kassaCode === "INVITATION_INVALID") return error.message;
+    throw error;
+  });
+  return (
+    <main className={styles.page}>
+      <div className={styles.card}>
+        {typeof preview === "string" ? (
+          <>
+            <h1>{t("invalidTitle")}</h1>
+            <p className={styles.error} role="alert" data-testid="set-password-invalid">
+              {preview}
+            </p>
+            <p>
+              <Link href="/login">{t("toLogin")}</Link>
+            </p>
+          </>
+        ) : (
+          <>
+            <h1>{t("heading", { organization: preview.organizationName })}</h1>
+            <p className={styles.intro}>
+              {t(preview.existingAccount ? "joinIntro" : "intro", {
+                role: roles(preview.role),
+                email: preview.email,
+                organization: preview.organizationName,
+              })}
+            </p>
+            <SetPasswordForm token={token} askPassword={!preview.existingAccount} email={preview.email} />
+          </>
+        )}
+      </div>
+    </main>
+  );
+}
