@@ -45,7 +45,8 @@ it("serves the web requests API, takes control lines on stdin, keeps the FN in -
     expect(post.status).toBe(201);
     let results: { status: string; result?: { deviceStatus: { paperPresent: boolean; shift: string } } }[] =
       [];
-    while (!results[0] || results[0].status !== "ready") {
+    while (results[0]?.status !== "ready") {
+      await new Promise((r) => setTimeout(r, 2));
       results = (
         (await (await fetch(`${url}/api/v2/requests/${uuid}`)).json()) as { results: typeof results }
       ).results;

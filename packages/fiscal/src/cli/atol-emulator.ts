@@ -20,7 +20,7 @@ const USAGE = `usage: kassa-atol-emulator --port N [options]
   --fn-number D     16-digit FN number for a fresh FN
   --open-shift      open a shift at start-up if none is open
   --fault LINE      run a control line at start-up (repeatable)
-  --quiet           log only faults and power events
+  --quiet           no log lines on stderr (faults, power events)
   -h, --help
 
 control lines (stdin, --fault, or POST /control): ${CONTROL_HELP_ATOL}`;
@@ -70,7 +70,7 @@ try {
     openShift: args["open-shift"],
     ...(args.state ? { stateFile: args.state } : {}),
     ...(args["fn-number"] ? { fnNumber: args["fn-number"] } : {}),
-    log: (line) => process.stderr.write(`${line}\n`),
+    ...(args.quiet ? {} : { log: (line: string) => void process.stderr.write(`${line}\n`) }),
   });
 } catch (err) {
   fail((err as Error).message);
