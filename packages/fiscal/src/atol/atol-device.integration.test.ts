@@ -199,7 +199,7 @@ describe("fault matrix", () => {
     rig = await atolRig();
     await rig.emulator.down();
     const err = await rig.device.fiscalizeReceipt(sale("r-down")).catch((e) => e);
-    expect(err).toMatchObject({ kassaCode: "DEVICE_DISCONNECTED" });
+    expect(err).toMatchObject({ kassaCode: "DEVICE_DISCONNECTED", uncertain: false });
     expect(rig.documentsFor("r-down")).toBe(0);
     await rig.emulator.up();
     await rig.device.fiscalizeReceipt(sale("r-down"));

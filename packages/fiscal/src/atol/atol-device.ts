@@ -207,7 +207,8 @@ export class AtolDevice implements FiscalDevice {
     const change = Math.max(0, plan.paid - plan.total);
     for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
       const uuid = fiscalTaskUuid(receiptId, attempt);
-      const held = await this.client.state(uuid);
+      // Nothing posted by this call yet: a server out of reach is a certain "not printed now".
+      const held = await this.client.state(uuid, { beforePost: true });
       let r: AtolTaskResult;
       if (!held) {
         await this.client.submit(uuid, [plan.task]);

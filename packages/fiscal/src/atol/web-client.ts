@@ -95,13 +95,16 @@ export class AtolWebClient {
     return { status: res.status, json };
   }
 
-  /** The request's state, or null when the server has no request with this UUID (404). */
-  async state(uuid: string): Promise<AtolRequestState | null> {
+  /**
+   * The request's state, or null when the server has no request with this UUID (404). `beforePost`:
+   * the caller has posted nothing yet, so an unreachable server leaves nothing uncertain.
+   */
+  async state(uuid: string, options: { beforePost?: boolean } = {}): Promise<AtolRequestState | null> {
     let r: { status: number; json: unknown };
     try {
       r = await this.http("GET", `${REQUESTS_PATH}/${uuid}`);
     } catch (err) {
-      throw disconnected(err, true);
+      throw disconnected(err, !options.beforePost);
     }
     if (r.status === 404) return null;
     const results = (r.json as { results?: unknown })?.results;
