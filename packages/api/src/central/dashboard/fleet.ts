@@ -1,6 +1,7 @@
 import { AppError } from "../../errors.ts";
 import type { CentralDatabase } from "../context.ts";
 import type { TTerminalStatusData } from "../ingest/ingest-items.types.ts";
+import { compareText } from "./compare-text.ts";
 import { assessHealth, FN_OFD_LIMIT_DAYS, FN_OFD_WARN_DAYS, fnAgeDays, healthRank } from "./fleet-health.ts";
 import type { TGetTerminalOutput } from "./get-terminal.types.ts";
 import type { TFleetSummary } from "./list-fleet.types.ts";
@@ -203,9 +204,9 @@ function byUrgency(a: TTerminalView, b: TTerminalView): number {
   return (
     healthRank(a.health) - healthRank(b.health) ||
     (a.health === "attention" ? b.reasons.length - a.reasons.length : 0) ||
-    a.store.name.localeCompare(b.store.name) ||
-    a.name.localeCompare(b.name) ||
-    a.id.localeCompare(b.id)
+    compareText(a.store.name, b.store.name) ||
+    compareText(a.name, b.name) ||
+    compareText(a.id, b.id)
   );
 }
 

@@ -46,7 +46,7 @@ const KIND_TONE: Record<TBreakerIncidentView["kind"], Tone> = {
   several: "warn",
   local: "neutral",
 };
-/** A lane shows at most this many segments (a flapping breaker); the transitions table has them all. */
+/** A lane shows at most this many segments (a flapping breaker; the fleet view ships no more, get-fleet.ts MAX_LANE_SEGMENTS); the transitions table has them all. */
 const MAX_SEGMENTS = 80;
 
 export function BreakerFilters() {
@@ -276,10 +276,24 @@ function FleetBreakers() {
       cell: ({ row }) => <Muted>{row.original.trips[0]?.cause}</Muted>,
     }),
   ];
+  // The fleet view ships lanes compact (states and starts, ms after `from`): each segment ends
+  // where the next starts, the last at `to` (or at `cutAt` when later ones were left out).
+  const from = data.from.getTime();
   const lanes: Lane[] = data.lanes.map((l) => ({
     key: `${l.terminalId}/${l.destination}`,
     label: `${l.terminalName} · ${destinations("destination", { destination: l.destination })}`,
-    segments: l.segments,
+    segments: l.states.map((state, i) => ({
+      state,
+      from: new Date(from + l.starts[i]!),
+      to:
+        i + 1 < l.starts.length
+          ? new Date(from + l.starts[i + 1]!)
+          : l.cutAt !== null
+            ? new Date(from + l.cutAt)
+            : data.to,
+      cause: null,
+      failures: null,
+    })),
   }));
   return (
     <>

@@ -173,12 +173,12 @@ describe("breaker fleet view", () => {
       "B till 1/central",
       "B till 1/ofd",
     ]);
-    expect(
-      view.lanes.find((l) => l.terminalName === "B till 1" && l.destination === "central")!.segments.at(-1),
-    ).toMatchObject({
-      state: "open",
-      to: WINDOW.to,
-    });
+    // Compact: each segment's state and start (ms after `from`); the last runs to the window's end.
+    const bCentral = view.lanes.find((l) => l.terminalName === "B till 1" && l.destination === "central")!;
+    expect(bCentral.states.at(-1)).toBe("open");
+    expect(bCentral).toMatchObject({ more: 0, cutAt: null });
+    expect(bCentral.starts[0]).toBe(0);
+    expect(bCentral.starts).toHaveLength(bCentral.states.length);
   });
 
   it("the correlation window and threshold are the caller's to narrow", async () => {

@@ -1,3 +1,4 @@
+import { compareText } from "../compare-text.ts";
 /**
  * Whether breakers tripped together (the destination itself was down: the central server or the OFD)
  * or alone (one till, or its network). The one place this rule lives; the fleet view and its page use it.
@@ -63,7 +64,7 @@ export function correlateTrips(
   }
   const incidents: BreakerIncident[] = [];
   for (const [destination, list] of byDestination) {
-    list.sort((a, b) => a.at.getTime() - b.at.getTime() || a.terminalId.localeCompare(b.terminalId));
+    list.sort((a, b) => a.at.getTime() - b.at.getTime() || compareText(a.terminalId, b.terminalId));
     let i = 0;
     while (i < list.length) {
       const first = list[i]!;
@@ -88,6 +89,6 @@ export function correlateTrips(
     }
   }
   return incidents.sort(
-    (a, b) => b.startedAt.getTime() - a.startedAt.getTime() || a.destination.localeCompare(b.destination),
+    (a, b) => b.startedAt.getTime() - a.startedAt.getTime() || compareText(a.destination, b.destination),
   );
 }

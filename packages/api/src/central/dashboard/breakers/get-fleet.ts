@@ -1,10 +1,21 @@
+import { compareText } from "../compare-text.ts";
 import { permitted } from "../permissions.ts";
 import { correlateTrips } from "./correlation.ts";
 import { ZGetBreakerFleetInput, ZGetBreakerFleetOutput } from "./get-fleet.types.ts";
-import { KNOWN_DESTINATIONS, scopedTerminals, statesBefore, transitionsInWindow } from "./queries.ts";
-import { type BreakerTransitionRow, buildSegments, isTrip } from "./segments.ts";
+import {
+  KNOWN_DESTINATIONS,
+  lanesWithTransitions,
+  scopedTerminals,
+  statesBefore,
+  transitionsInWindow,
+} from "./queries.ts";
+import { type BreakerTransitionRow, buildSegments, compactLane } from "./segments.ts";
 
-/** One fleet view holds at most this many transitions and lanes (a chain-wide outage is ~2 per till). */
+/**
+ * One fleet view holds at most this many trips, transitions of its drawn lanes, and lanes (a
+ * chain-wide outage is one trip and ~3 transitions per till).
+ */
+export const MAX_FLEET_TRIPS = 20_000;
 export const MAX_FLEET_TRANSITIONS = 20_000;
 export const MAX_FLEET_LANES = 300;
 /**
@@ -14,6 +25,8 @@ export const MAX_FLEET_LANES = 300;
  * incident's `tillCount` still count everything.
  */
 export const MAX_FLEET_INCIDENTS = 200;
+/** Segments a lane ships (the page's chart draws as many; the till's timeline has them all). */
+export const MAX_LANE_SEGMENTS = 80;
 export const MAX_INCIDENT_TRIPS = 20;
 
 /**
@@ -29,16 +42,16 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
     const rule = { windowMs: input.windowSeconds * 1000, minTills: input.minTills };
     const terminals = await scopedTerminals(ctx.db, ctx.scope, { storeId: input.storeId });
     const byId = new Map(terminals.map((t) => [t.id, t]));
-    const { transitions, truncated } = await transitionsInWindow(
-      ctx.db,
-      terminals,
-      window,
-      input.destination,
-      MAX_FLEET_TRANSITIONS,
-    );
+    // Three reads instead of every transition in the window (a week of a chain: 20,000+ rows,
+    // most of them parsed for lanes never drawn): the trips (correlation and incidents), which
+    // lanes have transitions, then the transitions of the lanes drawn — without their causes.
+    const [trips, laneKeys] = await Promise.all([
+      transitionsInWindow(ctx.db, terminals, window, input.destination, MAX_FLEET_TRIPS, { only: "trips" }),
+      lanesWithTransitions(ctx.db, terminals, window, input.destination),
+    ]);
     const destinations = input.destination
       ? [input.destination]
-      : [...new Set([...KNOWN_DESTINATIONS, ...transitions.map((t) => t.destination)])].sort();
+      : [...new Set([...KNOWN_DESTINATIONS, ...laneKeys.map((l) => l.destination)])].sort();
     const before = await statesBefore(ctx.db, terminals, destinations, input.from);
 
     const till = (terminalId: string) => {
@@ -46,7 +59,7 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
       return { terminalId, terminalName: t.name, storeId: t.storeId, storeName: t.store.name };
     };
     const incidents = correlateTrips(
-      transitions.filter(isTrip).map((t) => ({
+      trips.transitions.map((t) => ({
         terminalId: t.terminalId,
         storeId: byId.get(t.terminalId)!.storeId,
         destination: t.destination,
@@ -57,30 +70,46 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
       rule,
     );
 
-    const perLane = new Map<string, BreakerTransitionRow[]>();
-    for (const t of transitions) {
-      const key = `${t.terminalId}/${t.destination}`;
-      const lane = perLane.get(key);
-      if (lane) lane.push(t);
-      else perLane.set(key, [t]);
-    }
-    for (const [key, state] of before) if (state !== "closed" && !perLane.has(key)) perLane.set(key, []);
+    // A lane per pair with a transition in the window or not closed when it began.
+    const laneSet = new Set(laneKeys.map((l) => `${l.terminalId}/${l.destination}`));
+    for (const [key, state] of before) if (state !== "closed") laneSet.add(key);
     // Sort keys computed once per lane, not per comparison (a few hundred lanes, thousands of comparisons).
-    const laneOrder = [...perLane.keys()].map((key) => {
+    const laneOrder = [...laneSet].map((key) => {
       const [terminalId, destination] = key.split("/") as [string, string];
       const t = byId.get(terminalId)!;
       return { key, terminalId, destination, store: t.store.name, name: t.name };
     });
     laneOrder.sort(
       (a, b) =>
-        a.store.localeCompare(b.store) ||
-        a.name.localeCompare(b.name) ||
-        a.destination.localeCompare(b.destination),
+        compareText(a.store, b.store) ||
+        compareText(a.name, b.name) ||
+        compareText(a.destination, b.destination),
     );
-    const lanes = laneOrder.slice(0, MAX_FLEET_LANES).map(({ key, terminalId, destination }) => ({
+    const drawn = laneOrder.slice(0, MAX_FLEET_LANES);
+    const drawnTerminals = [...new Set(drawn.map((l) => l.terminalId))].map((id) => byId.get(id)!);
+    const laneTransitions = await transitionsInWindow(
+      ctx.db,
+      drawnTerminals,
+      window,
+      input.destination,
+      MAX_FLEET_TRANSITIONS,
+      { causes: false },
+    );
+    const perLane = new Map<string, BreakerTransitionRow[]>();
+    for (const t of laneTransitions.transitions) {
+      const key = `${t.terminalId}/${t.destination}`;
+      const lane = perLane.get(key);
+      if (lane) lane.push(t);
+      else perLane.set(key, [t]);
+    }
+    const lanes = drawn.map(({ key, terminalId, destination }) => ({
       ...till(terminalId),
       destination,
-      segments: buildSegments(before.get(key) ?? "closed", perLane.get(key) ?? [], window),
+      ...compactLane(
+        buildSegments(before.get(key) ?? "closed", perLane.get(key) ?? [], window),
+        window.from,
+        MAX_LANE_SEGMENTS,
+      ),
     }));
 
     return {
@@ -109,6 +138,6 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
         local: incidents.filter((i) => i.kind === "local").length,
         tillsTripped: new Set(incidents.flatMap((i) => i.trips.map((t) => t.terminalId))).size,
       },
-      truncated: truncated || laneOrder.length > MAX_FLEET_LANES,
+      truncated: trips.truncated || laneTransitions.truncated || laneOrder.length > MAX_FLEET_LANES,
     };
   });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { refineWindow, ZBreakerSegment, ZBreakerWindow, ZDestination } from "./window.types.ts";
+import { refineWindow, ZBreakerState, ZBreakerWindow, ZDestination } from "./window.types.ts";
 
 export const ZGetBreakerFleetInput = ZBreakerWindow.extend({
   destination: ZDestination.optional(),
@@ -40,8 +40,21 @@ export const ZGetBreakerFleetOutput = z.object({
   incidents: z.array(ZBreakerIncidentView),
   /** Every incident in the window, listed or not. */
   incidentCount: z.number().int(),
-  /** One lane per till and destination that was not closed at some point in the window, lined up in time. */
-  lanes: z.array(ZTill.extend({ destination: z.string(), segments: z.array(ZBreakerSegment) })),
+  /**
+   * One lane per till and destination that was not closed at some point in the window, lined up in
+   * time: its segments as parallel arrays (segments.ts, compactLane) — each one's state and its start
+   * in ms after `from`, ending where the next starts (the last at `to`) — the first
+   * MAX_LANE_SEGMENTS (get-fleet.ts) of them, `more` left out from `cutAt` on.
+   */
+  lanes: z.array(
+    ZTill.extend({
+      destination: z.string(),
+      states: z.array(ZBreakerState),
+      starts: z.array(z.number().int().nonnegative()),
+      more: z.number().int().nonnegative(),
+      cutAt: z.number().int().nonnegative().nullable(),
+    }),
+  ),
   summary: z.object({
     outages: z.number().int(),
     several: z.number().int(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type BreakerTransitionRow, buildSegments, isTrip, notClosedMs } from "./segments.ts";
+import { type BreakerTransitionRow, buildSegments, compactLane, isTrip, notClosedMs } from "./segments.ts";
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 24, 9, minute));
 const t = (minute: number, fromState: string, toState: string, cause = "x"): BreakerTransitionRow => ({
@@ -54,5 +54,26 @@ describe("buildSegments", () => {
     expect(isTrip({ fromState: "closed", toState: "open" })).toBe(true);
     expect(isTrip({ fromState: "closed", toState: "isolated" })).toBe(true);
     expect(isTrip({ fromState: "half_open", toState: "open" })).toBe(false);
+  });
+});
+
+describe("compactLane", () => {
+  it("ships each segment's state and start after the window's start, as parallel arrays", () => {
+    const segments = buildSegments("closed", [t(10, "closed", "open"), t(20, "open", "half_open")], window);
+    expect(compactLane(segments, window.from, 80)).toEqual({
+      states: ["closed", "open", "half_open"],
+      starts: [0, 10 * 60_000, 20 * 60_000],
+      more: 0,
+      cutAt: null,
+    });
+  });
+
+  it("keeps the first `cap` segments of a flapping breaker and says how many it left out", () => {
+    const flaps = Array.from({ length: 50 }, (_, m) => t(m + 1, "x", m % 2 === 0 ? "open" : "closed"));
+    const lane = compactLane(buildSegments("closed", flaps, window), window.from, 10);
+    expect(lane.states).toHaveLength(10);
+    expect(lane.starts).toEqual(Array.from({ length: 10 }, (_, i) => i * 60_000));
+    expect(lane.more).toBe(51 - 10);
+    expect(lane.cutAt).toBe(10 * 60_000); // the 10th kept segment ends where the first left out begins
   });
 });

@@ -1,3 +1,4 @@
+import { compareText } from "../compare-text.ts";
 /**
  * A breaker's state as the dashboard draws it. The agent's `isolated` (held open by hand) is shown
  * as open: for the destination it is the same — nothing is sent (apps/terminal-agent/src/sync/breaker.ts).
@@ -51,7 +52,7 @@ export function buildSegments(
   };
   const sorted = [...transitions]
     .filter((t) => t.at >= window.from && t.at < window.to)
-    .sort((a, b) => a.at.getTime() - b.at.getTime() || a.id.localeCompare(b.id));
+    .sort((a, b) => a.at.getTime() - b.at.getTime() || compareText(a.id, b.id));
   for (const t of sorted) {
     const state = shownState(t.toState);
     if (state === current.state) continue; // isolated → open, or a repeat: the same segment goes on
@@ -72,4 +73,29 @@ export function notClosedMs(segments: readonly BreakerSegment[]): number {
 /** A trip: the breaker left closed for open (a half-open probe failing again is the same outage going on). */
 export function isTrip(t: { fromState: string; toState: string }): boolean {
   return t.fromState === "closed" && (t.toState === "open" || t.toState === "isolated");
+}
+
+/**
+ * A lane as the fleet view ships it: the window's segments as parallel arrays (each one's state and
+ * its start in ms after the window's start; it ends where the next starts, the last at the window's
+ * end), at most `cap` of them. A flapping breaker over a week is hundreds of segments the chart
+ * cannot draw and the page never needs (the till's own timeline lists them all); `more` says how
+ * many were left out after the first `cap`, and `cutAt` where the first of those began (the last
+ * kept one ends there, not at the window's end; null when none was left out).
+ */
+export interface CompactLane {
+  states: BreakerState[];
+  starts: number[];
+  more: number;
+  cutAt: number | null;
+}
+
+export function compactLane(segments: readonly BreakerSegment[], windowFrom: Date, cap: number): CompactLane {
+  const kept = segments.slice(0, cap);
+  return {
+    states: kept.map((s) => s.state),
+    starts: kept.map((s) => s.from.getTime() - windowFrom.getTime()),
+    more: segments.length - kept.length,
+    cutAt: segments.length > cap ? segments[cap]!.from.getTime() - windowFrom.getTime() : null,
+  };
 }

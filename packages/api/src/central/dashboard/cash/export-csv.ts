@@ -1,3 +1,4 @@
+import { compareText } from "../compare-text.ts";
 import { permitted } from "../permissions.ts";
 import { csvCell, csvRow, roubles } from "./csv.ts";
 import { ZExportCashCsvInput, ZExportCashCsvOutput } from "./export-csv.types.ts";
@@ -38,9 +39,9 @@ export const exportCashCsvProcedure = permitted("cash.view")
     const result = await filteredShifts(ctx.db, ctx.scope, input, ctx.now());
     const shifts = [...result.shifts].sort(
       (a, b) =>
-        a.day.localeCompare(b.day) ||
-        a.storeName.localeCompare(b.storeName) ||
-        a.terminalName.localeCompare(b.terminalName) ||
+        compareText(a.day, b.day) ||
+        compareText(a.storeName, b.storeName) ||
+        compareText(a.terminalName, b.terminalName) ||
         a.openedAt.getTime() - b.openedAt.getTime(),
     );
     const csv =

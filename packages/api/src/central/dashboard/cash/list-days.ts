@@ -1,3 +1,4 @@
+import { compareText } from "../compare-text.ts";
 import { permitted } from "../permissions.ts";
 import { filteredShifts } from "./filter.ts";
 import { type TCashDay, ZListCashDaysInput, ZListCashDaysOutput } from "./list-days.types.ts";
@@ -36,7 +37,7 @@ export const listCashDaysProcedure = permitted("cash.view")
     }
     return {
       days: [...days.values()].sort(
-        (a, b) => b.day.localeCompare(a.day) || a.storeName.localeCompare(b.storeName),
+        (a, b) => compareText(b.day, a.day) || compareText(a.storeName, b.storeName),
       ),
       dayFrom: result.dayFrom,
       dayTo: result.dayTo,

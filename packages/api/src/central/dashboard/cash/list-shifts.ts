@@ -1,3 +1,4 @@
+import { compareText } from "../compare-text.ts";
 import { permitted } from "../permissions.ts";
 import { filteredShifts } from "./filter.ts";
 import { ZListCashShiftsInput, ZListCashShiftsOutput } from "./list-shifts.types.ts";
@@ -23,7 +24,7 @@ export const listCashShiftsProcedure = permitted("cash.view")
               ? -1
               : 1
           : a.openedAt.getTime() - b.openedAt.getTime();
-      return sign * primary || a.terminalId.localeCompare(b.terminalId) || a.shiftId.localeCompare(b.shiftId);
+      return sign * primary || compareText(a.terminalId, b.terminalId) || compareText(a.shiftId, b.shiftId);
     });
     return {
       shifts: sorted.slice(page * pageSize, (page + 1) * pageSize),
