@@ -2,6 +2,7 @@ import { AppError } from "../../errors.ts";
 import type { CentralDatabase } from "../context.ts";
 import type { TTerminalStatusData } from "../ingest/ingest-items.types.ts";
 import { compareText } from "./compare-text.ts";
+import { SqlParams, scopeSql } from "./dlq/dlq-sql.ts";
 import { assessHealth, FN_OFD_LIMIT_DAYS, FN_OFD_WARN_DAYS, fnAgeDays, healthRank } from "./fleet-health.ts";
 import type { TGetTerminalOutput } from "./get-terminal.types.ts";
 import type { TFleetSummary } from "./list-fleet.types.ts";
@@ -233,17 +234,92 @@ export function fleetSummary(tills: readonly TTerminalView[]): TFleetSummary {
   return summary;
 }
 
-/** Every terminal the user may see, broken ones first, with the fleet's summary. */
+/** A Fleet row as one statement reads it: the till, its store, its status/counters and OFD backlog. */
+type FleetRow = {
+  id: string;
+  organization_id: string;
+  name: string;
+  status: "active" | "retired";
+  last_sync_at: Date | null;
+  clock_skew_ms: number | null;
+  store_id: string;
+  store_name: string;
+  timezone: string;
+  has_status: boolean;
+  snapshot: unknown;
+  online_since: Date | null;
+  dlq_pending: number | null;
+  receipts_attention: number | null;
+  breakers: unknown;
+  has_ofd: boolean;
+  ofd_unsent_count: number | null;
+  ofd_oldest_unsent_at: Date | null;
+  ofd_measured_at: Date | null;
+};
+
+/**
+ * Every terminal the user may see, broken ones first, with the fleet's summary. One statement
+ * (terminals ⋈ stores ⟕ terminal_status ⟕ terminal_sync_state, keyed joins): through Prisma it was
+ * four round trips, two of them with 500-id IN lists, and Prisma's own row mapping — most of the
+ * 60–150 ms the page took at 500 tills (the SQL itself runs in ~3 ms); tenancy is scopeSql, the
+ * same rule as scopeWhere.
+ */
 export async function listFleet(
   db: CentralDatabase,
   scope: DashboardScope,
   filter: { storeId?: string | undefined },
   now: Date,
 ): Promise<{ terminals: TTerminalView[]; summary: TFleetSummary }> {
-  const where = { AND: [scopeWhere(scope), filter.storeId ? { storeId: filter.storeId } : {}] };
-  const rows = await db.prisma.terminal.findMany({ where, select: terminalSelect });
-  const { live, ofd } = await liveState(db, rows);
-  const terminals = rows.map((row) => tillView(row, live.get(row.id), ofd.get(row.id), now)).sort(byUrgency);
+  const p = new SqlParams();
+  const where = [scopeSql(scope.memberships, p, "t")];
+  if (filter.storeId) where.push(`t.store_id = ${p.add(filter.storeId)}`);
+  const rows = await db.sql.query<FleetRow>(
+    `SELECT t.id, t.organization_id, t.name, t.status, t.last_sync_at, t.clock_skew_ms,
+       s.id AS store_id, s.name AS store_name, s.timezone,
+       ts.terminal_id IS NOT NULL AS has_status, ts.snapshot, ts.online_since, ts.dlq_pending,
+       ts.receipts_attention, ts.breakers,
+       ss.terminal_id IS NOT NULL AS has_ofd, ss.ofd_unsent_count, ss.ofd_oldest_unsent_at, ss.ofd_measured_at
+     FROM terminals t
+     JOIN stores s ON s.organization_id = t.organization_id AND s.id = t.store_id
+     LEFT JOIN terminal_status ts ON ts.organization_id = t.organization_id AND ts.terminal_id = t.id
+     LEFT JOIN terminal_sync_state ss ON ss.organization_id = t.organization_id AND ss.terminal_id = t.id
+     WHERE ${where.join(" AND ")}`,
+    p.values,
+  );
+  const terminals = rows
+    .map((r) =>
+      tillView(
+        {
+          id: r.id,
+          organizationId: r.organization_id,
+          name: r.name,
+          status: r.status,
+          lastSyncAt: r.last_sync_at,
+          clockSkewMs: r.clock_skew_ms,
+          store: { id: r.store_id, name: r.store_name, timezone: r.timezone },
+        },
+        r.has_status
+          ? {
+              terminalId: r.id,
+              snapshot: r.snapshot,
+              onlineSince: r.online_since,
+              dlqPending: r.dlq_pending ?? 0,
+              receiptsAttention: r.receipts_attention ?? 0,
+              breakers: r.breakers,
+            }
+          : undefined,
+        r.has_ofd
+          ? {
+              terminalId: r.id,
+              ofdUnsentCount: r.ofd_unsent_count,
+              ofdOldestUnsentAt: r.ofd_oldest_unsent_at,
+              ofdMeasuredAt: r.ofd_measured_at,
+            }
+          : undefined,
+        now,
+      ),
+    )
+    .sort(byUrgency);
   return { terminals, summary: fleetSummary(terminals) };
 }
 
