@@ -7,8 +7,9 @@ import { createCallerFactory } from "../trpc.ts";
 import { dashboardRouter } from "./router.ts";
 
 // The receipts search's shift and "needs attention" filters (issue 9, item 6), through the
-// dashboard procedure as the page calls it: a shift is its till's receipts accepted between its
-// opening and its close; "needs attention" is a receipt the register refused, not yet voided.
+// dashboard procedure as the page calls it: a shift is its till's receipts that name it, plus those
+// naming no shift (older agents) accepted between its opening and its close; "needs attention" is a
+// receipt the register refused, not yet voided.
 
 const SECRET = "test-session-secret-0123456789abcdef";
 const NOW = new Date("2026-11-22T10:00:00Z");
@@ -83,6 +84,40 @@ describe("receipts list: by shift", () => {
     const list = await callerFor(ownerId).receipts.list({ terminalId, shiftId: openShiftId });
     expect(ids(list)).toEqual([receipt.inOpenShift]);
     expect(list.shift).toMatchObject({ number: 8, closedAt: null });
+  });
+
+  it("takes a receipt that names its shift by the name, whatever its accept time (a clock step), and never one naming another shift", async () => {
+    const p = db.prisma;
+    const [till] = await p.terminal.findMany({ where: { id: terminalId } });
+    const third = (await seedTerminal(p, { organizationId: till!.organizationId, storeId: till!.storeId }))
+      .terminal;
+    const s = (await seedShift(p, { terminal: third, number: 1, openedAt: at(300), closedAt: at(200) }))
+      .shiftId;
+    const next = (await seedShift(p, { terminal: third, number: 2, openedAt: at(200) })).shiftId;
+    const named = async (seq: number, acceptedAt: Date, shift: string | null) => {
+      const r = await seedReceipt(p, { terminal: third, seq, acceptedAt });
+      if (shift)
+        await p.receipt.update({
+          where: {
+            organizationId_terminalId_id: {
+              organizationId: third.organizationId,
+              terminalId: third.id,
+              id: r.id,
+            },
+          },
+          data: { shiftId: shift },
+        });
+      return r.id;
+    };
+    const inside = await named(1, at(280), s);
+    const clockStepped = await named(2, at(190), s); // after the close by its clock, but the till says shift 1
+    const atTheSwitch = await named(3, at(200), next); // in both windows by time: the next shift's
+    const olderAgent = await named(4, at(250), null);
+    const list = await callerFor(ownerId).receipts.list({ terminalId: third.id, shiftId: s });
+    expect(ids(list)).toEqual([inside, clockStepped, olderAgent].sort());
+    expect(ids(await callerFor(ownerId).receipts.list({ terminalId: third.id, shiftId: next }))).toEqual([
+      atTheSwitch,
+    ]);
   });
 
   it("combines with the status filter", async () => {

@@ -58,8 +58,22 @@ async function shiftWindow(
   };
 }
 
+/**
+ * A shift's receipts by the cash page's rule (dashboard/cash): those naming it (receipts.shift_id,
+ * its index), plus those naming no shift (older agents) accepted between its opening and close —
+ * not every receipt in its time window, which a clock step or the second one shift closed and the
+ * next opened get wrong.
+ */
 function shiftWhere(shift: ShiftWindow) {
-  return { acceptedAt: { gte: shift.openedAt, ...(shift.closedAt ? { lte: shift.closedAt } : {}) } };
+  return {
+    OR: [
+      { shiftId: shift.id },
+      {
+        shiftId: null,
+        acceptedAt: { gte: shift.openedAt, ...(shift.closedAt ? { lte: shift.closedAt } : {}) },
+      },
+    ],
+  };
 }
 
 const summarySelect = {
