@@ -12,6 +12,8 @@ test("a fired alert shows in the shell's count and on the Alerts page, linked to
   page,
   stack,
 }) => {
+  // Three pages, two languages and two accessibility scans on a shared 2-core machine.
+  test.setTimeout(120_000);
   await signInAs(page, stack, { email: stack.ownerEmail, password: stack.ownerPassword });
   const nav = page.getByRole("navigation", { name: "Main" });
   const count = nav.getByTestId("alerts-count");
@@ -23,7 +25,7 @@ test("a fired alert shows in the shell's count and on the Alerts page, linked to
           ? Number((await count.locator("[aria-hidden]").textContent()) ?? 0)
           : 0;
       },
-      { message: "the shell counts the firing alert", timeout: 30_000 },
+      { message: "the shell counts the firing alert", timeout: 45_000 },
     )
     .toBeGreaterThanOrEqual(1);
   await expect(count).toContainText(/alerts? firing/);
