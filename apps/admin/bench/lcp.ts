@@ -1,12 +1,12 @@
 // bench:admin's LCP pass: the built admin app (`next start`, as the stack launcher runs it) against
-// the seeded database, driven by Debian's Chromium through playwright-core (as e2e does: never a
+// the seeded database, driven by Debian's Chromium through playwright (as e2e does: never a
 // downloaded browser). Each page's Largest Contentful Paint is read in the page itself with a
 // PerformanceObserver, so it is the browser's own figure: server render, hydration and fonts included.
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
+import { chromium } from "playwright";
 import { adminBuildStaleness, ensureAdminBuild, nextBin } from "../../../scripts/stack/admin-build.ts";
 import { adminDir } from "../../../scripts/stack/paths.ts";
 import { spawnLogged, waitForHealthy } from "../../../scripts/stack/processes.ts";
