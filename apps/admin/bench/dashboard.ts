@@ -20,6 +20,7 @@ import { createCentralDatabase } from "@kassa/db/central";
 import { seedUser } from "@kassa/db/seed";
 import { createThrowawayDatabase } from "@kassa/db/testing";
 import { type LcpPage, measureLcp, prepareAdminBuild } from "./lcp.ts";
+import { benchRum } from "./rum.ts";
 import { type FleetSize, seedFleet, touchFleet } from "./seed-fleet.ts";
 
 const SMOKE = process.argv.includes("--smoke") || process.env.BENCH_SMOKE === "1";
@@ -294,6 +295,20 @@ try {
     });
     return 1;
   });
+
+  // RUM (issue 11): its own seed of samples and histograms, every RUM page query (bench/rum.ts).
+  figures.push(
+    ...(await benchRum({
+      db,
+      api,
+      organizationId,
+      ownerId: owner.user.id,
+      tills: fleet.tills,
+      now,
+      smoke: SMOKE,
+      log: (line) => console.log(line),
+    })),
+  );
 
   // LCP: each page in Chromium on the built app, signed in as the owner.
   await prepareAdminBuild(!SMOKE, (line) => console.log(line));

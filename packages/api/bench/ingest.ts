@@ -17,6 +17,7 @@ import { bodyHash } from "../src/central/sync/body-hash.ts";
 import { hlcAt, sampleReceiptItem } from "../src/central/sync/sample-receipts.ts";
 import { openThrowawayCentral, seedFleet } from "../src/central/sync/test-central.ts";
 import { createCallerFactory } from "../src/central/trpc.ts";
+import { measureRumMix } from "./ingest-rum.ts";
 
 const serverUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
 if (!serverUrl) {
@@ -34,7 +35,9 @@ const BATCH = SMOKE ? 50 : 500;
 
 const { db, dispose } = await openThrowawayCentral(serverUrl, 4);
 try {
-  const fleet = await seedFleet(db, { stores: 1, perStore: TERMINALS });
+  // The receipts-only run's terminals, then as many again for the run with RUM in the mix.
+  const everyTerminal = await seedFleet(db, { stores: 1, perStore: TERMINALS * 2 });
+  const fleet = everyTerminal.slice(0, TERMINALS);
   const half = TERMINALS / 2;
   const rawTerminals = fleet.slice(0, half);
   const ingestTerminals = fleet.slice(half);
@@ -146,6 +149,16 @@ try {
     "SELECT count(*) AS n, count(DISTINCT (terminal_id, id)) AS d FROM receipts",
   );
   const expected = TERMINALS * PER_TERMINAL;
+  // RUM in the mix (issue 11): each receipt with its three samples, fresh terminals, same pool.
+  const mixTerminals = everyTerminal.slice(TERMINALS);
+  const mix = await measureRumMix({
+    db,
+    pool,
+    rawTerminals: mixTerminals.slice(0, half),
+    ingestTerminals: mixTerminals.slice(half),
+    receiptsPerTerminal: Math.round(PER_TERMINAL / 4),
+    batch: BATCH,
+  });
   await pool.end();
 
   console.log(
@@ -155,6 +168,9 @@ try {
   console.log(`  Kassa ingest.push (auth + zod + lease + unnest): ${Math.round(ingestRate)} rows/s`);
   console.log(
     `  ratio ${ratio.toFixed(2)} (target ≥ 0.40); rows stored ${count[0]!.n} of ${expected}, distinct ${count[0]!.d}`,
+  );
+  console.log(
+    `  with RUM in the mix (1 receipt + 3 samples): raw ${Math.round(mix.rawRate)} items/s, ingest ${Math.round(mix.ingestRate)} items/s, ratio ${mix.ratio.toFixed(2)} (target ≥ 0.50); samples stored ${mix.samplesStored} of ${mix.expected}`,
   );
   const lines = [
     {
@@ -186,6 +202,22 @@ try {
       pass: Number(count[0]!.n) === expected && Number(count[0]!.d) === expected,
     },
   ];
+  lines.push(
+    {
+      figure: "ingest_ratio_with_rum",
+      value: Number(mix.ratio.toFixed(3)),
+      unit: "ratio",
+      target: ">=0.50",
+      pass: mix.ratio >= 0.5,
+    },
+    {
+      figure: "rum_samples_stored",
+      value: mix.samplesStored,
+      unit: "rows",
+      target: `==${mix.expected}`,
+      pass: mix.samplesStored === mix.expected,
+    },
+  );
   for (const line of lines) console.log(JSON.stringify({ bench: "ingest", ...line }));
   // A smoke run only has to produce its figures.
   if (!SMOKE && lines.some((line) => line.pass === false)) process.exitCode = 1;

@@ -53,6 +53,40 @@ export async function listRumPartitions(sql: SqlRunner): Promise<Map<number, str
 }
 
 /**
+ * Creates the partitions of these UTC days (start-of-day ms; none may exist yet), moving the rows
+ * of each day out of the DEFAULT partition into it. Callers hold the maintenance lock (or own the
+ * database, like the bench's seed).
+ */
+export async function createDayPartitions(
+  sql: SqlRunner,
+  days: readonly number[],
+): Promise<{ created: string[]; moved: number }> {
+  const created: string[] = [];
+  let moved = 0;
+  for (const day of [...days].sort((a, b) => a - b)) {
+    const name = partitionName(day);
+    const from = new Date(day).toISOString();
+    const to = new Date(day + DAY_MS).toISOString();
+    // LIKE + ATTACH rather than PARTITION OF: ATTACH takes a lighter lock on the parent, so
+    // ingest keeps writing, and the day's rows can be moved out of DEFAULT first (a partition
+    // cannot be created while DEFAULT holds rows of its range).
+    await sql.query(`CREATE TABLE "${name}" (LIKE rum_samples INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+    const rows = await sql.query<{ n: bigint }>(
+      `WITH moved AS (DELETE FROM rum_samples_default WHERE at >= $1 AND at < $2 RETURNING *)
+       , ins AS (INSERT INTO "${name}" SELECT * FROM moved RETURNING 1)
+       SELECT count(*) AS n FROM ins`,
+      [from, to],
+    );
+    moved += Number(rows[0]?.n ?? 0);
+    await sql.query(
+      `ALTER TABLE rum_samples ATTACH PARTITION "${name}" FOR VALUES FROM ('${from}') TO ('${to}')`,
+    );
+    created.push(name);
+  }
+  return { created, moved };
+}
+
+/**
  * One maintenance run at `now`: creates the partitions of today … today + aheadDays, and of any
  * kept day whose samples sit in the DEFAULT partition (moving them in); drops partitions of days
  * before today − retentionDays whole, and deletes older rows of the DEFAULT partition and rollups.
@@ -88,27 +122,12 @@ export function maintainRumPartitions(
     );
     for (const { day } of strays) wanted.add(day.getTime());
 
-    for (const day of [...wanted].sort((a, b) => a - b)) {
-      if (existing.has(day)) continue;
-      const name = partitionName(day);
-      const from = new Date(day).toISOString();
-      const to = new Date(day + DAY_MS).toISOString();
-      // LIKE + ATTACH rather than PARTITION OF: ATTACH takes a lighter lock on the parent, so
-      // ingest keeps writing, and the day's rows can be moved out of DEFAULT first (a partition
-      // cannot be created while DEFAULT holds rows of its range).
-      await sql.query(`CREATE TABLE "${name}" (LIKE rum_samples INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
-      const moved = await sql.query<{ n: bigint }>(
-        `WITH moved AS (DELETE FROM rum_samples_default WHERE at >= $1 AND at < $2 RETURNING *)
-         , ins AS (INSERT INTO "${name}" SELECT * FROM moved RETURNING 1)
-         SELECT count(*) AS n FROM ins`,
-        [from, to],
-      );
-      result.moved += Number(moved[0]?.n ?? 0);
-      await sql.query(
-        `ALTER TABLE rum_samples ATTACH PARTITION "${name}" FOR VALUES FROM ('${from}') TO ('${to}')`,
-      );
-      result.created.push(name);
-    }
+    const made = await createDayPartitions(
+      sql,
+      [...wanted].filter((day) => !existing.has(day)),
+    );
+    result.created = made.created;
+    result.moved = made.moved;
 
     for (const [day, name] of [...existing].sort(([a], [b]) => a - b)) {
       if (day >= cutoff) continue;
@@ -121,7 +140,7 @@ export function maintainRumPartitions(
     );
     result.deletedDefault = Number(deletedDefault[0]?.n ?? 0);
     const deletedRollups = await sql.query<{ n: bigint }>(
-      `WITH d AS (DELETE FROM rum_rollups WHERE grain IN ('hour', 'day') AND bucket < $1 RETURNING 1)
+      `WITH d AS (DELETE FROM rum_histograms WHERE grain IN ('hour', 'day') AND bucket < $1 RETURNING 1)
        SELECT count(*) AS n FROM d`,
       [new Date(cutoff)],
     );

@@ -2,9 +2,9 @@ import type { DashboardScope } from "../dashboard/scope.ts";
 import type { SqlRunner } from "../sync/sql.ts";
 
 /**
- * The RUM page's reads. Everything but the offline bands reads `rum_rollups` (histograms per hour
- * or day), never raw samples, so a 90-day window costs what its rollup rows cost — bounded by
- * days × metrics × tills × bins — whatever the number of samples. Percentiles are computed in the
+ * The RUM page's reads. Everything but the offline bands reads `rum_histograms` (per hour or day),
+ * never raw samples, so a 90-day window costs what its histogram rows cost — bounded by
+ * days × metrics × tills — whatever the number of samples. Percentiles are computed in the
  * database from the merged histogram: the smallest bin whose running count reaches q·total
  * (nearest rank), represented by the bin's midpoint (error ≤ RUM_RELATIVE_ERROR, histogram.ts).
  */
@@ -108,7 +108,8 @@ export async function metricSummaries(
   const rows = await sql.query<PercentileRow & { metric: string }>(
     percentilesOver(
       ["metric"],
-      `SELECT metric, bin, sum(count) AS n FROM rum_rollups WHERE ${ROLLUP_WHERE} GROUP BY metric, bin`,
+      `SELECT metric, b.bin, sum(b.n) AS n FROM rum_histograms, unnest(bins, counts) AS b(bin, n)
+       WHERE ${ROLLUP_WHERE} GROUP BY metric, b.bin`,
     ),
     rollupParams(scope, { ...w, metric: null }, grain),
   );
@@ -134,8 +135,8 @@ export async function metricSeries(
     percentilesOver(
       ["at"],
       `SELECT date_bin(make_interval(secs => $9::float8 / 1000), bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS at,
-              bin, sum(count) AS n
-       FROM rum_rollups WHERE ${ROLLUP_WHERE} GROUP BY 1, 2`,
+              b.bin, sum(b.n) AS n
+       FROM rum_histograms, unnest(bins, counts) AS b(bin, n) WHERE ${ROLLUP_WHERE} GROUP BY 1, 2`,
     ),
     [...rollupParams(scope, w, grain), stepMs],
   );
@@ -149,7 +150,8 @@ export async function metricDistribution(
   w: RumWindow,
 ): Promise<{ bin: number; count: number }[]> {
   const rows = await sql.query<{ bin: number; count: number }>(
-    `SELECT bin, sum(count)::float8 AS count FROM rum_rollups WHERE ${ROLLUP_WHERE} GROUP BY bin ORDER BY bin`,
+    `SELECT b.bin, sum(b.n)::float8 AS count FROM rum_histograms, unnest(bins, counts) AS b(bin, n)
+     WHERE ${ROLLUP_WHERE} GROUP BY b.bin ORDER BY b.bin`,
     rollupParams(scope, w, grainFor(w.from, w.to)),
   );
   return rows;
@@ -168,15 +170,16 @@ export async function metricBreakdown(
   const tills = await sql.query<PercentileRow & { store_id: string; terminal_id: string }>(
     percentilesOver(
       ["store_id", "terminal_id"],
-      `SELECT store_id, terminal_id, bin, sum(count) AS n FROM rum_rollups WHERE ${ROLLUP_WHERE}
-       GROUP BY store_id, terminal_id, bin`,
+      `SELECT store_id, terminal_id, b.bin, sum(b.n) AS n FROM rum_histograms, unnest(bins, counts) AS b(bin, n)
+       WHERE ${ROLLUP_WHERE} GROUP BY store_id, terminal_id, b.bin`,
     ),
     params,
   );
   const stores = await sql.query<PercentileRow & { store_id: string }>(
     percentilesOver(
       ["store_id"],
-      `SELECT store_id, bin, sum(count) AS n FROM rum_rollups WHERE ${ROLLUP_WHERE} GROUP BY store_id, bin`,
+      `SELECT store_id, b.bin, sum(b.n) AS n FROM rum_histograms, unnest(bins, counts) AS b(bin, n)
+       WHERE ${ROLLUP_WHERE} GROUP BY store_id, b.bin`,
     ),
     params,
   );

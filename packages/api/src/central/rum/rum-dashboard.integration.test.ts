@@ -190,7 +190,6 @@ describe.each(backends)("on %s", (_name, serverUrl) => {
       },
     ];
     for (const input of bad) {
-      // biome-ignore lint/suspicious/noExplicitAny: malformed on purpose
       await expect(api.rum.report(input as any)).rejects.toMatchObject({ code: "BAD_REQUEST" });
     }
     const [count] = await db.sql.query<{ n: bigint }>(

@@ -64,7 +64,7 @@ describe.each(backends)("on %s", (_name, serverUrl) => {
     );
   const rollupCount = async (terminalId: string, grain: string) => {
     const [row] = await db.sql.query<{ n: bigint | null }>(
-      "SELECT sum(count) AS n FROM rum_rollups WHERE terminal_id = $1 AND grain = $2",
+      "SELECT sum(c) AS n FROM rum_histograms, unnest(counts) AS c WHERE terminal_id = $1 AND grain = $2",
       [terminalId, grain],
     );
     return Number(row?.n ?? 0);
@@ -179,7 +179,7 @@ describe.each(backends)("on %s", (_name, serverUrl) => {
     expect(await samplesOf(t.id)).toEqual([]);
     expect(log).toHaveBeenCalledWith(expect.stringContaining(`dropped ${partitionName(oldDay)}`));
     const [rollupsLeft] = await db.sql.query<{ n: bigint }>(
-      "SELECT count(*) AS n FROM rum_rollups WHERE bucket < $1",
+      "SELECT count(*) AS n FROM rum_histograms WHERE bucket < $1",
       [new Date(Math.floor(clock / DAY) * DAY - 40 * DAY)],
     );
     expect(Number(rollupsLeft?.n)).toBe(0);

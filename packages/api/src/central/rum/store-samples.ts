@@ -14,9 +14,11 @@ export interface RumSampleRow {
 
 /**
  * Stores samples and adds exactly the newly stored ones to the hourly and daily histograms, in one
- * statement: the rollup reads the INSERT's RETURNING, so a redelivered sample (the key exists) adds
- * nothing — redelivery is idempotent for the percentiles too. Rollup rows are written in key order,
- * so two transactions touching the same rows (two dashboard beacons) wait, never deadlock.
+ * statement: the histograms read the INSERT's RETURNING, so a redelivered sample (the key exists)
+ * adds nothing — redelivery is idempotent for the percentiles too. A batch writes one histogram row
+ * per metric × hour (and × day) of the till, merged into the stored one (rum_merge_bins); rows are
+ * written in key order, so two transactions touching the same rows (two dashboard beacons) wait,
+ * never deadlock.
  */
 const INSERT_SAMPLES = `
 WITH v AS (
@@ -28,15 +30,21 @@ WITH v AS (
   SELECT $1, source, id, at, store_id, terminal_id, metric, value, unit, labels::jsonb, hash FROM v
   ON CONFLICT DO NOTHING
   RETURNING source, id, at, store_id, terminal_id, metric, value
-), rolled AS (
-  INSERT INTO rum_rollups (organization_id, metric, grain, bucket, store_id, terminal_id, bin, count)
-  SELECT $1, ins.metric, g.grain, date_trunc(g.grain, ins.at, 'UTC'), coalesce(ins.store_id, ''),
-         coalesce(ins.terminal_id, ''), rum_bin(ins.value), count(*)
+), per_bin AS (
+  SELECT ins.metric, g.grain, date_trunc(g.grain, ins.at, 'UTC') AS bucket, coalesce(ins.store_id, '') AS store_id,
+         coalesce(ins.terminal_id, '') AS terminal_id, rum_bin(ins.value) AS bin, count(*) AS n
   FROM ins CROSS JOIN (VALUES ('hour'), ('day')) AS g(grain)
-  GROUP BY 2, 3, 4, 5, 6, 7
-  ORDER BY 2, 3, 4, 5, 6, 7
-  ON CONFLICT (organization_id, metric, grain, bucket, store_id, terminal_id, bin)
-  DO UPDATE SET count = rum_rollups.count + EXCLUDED.count
+  GROUP BY 1, 2, 3, 4, 5, 6
+), rolled AS (
+  INSERT INTO rum_histograms (organization_id, metric, grain, bucket, store_id, terminal_id, bins, counts)
+  SELECT $1, metric, grain, bucket, store_id, terminal_id, array_agg(bin ORDER BY bin), array_agg(n ORDER BY bin)
+  FROM per_bin
+  GROUP BY metric, grain, bucket, store_id, terminal_id
+  ORDER BY metric, grain, bucket, store_id, terminal_id
+  ON CONFLICT (organization_id, metric, grain, bucket, store_id, terminal_id)
+  DO UPDATE SET (bins, counts) = (
+    SELECT m.bins, m.counts FROM rum_merge_bins(rum_histograms.bins, rum_histograms.counts, EXCLUDED.bins, EXCLUDED.counts) AS m
+  )
 )
 SELECT source, id FROM ins`;
 
