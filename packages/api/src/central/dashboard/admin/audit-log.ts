@@ -39,26 +39,27 @@ export async function listAuditLog(
     (m) => input.organizationId === undefined || m.organizationId === input.organizationId,
   );
   if (memberships.length === 0) return { entries: [], nextCursor: null };
-  const scopeOf = (alias: string, orgWide: boolean) =>
+  const scopeOf = (alias: string) =>
     memberships
       .map((m) =>
         m.storeIds === null
           ? `${alias}.organization_id = ${p.add(m.organizationId)}`
-          : `(${alias}.organization_id = ${p.add(m.organizationId)} AND ${alias}.store_ids <@ ${p.add(m.storeIds)}::text[]${orgWide ? "" : ` AND cardinality(${alias}.store_ids) > 0`})`,
+          : `(${alias}.organization_id = ${p.add(m.organizationId)} AND ${alias}.store_ids <@ ${p.add(m.storeIds)}::text[] AND cardinality(${alias}.store_ids) > 0)`,
       )
       .join(" OR ");
   const parts: string[] = [];
   if (input.kind !== "dlq") {
     parts.push(`SELECT 'admin' AS kind, e.organization_id, e.id, e.at, e.actor, e.role, e.action, e.target_type,
         e.target_id, e.summary, e.result, NULL AS reason, NULL::int AS requested, NULL::int AS issued, NULL::int AS skipped
-      FROM audit_events e WHERE ${scopeOf("e", false)}`);
+      FROM audit_events e WHERE ${scopeOf("e")}`);
   }
   if (input.kind !== "admin") {
-    // The DLQ log's existing rule: an action over no item's store (store_ids '{}') is the organization's.
+    // The DLQ log's rule (dlq/list-dlq-actions.ts): an action over no item's store (store_ids '{}')
+    // is the organization's, shown only to members of every store — like admin changes.
     parts.push(`SELECT 'dlq' AS kind, a.organization_id, a.id, a.at, a.actor, NULL AS role, 'dlq.' || a.action AS action,
         a.selection AS target_type, COALESCE(a.criteria->>'fingerprint', '') AS target_id, NULL AS summary,
         NULL AS result, a.reason, a.requested, a.issued, a.skipped
-      FROM dlq_actions a WHERE ${scopeOf("a", true)}`);
+      FROM dlq_actions a WHERE ${scopeOf("a")}`);
   }
   const where: string[] = [];
   if (input.cursor) {

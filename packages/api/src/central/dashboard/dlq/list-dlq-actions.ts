@@ -23,7 +23,8 @@ interface ActionRow {
 
 /**
  * The DLQ audit log, newest first. A store-scoped member sees the actions whose items all lie in
- * their stores (an action over other stores would tell them about those stores' items); every
+ * their stores (an action over other stores would tell them about those stores' items), and not
+ * one that touched no item (its criteria and reason are the organization's); every
  * item's own history, with the acts on it, is on the item's detail.
  */
 export const listDlqActionsProcedure = permitted("dlq.view")
@@ -35,7 +36,9 @@ export const listDlqActionsProcedure = permitted("dlq.view")
       .map((m) =>
         m.storeIds === null
           ? `a.organization_id = ${p.add(m.organizationId)}`
-          : `(a.organization_id = ${p.add(m.organizationId)} AND a.store_ids <@ ${p.add(m.storeIds)}::text[])`,
+          : // An action over no item (store_ids '{}') names its filter and reason, which can speak of
+            // any store: only members of every store see it (and a member of no store sees none).
+            `(a.organization_id = ${p.add(m.organizationId)} AND a.store_ids <@ ${p.add(m.storeIds)}::text[] AND cardinality(a.store_ids) > 0)`,
       )
       .join(" OR ");
     const where = [`(${scope})`];

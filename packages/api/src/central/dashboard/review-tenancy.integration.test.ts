@@ -1,0 +1,291 @@
+import type { CentralDatabase } from "@kassa/db/central";
+import { seedOrganization, seedStore, seedTerminal, seedUser } from "@kassa/db/seed";
+import { createTestCentralDatabase } from "@kassa/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signedInContext, TEST_SESSION_SECRET as TEST_SECRET, testSessionCookie } from "../auth/testing.ts";
+import { createCentralContext } from "../context.ts";
+import { centralRouter } from "../router.ts";
+import { hlcAt } from "../sync/sample-receipts.ts";
+import { createCallerFactory } from "../trpc.ts";
+import { dashboardRouter } from "./router.ts";
+
+// A security review's attacks on tenancy, written as tests: an owner of one chain naming another
+// chain's ids in every admin and DLQ change, store-scoped members (and one with no stores at all)
+// reading the audit logs, a removed member's and a demoted owner's sessions, and a till whose key
+// was rotated or which was retired trying every agent-facing procedure.
+
+const NOW = new Date("2026-12-01T09:00:00Z");
+const createCaller = createCallerFactory(dashboardRouter);
+let db: CentralDatabase;
+const ids = {} as Record<"org" | "other" | "s1" | "s2" | "otherStore" | "t2" | "otherTill", string>;
+const keys = {} as Record<"t2" | "otherTill", string>;
+const users = {} as Record<
+  "owner" | "owner2" | "manager" | "emptyManager" | "otherOwner" | "otherManager",
+  string
+>;
+const as = (user: keyof typeof users) => createCaller(signedInContext(db, users[user], { now: () => NOW }));
+
+/** Everything an admin or DLQ change of the other organization could touch, as one comparable value. */
+async function otherOrganizationState() {
+  const p = db.prisma;
+  const organizationId = ids.other;
+  return JSON.stringify(
+    await Promise.all([
+      p.organization.findUnique({ where: { id: organizationId } }),
+      p.store.findMany({ where: { organizationId }, orderBy: { id: "asc" } }),
+      p.terminal.findMany({ where: { organizationId }, orderBy: { id: "asc" } }),
+      p.membership.findMany({ where: { organizationId }, orderBy: { userId: "asc" } }),
+      p.userInvitation.findMany({ where: { organizationId }, orderBy: { id: "asc" } }),
+      p.auditEvent.count({ where: { organizationId } }),
+      p.session.count({ where: { userId: users.otherManager } }),
+      db.sql.query("SELECT count(*) AS n FROM dlq_actions WHERE organization_id = $1", [organizationId]),
+      db.sql.query("SELECT count(*) AS n FROM sync_commands WHERE organization_id = $1", [organizationId]),
+    ]),
+    (_, v) => (typeof v === "bigint" ? v.toString() : v),
+  );
+}
+
+beforeAll(async () => {
+  db = await createTestCentralDatabase();
+  const p = db.prisma;
+  ids.org = (await seedOrganization(p, { name: "Optika" })).id;
+  ids.other = (await seedOrganization(p, { name: "Other chain" })).id;
+  ids.s1 = (await seedStore(p, { organizationId: ids.org, name: "Tverskaya" })).id;
+  ids.s2 = (await seedStore(p, { organizationId: ids.org, name: "Nevsky" })).id;
+  ids.otherStore = (await seedStore(p, { organizationId: ids.other, name: "Elsewhere" })).id;
+  const t2 = await seedTerminal(p, { organizationId: ids.org, storeId: ids.s2 });
+  ids.t2 = t2.terminal.id;
+  keys.t2 = t2.key;
+  const otherTill = await seedTerminal(p, { organizationId: ids.other, storeId: ids.otherStore });
+  ids.otherTill = otherTill.terminal.id;
+  keys.otherTill = otherTill.key;
+  users.owner = (await seedUser(p, { organizationId: ids.org, role: "owner" })).user.id;
+  users.owner2 = (await seedUser(p, { organizationId: ids.org, role: "owner" })).user.id;
+  users.manager = (
+    await seedUser(p, { organizationId: ids.org, role: "manager", storeIds: [ids.s1] })
+  ).user.id;
+  users.emptyManager = (
+    await seedUser(p, { organizationId: ids.org, role: "manager", storeIds: [] })
+  ).user.id;
+  users.otherOwner = (await seedUser(p, { organizationId: ids.other, role: "owner" })).user.id;
+  users.otherManager = (
+    await seedUser(p, { organizationId: ids.other, role: "manager", storeIds: [ids.otherStore] })
+  ).user.id;
+}, 60_000);
+afterAll(async () => db?.close());
+
+describe("an owner naming another organization's ids", () => {
+  it("is refused (NOT_FOUND / FORBIDDEN) by every admin, alerts and DLQ change, and nothing of the other organization changes", async () => {
+    // The other chain has a pending invitation, so revoking it by id can be tried.
+    const invitation = await as("otherOwner").admin.people.invite({
+      email: "someone@other.test",
+      name: "Someone",
+      role: "manager",
+      storeIds: [ids.otherStore],
+    });
+    const before = await otherOrganizationState();
+    const owner = as("owner");
+    const other = ids.other;
+    const attempts: [string, () => Promise<unknown>][] = [
+      [
+        "stores.create in B",
+        () => owner.admin.stores.create({ organizationId: other, name: "X", timezone: "UTC" }),
+      ],
+      [
+        "stores.update B's store through A",
+        () => owner.admin.stores.update({ organizationId: ids.org, storeId: ids.otherStore, name: "Pwned" }),
+      ],
+      [
+        "stores.update B's store naming B",
+        () => owner.admin.stores.update({ organizationId: other, storeId: ids.otherStore, name: "Pwned" }),
+      ],
+      [
+        "tills.provision in B's store",
+        () =>
+          owner.admin.tills.provision({
+            storeId: ids.otherStore,
+            name: "Evil",
+            centralUrl: "https://x.test",
+          }),
+      ],
+      [
+        "tills.rotateKey B's till",
+        () => owner.admin.tills.rotateKey({ terminalId: ids.otherTill, centralUrl: "https://x.test" }),
+      ],
+      ["tills.retire B's till", () => owner.admin.tills.retire({ terminalId: ids.otherTill })],
+      [
+        "people.invite into B",
+        () =>
+          owner.admin.people.invite({
+            organizationId: other,
+            email: "evil@x.test",
+            name: "E",
+            role: "owner",
+          }),
+      ],
+      [
+        "people.update B's manager",
+        () => owner.admin.people.update({ userId: users.otherManager, role: "support", storeIds: [] }),
+      ],
+      ["people.remove B's manager", () => owner.admin.people.remove({ userId: users.otherManager })],
+      [
+        "people.revokeInvitation B's invitation",
+        () => owner.admin.people.revokeInvitation({ invitationId: invitation.invitation.id }),
+      ],
+      ["settings.update B", () => owner.admin.settings.update({ organizationId: other, cashTolerance: 1n })],
+      [
+        "alerts.thresholds.update B",
+        () => owner.alerts.thresholds.update({ organizationId: other, thresholds: {} } as never),
+      ],
+      [
+        "dlq.retry in B",
+        () =>
+          owner.dlq.retry({
+            organizationId: other,
+            selection: { type: "filter", filter: {} },
+          }),
+      ],
+      [
+        "dlq.discard B's items by key",
+        () =>
+          owner.dlq.discard({
+            organizationId: ids.org,
+            selection: { type: "items", items: [{ terminalId: ids.otherTill, id: "central.receipt.x" }] },
+            reason: "mine now",
+          }),
+      ],
+    ];
+    for (const [what, attempt] of attempts) {
+      const outcome = await attempt().then(
+        (value) => ({ code: "OK", value }),
+        (error: { code?: string; kassaCode?: string }) => ({
+          code: error.kassaCode ?? error.code ?? "ERROR",
+          value: null,
+        }),
+      );
+      // A discard scoped to the owner's own organization may run (over zero of its items): it must
+      // not have touched B, which the state comparison below checks.
+      if (what === "dlq.discard B's items by key") {
+        expect(outcome.code === "OK" ? (outcome.value as { issued: number }).issued : 0, what).toBe(0);
+        continue;
+      }
+      expect(["NOT_FOUND", "FORBIDDEN", "VALIDATION_FAILED"], `${what} answered ${outcome.code}`).toContain(
+        outcome.code,
+      );
+    }
+    expect(await otherOrganizationState()).toBe(before);
+  });
+
+  it("reads nothing of the other organization when naming it in a list", async () => {
+    const owner = as("owner");
+    const texts = [
+      await owner.admin.stores.list({ organizationId: ids.other }),
+      await owner.admin.tills.list({ organizationId: ids.other }),
+      await owner.admin.tills.list({ storeId: ids.otherStore }),
+      await owner.admin.audit.list({ organizationId: ids.other }),
+      await owner.dlq.actions({ organizationId: ids.other }),
+    ].map((v) => JSON.stringify(v, (_, x) => (typeof x === "bigint" ? x.toString() : x)));
+    for (const text of texts) {
+      expect(text).not.toContain(ids.otherStore);
+      expect(text).not.toContain(ids.otherTill);
+    }
+    await expect(owner.admin.people.list({ organizationId: ids.other })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+    await expect(owner.admin.settings.get({ organizationId: ids.other })).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+  });
+});
+
+describe("the audit logs and store scope", () => {
+  it("a DLQ action that touched no item is not shown to a store-scoped manager, nor to one with no stores", async () => {
+    // The owner discards by a filter naming store 2's till: nothing is pending, so the action
+    // touches no item and is stored with no store — but its criteria and reason speak of store 2.
+    const action = await as("owner").dlq.discard({
+      organizationId: ids.org,
+      selection: { type: "filter", filter: { storeId: ids.s2, terminalId: ids.t2 } },
+      reason: "store 2: duplicate sales of the Nevsky till",
+    });
+    expect(action.issued).toBe(0);
+    const ownerLog = await as("owner").dlq.actions({});
+    expect(ownerLog.actions.map((a) => a.id)).toContain(action.actionId);
+    for (const user of ["manager", "emptyManager"] as const) {
+      const dlqLog = await as(user).dlq.actions({});
+      expect(
+        dlqLog.actions.map((a) => a.id),
+        `${user}: dlq.actions`,
+      ).not.toContain(action.actionId);
+      const auditLog = await as(user).admin.audit.list({});
+      expect(
+        auditLog.entries.map((e) => e.id),
+        `${user}: admin.audit.list`,
+      ).not.toContain(action.actionId);
+    }
+  });
+
+  it("a manager with no stores sees no till, store, audit entry or DLQ action through the admin area", async () => {
+    const manager = as("emptyManager");
+    expect((await manager.admin.stores.list({})).stores).toEqual([]);
+    expect((await manager.admin.tills.list({})).tills).toEqual([]);
+    expect((await manager.admin.tills.list({ storeId: ids.s2 })).tills).toEqual([]);
+    expect((await manager.admin.audit.list({})).entries).toEqual([]);
+    expect((await manager.dlq.actions({})).actions).toEqual([]);
+  });
+});
+
+describe("membership changes take effect on existing sessions", () => {
+  it("a demoted owner's open session loses the admin area at once; a removed member's cookie is refused", async () => {
+    const demotedHeaders = new Headers({
+      cookie: await testSessionCookie(db, users.owner2, TEST_SECRET),
+    });
+    const demoted = createCaller(
+      createCentralContext({ db, headers: demotedHeaders, sessionSecret: TEST_SECRET, now: () => NOW }),
+    );
+    expect((await demoted.admin.people.list({})).members.length).toBeGreaterThan(0);
+    await as("owner").admin.people.update({ userId: users.owner2, role: "manager", storeIds: [ids.s1] });
+    await expect(demoted.admin.people.list({})).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(
+      demoted.admin.tills.rotateKey({ terminalId: ids.t2, centralUrl: "https://x.test" }),
+    ).rejects.toMatchObject({ code: "FORBIDDEN" });
+    expect(JSON.stringify(await demoted.admin.tills.list({}))).not.toContain(ids.t2);
+
+    await as("owner").admin.people.remove({ userId: users.owner2 });
+    await expect(demoted.me()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+  });
+});
+
+describe("a till's key after rotation or retirement", () => {
+  const agent = (key: string) =>
+    createCallerFactory(centralRouter)(
+      createCentralContext({ db, headers: new Headers({ authorization: `Bearer ${key}` }), now: () => NOW }),
+    ).ingest;
+  const push = (terminalId: string) => ({
+    terminalId,
+    holder: "agent-a",
+    leaseToken: null,
+    sentAtMs: NOW.getTime(),
+    hlc: hlcAt(NOW.getTime()),
+    items: [],
+  });
+
+  it("the rotated-away key is refused by push and by the cashier pull; a retired till by both", async () => {
+    const old = keys.t2;
+    await as("owner").admin.tills.rotateKey({ terminalId: ids.t2, centralUrl: "https://x.test" });
+    await expect(agent(old).push(push(ids.t2))).rejects.toMatchObject({ kassaCode: "TERMINAL_KEY_ROTATED" });
+    await expect(agent(old).cashiers({} as never)).rejects.toMatchObject({
+      kassaCode: "TERMINAL_KEY_ROTATED",
+    });
+    // Another chain's till cannot be pushed for with one's own key either.
+    await expect(agent(keys.otherTill).push(push(ids.t2))).rejects.toMatchObject({
+      kassaCode: expect.stringMatching(/FORBIDDEN|VALIDATION_FAILED|UNAUTHORIZED/),
+    });
+    await as("otherOwner").admin.tills.retire({ terminalId: ids.otherTill });
+    await expect(agent(keys.otherTill).push(push(ids.otherTill))).rejects.toMatchObject({
+      kassaCode: "TERMINAL_RETIRED",
+    });
+    await expect(agent(keys.otherTill).cashiers({} as never)).rejects.toMatchObject({
+      kassaCode: "TERMINAL_RETIRED",
+    });
+  });
+});
