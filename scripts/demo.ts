@@ -55,8 +55,13 @@ async function main(argv: string[]) {
   }
   const fleet = await startFleet({ ...opts, log: (line) => console.log(`[demo] ${line}`) });
   const board = new StatusBoard(fleet);
-  const alerts: string[] | null = null;
+  let alerts: Record<string, number> | null = null;
   const tty = process.stdout.isTTY;
+  const refreshAlerts = setInterval(() => {
+    void fleet.firingAlerts().then((firing) => {
+      alerts = firing;
+    });
+  }, 2000);
   const timer = setInterval(() => board.draw({ alerts }), tty ? 1000 : 10_000);
   board.draw({ alerts });
 
@@ -65,6 +70,7 @@ async function main(argv: string[]) {
     if (stopping) return;
     stopping = true;
     clearInterval(timer);
+    clearInterval(refreshAlerts);
     board.draw({ alerts });
     console.log(`\n[demo] ${why}: closing shifts, delivering what the tills hold, stopping every process…`);
     await fleet.stop();

@@ -1,4 +1,4 @@
-// Preloaded into one demo till (`node --import`): its wall clock runs fast, as a till's clock does
+// Preloaded into one demo till (`node --import`): its wall clock goes wrong, as a till's clock does
 // when its battery-backed RTC drifts and NTP is blocked. KASSA_DEMO_CLOCK_DRIFT =
 // "<start epoch ms>:<ms gained per real second>:<largest offset ms>". Before the start the clock
 // is right; then it gains steadily up to the largest offset. The agent's own code is untouched:

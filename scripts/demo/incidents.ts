@@ -12,6 +12,8 @@ export interface IncidentControls {
   setStoreLink(storeIndex: number, up: boolean): void;
   /** One line of the KKT emulator's control language on till `till` (1-based). */
   kkt(till: number, line: string): void;
+  /** Whether till `till` reports its printer out of paper (its agent's `status`). */
+  paperOut(till: number): Promise<boolean>;
 }
 
 export interface IncidentStep {
@@ -29,10 +31,8 @@ export interface IncidentPlan {
   paperTill: number;
   /** Index of the store whose uplink flaps. */
   flappingStore: number;
-  /** Till whose clock drifts (set up at spawn). */
+  /** Till whose clock drifts from its start (given to its process at spawn: clock-drift.mjs). */
   driftTill: number;
-  /** Shop ms at which the drifting clock starts to gain. */
-  driftStartsAt: number;
 }
 
 export function planIncidents(tills: number, stores: number): IncidentPlan {
@@ -40,7 +40,6 @@ export function planIncidents(tills: number, stores: number): IncidentPlan {
     paperTill: Math.min(tills, 3),
     flappingStore: stores > 1 ? 1 : 0,
     driftTill: tills >= 5 ? 5 : tills,
-    driftStartsAt: 20 * s,
   };
 }
 
@@ -53,33 +52,41 @@ export function incidentScript(plan: IncidentPlan): IncidentStep[] {
       run: (c) => c.kkt(plan.paperTill, "paper-out-after 2"),
     },
     {
-      at: 100 * s,
-      label: `till ${plan.paperTill}: paper refilled`,
-      run: (c) => c.kkt(plan.paperTill, "paper-in"),
+      at: 70 * s,
+      label: `till ${plan.paperTill}: the cashier refills the paper`,
+      run: async (c, wait) => {
+        // Once the roll has really run out (a sale of two lines or more), the cashier needs half a
+        // minute to find a new one; the receipts meanwhile wait, then print in order.
+        for (let waited = 0; !(await c.paperOut(plan.paperTill)) && waited < 120 * s; waited += s) {
+          if (!(await wait(s))) break;
+        }
+        await wait(30 * s);
+        c.kkt(plan.paperTill, "paper-in");
+      },
     },
     { at: 150 * s, label: "OFD back up", run: (c) => c.setOfd("up") },
     {
       at: 170 * s,
-      label: `store ${plan.flappingStore + 1}: network to the central server flapping (1 minute)`,
+      label: `store ${plan.flappingStore + 1}: network to the central server flapping (90 s)`,
       run: async (c, wait) => {
-        // Down 6 s, up 6 s, five times: the tills' central breakers open and half-open.
-        for (let i = 0; i < 5; i++) {
+        // Down 20 s, up 10 s, three times: the tills' central breakers open, half-open, close.
+        for (let i = 0; i < 3; i++) {
           c.setStoreLink(plan.flappingStore, false);
-          if (!(await wait(6 * s))) break;
+          if (!(await wait(20 * s))) break;
           c.setStoreLink(plan.flappingStore, true);
-          if (!(await wait(6 * s))) break;
+          if (!(await wait(10 * s))) break;
         }
         c.setStoreLink(plan.flappingStore, true);
       },
     },
     {
-      at: 240 * s,
+      at: 270 * s,
       label: "OFD rejects one receipt (it goes to the DLQ)",
       run: async (c, wait) => {
         const before = c.ofdRejected();
         c.setOfd("reject");
-        // Back to normal as soon as one document was refused (or after 60 s of shop time).
-        for (let waited = 0; c.ofdRejected() === before && waited < 60 * s; waited += 250) {
+        // Back to normal as soon as one document was refused (or after 2 minutes of shop time).
+        for (let waited = 0; c.ofdRejected() === before && waited < 120 * s; waited += 250) {
           if (!(await wait(250))) break;
         }
         c.setOfd("up");
@@ -88,16 +95,21 @@ export function incidentScript(plan: IncidentPlan): IncidentStep[] {
   ];
 }
 
-/** Runs the script once, in order; `onStep` tells the status board. */
+/**
+ * Runs the script once: each step starts at its own time, whether or not an earlier one is still
+ * going (the paper refill waits for the roll to run out; the OFD still comes back on time).
+ */
 export async function runIncidents(
   steps: IncidentStep[],
   controls: IncidentControls,
   clock: { until(virtualAt: number): Promise<boolean>; wait(virtualMs: number): Promise<boolean> },
   onStep: (step: IncidentStep) => void,
 ): Promise<void> {
-  for (const step of [...steps].sort((a, b) => a.at - b.at)) {
-    if (!(await clock.until(step.at))) return;
-    onStep(step);
-    await step.run(controls, (ms) => clock.wait(ms));
-  }
+  await Promise.all(
+    steps.map(async (step) => {
+      if (!(await clock.until(step.at))) return;
+      onStep(step);
+      await step.run(controls, (ms) => clock.wait(ms));
+    }),
+  );
 }

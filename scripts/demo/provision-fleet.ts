@@ -54,6 +54,9 @@ interface SavedFleet {
   passwords?: Record<string, string>;
 }
 
+/** Thresholds the demo chain starts with (organization settings; see packages/api alerts/thresholds.ts). */
+export const DEMO_ALERT_THRESHOLDS = { breakerOpenMinutes: 1 };
+
 const STORES = [
   { name: "Tverskaya 12", timezone: "Europe/Moscow" },
   { name: "Nevsky 48", timezone: "Europe/Moscow" },
@@ -84,6 +87,13 @@ export async function provisionFleet(
   const passwords: Record<string, string> = {};
   const { prisma } = db;
   const organizationId = base.organizationId;
+
+  // The demo's OFD outage lasts 2 minutes: a breaker open for 1 of them is worth an alert here
+  // (the default is 15). Only while the owner has not set thresholds on the settings page.
+  await db.sql.query(
+    `UPDATE organizations SET alert_thresholds = $2::jsonb WHERE id = $1 AND alert_thresholds = '{}'::jsonb`,
+    [organizationId, JSON.stringify(DEMO_ALERT_THRESHOLDS)],
+  );
 
   const stores = [{ id: base.storeId, name: STORES[0]!.name }];
   for (let i = 1; i < STORES.length; i++) {

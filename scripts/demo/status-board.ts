@@ -6,8 +6,8 @@ import type { Fleet } from "./fleet.ts";
  * a CI log stays readable).
  */
 export interface BoardExtras {
-  /** Alerts firing now, as "rule: subject" lines; null when they could not be read. */
-  alerts: string[] | null;
+  /** Alerts firing now by rule (the central server's /metrics); null when it could not be read. */
+  alerts: Record<string, number> | null;
 }
 
 export class StatusBoard {
@@ -60,13 +60,12 @@ export class StatusBoard {
     });
     const last = incidents.done.at(-1);
     lines.push(
-      `  incident: ${last ? `${formatDuration(last.at)} ${last.label}` : "not started"}${incidents.next ? ` · next at ${formatDuration(incidents.next.at)}: ${incidents.next.label}` : " · script done"}`,
+      `  till ${incidents.plan.driftTill}'s clock runs 3 minutes ahead from 30 s after its start: watch its clock skew on Fleet`,
     );
     lines.push(
-      extras.alerts === null
-        ? "  alerts firing: (not readable yet)"
-        : `  alerts firing: ${extras.alerts.length}${extras.alerts.length ? ` — ${extras.alerts.slice(0, 4).join("; ")}` : ""}`,
+      `  incident: ${last ? `${formatDuration(last.at)} ${last.label}` : "not started"}${incidents.next ? ` · next at ${formatDuration(incidents.next.at)}: ${incidents.next.label}` : " · script done"}`,
     );
+    lines.push(`  alerts firing: ${describeAlerts(extras.alerts)}`);
     lines.push("  Ctrl-C stops every process; data stays in the data directory for the next run.");
     return lines;
   }
@@ -87,9 +86,16 @@ export class StatusBoard {
     const closed = s.reduce((sum, x) => sum + x.shiftsClosed, 0);
     const last = this.fleet.incidents.done.at(-1);
     this.out.write(
-      `[demo ${formatDuration(this.fleet.clock.elapsed())}] receipts ${sales} · shifts closed ${closed} · OFD ${this.fleet.ofd.mode} · incident: ${last?.label ?? "not started"} · alerts firing ${extras.alerts?.length ?? "?"}\n`,
+      `[demo ${formatDuration(this.fleet.clock.elapsed())}] receipts ${sales} · shifts closed ${closed} · OFD ${this.fleet.ofd.mode} · incident: ${last?.label ?? "not started"} · alerts firing: ${describeAlerts(extras.alerts)}\n`,
     );
   }
+}
+
+export function describeAlerts(alerts: Record<string, number> | null): string {
+  if (alerts === null) return "(the central server's /metrics did not answer)";
+  const entries = Object.entries(alerts);
+  if (entries.length === 0) return "none";
+  return entries.map(([rule, n]) => `${rule} ×${n}`).join(", ");
 }
 
 export function formatDuration(ms: number): string {

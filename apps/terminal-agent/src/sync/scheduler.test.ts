@@ -44,4 +44,29 @@ describe("sync scheduler", () => {
     await vi.advanceTimersByTimeAsync(5000);
     expect(runs).toHaveLength(2); // a stopped worker (agent shutting down) starts no round
   });
+
+  it("keeps its schedule after the clock steps forward (NTP correcting a slow till): one round, not a burst", async () => {
+    vi.useFakeTimers({ now: new Date("2026-12-01T10:00:00.500Z") });
+    const runs: string[] = [];
+    const scheduler = createSyncScheduler({
+      schedule: "*/15 * * * * *",
+      watchMs: 0,
+      run: async () => {
+        runs.push(new Date().toISOString());
+      },
+      outboxHighWater: () => 0,
+      onNetworkBack: () => {},
+      log: () => {},
+    });
+    scheduler.start();
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(runs).toHaveLength(1); // 10:00:15, on schedule
+    // The till's clock is corrected 3 minutes forward between two ticks (NTP, or set by hand):
+    // node-cron wakes for 10:00:30 at 10:03:30 and runs once; the twelve slots in between are
+    // skipped, not replayed as a burst of rounds.
+    vi.setSystemTime(new Date(Date.now() + 180_000));
+    await vi.advanceTimersByTimeAsync(14_700);
+    expect(runs).toHaveLength(2);
+    scheduler.stop();
+  });
 });
