@@ -48,6 +48,7 @@ import {
 import {
   type AtolDeviceInfo,
   type AtolDeviceStatus,
+  type AtolFiscalParams,
   type AtolFiscalResult,
   type AtolFnDocument,
   type AtolFnInfo,
@@ -113,20 +114,19 @@ export class AtolDevice implements FiscalDevice {
 
   async identify(): Promise<DeviceInfo> {
     if (this.info) return this.info;
-    const { deviceInfo } = await this.task<{ deviceInfo: AtolDeviceInfo }>({ type: "getDeviceInfo" });
+    const r = await this.task<{ deviceInfo: AtolDeviceInfo }>({ type: "getDeviceInfo" });
+    const deviceInfo = objectIn(r, "deviceInfo", "getDeviceInfo");
     this.info = {
       family: "atol",
-      model: deviceInfo.modelName,
-      modelId: Number.isInteger(deviceInfo.model) ? deviceInfo.model : null,
-      firmware: deviceInfo.firmwareVersion ?? null,
+      model: stringIn(deviceInfo, "modelName", "getDeviceInfo"),
+      modelId: Number.isSafeInteger(deviceInfo.model) ? (deviceInfo.model as number) : null,
+      firmware: typeof deviceInfo.firmwareVersion === "string" ? deviceInfo.firmwareVersion : null,
     };
     return this.info;
   }
 
   async status(): Promise<DeviceStatus> {
-    const { deviceStatus: s } = await this.task<{ deviceStatus: AtolDeviceStatus }>({
-      type: "getDeviceStatus",
-    });
+    const s = deviceStatusOf(await this.task({ type: "getDeviceStatus" }));
     const mode =
       s.shift === "opened" ? "shift_open" : s.shift === "expired" ? "shift_expired" : "shift_closed";
     return {
@@ -141,11 +141,17 @@ export class AtolDevice implements FiscalDevice {
   }
 
   async fnStatus(): Promise<FnStatus> {
-    const { fnInfo } = await this.task<{ fnInfo: AtolFnInfo }>({ type: "getFnInfo" });
-    const { fnStatus } = await this.task<{ fnStatus: AtolFnStatus }>({ type: "getFnStatus" });
-    const { shiftStatus } = await this.task<{ shiftStatus: AtolShiftStatus }>({ type: "getShiftStatus" });
-    const { deviceStatus } = await this.task<{ deviceStatus: AtolDeviceStatus }>({ type: "getDeviceStatus" });
-    const w = { ...fnInfo.warnings, ...fnStatus.warnings };
+    const fnInfo = fnInfoOf(await this.task({ type: "getFnInfo" }));
+    const fnStatus = fnStatusOf(await this.task({ type: "getFnStatus" }));
+    const shiftStatus = objectIn(
+      await this.task<{ shiftStatus: AtolShiftStatus }>({ type: "getShiftStatus" }),
+      "shiftStatus",
+      "getShiftStatus",
+    ) as Partial<AtolShiftStatus>;
+    if (!SHIFT_STATES.has(shiftStatus.state as string))
+      throw badAnswer("getShiftStatus", "shiftStatus.state");
+    const deviceStatus = deviceStatusOf(await this.task({ type: "getDeviceStatus" }));
+    const w = { ...objectOr(fnInfo.warnings), ...objectOr(fnStatus.warnings) };
     const nowMs = Date.parse(deviceStatus.currentDateTime);
     const validMs = fnInfo.validityDate ? Date.parse(fnInfo.validityDate) : Number.NaN;
     const left = Number.isNaN(validMs) || Number.isNaN(nowMs) ? Number.POSITIVE_INFINITY : validMs - nowMs;
@@ -166,12 +172,21 @@ export class AtolDevice implements FiscalDevice {
   }
 
   async ofdStatus(): Promise<OfdExchangeStatus> {
-    const { status } = await this.task<{ status: AtolOfdExchange }>({ type: "ofdExchangeStatus" });
+    const status = objectIn(
+      await this.task<{ status: AtolOfdExchange }>({ type: "ofdExchangeStatus" }),
+      "status",
+      "ofdExchangeStatus",
+    ) as Partial<AtolOfdExchange>;
+    if (!isCount(status.notSentCount)) throw badAnswer("ofdExchangeStatus", "status.notSentCount");
     const none = status.notSentCount === 0;
     return {
       unsentCount: status.notSentCount,
-      firstUnsentFd: none || !status.notSentFirstDocNumber ? null : status.notSentFirstDocNumber,
-      oldestUnsentAt: none ? null : status.notSentFirstDocDateTime,
+      firstUnsentFd:
+        none || !isCount(status.notSentFirstDocNumber) ? null : status.notSentFirstDocNumber || null,
+      oldestUnsentAt:
+        none || typeof status.notSentFirstDocDateTime !== "string" || !status.notSentFirstDocDateTime
+          ? null
+          : status.notSentFirstDocDateTime,
     };
   }
 
@@ -232,9 +247,9 @@ export class AtolDevice implements FiscalDevice {
       }
       if (r.status === "blocked") throw blockedError(uuid);
       if (r.status !== "ready") throw withReceipt(failure(r), receiptId);
-      const result = r.result as AtolFiscalResult;
-      this.notPrinted = Boolean(result.warnings?.notPrinted);
-      return { ...attributesOf(result), change };
+      const attributes = attributesOf(r.result);
+      this.notPrinted = objectOr(objectOr(r.result).warnings).notPrinted === true;
+      return { ...attributes, change };
     }
     throw new FiscalDeviceError(
       "DEVICE_ERROR",
@@ -253,8 +268,12 @@ export class AtolDevice implements FiscalDevice {
       const held = await this.client.state(uuid);
       if (!held) break;
       const [first] = held.results as [AtolTaskResult];
-      if (first.status === "ready")
-        return { fiscalized: true, attributes: attributesOf(first.result as AtolFiscalResult) };
+      if (first.status === "ready") {
+        const attributes = tryAttributesOf(first.result);
+        if (attributes) return { fiscalized: true, attributes };
+        // Ready, but its fiscalParams do not read: the FN below has the document's own attributes.
+        break;
+      }
       if (first.status === "wait" || first.status === "inProgress" || first.status === "blocked") {
         throw new DeviceTimeoutError(
           `The register is still working on receipt ${receiptId} (task ${uuid} is ${first.status}): wait, it is checked again.`,
@@ -264,11 +283,21 @@ export class AtolDevice implements FiscalDevice {
     }
     // 2. The FN itself, from the expected FD on (the server may have restarted and forgotten).
     const tag = receiptTagFor(receiptId);
-    const { fnStatus } = await this.task<{ fnStatus: AtolFnStatus }>({ type: "getFnStatus" });
-    const { fnInfo } = await this.task<{ fnInfo: AtolFnInfo }>({ type: "getFnInfo" });
+    const fnStatus = fnStatusOf(await this.task({ type: "getFnStatus" }));
+    const fnInfo = fnInfoOf(await this.task({ type: "getFnInfo" }));
     for (let fd = expectedFdNumber; fd <= fnStatus.fiscalDocumentNumber; fd++) {
       const doc = await this.findDocument(fd);
-      if (!doc || doc.receiptTag !== tag) continue;
+      if (!doc) {
+        // Every number up to the FN's last is a document: one the driver will not hand out (an
+        // error 13 from a driver without withRawData, a read fault) could be this receipt, so
+        // "not fiscalized" cannot be said, and saying it would print the receipt a second time.
+        throw new FiscalDeviceError(
+          "PROTOCOL_ERROR",
+          `The ATOL driver did not return document ${fd} from the FN (last ${fnStatus.fiscalDocumentNumber}): receipt ${receiptId} cannot be checked yet. It is kept; do not repeat the sale by hand.`,
+          { uncertain: true },
+        );
+      }
+      if (doc.receiptTag !== tag) continue;
       if (doc.documentType !== DOCUMENT_TYPE.receipt && doc.documentType !== DOCUMENT_TYPE.correction_receipt)
         continue;
       return {
@@ -287,9 +316,9 @@ export class AtolDevice implements FiscalDevice {
   }
 
   async findDocument(fdNumber: number): Promise<StoredDocument | null> {
-    let doc: AtolFnDocument;
+    let doc: Partial<AtolFnDocument>;
     try {
-      doc = await this.task<AtolFnDocument>({
+      doc = await this.task<Partial<AtolFnDocument>>({
         type: "getFnDocument",
         fiscalDocumentNumber: fdNumber,
         withRawData: true,
@@ -340,18 +369,20 @@ export class AtolDevice implements FiscalDevice {
       cashSum: rubles(movement.amount),
       operator: operatorOf(movement.cashier),
     });
-    const drawer = r.counters?.cashSum;
+    const drawer = objectOr(r.counters).cashSum;
     return {
       documentNumber: null,
-      cashInDrawer: typeof drawer === "number" ? kopecks(drawer) : await this.cashInDrawer(),
+      cashInDrawer: isRubles(drawer) ? kopecks(drawer) : await this.cashInDrawer(),
     };
   }
 
   async cashInDrawer(): Promise<number> {
-    const { shiftTotals } = await this.task<{ shiftTotals: { cashDrawer?: { sum?: number } } }>({
+    const r = await this.task<{ shiftTotals: { cashDrawer?: { sum?: number } } }>({
       type: "getShiftTotals",
     });
-    return kopecks(shiftTotals.cashDrawer?.sum ?? 0);
+    const sum = objectOr(objectIn(r, "shiftTotals", "getShiftTotals").cashDrawer).sum;
+    if (!isRubles(sum)) throw badAnswer("getShiftTotals", "shiftTotals.cashDrawer.sum");
+    return kopecks(sum);
   }
 
   // ---- OFD ------------------------------------------------------------------------------------
@@ -409,22 +440,92 @@ function withReceipt(err: FiscalDeviceError, receiptId: string): FiscalDeviceErr
   return err;
 }
 
-function attributesOf(result: AtolFiscalResult) {
-  const p = result?.fiscalParams;
-  if (!p || !Number.isInteger(p.fiscalDocumentNumber)) {
+/**
+ * A fiscal task's document attributes, every one checked: they are what the receipt is stored and
+ * synced with (a fiscal sign "undefined" would be a receipt no one can verify), so a "ready" whose
+ * fiscalParams do not read is an uncertain outcome, for recovery to settle from the FN itself.
+ */
+function attributesOf(result: unknown) {
+  const a = tryAttributesOf(result);
+  if (!a) {
     throw new FiscalDeviceError(
       "PROTOCOL_ERROR",
-      "The ATOL driver reported a fiscal document without fiscalParams: the register is checked before anything is printed again.",
+      "The ATOL driver reported a fiscal document without readable fiscalParams: the register is checked before anything is printed again.",
       { uncertain: true },
     );
   }
+  return a;
+}
+
+function tryAttributesOf(result: unknown) {
+  const p = objectOr(objectOr(result).fiscalParams) as Partial<Record<keyof AtolFiscalParams, unknown>>;
+  const fd = p.fiscalDocumentNumber;
+  const sign = typeof p.fiscalDocumentSign === "number" ? String(p.fiscalDocumentSign) : p.fiscalDocumentSign;
+  if (!Number.isSafeInteger(fd) || (fd as number) < 1) return null;
+  if (typeof sign !== "string" || !/^\d{1,10}$/.test(sign)) return null;
+  if (typeof p.fnNumber !== "string" || !/^\d{16}$/.test(p.fnNumber)) return null;
+  if (!Number.isSafeInteger(p.shiftNumber) || (p.shiftNumber as number) < 0) return null;
+  const at = p.fiscalDocumentDateTime;
+  if (typeof at !== "string" || Number.isNaN(Date.parse(at))) return null;
   return {
-    fdNumber: p.fiscalDocumentNumber,
-    fiscalSign: String(p.fiscalDocumentSign),
+    fdNumber: fd as number,
+    fiscalSign: sign,
     fnNumber: p.fnNumber,
-    shiftNumber: p.shiftNumber,
-    dateTime: p.fiscalDocumentDateTime,
+    shiftNumber: p.shiftNumber as number,
+    dateTime: at,
   };
+}
+
+// ---- answers of query tasks, checked: a missing or mistyped field is a typed error, never a crash ----
+
+const SHIFT_STATES: ReadonlySet<string> = new Set(["closed", "opened", "expired"]);
+
+function badAnswer(task: string, field: string): FiscalDeviceError {
+  return new FiscalDeviceError(
+    "PROTOCOL_ERROR",
+    `The ATOL driver answered ${task} without a valid "${field}": check the driver's version; call support if it repeats.`,
+  );
+}
+
+function objectOr(value: unknown): Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+}
+
+function objectIn(result: unknown, key: string, task: string): Record<string, unknown> {
+  const value = objectOr(result)[key];
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw badAnswer(task, key);
+  return value as Record<string, unknown>;
+}
+
+function stringIn(obj: Record<string, unknown>, key: string, task: string): string {
+  const value = obj[key];
+  if (typeof value !== "string") throw badAnswer(task, key);
+  return value;
+}
+
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isRubles = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v) && v >= 0;
+
+function deviceStatusOf(result: unknown): AtolDeviceStatus {
+  const s = objectIn(result, "deviceStatus", "getDeviceStatus");
+  if (!SHIFT_STATES.has(s.shift as string)) throw badAnswer("getDeviceStatus", "deviceStatus.shift");
+  if (typeof s.paperPresent !== "boolean") throw badAnswer("getDeviceStatus", "deviceStatus.paperPresent");
+  stringIn(s, "currentDateTime", "getDeviceStatus");
+  return { ...s, coverOpened: s.coverOpened === true } as unknown as AtolDeviceStatus;
+}
+
+function fnStatusOf(result: unknown): AtolFnStatus {
+  const s = objectIn(result, "fnStatus", "getFnStatus");
+  if (!isCount(s.fiscalDocumentNumber)) throw badAnswer("getFnStatus", "fnStatus.fiscalDocumentNumber");
+  return s as unknown as AtolFnStatus;
+}
+
+function fnInfoOf(result: unknown): AtolFnInfo {
+  const s = objectIn(result, "fnInfo", "getFnInfo");
+  stringIn(s, "serial", "getFnInfo");
+  return s as unknown as AtolFnInfo;
 }
 
 function shiftReport(result: AtolFiscalResult): ShiftReport {

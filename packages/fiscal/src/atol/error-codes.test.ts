@@ -14,7 +14,15 @@ it.each([
   [2, "DEVICE_DISCONNECTED", true],
   [241, "DEVICE_DISCONNECTED", true],
   [177, "DEVICE_ERROR", true],
-  [9999, "DEVICE_ERROR", false],
+  // The FN exchange lost mid-task: the document may exist (certain would let the receipt print twice).
+  [115, "DEVICE_ERROR", true],
+  [140, "DEVICE_ERROR", true],
+  [159, "DEVICE_ERROR", true],
+  [178, "DEVICE_ERROR", true],
+  // A code Kassa does not know may have come after the FN made the document: checked, never guessed.
+  [9999, "DEVICE_ERROR", true],
+  [80, "BAD_PARAMETERS", false],
+  [82, "NOT_ALLOWED_IN_MODE", false],
 ])("ATOL %i → %s (uncertain %s)", (code, kassaCode, uncertain) => {
   const e = atolError(code, "описание");
   expect(e).toBeInstanceOf(FiscalDeviceError);
@@ -23,4 +31,10 @@ it.each([
   // Never the Shtrih-M byte field: the agent's content-refusal table is keyed by those bytes.
   expect(e.deviceCode).toBeUndefined();
   expect(e.message).toContain(`ATOL ${code}: описание`);
+});
+
+it("the cashier messages say what to do, not what Kassa does not do", () => {
+  expect(atolError(80, "").message).toMatch(/^Not enough cash in the drawer/);
+  // Kassa's cancelReceipt is a no-op on ATOL: the message must not promise a cancel.
+  expect(atolError(82, "").message).not.toMatch(/cancelled first/);
 });

@@ -20,6 +20,7 @@ export const ATOL_ERROR_PORT_BUSY = 3;
 export const ATOL_ERROR_PORT_NOT_AVAILABLE = 4;
 export const ATOL_ERROR_INCORRECT_DATA = 5;
 export const ATOL_ERROR_INVALID_PARAM = 13;
+export const ATOL_ERROR_UNKNOWN = 15;
 export const ATOL_ERROR_INVALID_SUM = 16;
 export const ATOL_ERROR_INVALID_QUANTITY = 17;
 export const ATOL_ERROR_NO_PAPER = 44;
@@ -33,23 +34,57 @@ export const ATOL_ERROR_DENIED_IN_CLOSED_SHIFT = 73;
 export const ATOL_ERROR_NO_CASH = 80;
 export const ATOL_ERROR_DENIED_IN_OPENED_RECEIPT = 82;
 export const ATOL_ERROR_DENIED_IN_OPENED_SHIFT = 83;
+export const ATOL_ERROR_FN_EXCHANGE = 115;
+export const ATOL_ERROR_FN_EXPIRED = 120;
 export const ATOL_ERROR_FN_OVERFLOW = 121;
 export const ATOL_ERROR_FN_NO_MORE_DATA = 123;
 export const ATOL_ERROR_FN_RESOURCE_HAS_EXPIRED = 137;
 /** "ФН: есть неотправленные документы" — the 30-day rule as the emulator answers it. Assumed: unverified which code a real FN gives. */
 export const ATOL_ERROR_FN_HAS_NOT_SEND_DOCUMENTS = 139;
+export const ATOL_ERROR_FN_TIMEOUT = 140;
 export const ATOL_ERROR_FN_SHIFT_EXPIRED = 141;
 export const ATOL_ERROR_INVALID_TAXATION_TYPE = 143;
 export const ATOL_ERROR_INVALID_TAX_TYPE = 144;
+export const ATOL_ERROR_FN_INTERFACE = 159;
+export const ATOL_ERROR_OPEN_SHIFT_REPORT_INTERRUPTED = 175;
 export const ATOL_ERROR_CLOSE_RECEIPT_INTERRUPTED = 177;
+export const ATOL_ERROR_FN_QUERY_INTERRUPTED = 178;
 export const ATOL_ERROR_CONNECTION_LOST = 241;
 
-/** Codes after which the driver itself cannot say whether the FN made the document. */
-const UNCERTAIN = new Set([
-  ATOL_ERROR_NO_CONNECTION,
-  ATOL_ERROR_INCORRECT_DATA,
-  ATOL_ERROR_CLOSE_RECEIPT_INTERRUPTED,
-  ATOL_ERROR_CONNECTION_LOST,
+/**
+ * Codes the driver answers before anything reached the FN: the register refused the task as it
+ * stands (paper, shift, content, mode, password), so nothing was made and the receipt may be posted
+ * again under its next attempt's UUID once the cause is fixed. Every other code — the link or the
+ * FN exchange lost mid-task (2, 5, 115, 140, 159, 177, 178, 241), a report interrupted, and any code
+ * Kassa does not know — may have come after the FN made the document: uncertain, settled by
+ * recoverReceipt from the FN before anything prints again. An unknown code costs an FN lookup;
+ * calling it certain could cost a second receipt.
+ */
+const CERTAIN = new Set([
+  ATOL_ERROR_CONNECTION_DISABLED,
+  ATOL_ERROR_PORT_BUSY,
+  ATOL_ERROR_PORT_NOT_AVAILABLE,
+  ATOL_ERROR_INVALID_PARAM,
+  ATOL_ERROR_INVALID_SUM,
+  ATOL_ERROR_INVALID_QUANTITY,
+  ATOL_ERROR_NO_PAPER,
+  ATOL_ERROR_COVER_OPENED,
+  ATOL_ERROR_BUSY,
+  ATOL_ERROR_NOT_FULLY_PAID,
+  ATOL_ERROR_SHIFT_EXPIRED,
+  ATOL_ERROR_INVALID_PASSWORD,
+  ATOL_ERROR_DENIED_IN_CLOSED_SHIFT,
+  ATOL_ERROR_NO_CASH,
+  ATOL_ERROR_DENIED_IN_OPENED_RECEIPT,
+  ATOL_ERROR_DENIED_IN_OPENED_SHIFT,
+  ATOL_ERROR_FN_EXPIRED,
+  ATOL_ERROR_FN_OVERFLOW,
+  ATOL_ERROR_FN_NO_MORE_DATA,
+  ATOL_ERROR_FN_RESOURCE_HAS_EXPIRED,
+  ATOL_ERROR_FN_HAS_NOT_SEND_DOCUMENTS,
+  ATOL_ERROR_FN_SHIFT_EXPIRED,
+  ATOL_ERROR_INVALID_TAXATION_TYPE,
+  ATOL_ERROR_INVALID_TAX_TYPE,
 ]);
 
 interface Mapping {
@@ -129,11 +164,43 @@ const MAP: Record<number, Mapping> = {
   },
   [ATOL_ERROR_NO_CASH]: {
     kassaCode: "BAD_PARAMETERS",
-    message: "The register has less cash than that in the drawer.",
+    message:
+      "Not enough cash in the drawer by the register's count: take out (or refund in cash) no more than it holds.",
   },
   [ATOL_ERROR_DENIED_IN_OPENED_RECEIPT]: {
+    // Kassa's tasks open and close their receipt in one task, so another program left this one open.
     kassaCode: "NOT_ALLOWED_IN_MODE",
-    message: "A receipt is open on the register: it is cancelled first.",
+    message:
+      "A document is open on the register (left by another program): cancel it in the ATOL driver's test utility, then retry.",
+  },
+  [ATOL_ERROR_UNKNOWN]: {
+    kassaCode: "DEVICE_ERROR",
+    message:
+      "The register reported an unknown error: it is checked before anything is printed again; call support if it repeats.",
+  },
+  [ATOL_ERROR_FN_EXCHANGE]: {
+    kassaCode: "DEVICE_ERROR",
+    message: "The register lost its exchange with the FN: it is checked before anything is printed again.",
+  },
+  [ATOL_ERROR_FN_TIMEOUT]: {
+    kassaCode: "DEVICE_ERROR",
+    message: "The FN did not answer the register in time: it is checked before anything is printed again.",
+  },
+  [ATOL_ERROR_FN_INTERFACE]: {
+    kassaCode: "DEVICE_ERROR",
+    message: "The register lost its link to the FN: it is checked before anything is printed again.",
+  },
+  [ATOL_ERROR_FN_QUERY_INTERRUPTED]: {
+    kassaCode: "DEVICE_ERROR",
+    message: "A query to the FN was interrupted: the register is checked before anything is printed again.",
+  },
+  [ATOL_ERROR_OPEN_SHIFT_REPORT_INTERRUPTED]: {
+    kassaCode: "DEVICE_ERROR",
+    message: "Opening the shift was interrupted: check the register's shift state, then retry.",
+  },
+  [ATOL_ERROR_FN_EXPIRED]: {
+    kassaCode: "FN_FULL",
+    message: "The fiscal storage (FN) has expired: it must be replaced. Call support.",
   },
   [ATOL_ERROR_FN_OVERFLOW]: {
     kassaCode: "FN_FULL",
@@ -175,10 +242,10 @@ export function atolError(errorCode: number, errorDescription: string): AtolDevi
     known?.kassaCode ?? "DEVICE_ERROR",
     message,
     errorCode,
-    UNCERTAIN.has(errorCode),
+    isUncertainAtolCode(errorCode),
   );
 }
 
 export function isUncertainAtolCode(errorCode: number): boolean {
-  return UNCERTAIN.has(errorCode);
+  return !CERTAIN.has(errorCode);
 }

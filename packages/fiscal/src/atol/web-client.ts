@@ -26,6 +26,15 @@ export interface AtolWebClientOptions {
   now?: () => number;
 }
 
+/**
+ * The largest answer read, bytes. A getFnDocument answer (the biggest Kassa asks for) is a few tens
+ * of kilobytes of base64 TLV; anything past this is not the API talking, and reading it whole would
+ * cost the till its memory.
+ */
+export const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
+const STATUSES: ReadonlySet<string> = new Set([...FINAL_STATUSES, "wait", "inProgress", "blocked"]);
+
 class NetworkError extends Error {
   override readonly name = "NetworkError";
   constructor(
@@ -78,12 +87,7 @@ export class AtolWebClient {
     } catch (err) {
       throw new NetworkError(isRefused(err), err);
     }
-    let text: string;
-    try {
-      text = await res.text();
-    } catch (err) {
-      throw new NetworkError(false, err);
-    }
+    const text = await readCapped(res, `${method} ${path}`);
     let json: unknown = null;
     if (text.length > 0) {
       try {
@@ -108,14 +112,14 @@ export class AtolWebClient {
     }
     if (r.status === 404) return null;
     const results = (r.json as { results?: unknown })?.results;
-    if (r.status !== 200 || !Array.isArray(results)) {
+    if (r.status !== 200 || !Array.isArray(results) || results.length === 0) {
       throw new FiscalDeviceError(
         "PROTOCOL_ERROR",
         `The ATOL web server answered ${r.status} without results for request ${uuid}: check the driver.`,
         { uncertain: true },
       );
     }
-    return { results: results as AtolTaskResult[] };
+    return { results: results.map((raw, i) => taskResult(raw, uuid, i)) };
   }
 
   /**
@@ -175,10 +179,81 @@ export class AtolWebClient {
   }
 }
 
+/**
+ * One task's result, checked field by field: whether a receipt printed hangs on `status` and
+ * `errorCode` (an uncertain code read as a string would pass for a certain failure and let the
+ * receipt print again), so an answer of another shape is an uncertain protocol error, never a guess.
+ * A numeric string code is taken as its number (the meaning is unambiguous).
+ */
+function taskResult(raw: unknown, uuid: string, index: number): AtolTaskResult {
+  const bad = (what: string) =>
+    new FiscalDeviceError(
+      "PROTOCOL_ERROR",
+      `The ATOL web server answered task ${index} of request ${uuid} with ${what}: the register is checked before anything is printed again. Check the driver's version.`,
+      { uncertain: true },
+    );
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return throwing(bad("no result object"));
+  const r = raw as Record<string, unknown>;
+  if (typeof r.status !== "string" || !STATUSES.has(r.status))
+    return throwing(bad(`an unknown status (${JSON.stringify(r.status)?.slice(0, 40)})`));
+  let errorCode = 0;
+  if (typeof r.errorCode === "number" && Number.isSafeInteger(r.errorCode)) errorCode = r.errorCode;
+  else if (typeof r.errorCode === "string" && /^\d{1,6}$/.test(r.errorCode)) errorCode = Number(r.errorCode);
+  else if (r.errorCode !== undefined && r.errorCode !== null)
+    return throwing(bad("an error code that is no number"));
+  if (r.status === "error" && errorCode === 0) return throwing(bad('"error" without an error code'));
+  const errorDescription = typeof r.errorDescription === "string" ? r.errorDescription.slice(0, 500) : "";
+  return {
+    status: r.status as AtolTaskResult["status"],
+    errorCode,
+    errorDescription,
+    ...(r.result === undefined ? {} : { result: r.result }),
+  };
+}
+
+function throwing(err: Error): never {
+  throw err;
+}
+
+/** The body as text, refusing (uncertain) one larger than MAX_ANSWER_BYTES without reading it whole. */
+async function readCapped(res: Response, what: string): Promise<string> {
+  const tooBig = () =>
+    new FiscalDeviceError(
+      "PROTOCOL_ERROR",
+      `The ATOL web server's answer to ${what} is larger than ${MAX_ANSWER_BYTES} bytes: that is not the driver's API. Check the KASSA_ATOL_URL.`,
+      { uncertain: true },
+    );
+  const declared = Number(res.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > MAX_ANSWER_BYTES) {
+    await res.body?.cancel().catch(() => undefined);
+    throw tooBig();
+  }
+  if (!res.body) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_ANSWER_BYTES) {
+        await reader.cancel().catch(() => undefined);
+        throw tooBig();
+      }
+      chunks.push(value);
+    }
+  } catch (err) {
+    if (err instanceof FiscalDeviceError) throw err;
+    throw new NetworkError(false, err);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 function describe(json: unknown): string {
-  const d = (json as { error?: { description?: string }; description?: string } | null) ?? null;
+  const d = (json as { error?: { description?: unknown }; description?: unknown } | null) ?? null;
   const text = d?.error?.description ?? d?.description;
-  return text ? `: ${text}` : "";
+  return typeof text === "string" && text ? `: ${text.slice(0, 200)}` : "";
 }
 
 function disconnected(err: unknown, uncertain: boolean): FiscalDeviceError {
