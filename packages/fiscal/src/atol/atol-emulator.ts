@@ -148,6 +148,9 @@ export class AtolEmulator {
   private port = 0;
   private host = "127.0.0.1";
   private downTimer: NodeJS.Timeout | null = null;
+  /** The "garbage" fault: this many answers to task-state reads are replaced by GARBAGE_ANSWERS. */
+  private garbage = 0;
+  private garbageSent = 0;
   /** Requests executed per UUID: a duplicate POST must never raise it above 1. */
   readonly executions = new Map<string, number>();
 
@@ -246,6 +249,14 @@ export class AtolEmulator {
         return;
       }
       const m = new RegExp(`^${REQUESTS_PATH}/([^/]+)$`).exec(url.pathname);
+      if (req.method === "GET" && m && this.garbage > 0) {
+        // A broken proxy, a half-written answer, a driver version with other types: 200 regardless.
+        this.garbage--;
+        const bad = GARBAGE_ANSWERS[this.garbageSent++ % GARBAGE_ANSWERS.length]!;
+        res.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+        res.end(bad);
+        return;
+      }
       if (req.method === "GET" && m) {
         const held = this.requests.get(decodeURIComponent(m[1]!));
         if (!held) send(404, { error: { code: 404, description: "Задание не найдено" } });
@@ -547,7 +558,10 @@ export class AtolEmulator {
     this.needPaper();
     if (!this.fn.shiftOpen)
       throw new TaskError(ATOL_ERROR_DENIED_IN_CLOSED_SHIFT, "Смена закрыта - операция невозможна");
-    this.canIssue();
+    // The same fake FN rule as the Shtrih-M emulator's Z report: the 30-day OFD block still lets the
+    // cashier close the shift; only a full archive stops the shift-close report.
+    if (this.fn.canIssue(this.now()) === ERR_FN_ARCHIVE_FULL)
+      throw new TaskError(ATOL_ERROR_FN_OVERFLOW, "ФН: переполнение ФН");
     if (this.maybePowerLoss("before-fn")) return null;
     const receipts = this.fn.receiptsInShift;
     const doc = this.fn.closeShift(this.now(), this.cashierTags(task));
@@ -773,6 +787,12 @@ export class AtolEmulator {
         this.failNext = { code, stage };
         return `the next receipt ends with driver error ${code} ${stage === "before-fn" ? "before" : "after"} the FN makes it`;
       }
+      case "garbage": {
+        const n = arg === undefined ? 1 : Number(arg);
+        if (!Number.isSafeInteger(n) || n < 0) throw new TypeError('garbage: use "garbage [count]"');
+        this.garbage = n;
+        return `the next ${n} task-state answers are garbage`;
+      }
       case "forget":
         this.requests.clear();
         return "the driver forgot every task result";
@@ -832,6 +852,22 @@ export class AtolEmulator {
   }
 }
 
+/**
+ * What the "garbage" fault answers a task-state read with, in turn: not JSON, truncated JSON, and
+ * JSON of the wrong shape or types (a null result, a status that is no status, an error code as a
+ * string, a "ready" without usable fiscalParams). Each must become a typed, uncertain device error.
+ */
+const GARBAGE_ANSWERS = [
+  "<html><body>502 Bad Gateway</body></html>",
+  '{"results":[{"status":"re',
+  '{"results":[null]}',
+  '{"results":[]}',
+  '{"results":[{"status":"done","errorCode":0,"errorDescription":""}]}',
+  '{"results":[{"status":"error","errorCode":"241","errorDescription":"Соединение с ККТ потеряно"}]}',
+  '{"results":[{"status":"ready","errorCode":0,"errorDescription":"","result":{"fiscalParams":{"fiscalDocumentNumber":7}}}]}',
+  '{"results":"ready"}',
+];
+
 function readCash(path: string): number {
   try {
     // loadState validated the file; the drawer count is ours.
@@ -856,5 +892,6 @@ export const CONTROL_HELP_ATOL = [
   "power-loss stage=before-fn|after-fn [restore=<duration>] / power-on",
   "error <code> [stage=before-fn|after-fn] (the next receipt ends with that driver error)",
   "forget (the driver loses every task result)",
+  "garbage [count] (the next task-state answers are not the API's JSON)",
   "advance <duration>, expire-shift, fn-full, ofd up|down",
 ].join("; ");
