@@ -25,4 +25,11 @@ describe("resolveLocale", () => {
     expect(resolveLocale("xx", "ru-RU")).toBe("ru");
     expect(resolveLocale(undefined, null)).toBe("en");
   });
+
+  it("without a cookie, the organization's default language comes before the browser's", () => {
+    expect(resolveLocale(undefined, "en-US", "ru")).toBe("ru");
+    expect(resolveLocale("en", "ru-RU", "ru")).toBe("en");
+    expect(resolveLocale(undefined, "ru-RU", null)).toBe("ru");
+    expect(resolveLocale(undefined, "ru-RU", "xx")).toBe("ru");
+  });
 });

@@ -33,7 +33,15 @@ export function negotiateLocale(acceptLanguage: string | null | undefined): Loca
   return ranked.map((entry) => entry.language).find(isLocale) ?? DEFAULT_LOCALE;
 }
 
-/** The cookie wins (an explicit choice), then the browser's Accept-Language, then English. */
-export function resolveLocale(cookie: string | undefined, acceptLanguage: string | null): Locale {
-  return isLocale(cookie) ? cookie : negotiateLocale(acceptLanguage);
+/**
+ * The cookie wins (an explicit choice), then the signed-in person's organization default (admin
+ * settings), then the browser's Accept-Language, then English.
+ */
+export function resolveLocale(
+  cookie: string | undefined,
+  acceptLanguage: string | null,
+  organizationDefault?: string | null,
+): Locale {
+  if (isLocale(cookie)) return cookie;
+  return isLocale(organizationDefault) ? organizationDefault : negotiateLocale(acceptLanguage);
 }

@@ -17,6 +17,7 @@ export type {
   TMember,
   TPendingInvitation,
 } from "./admin/people.types.ts";
+export { defaultLocaleOf } from "./admin/settings.ts";
 export type { TOrganizationSettings } from "./admin/settings.types.ts";
 export type { TAdminStore } from "./admin/store.types.ts";
 export type { TAdminTill, TListTillsInput, TTillKeyOutput } from "./admin/till.types.ts";

@@ -90,3 +90,17 @@ export async function updateSettings(
     return view(row);
   });
 }
+
+/**
+ * The language a signed-in person sees without a kassa-locale cookie: their first organization's
+ * default (by organization id, the order memberships are listed in). Null without memberships.
+ */
+export async function defaultLocaleOf(db: CentralDatabase, userId: string): Promise<"en" | "ru" | null> {
+  const membership = await db.prisma.membership.findFirst({
+    where: { userId },
+    orderBy: { organizationId: "asc" },
+    select: { organization: { select: { defaultLocale: true } } },
+  });
+  if (!membership) return null;
+  return ORGANIZATION_LOCALES.find((l) => l === membership.organization.defaultLocale) ?? "en";
+}

@@ -6,6 +6,7 @@ import { createCentralContext } from "../../context.ts";
 import { centralRouter } from "../../router.ts";
 import { hlcAt } from "../../sync/sample-receipts.ts";
 import { createCallerFactory } from "../../trpc.ts";
+import { defaultLocaleOf } from "./settings.ts";
 import { adminCaller, lazy } from "./test-caller.ts";
 
 // Stores and tills from the admin area, through the router as the dashboard calls them: every change
@@ -275,6 +276,9 @@ describe("admin.settings", () => {
     expect(audit?.summary).toBe("Settings: cash tolerance 10000 → 25000 kopecks; default language en → ru");
     const org = await db.prisma.organization.findUniqueOrThrow({ where: { id: ids.org } });
     expect(org.cashTolerance).toBe(25_000n);
+    // The language members without a kassa-locale cookie now see; a person in no organization has none.
+    expect(await defaultLocaleOf(db, users.manager)).toBe("ru");
+    expect(await defaultLocaleOf(db, "01NOBODY")).toBeNull();
   });
 
   it("refuses a negative or huge tolerance, an unknown language and no change, changing nothing", async () => {
