@@ -1,21 +1,28 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import type { TFiscalAttributes } from "@kassa/api/agent";
 import Database from "better-sqlite3";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createSyncWorker, type SyncWorker, type SyncWorkerDeps } from "./index.ts";
+import { fiscalizeOn, REGISTER_FAMILIES } from "./register-families.ts";
 import {
   type CentralProcess,
   type CentralStats,
   enqueueReceipt,
+  hlcOf,
   openTestBuffer,
   outboxCount,
+  receiptIdOf,
   startCentralProcess,
 } from "./test-support.ts";
 import type { SyncDb } from "./types.ts";
 
 // The fault matrix of issue 5 against a real central server process (its own database, real
 // HTTP). Agent time is a fake clock (breaker intervals, backoff, 8 h outages); the central server's
-// faults are switched on and off through its /__test controls.
+// faults are switched on and off through its /__test controls. The delivery faults run once per
+// register family (issue 13): each receipt is followed by its `receipt_fiscalized` row with the
+// attributes that family's driver gave on its emulator (register-families.ts), and all of them must
+// land once. Refused items and the concurrency cases do not depend on the register: they run once.
 
 const T0 = Date.UTC(2026, 10, 22, 7, 0, 0);
 let nowMs = T0;
@@ -74,10 +81,34 @@ async function agent(overrides: Partial<SyncWorkerDeps> = {}, terminalIndex = ne
   return { terminal, db, worker, path: buffer?.path };
 }
 
-function enqueueMany(db: SyncDb, terminalId: string, count: number, from = 1): string[] {
+/**
+ * `count` receipts as the receipt service writes them; with `fiscal`, each one's
+ * `receipt_fiscalized` row half a second later, as the fiscal queue writes it.
+ */
+function enqueueMany(
+  db: SyncDb,
+  terminalId: string,
+  count: number,
+  from = 1,
+  fiscal?: Map<string, TFiscalAttributes>,
+): string[] {
   const ids: string[] = [];
-  for (let n = from; n < from + count; n++)
-    ids.push(enqueueReceipt(db, n, nowMs - 8 * 3600_000 + n * 1000, terminalId));
+  for (let n = from; n < from + count; n++) {
+    const atMs = nowMs - 8 * 3600_000 + n * 1000;
+    const id = enqueueReceipt(db, n, atMs, terminalId);
+    ids.push(id);
+    const attributes = fiscal?.get(id);
+    if (!attributes) continue;
+    const payload = {
+      terminalId,
+      receiptId: id,
+      fiscal: attributes,
+      fiscalizedAt: new Date(atMs + 500).toISOString(),
+    };
+    db.prepare(
+      "INSERT INTO outbox (destination, kind, item_id, hlc, payload) VALUES ('central', 'receipt_fiscalized', ?, ?, ?)",
+    ).run(id, hlcOf(atMs + 500, n % 1000), JSON.stringify(payload));
+  }
   return ids;
 }
 
@@ -95,6 +126,11 @@ function receiptsAt(stats: CentralStats, terminalId: string) {
   return { n: Number(row?.n ?? 0), distinct: Number(row?.distinct_ids ?? 0) };
 }
 
+/** Receipts stored with their fiscal attributes. */
+function fiscalizedAt(stats: CentralStats, terminalId: string): number {
+  return Number(stats.receipts.find((r) => r.terminal_id === terminalId)?.fiscalized ?? 0);
+}
+
 function localDlq(db: SyncDb): string[] {
   return db
     .prepare<[], { item_id: string }>("SELECT item_id FROM dlq WHERE status = 'pending' ORDER BY item_id")
@@ -108,10 +144,18 @@ function transitions(stats: CentralStats, terminalId: string): string[] {
     .map((b) => `${b.from_state}->${b.to_state}`);
 }
 
-describe("fault matrix: central server", () => {
+describe.each(REGISTER_FAMILIES)("fault matrix: central server, receipts fiscalized on %s", (family) => {
+  let fiscal: Map<string, TFiscalAttributes>;
+  beforeAll(async () => {
+    fiscal = await fiscalizeOn(
+      family,
+      Array.from({ length: 200 }, (_, i) => receiptIdOf(i + 1)),
+    );
+  }, 60_000);
+
   it("down for 8 h with 200 receipts, then back: all delivered once, nothing dead-lettered, breaker history synced", async () => {
     const { terminal, db, worker } = await agent();
-    enqueueMany(db, terminal.id, 200);
+    enqueueMany(db, terminal.id, 200, 1, fiscal);
     await central.fault({ mode: "drop" });
     for (let minute = 0; minute < 8 * 60; minute += 10) {
       const report = await worker.now();
@@ -125,6 +169,7 @@ describe("fault matrix: central server", () => {
 
     const stats = await central.stats();
     expect(receiptsAt(stats, terminal.id)).toEqual({ n: 200, distinct: 200 });
+    expect(fiscalizedAt(stats, terminal.id)).toBe(200);
     expect(localDlq(db)).toEqual([]);
     const history = transitions(stats, terminal.id);
     expect(history.slice(0, 2)).toEqual(["closed->open", "open->half_open"]);
@@ -134,15 +179,46 @@ describe("fault matrix: central server", () => {
 
   it("answering 5xx for a while: all delivered once, no item blamed", async () => {
     const { terminal, db, worker } = await agent({ limits: { maxBatchItems: 50 } });
-    enqueueMany(db, terminal.id, 200);
+    enqueueMany(db, terminal.id, 200, 1, fiscal);
     await central.fault({ mode: "status", status: 503, remaining: 12 });
     await drain(worker, db);
     const stats = await central.stats();
     expect(receiptsAt(stats, terminal.id)).toEqual({ n: 200, distinct: 200 });
+    expect(fiscalizedAt(stats, terminal.id)).toBe(200);
     expect(localDlq(db)).toEqual([]);
     expect(transitions(stats, terminal.id)).toContain("closed->open");
   });
 
+  it("flapping every few requests: all delivered once", async () => {
+    const { terminal, db, worker } = await agent({ limits: { maxBatchItems: 25 } });
+    enqueueMany(db, terminal.id, 200, 1, fiscal);
+    for (let i = 0; i < 200 && outboxCount(db) > 0; i++) {
+      await central.fault(i % 2 === 0 ? { mode: "drop", remaining: 2 } : { mode: "none" });
+      await worker.now();
+      advance(7_000);
+    }
+    await central.fault({ mode: "none" });
+    await drain(worker, db);
+    const stats = await central.stats();
+    expect(receiptsAt(stats, terminal.id)).toEqual({ n: 200, distinct: 200 });
+    expect(fiscalizedAt(stats, terminal.id)).toBe(200);
+    expect(localDlq(db)).toEqual([]);
+  });
+
+  it("slow beyond the request timeout (the server still stores what it got): no duplicates", async () => {
+    // 10 s against a 15 s timeout scaled down: 400 ms against 150 ms, so the test does not wait.
+    const { terminal, db, worker } = await agent({ requestTimeoutMs: 150, limits: { maxBatchItems: 50 } });
+    enqueueMany(db, terminal.id, 200, 1, fiscal);
+    await central.fault({ mode: "delay", delayMs: 400, remaining: 3 });
+    await drain(worker, db);
+    const stats = await central.stats();
+    expect(receiptsAt(stats, terminal.id)).toEqual({ n: 200, distinct: 200 });
+    expect(fiscalizedAt(stats, terminal.id)).toBe(200);
+    expect(localDlq(db)).toEqual([]);
+  });
+});
+
+describe("fault matrix: central server, items it refuses", () => {
   it("a poison item the server chokes on (500) is isolated and dead-lettered; the items behind it flow", async () => {
     const { terminal, db, worker } = await agent({ limits: { maxBatchItems: 32, maxAttempts: 4 } });
     const ids = enqueueMany(db, terminal.id, 100);
@@ -160,32 +236,6 @@ describe("fault matrix: central server", () => {
       .get(poison)!;
     expect(entry.attempts).toBe(4);
     expect(JSON.parse(entry.errors)).toHaveLength(4);
-  });
-
-  it("flapping every few requests: all delivered once", async () => {
-    const { terminal, db, worker } = await agent({ limits: { maxBatchItems: 25 } });
-    enqueueMany(db, terminal.id, 200);
-    for (let i = 0; i < 200 && outboxCount(db) > 0; i++) {
-      await central.fault(i % 2 === 0 ? { mode: "drop", remaining: 2 } : { mode: "none" });
-      await worker.now();
-      advance(7_000);
-    }
-    await central.fault({ mode: "none" });
-    await drain(worker, db);
-    const stats = await central.stats();
-    expect(receiptsAt(stats, terminal.id)).toEqual({ n: 200, distinct: 200 });
-    expect(localDlq(db)).toEqual([]);
-  });
-
-  it("slow beyond the request timeout (the server still stores what it got): no duplicates", async () => {
-    // 10 s against a 15 s timeout scaled down: 400 ms against 150 ms, so the test does not wait.
-    const { terminal, db, worker } = await agent({ requestTimeoutMs: 150, limits: { maxBatchItems: 50 } });
-    enqueueMany(db, terminal.id, 200);
-    await central.fault({ mode: "delay", delayMs: 400, remaining: 3 });
-    await drain(worker, db);
-    const stats = await central.stats();
-    expect(receiptsAt(stats, terminal.id)).toEqual({ n: 200, distinct: 200 });
-    expect(localDlq(db)).toEqual([]);
   });
 
   it("4xx rejections: exactly the bad items are dead-lettered and mirrored; the rest flow past them; commands come back", async () => {

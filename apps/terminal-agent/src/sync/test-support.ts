@@ -263,9 +263,14 @@ export function enqueueTypicalReceipt(
   return id;
 }
 
+/** The id enqueueReceipt gives receipt `n`. */
+export function receiptIdOf(n: number): string {
+  return `01JRCPT${String(n).padStart(19, "0")}`;
+}
+
 /** Writes a receipt's outbox row the way the agent's receipt service does (receipts/payloads.ts). */
 export function enqueueReceipt(db: SyncDb, n: number, atMs: number, terminalId = "t"): string {
-  const id = `01JRCPT${String(n).padStart(19, "0")}`;
+  const id = receiptIdOf(n);
   const payload = {
     terminalId,
     receiptId: id,
