@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { FiscalDeviceError } from "../device/errors.ts";
 import type { FiscalReceipt } from "../device/fiscal-device.ts";
-import type { AtolDevice } from "./atol-device.ts";
+import { AtolDevice } from "./atol-device.ts";
 import { REQUESTS_PATH } from "./protocol.ts";
 import { type AtolRig, atolRig, sale } from "./test-fixtures.ts";
 import { MAX_ANSWER_BYTES } from "./web-client.ts";
@@ -188,5 +188,20 @@ describe("error codes that may hide a document", () => {
       kassaCode: "PROTOCOL_ERROR",
       uncertain: true,
     });
+  });
+});
+
+describe("paper out mid-receipt", () => {
+  it("a device reopened after the receipt still knows it was not printed to the end, and finishes it", async () => {
+    rig = await atolRig();
+    rig.emulator.control("paper mid-receipt");
+    await rig.device.fiscalizeReceipt(sale("mid-reopen"));
+    // The agent reopens the device after a disconnect: a new instance on the same driver.
+    const reopened = new AtolDevice({ url: rig.emulator.url, pollMs: 2 });
+    expect(await reopened.status()).toMatchObject({ paperPresent: false, awaitingContinuePrint: true });
+    rig.emulator.control("paper in");
+    await reopened.continuePrint();
+    expect((await reopened.status()).awaitingContinuePrint).toBe(false);
+    expect(rig.documentsFor("mid-reopen")).toBe(1);
   });
 });

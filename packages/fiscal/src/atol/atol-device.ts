@@ -82,14 +82,19 @@ const DAY_MS = 86_400_000;
  */
 const SETTLED = new Map<string, Set<string>>();
 
+/**
+ * Driver URLs whose last receipt the FN closed but the printer did not finish (warnings.notPrinted):
+ * the register reports no such state of its own, and the agent reopens the device after a
+ * disconnect, so an instance field would forget it and the customer's copy would never print.
+ */
+const NOT_PRINTED = new Set<string>();
+
 export class AtolDevice implements FiscalDevice {
   readonly client: AtolWebClient;
   private readonly vatRates: VatRateTable;
   private readonly maxAttempts: number;
   private readonly randomUuid: () => string;
   private info: DeviceInfo | null = null;
-  /** The last receipt closed in the FN but not printed to the end (warnings.notPrinted). */
-  private notPrinted = false;
   private readonly settled: Set<string>;
 
   constructor(options: AtolDeviceOptions) {
@@ -136,7 +141,7 @@ export class AtolDevice implements FiscalDevice {
       rawSubmode: 0,
       paperPresent: s.paperPresent && !s.coverOpened,
       printing: false,
-      awaitingContinuePrint: this.notPrinted,
+      awaitingContinuePrint: NOT_PRINTED.has(this.client.url),
     };
   }
 
@@ -248,7 +253,8 @@ export class AtolDevice implements FiscalDevice {
       if (r.status === "blocked") throw blockedError(uuid);
       if (r.status !== "ready") throw withReceipt(failure(r), receiptId);
       const attributes = attributesOf(r.result);
-      this.notPrinted = objectOr(objectOr(r.result).warnings).notPrinted === true;
+      if (objectOr(objectOr(r.result).warnings).notPrinted === true) NOT_PRINTED.add(this.client.url);
+      else NOT_PRINTED.delete(this.client.url);
       return { ...attributes, change };
     }
     throw new FiscalDeviceError(
@@ -349,7 +355,7 @@ export class AtolDevice implements FiscalDevice {
 
   async continuePrint(): Promise<void> {
     await this.task({ type: "continuePrint" });
-    this.notPrinted = false;
+    NOT_PRINTED.delete(this.client.url);
   }
 
   // ---- cash -----------------------------------------------------------------------------------
