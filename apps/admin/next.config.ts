@@ -5,6 +5,9 @@ import createNextIntlPlugin from "next-intl/plugin";
 const withNextIntl = createNextIntlPlugin("./src/i18n/request.ts");
 
 const config: NextConfig = {
+  // Where `next start` finds the build: `.next`, or a launcher's private copy of it
+  // (scripts/stack/admin-build.ts snapshotAdminBuild), so a rebuild never changes a running server.
+  distDir: process.env.KASSA_ADMIN_DIST_DIR || ".next",
   // Workspace packages ship TypeScript source (package.json "exports" → src/*.ts): Next compiles them.
   transpilePackages: ["@kassa/api", "@kassa/db"],
   // Native and wasm dependencies are loaded by Node at run time, not bundled: better-sqlite3 is a
@@ -17,6 +20,9 @@ const config: NextConfig = {
     "@prisma/client",
     "@prisma/adapter-pg",
     "@prisma/adapter-better-sqlite3",
+    // CommonJS, and its index requires every store's driver it knows (Redis, Mongo, Drizzle…):
+    // loaded by Node as it is, so only the PostgreSQL store Kassa uses is ever touched.
+    "rate-limiter-flexible",
   ],
   poweredByHeader: false,
   reactStrictMode: true,

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync } from "node:fs";
+import { closeSync, cpSync, existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { adminDir, repoRoot } from "./paths.ts";
@@ -76,6 +76,55 @@ export async function ensureAdminBuild(options: {
     } finally {
       rmSync(LOCK, { recursive: true, force: true });
     }
+  }
+}
+
+/**
+ * A private copy of the current build (without its cache) in `apps/admin/.next-run-<pid>-<tag>`,
+ * made under the build lock, for one `next start` (KASSA_ADMIN_DIST_DIR): several launchers share
+ * this working tree, and a rebuild replaces `.next` under a running server, which then answers
+ * 500 for every page. Copies of launchers no longer running are removed on the way.
+ */
+export async function snapshotAdminBuild(options: {
+  logFile: string;
+  log: (line: string) => void;
+  tag: string;
+}): Promise<{ distDir: string; remove: () => void }> {
+  for (;;) {
+    await ensureAdminBuild(options);
+    try {
+      mkdirSync(LOCK);
+    } catch {
+      if (Date.now() - statSync(LOCK).mtimeMs > STALE_LOCK_MS) rmSync(LOCK, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 1_000));
+      continue;
+    }
+    try {
+      if (adminBuildStaleness()) continue; // another launcher's sources changed it meanwhile
+      for (const entry of readdirSync(adminDir)) {
+        const pid = /^\.next-run-(\d+)-/.exec(entry)?.[1];
+        if (pid && !isRunning(Number(pid))) rmSync(join(adminDir, entry), { recursive: true, force: true });
+      }
+      const distDir = `.next-run-${process.pid}-${options.tag}`;
+      const target = join(adminDir, distDir);
+      rmSync(target, { recursive: true, force: true });
+      cpSync(join(adminDir, ".next"), target, {
+        recursive: true,
+        filter: (source) => source !== join(adminDir, ".next", "cache"),
+      });
+      return { distDir, remove: () => rmSync(target, { recursive: true, force: true }) };
+    } finally {
+      rmSync(LOCK, { recursive: true, force: true });
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

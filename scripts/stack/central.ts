@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ensureAdminBuild, nextBin } from "./admin-build.ts";
+import { nextBin, snapshotAdminBuild } from "./admin-build.ts";
 import { adminDir, stackPaths } from "./paths.ts";
 import { spawnLogged, waitForHealthy } from "./processes.ts";
 
@@ -44,7 +44,11 @@ export async function startCentral(options: StartCentralOptions): Promise<Centra
   const log = options.log ?? defaultLog;
   const paths = stackPaths(options.dataDir);
   mkdirSync(paths.logs, { recursive: true });
-  await ensureAdminBuild({ logFile: join(paths.logs, "next-build.log"), log });
+  const build = await snapshotAdminBuild({
+    logFile: join(paths.logs, "next-build.log"),
+    log,
+    tag: String(options.port),
+  });
 
   const host = options.host ?? "127.0.0.1";
   const env: NodeJS.ProcessEnv = {
@@ -53,6 +57,8 @@ export async function startCentral(options: StartCentralOptions): Promise<Centra
     NEXT_TELEMETRY_DISABLED: "1",
     KASSA_CENTRAL_DATA_DIR: paths.centralPg,
     KASSA_SESSION_SECRET: options.sessionSecret ?? persistentSecret(paths.sessionSecret),
+    // This server's own copy of the build (admin-build.ts): a rebuild by another launcher can't pull it away.
+    KASSA_ADMIN_DIST_DIR: build.distDir,
   };
   // Unset rather than empty: an inherited DATABASE_URL must not override "use PGlite".
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
@@ -72,5 +78,12 @@ export async function startCentral(options: StartCentralOptions): Promise<Centra
   log(
     `central server ready at ${url} (${options.databaseUrl ? "PostgreSQL" : `PGlite in ${paths.centralPg}`})`,
   );
-  return { url, logFile: server.logFile, stop: () => server.stop() };
+  return {
+    url,
+    logFile: server.logFile,
+    stop: async () => {
+      await server.stop();
+      build.remove();
+    },
+  };
 }
