@@ -1,4 +1,3 @@
-import { APIError } from "better-auth/api";
 import { AppError, zodFieldErrors } from "../../errors.ts";
 import { isSecureRequest, type KassaAuth } from "./kassa-auth.ts";
 import { ZSignInInput } from "./sign-in.types.ts";
@@ -17,6 +16,19 @@ export interface SignInRequest {
 }
 
 const WRONG = "The email or password is wrong. Check both and try again.";
+
+/**
+ * better-auth's answer as an error with an HTTP status (its APIError). Recognised by shape, not
+ * `instanceof`: a bundler may load better-auth's error class in more than one copy (Next.js does,
+ * per server layer), and then the class the catch compares with is not the one that was thrown.
+ */
+function apiErrorStatus(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null || (error as { name?: unknown }).name !== "APIError") {
+    return undefined;
+  }
+  const status = (error as { statusCode?: unknown }).statusCode;
+  return typeof status === "number" ? status : undefined;
+}
 
 /** "2 minutes" / "45 seconds": how long to wait, in the words the message uses. */
 export function waitText(seconds: number): string {
@@ -64,7 +76,7 @@ export async function signIn(auth: KassaAuth, input: unknown, request: SignInReq
       setCookies: headers.getSetCookie(),
     };
   } catch (error) {
-    if (!(error instanceof APIError) || error.statusCode !== 401) throw error;
+    if (apiErrorStatus(error) !== 401) throw error;
     const blocked = await auth.throttle.recordFailure(email, request.address);
     if (blocked > 0) throw throttled(blocked);
     throw new AppError("UNAUTHORIZED", { message: WRONG });
@@ -82,7 +94,7 @@ export async function signOut(auth: KassaAuth, headers: Headers): Promise<string
     const result = await betterAuth.api.signOut({ headers, returnHeaders: true });
     return result.headers.getSetCookie();
   } catch (error) {
-    if (error instanceof APIError) return [];
+    if (apiErrorStatus(error) !== undefined) return [];
     throw error;
   }
 }
