@@ -8,8 +8,27 @@ const DAY_MS = 24 * 3600_000;
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+/**
+ * Days already worked out, per zone and quarter hour: every zone's offset is a whole number of
+ * quarter hours, so a local midnight never falls inside one and the whole quarter has one day.
+ * A chain's week is thousands of shifts opened in a few hundred quarters; formatting each cost
+ * more than reading it. Cleared when it grows (a long-running server sees ever new quarters).
+ */
+const QUARTER_MS = 15 * 60_000;
+const days = new Map<string, string>();
+
 /** The store-local calendar day of an instant; an unknown zone name counts as UTC rather than failing the page. */
 export function dayIn(timezone: string, at: Date): string {
+  const key = `${timezone}|${Math.floor(at.getTime() / QUARTER_MS)}`;
+  const known = days.get(key);
+  if (known !== undefined) return known;
+  if (days.size >= 100_000) days.clear();
+  const day = formatDay(timezone, at);
+  days.set(key, day);
+  return day;
+}
+
+function formatDay(timezone: string, at: Date): string {
   let f = formatters.get(timezone);
   if (!f) {
     try {

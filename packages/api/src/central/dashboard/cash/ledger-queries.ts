@@ -126,8 +126,15 @@ const IN_SHIFT_BY_TIME = `x.organization_id = v.org AND x.terminal_id = v.termin
          AND (v.close_hlc IS NULL OR x.hlc <= v.close_hlc)
          AND x.accepted_at >= v.opened AND (v.closed IS NULL OR x.accepted_at <= v.closed)`;
 
-const SHIFTS = `unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::timestamptz[], $6::int[], $7::int[], $8::text[])
-       WITH ORDINALITY AS v(org, terminal, shift, opened, closed, open_fd, close_fd, close_hlc, i)`;
+/**
+ * The shifts as one JSON parameter (shiftParams), one row each with its place `i` (1…n). Thousands
+ * of shifts as eight typed arrays cost more to serialize in node-postgres (escaping each element,
+ * formatting each Date in JS) than the statements took to run; JSON.stringify and PostgreSQL's
+ * json_to_recordset are native on both ends.
+ */
+const SHIFTS = `json_to_recordset($1::json)
+       AS v(i int, org text, terminal text, shift text, number int, opened timestamptz, closed timestamptz,
+            open_fd int, close_fd int, close_hlc text)`;
 
 /**
  * These statements are a few index probes per shift, but the planner multiplies its row estimates
@@ -160,14 +167,20 @@ export interface ShiftKey {
 }
 
 const shiftParams = (shifts: readonly ShiftKey[]) => [
-  shifts.map((s) => s.organizationId),
-  shifts.map((s) => s.terminalId),
-  shifts.map((s) => s.shiftId),
-  shifts.map((s) => s.openedAt),
-  shifts.map((s) => s.closedAt),
-  shifts.map((s) => s.openFd),
-  shifts.map((s) => s.closeFd),
-  shifts.map((s) => s.closeHlc),
+  JSON.stringify(
+    shifts.map((s, n) => ({
+      i: n + 1,
+      org: s.organizationId,
+      terminal: s.terminalId,
+      shift: s.shiftId,
+      number: s.number,
+      opened: s.openedAt.toISOString(),
+      closed: s.closedAt?.toISOString() ?? null,
+      open_fd: s.openFd,
+      close_fd: s.closeFd,
+      close_hlc: s.closeHlc,
+    })),
+  ),
 ];
 
 /**
@@ -202,7 +215,7 @@ export async function storedFigures(
 
 function receiptFigures(db: CentralDatabase, shifts: readonly ShiftKey[]) {
   return withoutJit(db).query<{
-    i: bigint;
+    i: number;
     sales: bigint;
     refunds: bigint;
     sales_all: bigint;
@@ -266,22 +279,16 @@ function receiptFigures(db: CentralDatabase, shifts: readonly ShiftKey[]) {
  * shift was open (± a day, the bound the FD-range count used).
  */
 async function fiscalStored(db: CentralDatabase, shifts: readonly ShiftKey[]): Promise<number[]> {
-  const rows = await db.sql.query<{ i: bigint; fiscal: bigint }>(
-    `SELECT v.i, sum(d.receipts) AS fiscal
-     FROM unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::timestamptz[])
-       WITH ORDINALITY AS v(org, terminal, number, opened, closed, i)
+  const rows = await db.sql.query<{ i: number; fiscal: number }>(
+    `SELECT v.i, sum(d.receipts)::int AS fiscal
+     FROM ${SHIFTS}
      JOIN register_shift_documents d
-       ON d.organization_id = v.org AND d.terminal_id = v.terminal AND d.shift_number = v.number
+       ON v.open_fd IS NOT NULL AND v.close_fd IS NOT NULL
+         AND d.organization_id = v.org AND d.terminal_id = v.terminal AND d.shift_number = v.number
          AND d.last_fiscalized_at >= v.opened - interval '1 day'
          AND d.first_fiscalized_at <= coalesce(v.closed, v.opened) + interval '1 day'
      GROUP BY v.i`,
-    [
-      shifts.map((s) => s.organizationId),
-      shifts.map((s) => s.terminalId),
-      shifts.map((s) => (s.openFd === null || s.closeFd === null ? null : s.number)),
-      shifts.map((s) => s.openedAt),
-      shifts.map((s) => s.closedAt),
-    ],
+    shiftParams(shifts),
   );
   const counts = shifts.map(() => 0);
   for (const r of rows) counts[Number(r.i) - 1] = Number(r.fiscal);
@@ -291,7 +298,7 @@ async function fiscalStored(db: CentralDatabase, shifts: readonly ShiftKey[]): P
 /** The stored seqs of the shifts whose sequence has holes (only those: the common case needs no list). */
 export async function shiftSeqs(db: CentralDatabase, shifts: readonly ShiftKey[]): Promise<number[][]> {
   if (shifts.length === 0) return [];
-  const rows = await withoutJit(db).query<{ i: bigint; seqs: bigint[] | null }>(
+  const rows = await withoutJit(db).query<{ i: number; seqs: bigint[] | null }>(
     `SELECT v.i, (SELECT array_agg(DISTINCT s.seq ORDER BY s.seq) FROM (
          SELECT x.seq FROM receipts x
          WHERE x.organization_id = v.org AND x.terminal_id = v.terminal AND x.shift_id = v.shift
