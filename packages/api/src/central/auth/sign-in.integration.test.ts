@@ -8,7 +8,7 @@ import { hashPassword } from "@kassa/db/secrets";
 import { seedOrganization, seedUser } from "@kassa/db/seed";
 import { createTestCentralDatabase, createThrowawayDatabase } from "@kassa/db/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { AppError } from "../../errors.ts";
+import { AppError } from "../../errors.ts";
 import { createCentralContext } from "../context.ts";
 import { dashboardRouter } from "../dashboard/router.ts";
 import { createCallerFactory } from "../trpc.ts";
@@ -155,6 +155,29 @@ describe("sessions", { timeout: 30_000 }, () => {
     expect((await errorOf(signIn(auth, { email: user.email, password }, browser())))?.kassaCode).toBe(
       "UNAUTHORIZED",
     );
+  });
+});
+
+describe("better-auth's refusals", () => {
+  it("are recognised when its error class comes from another copy of the module (as in the Next.js bundle)", async () => {
+    class APIError extends Error {
+      override name = "APIError";
+      statusCode = 401;
+    }
+    const foreign = {
+      ...auth,
+      forRequest: () =>
+        ({
+          api: {
+            signInEmail: () => Promise.reject(new APIError("Invalid email or password")),
+          },
+        }) as unknown as ReturnType<KassaAuth["forRequest"]>,
+    };
+    const error = await errorOf(
+      signIn(foreign, { email: "copy@example.test", password: "whatever" }, browser("10.7.0.1")),
+    );
+    expect(error).toBeInstanceOf(AppError);
+    expect(error?.kassaCode).toBe("UNAUTHORIZED");
   });
 });
 
