@@ -41,7 +41,22 @@ export function grainFor(from: Date, to: Date): RumGrain {
   return to.getTime() - from.getTime() <= 3 * 86_400_000 ? "hour" : "day";
 }
 
-/** The WHERE of a rollup read: $1 whole orgs, $2 store pairs, $3 grain, $4 from, $5 to, $6 store, $7 till, $8 metric (or NULL). */
+/**
+ * Which histogram rows a read uses: the organization's fleet-wide row (store and till '*', fold.ts)
+ * when it asks for whole organizations with no store or till filter — a handful of rows however
+ * many tills — else the tills' own rows.
+ */
+export type RumLevel = "fleet" | "till";
+export function levelFor(
+  scope: RumReadScope,
+  w: { storeId?: string | undefined; terminalId?: string | undefined },
+): RumLevel {
+  return scope.stores.length === 0 && !w.storeId && !w.terminalId ? "fleet" : "till";
+}
+
+/** The WHERE of a histogram read: $1 whole orgs, $2 store pairs, $3 grain, $4 from, $5 to, $6 store, $7 till, $8 metric (or NULL). */
+const where = (level: RumLevel) => `${ROLLUP_WHERE}
+  AND ${level === "fleet" ? "store_id = '*' AND terminal_id = '*'" : "store_id <> '*'"}`;
 const ROLLUP_WHERE = `
   organization_id = ANY($1::text[] || ARRAY(SELECT split_part(p, '/', 1) FROM unnest($2::text[]) AS p))
   AND (organization_id = ANY($1::text[]) OR (organization_id || '/' || store_id) = ANY($2::text[]))
@@ -105,11 +120,12 @@ export async function metricSummaries(
   w: Omit<RumWindow, "metric">,
 ): Promise<(Percentiles & { metric: string })[]> {
   const grain = grainFor(w.from, w.to);
+  const level = levelFor(scope, w);
   const rows = await sql.query<PercentileRow & { metric: string }>(
     percentilesOver(
       ["metric"],
       `SELECT metric, b.bin, sum(b.n) AS n FROM rum_histograms, unnest(bins, counts) AS b(bin, n)
-       WHERE ${ROLLUP_WHERE} GROUP BY metric, b.bin`,
+       WHERE ${where(level)} GROUP BY metric, b.bin`,
     ),
     rollupParams(scope, { ...w, metric: null }, grain),
   );
@@ -131,12 +147,13 @@ export async function metricSeries(
   w: RumWindow,
 ): Promise<{ stepMs: number; points: (Percentiles & { at: Date })[] }> {
   const { grain, stepMs } = stepFor(w.from, w.to);
+  const level = levelFor(scope, w);
   const rows = await sql.query<PercentileRow & { at: Date }>(
     percentilesOver(
       ["at"],
       `SELECT date_bin(make_interval(secs => $9::float8 / 1000), bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS at,
               b.bin, sum(b.n) AS n
-       FROM rum_histograms, unnest(bins, counts) AS b(bin, n) WHERE ${ROLLUP_WHERE} GROUP BY 1, 2`,
+       FROM rum_histograms, unnest(bins, counts) AS b(bin, n) WHERE ${where(level)} GROUP BY 1, 2`,
     ),
     [...rollupParams(scope, w, grain), stepMs],
   );
@@ -149,9 +166,10 @@ export async function metricDistribution(
   scope: RumReadScope,
   w: RumWindow,
 ): Promise<{ bin: number; count: number }[]> {
+  const level = levelFor(scope, w);
   const rows = await sql.query<{ bin: number; count: number }>(
     `SELECT b.bin, sum(b.n)::float8 AS count FROM rum_histograms, unnest(bins, counts) AS b(bin, n)
-     WHERE ${ROLLUP_WHERE} GROUP BY b.bin ORDER BY b.bin`,
+     WHERE ${where(level)} GROUP BY b.bin ORDER BY b.bin`,
     rollupParams(scope, w, grainFor(w.from, w.to)),
   );
   return rows;
@@ -166,12 +184,14 @@ export async function metricBreakdown(
   tills: (Percentiles & { storeId: string; terminalId: string })[];
   stores: (Percentiles & { storeId: string })[];
 }> {
+  // Per store and till: the tills' own rows (one metric, so bounded by tills × buckets).
+  const level: RumLevel = "till";
   const params = rollupParams(scope, w, grainFor(w.from, w.to));
   const tills = await sql.query<PercentileRow & { store_id: string; terminal_id: string }>(
     percentilesOver(
       ["store_id", "terminal_id"],
       `SELECT store_id, terminal_id, b.bin, sum(b.n) AS n FROM rum_histograms, unnest(bins, counts) AS b(bin, n)
-       WHERE ${ROLLUP_WHERE} GROUP BY store_id, terminal_id, b.bin`,
+       WHERE ${where(level)} GROUP BY store_id, terminal_id, b.bin`,
     ),
     params,
   );
@@ -179,7 +199,7 @@ export async function metricBreakdown(
     percentilesOver(
       ["store_id"],
       `SELECT store_id, b.bin, sum(b.n) AS n FROM rum_histograms, unnest(bins, counts) AS b(bin, n)
-       WHERE ${ROLLUP_WHERE} GROUP BY store_id, b.bin`,
+       WHERE ${where(level)} GROUP BY store_id, b.bin`,
     ),
     params,
   );

@@ -3,6 +3,7 @@ import { seedUser } from "@kassa/db/seed";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dashboardCaller } from "../dashboard/cash/test-caller.ts";
 import { openThrowawayCentral, type SeededTerminal, seedFleet } from "../sync/test-central.ts";
+import { foldRumHistograms } from "./fold.ts";
 import { RUM_RELATIVE_ERROR } from "./histogram.ts";
 import { maintainRumPartitions } from "./partitions.ts";
 import { insertRumSamples, tillSource } from "./store-samples.ts";
@@ -67,6 +68,8 @@ describe.each(backends)("on %s", (_name, serverUrl) => {
         },
       },
     ]);
+    // Fleet-wide views read the folded histograms (fold.ts), as the central schedule keeps them.
+    await foldRumHistograms(db.sql);
   }, 60_000);
   afterAll(async () => dispose?.());
 
@@ -132,6 +135,7 @@ describe.each(backends)("on %s", (_name, serverUrl) => {
       { name: "CLS" as const, value: 0.3, rating: "poor" as const, id: "v5-1-2" },
     ];
     expect(await api.rum.report({ vitals, page: "/receipts" })).toEqual({ stored: 2, duplicates: 0 });
+    await foldRumHistograms(db.sql);
     // The CLS re-reported on the next page hide (same id, grown value) keeps the first value.
     expect(await api.rum.report({ vitals: [{ ...vitals[1]!, value: 0.4 }], page: "/receipts" })).toEqual({
       stored: 0,
@@ -170,6 +174,46 @@ describe.each(backends)("on %s", (_name, serverUrl) => {
     // A store-scoped manager does not see the organization's dashboard vitals.
     const managerView = await dashboardCaller(db, manager, now).rum.overview(window);
     expect(managerView.metrics.map((m) => m.metric)).not.toContain("web_vital.LCP");
+  });
+
+  it("the fleet-wide fold equals the tills' histograms merged, and catches a late sample on its next run", async () => {
+    const api = dashboardCaller(db, owner, now);
+    const total = (series: { count: number }[]) => series.reduce((n, p) => n + p.count, 0);
+    const fleet = async () => total((await api.rum.metric({ ...window, metric: "printer.duration" })).series);
+    const oneStore = async () =>
+      total(
+        (await api.rum.metric({ ...window, metric: "printer.duration", storeId: tills[0]!.storeId })).series,
+      );
+    expect(await fleet()).toBe(200);
+    expect(await oneStore()).toBe(100);
+    // A sample measured offline two hours ago arrives now: the tills' rows have it at once, the
+    // fleet-wide row after the next fold.
+    await insertRumSamples(db.sql, tills[0]!.organizationId, [
+      {
+        source: tillSource(tills[0]!.id),
+        id: "late-1",
+        storeId: tills[0]!.storeId,
+        terminalId: tills[0]!.id,
+        sample: { metric: "printer.duration", value: 5000, unit: "ms", at: hour(2.5), labels: {} },
+      },
+    ]);
+    expect(await oneStore()).toBe(101);
+    expect(await fleet()).toBe(200);
+    expect(await foldRumHistograms(db.sql)).toBeGreaterThan(0);
+    expect(await fleet()).toBe(201);
+    // Bin for bin, every fleet-wide row is the merge of its group's rows.
+    const mismatched = await db.sql.query(
+      `WITH merged AS (
+         SELECT organization_id, metric, grain, bucket, b.bin, sum(b.n)::bigint AS n
+         FROM rum_histograms, unnest(bins, counts) AS b(bin, n) WHERE store_id <> '*' GROUP BY 1, 2, 3, 4, 5
+       ), fleet AS (
+         SELECT organization_id, metric, grain, bucket, b.bin, b.n
+         FROM rum_histograms, unnest(bins, counts) AS b(bin, n) WHERE store_id = '*'
+       )
+       SELECT * FROM merged FULL JOIN fleet USING (organization_id, metric, grain, bucket, bin)
+       WHERE merged.n IS DISTINCT FROM fleet.n`,
+    );
+    expect(mismatched).toEqual([]);
   });
 
   it("refuses a malformed beacon with a typed error and stores nothing", async () => {

@@ -70,7 +70,9 @@ describe.each(backends)("on %s", (_name, serverUrl) => {
     return Number(row?.n ?? 0);
   };
 
-  it("stores both payload shapes with the till's labels and original time, once however often redelivered", async () => {
+  it("stores both payload shapes with the till's labels and original time, once however often redelivered", {
+    timeout: 20_000,
+  }, async () => {
     const t = terminals[0]!;
     const offlineAt = new Date(now.getTime() - 3 * 3_600_000).toISOString();
     const items = [

@@ -17,7 +17,7 @@ const now = new Date("2026-12-01T10:00:00Z");
 
 beforeAll(async () => {
   ({ db, dispose } = await openThrowawayCentral(""));
-  [till] = await seedFleet(db);
+  till = (await seedFleet(db))[0]!;
 }, 60_000);
 afterAll(async () => dispose?.());
 
@@ -25,14 +25,16 @@ const value = async (name: string, labels: Record<string, string> = {}, series =
   const metric = await centralRegistry.getSingleMetric(name)!.get();
   const match = metric.values.filter(
     (v) =>
-      (v.metricName ?? name) === series &&
+      ((v as { metricName?: string }).metricName ?? name) === series &&
       Object.entries(labels).every(([k, l]) => (v.labels as Record<string, unknown>)[k] === l),
   );
   return match.reduce((n, v) => n + v.value, 0);
 };
 
 describe("central /metrics", () => {
-  it("counts items by kind and status, batch sizes and database time, and pings the database on scrape", async () => {
+  it("counts items by kind and status, batch sizes and database time, and pings the database on scrape", {
+    timeout: 20_000,
+  }, async () => {
     const before = await value("kassa_central_ingest_items_total", { kind: "rum", status: "accepted" });
     const batchesBefore = await value(
       "kassa_central_ingest_batch_items",

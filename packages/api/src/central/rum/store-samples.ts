@@ -16,7 +16,8 @@ export interface RumSampleRow {
  * Stores samples and adds exactly the newly stored ones to the hourly and daily histograms, in one
  * statement: the histograms read the INSERT's RETURNING, so a redelivered sample (the key exists)
  * adds nothing — redelivery is idempotent for the percentiles too. A batch writes one histogram row
- * per metric × hour (and × day) of the till, merged into the stored one (rum_merge_bins); rows are
+ * per metric × hour (and × day) of the till, merged into the stored one (rum_merge_bins) and
+ * stamped changed_at for the fleet-wide fold (fold.ts); rows are
  * written in key order, so two transactions touching the same rows (two dashboard beacons) wait,
  * never deadlock.
  */
@@ -42,8 +43,9 @@ WITH v AS (
   GROUP BY metric, grain, bucket, store_id, terminal_id
   ORDER BY metric, grain, bucket, store_id, terminal_id
   ON CONFLICT (organization_id, metric, grain, bucket, store_id, terminal_id)
-  DO UPDATE SET (bins, counts) = (
-    SELECT m.bins, m.counts FROM rum_merge_bins(rum_histograms.bins, rum_histograms.counts, EXCLUDED.bins, EXCLUDED.counts) AS m
+  DO UPDATE SET (bins, counts, changed_at) = (
+    SELECT m.bins, m.counts, now()
+    FROM rum_merge_bins(rum_histograms.bins, rum_histograms.counts, EXCLUDED.bins, EXCLUDED.counts) AS m
   )
 )
 SELECT source, id FROM ins`;
