@@ -3,6 +3,9 @@
  * through the protocol (TestLine): the documents they make, and the error byte each mode and
  * submode gives (Shtrih-M protocol v1.17 «Коды ошибок»).
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeDocument } from "../ffd/document.ts";
 import { Tag } from "../ffd/tags.ts";
@@ -44,8 +47,10 @@ import {
   writeTable,
   zReport,
 } from "../shtrih/commands/index.ts";
+import { FakeClock } from "./clock.ts";
+import { KktEmulator } from "./kkt-emulator.ts";
 import { ADMIN, CASHIER, item, openShiftOn, payment, receiptTag, setup } from "./test-fixtures.ts";
-import { isError, type TestLine } from "./test-line.ts";
+import { isError, TestLine } from "./test-line.ts";
 
 const classicItem = (over: Partial<Parameters<typeof sale.encodeRequest>[0]> = {}) => ({
   password: CASHIER,
@@ -229,6 +234,31 @@ describe("cash in / out (50/51) and the drawer's money register 241 (1A)", () =>
     expect((await line.ok(readMoneyRegister, { password: CASHIER, register: 241 })).value).toBe(72_500);
     expect(emulator.status().cashInDrawer).toBe(72_500);
     expect(emulator.fn.lastFdNumber).toBe(3); // cash slips are not fiscal documents
+  });
+});
+
+describe("the KKT's counters in the state file", () => {
+  it("keep the drawer's cash and the document number across an emulator restart", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kassa-kkt-"));
+    try {
+      const stateFile = join(dir, "kkt.json");
+      const clock = new FakeClock("2026-03-02T08:00:00Z");
+      const first = new KktEmulator({ clock, stateFile, openShift: true });
+      const line = new TestLine(first.connect());
+      const moved = await line.ok(cashIn, { password: CASHIER, sum: 25_000 });
+      first.close();
+      const second = new KktEmulator({ clock, stateFile });
+      expect(second.status().cashInDrawer).toBe(25_000);
+      expect(second.device.documentNumber).toBe(moved.documentNumber);
+      second.close();
+      // A file from before the counters existed starts them at 0.
+      const old = JSON.parse(readFileSync(stateFile, "utf8"));
+      delete old.kkt;
+      writeFileSync(stateFile, JSON.stringify(old));
+      expect(new KktEmulator({ clock, stateFile }).status().cashInDrawer).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -98,6 +98,8 @@ export class KktDevice {
   cashInDrawer = 0;
   /** The KKT's running document number (0x11, 50/51 answers): every printed document counts. */
   documentNumber = 0;
+  /** Called after the non-volatile counters change (the state file hook). */
+  onCountersChange: (() => void) | null = null;
   /** Set by 21/22+23: the device clock's distance from the host clock, ms. */
   clockOffsetMs = 0;
   /** A date programmed by 22, waiting for 23 to confirm it. */
@@ -130,6 +132,8 @@ export class KktDevice {
   /** Counts a printed document (the KKT numbers every document, fiscal or not; u16 wraps). */
   nextDocumentNumber(): number {
     this.documentNumber = (this.documentNumber + 1) & 0xffff;
+    // Every document that moves the drawer counts one, after the move: one save covers both.
+    this.onCountersChange?.();
     return this.documentNumber;
   }
 

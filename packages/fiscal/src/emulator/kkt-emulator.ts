@@ -31,7 +31,7 @@ import { registerOfdCommands } from "./ofd-commands.ts";
 import type { PaperState } from "./printer.ts";
 import { registerReceiptCommands } from "./receipt-commands.ts";
 import { registerShiftCommands } from "./shift-commands.ts";
-import { loadState, saveState } from "./state-file.ts";
+import { loadKktRegisters, loadState, saveState } from "./state-file.ts";
 import { registerStatusCommands } from "./status-commands.ts";
 
 export interface KktEmulatorOptions {
@@ -138,9 +138,10 @@ export class KktEmulator {
       log: this.log,
     });
     if (this.stateFile) {
-      const file = this.stateFile;
-      fn.onChange = () => saveState(file, fn.toJSON());
-      if (!saved) saveState(file, fn.toJSON());
+      if (saved) Object.assign(this.device, loadKktRegisters(this.stateFile));
+      this.device.onCountersChange = () => this.save();
+      fn.onChange = () => this.save();
+      if (!saved) this.save();
     }
     if (options.openShift && !fn.shiftOpen) fn.openShift(now, []);
     this.log?.(
@@ -150,6 +151,15 @@ export class KktEmulator {
 
   get fn(): FakeFn {
     return this.device.fn;
+  }
+
+  private counters() {
+    return { cashInDrawer: this.device.cashInDrawer, documentNumber: this.device.documentNumber };
+  }
+
+  /** Writes the FN and the KKT's counters to the state file (when there is one). */
+  private save(): void {
+    if (this.stateFile) saveState(this.stateFile, this.device.fn.toJSON(), this.counters());
   }
 
   get powered(): boolean {
@@ -272,8 +282,8 @@ export class KktEmulator {
     if (openShift) fn.openShift(now, []);
     if (this.stateFile) {
       const file = this.stateFile;
-      fn.onChange = () => saveState(file, fn.toJSON());
-      saveState(file, fn.toJSON());
+      fn.onChange = () => saveState(file, fn.toJSON(), this.counters());
+      saveState(file, fn.toJSON(), this.counters());
     }
     this.device.fn = fn;
     this.device.receipt = null;
