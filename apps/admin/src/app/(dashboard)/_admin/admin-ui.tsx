@@ -22,12 +22,19 @@ export function useOwnedOrganization(): string | null {
   return me.memberships.find((m) => m.role === "owner")?.organizationId ?? null;
 }
 
-/** The message a failed mutation shows: the field's own, else the server's (typed AppError), else a generic one. */
+/**
+ * The message a failed mutation shows: the named field's own; for a refusal by the input schema
+ * (formatKassaError's "The request is invalid: see fieldErrors.", which says nothing to a person)
+ * the first field's message; else the server's typed AppError message; else a generic one.
+ */
 export function mutationError(error: unknown, fallback: string, field?: string): string | null {
   if (!error) return null;
   if (isTRPCClientError(error)) {
-    const data = error.data as { fieldErrors?: Record<string, string[]> } | undefined;
-    return (field ? data?.fieldErrors?.[field]?.[0] : undefined) ?? error.message;
+    const fieldErrors =
+      (error.data as { fieldErrors?: Record<string, string[]> } | undefined)?.fieldErrors ?? {};
+    const named = field ? fieldErrors[field]?.[0] : undefined;
+    const schemaRefusal = error.message.startsWith("The request is invalid");
+    return named ?? (schemaRefusal ? Object.values(fieldErrors).flat()[0] : undefined) ?? error.message;
   }
   return fallback;
 }
