@@ -54,6 +54,12 @@ async function main(argv: string[]) {
     return;
   }
   const fleet = await startFleet({ ...opts, log: (line) => console.log(`[demo] ${line}`) });
+  for (const till of fleet.tills) {
+    const store = fleet.provision.stores[till.storeIndex]!;
+    console.log(
+      `[demo] till ${till.number} (${store.name}): agent API ${till.agent.url}/trpc · Authorization: Bearer ${till.agent.token} · logs ${till.agent.logFile}`,
+    );
+  }
   const board = new StatusBoard(fleet);
   let alerts: Record<string, number> | null = null;
   const tty = process.stdout.isTTY;
