@@ -1,0 +1,70 @@
+import type { Page } from "@playwright/test";
+import { expectNoSeriousA11yViolations, saveScreenshot } from "./a11y.ts";
+import { type E2eStack, expect, test } from "./fixtures.ts";
+
+// Issue 11: a real Chromium page view measures itself with web-vitals, beacons on page hide to
+// POST /api/rum, and the vitals arrive centrally — shown on the RUM page, which renders its
+// chart, distribution and breakdowns in both languages.
+
+async function signIn(page: Page, stack: E2eStack) {
+  await page.goto(`${stack.url}/login`);
+  await page.getByLabel("Email").fill(stack.ownerEmail);
+  await page.getByLabel("Password").fill(stack.ownerPassword);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(`${stack.url}/`);
+}
+
+test("a page view's web vitals arrive centrally and the RUM page shows them", async ({ page, stack }) => {
+  await signIn(page, stack);
+  const beacons: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().endsWith("/api/rum") && request.method() === "POST")
+      beacons.push(request.postData() ?? "");
+  });
+  await page.goto(`${stack.url}/receipts`);
+  await expect(page.getByRole("heading", { level: 1, name: "Receipts" })).toBeVisible();
+  // An interaction (INP) and then leaving the page: hiding it sends the beacon.
+  await page.getByRole("heading", { level: 1 }).click();
+  await page.goto(`${stack.url}/rum?metric=web_vital.TTFB`);
+  await expect.poll(() => beacons.length, { message: "no beacon was sent on page hide" }).toBeGreaterThan(0);
+  const sent = beacons.map((b) => JSON.parse(b) as { page: string; vitals: { name: string }[] });
+  expect(sent[0]!.page).toBe("/receipts");
+  const names = new Set(sent.flatMap((b) => b.vitals.map((v) => v.name)));
+  expect(names).toContain("TTFB");
+  expect(names).toContain("FCP");
+
+  // The beacon is stored asynchronously: reload until the central server has it.
+  const metrics = page.getByTestId("rum-metrics");
+  await expect(async () => {
+    await page.reload();
+    await expect(metrics.getByRole("row").filter({ hasText: "Dashboard TTFB" })).toBeVisible({
+      timeout: 2_000,
+    });
+  }).toPass({ timeout: 30_000 });
+  await expect(metrics.getByRole("row").filter({ hasText: "Dashboard FCP" })).toBeVisible();
+  // Web vitals are rated at p75 (good / needs improvement / poor).
+  await expect(
+    metrics.getByRole("row").filter({ hasText: "Dashboard FCP" }).getByTestId("rum-rating"),
+  ).toHaveText(/Good|Needs improvement|Poor/);
+  await expect(page.getByTestId("rum-series")).toBeVisible();
+  await expect(page.getByTestId("rum-distribution")).toBeVisible();
+  await expect(
+    page.getByTestId("rum-tills").getByRole("row").filter({ hasText: "This dashboard" }),
+  ).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
+  await saveScreenshot(page, "rum");
+
+  await page.getByTestId("locale-switcher").selectOption("ru");
+  await expect(page.locator("html")).toHaveAttribute("lang", "ru");
+  await page.goto(`${stack.url}/rum?metric=web_vital.FCP`);
+  await expect(
+    page.getByRole("heading", { level: 1, name: "Мониторинг реальных пользователей" }),
+  ).toBeVisible();
+  await expect(
+    page.getByTestId("rum-metrics").getByRole("row").filter({ hasText: "FCP панели" }),
+  ).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
+  await saveScreenshot(page, "rum.ru");
+  await page.getByTestId("locale-switcher").selectOption("en");
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+});
