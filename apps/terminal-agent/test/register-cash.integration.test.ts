@@ -100,6 +100,16 @@ describe("cash.move on the fiscal register", () => {
     expect(emulator.status().cashInDrawer).toBe(15_000);
   });
 
+  it("a movement the register refuses itself (more out than it counts) is set aside; the next ones go on", async () => {
+    expect((await agent.post("shift.close", { cashier: CASHIER })).status).toBe(200);
+    expect((await agent.post("shift.open", { cashier: CASHIER, openingFloat: 100_000 })).status).toBe(200);
+    expect((await move("out", 60_000)).status).toBe(200); // the float is in the journal, not on the register
+    expect((await move("in", 5_000)).status).toBe(200);
+    await settled();
+    expect(rows().map((r) => r.state)).toEqual(["needs_attention", "done"]);
+    expect(emulator.status().cashInDrawer).toBe(5_000);
+  });
+
   it("the drawer moved by something else meanwhile: needs attention, never a second movement", async () => {
     emulator.faults.inject({ kind: "cable-pulled", command: 0x51, stage: "before-execute" });
     await move("in", 30_000);

@@ -26,8 +26,9 @@ export interface RegisterCashRow {
  * send the movement. Whenever a movement may have been sent before (a crash, an answer the driver
  * could not settle), the count is read again first: before + amount → it happened (done, never sent
  * twice); unchanged → send it; anything else (a cash sale printed in between) → `needs_attention`,
- * never a second movement. A certain refusal (paper out, shift over 24 h) leaves it pending, unsent,
- * for the next drive.
+ * never a second movement. A certain refusal of the register's state (paper out, shift over 24 h)
+ * leaves it pending, unsent, for the next drive; a refusal of the movement itself (more cash out
+ * than the register counts) is `needs_attention`, so the movements behind it go on.
  */
 export class RegisterCash {
   private readonly s;
@@ -154,6 +155,15 @@ export class RegisterCash {
       this.o.log.info({ movementId: id, document: r.documentNumber }, "cash moved on the register");
     } catch (error) {
       const uncertain = error instanceof FiscalDeviceError && error.uncertain;
+      if (!uncertain && error instanceof FiscalDeviceError && error.kassaCode === "BAD_PARAMETERS") {
+        // The register refuses this movement itself (e.g. more cash out than its count: the
+        // opening float is in the journal, not on the register). Waiting would block every
+        // movement behind it: support settles it; nothing was moved.
+        const reason = `The fiscal register refused cash movement ${id}: ${error.message}`;
+        this.s.attention.run({ id, after: before, reason, at: this.at() });
+        this.o.log.error({ err: error, movementId: id }, "cash movement refused by the register");
+        return;
+      }
       // Certain: nothing moved, so the stored count must not be compared with later sales.
       this.s.waiting.run({
         id,
