@@ -1,5 +1,6 @@
 import { centralRouter, createCallerFactory, createCentralContext } from "@kassa/api/central";
 import { TEST_SESSION_SECRET, testSessionCookie } from "@kassa/api/central/auth";
+import type { TReportWebVitalsInput } from "@kassa/api/central/dashboard";
 import type { CentralDatabase } from "@kassa/db/central";
 import { seedUser } from "@kassa/db/seed";
 import { createTestCentralDatabase } from "@kassa/db/testing";
@@ -34,8 +35,7 @@ function post(body: BodyInit, headers: Record<string, string> = {}) {
   return handleBeacon(request, (input) =>
     createCaller(
       createCentralContext({ db, headers: request.headers, sessionSecret: TEST_SESSION_SECRET }),
-      // biome-ignore lint/suspicious/noExplicitAny: validated by the procedure
-    ).dashboard.rum.report(input as any),
+    ).dashboard.rum.report(input as TReportWebVitalsInput),
   );
 }
 const stored = async () =>
