@@ -271,7 +271,8 @@ export async function listFleet(
   now: Date,
 ): Promise<{ terminals: TTerminalView[]; summary: TFleetSummary }> {
   const p = new SqlParams();
-  const where = [scopeSql(scope.memberships, p, "t")];
+  // A retired till (admin tills page) syncs no more: on Fleet it would only ever read "offline".
+  const where = [scopeSql(scope.memberships, p, "t"), "t.status = 'active'"];
   if (filter.storeId) where.push(`t.store_id = ${p.add(filter.storeId)}`);
   const rows = await db.sql.query<FleetRow>(
     `SELECT t.id, t.organization_id, t.name, t.status, t.last_sync_at, t.clock_skew_ms,

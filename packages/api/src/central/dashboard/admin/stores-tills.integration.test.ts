@@ -214,6 +214,9 @@ describe("admin.tills", () => {
     expect(active.tills.map((t) => t.id)).not.toContain(till.id);
     const all = await call("owner").admin.tills.list({ status: "all" });
     expect(all.tills.map((t) => t.id)).toContain(till.id);
+    // Fleet lists working tills only: a retired one would read "offline" there for ever.
+    const fleet = await call("owner").fleet.list();
+    expect(fleet.terminals.map((t) => t.id)).not.toContain(till.id);
   });
 
   it("lists each till's register (model, FN) from its last status and its last contact, within the scope", async () => {
