@@ -18,6 +18,7 @@ import { assertLocalDatabase } from "./local-database.ts";
 import { seedSilentTill } from "./seed-alerts.ts";
 import { seedCashAndBreakers } from "./seed-cash-breakers.ts";
 import type { E2eStack } from "./tests/fixtures.ts";
+import { THROTTLED_ACCOUNT } from "./throttle-account.ts";
 
 const SUPPORT = { email: "support@kassa.local", password: "support-e2e-password" };
 
@@ -71,6 +72,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
           email: SUPPORT.email,
           name: "Sokolov Ilya",
           password: SUPPORT.password,
+        });
+        await seedUser(db.prisma, {
+          organizationId: seeded.provision.organizationId,
+          role: "support",
+          name: "Throttled Tester",
+          ...THROTTLED_ACCOUNT,
         });
         await seedSilentTill(db, seeded.provision);
         return seeded;
