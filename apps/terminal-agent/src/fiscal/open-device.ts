@@ -27,7 +27,9 @@ export async function createDeviceSource(
   onRoundTrip?: (roundTrip: RoundTrip) => void,
 ): Promise<DeviceSource> {
   if (config.kktKind === "atol") return createAtolSource(config, log);
-  const observe = onRoundTrip ? { onRoundTrip } : {};
+  // The driver logs the model it finds (FC) on connect, like vendor drivers do.
+  const driverLog = (line: string) => log.info({ component: "kkt" }, line);
+  const observe = { log: driverLog, ...(onRoundTrip ? { onRoundTrip } : {}) };
   if (config.kkt.emulator) {
     // Loaded only when asked for: a till on a real register never carries the emulator.
     const { KktEmulator, runControl } = await import("@kassa/fiscal/emulator");
