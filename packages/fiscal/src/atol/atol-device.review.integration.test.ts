@@ -205,3 +205,70 @@ describe("paper out mid-receipt", () => {
     expect(rig.documentsFor("mid-reopen")).toBe(1);
   });
 });
+
+describe("a receipt refused many times", () => {
+  it("is never given up for good: after more certain refusals than one call reads, it still prints once when fixed", async () => {
+    // maxAttempts bounds the attempts one call reads (3 here, 1000 by default): a register that
+    // refuses every receipt for half an hour (the agent retries every 2 s) must not make the
+    // receipt at the head of the queue unprintable once it is fixed.
+    rig = await atolRig({}, { maxAttempts: 3 });
+    rig.emulator.control("paper out");
+    for (let i = 0; i < 5; i++)
+      await expect(rig.device.fiscalizeReceipt(sale("refused"))).rejects.toMatchObject({
+        kassaCode: "PAPER_OUT",
+      });
+    rig.emulator.control("paper in");
+    const done = await rig.device.fiscalizeReceipt(sale("refused"));
+    expect(done.fdNumber).toBe(rig.emulator.fn.lastFdNumber);
+    expect(rig.documentsFor("refused")).toBe(1);
+  });
+
+  it("a device that has not seen the earlier attempts (the agent restarted) reads on across calls, and prints once", async () => {
+    rig = await atolRig({}, { maxAttempts: 3 });
+    rig.emulator.control("paper out");
+    for (let i = 0; i < 5; i++) await rig.device.fiscalizeReceipt(sale("cold")).catch(() => undefined);
+    rig.emulator.control("paper in");
+    // Another spelling of the same server: nothing remembered for it, as after a restart.
+    const cold = new AtolDevice({
+      url: rig.emulator.url.replace("127.0.0.1", "localhost"),
+      pollMs: 2,
+      maxAttempts: 3,
+    });
+    let result: Awaited<ReturnType<AtolDevice["fiscalizeReceipt"]>> | null = null;
+    for (let call = 0; call < 4 && !result; call++) {
+      result = await cold.fiscalizeReceipt(sale("cold")).catch((e: unknown) => {
+        expect(e).toMatchObject({ kassaCode: "DEVICE_BUSY", uncertain: false });
+        return null;
+      });
+    }
+    expect(result?.fdNumber).toBe(rig.emulator.fn.lastFdNumber);
+    expect(rig.documentsFor("cold")).toBe(1);
+  });
+});
+
+describe("recovery across many attempts", () => {
+  it("never asks the FN before it has read up to the last attempt: a later one may still be running", async () => {
+    rig = await atolRig({}, { taskTimeoutMs: 100 });
+    rig.emulator.control("paper out");
+    for (let i = 0; i < 2; i++) await rig.device.fiscalizeReceipt(sale("late")).catch(() => undefined);
+    rig.emulator.control("paper in");
+    rig.emulator.control("stuck sell");
+    await expect(rig.device.fiscalizeReceipt(sale("late"))).rejects.toMatchObject({ uncertain: true });
+    // The agent restarted: a device that reads 2 attempts per call.
+    const cold = new AtolDevice({
+      url: rig.emulator.url.replace("127.0.0.1", "localhost"),
+      pollMs: 2,
+      maxAttempts: 2,
+    });
+    const expectedFd = rig.emulator.fn.lastFdNumber + 1;
+    await expect(cold.recoverReceipt("late", expectedFd)).rejects.toMatchObject({ uncertain: true });
+    await expect(cold.recoverReceipt("late", expectedFd)).rejects.toMatchObject({
+      kassaCode: "DEVICE_TIMEOUT",
+    });
+    rig.emulator.control("release");
+    await expect
+      .poll(async () => (await cold.recoverReceipt("late", expectedFd).catch(() => null))?.fiscalized)
+      .toBe(true);
+    expect(rig.documentsFor("late")).toBe(1);
+  });
+});

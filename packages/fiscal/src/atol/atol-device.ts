@@ -66,7 +66,10 @@ import { AtolWebClient, type AtolWebClientOptions } from "./web-client.ts";
 
 export interface AtolDeviceOptions extends AtolWebClientOptions {
   vatRates?: VatRateTable;
-  /** Attempts per receipt before giving up (each certainly failed one keeps its UUID). Default 1000. */
+  /**
+   * Attempt UUIDs one call reads before it stops for now (each certainly failed attempt keeps its
+   * UUID). Not a limit on a receipt's attempts: the next call reads on from there. Default 1000.
+   */
   maxAttempts?: number;
   /** UUIDs for one-off tasks (queries, shifts, cash). Default crypto.randomUUID. */
   randomUuid?: () => string;
@@ -83,6 +86,15 @@ const DAY_MS = 86_400_000;
 const SETTLED = new Map<string, Set<string>>();
 
 /**
+ * Per driver URL and receipt, the first attempt not yet seen to have failed for certain (or been
+ * settled): every attempt below it is over, so a call starts there. A register refusing every
+ * receipt (the agent retries every poll) makes hundreds of attempts; reading them all again on
+ * every try would grow without end, and a cap on attempts would leave the receipt unprintable once
+ * the register is fixed. In memory: after a restart the first call reads on from attempt 0.
+ */
+const PROGRESS = new Map<string, Map<string, number>>();
+
+/**
  * Driver URLs whose last receipt the FN closed but the printer did not finish (warnings.notPrinted):
  * the register reports no such state of its own, and the agent reopens the device after a
  * disconnect, so an instance field would forget it and the customer's copy would never print.
@@ -96,6 +108,7 @@ export class AtolDevice implements FiscalDevice {
   private readonly randomUuid: () => string;
   private info: DeviceInfo | null = null;
   private readonly settled: Set<string>;
+  private readonly progress: Map<string, number>;
 
   constructor(options: AtolDeviceOptions) {
     this.client = new AtolWebClient(options);
@@ -105,6 +118,9 @@ export class AtolDevice implements FiscalDevice {
     const settled = SETTLED.get(this.client.url) ?? new Set<string>();
     SETTLED.set(this.client.url, settled);
     this.settled = settled;
+    const progress = PROGRESS.get(this.client.url) ?? new Map<string, number>();
+    PROGRESS.set(this.client.url, progress);
+    this.progress = progress;
   }
 
   // ---- one-off tasks --------------------------------------------------------------------------
@@ -225,7 +241,8 @@ export class AtolDevice implements FiscalDevice {
 
   private async fiscalize(receiptId: string, plan: PlannedReceipt): Promise<ReceiptResult> {
     const change = Math.max(0, plan.paid - plan.total);
-    for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
+    const from = this.progress.get(receiptId) ?? 0;
+    for (let attempt = from; attempt < from + this.maxAttempts; attempt++) {
       const uuid = fiscalTaskUuid(receiptId, attempt);
       // Nothing posted by this call yet: a server out of reach is a certain "not printed now".
       const held = await this.client.state(uuid, { beforePost: true });
@@ -247,19 +264,22 @@ export class AtolDevice implements FiscalDevice {
           if (first.status === "error" && isUncertainAtolCode(first.errorCode) && !this.settled.has(uuid)) {
             throw withReceipt(atolError(first.errorCode, first.errorDescription), receiptId);
           }
+          this.progress.set(receiptId, attempt + 1);
           continue;
         }
       }
       if (r.status === "blocked") throw blockedError(uuid);
       if (r.status !== "ready") throw withReceipt(failure(r), receiptId);
       const attributes = attributesOf(r.result);
+      this.progress.delete(receiptId);
       if (objectOr(objectOr(r.result).warnings).notPrinted === true) NOT_PRINTED.add(this.client.url);
       else NOT_PRINTED.delete(this.client.url);
       return { ...attributes, change };
     }
+    // Nothing was posted by this call: certain. The next call reads on from where this one stopped.
     throw new FiscalDeviceError(
-      "DEVICE_ERROR",
-      `Receipt ${receiptId} failed on the register ${this.maxAttempts} times: call support.`,
+      "DEVICE_BUSY",
+      `The ATOL driver holds ${this.maxAttempts} more finished attempts of receipt ${receiptId}: they are read on at the next try; the receipt is kept.`,
     );
   }
 
@@ -269,15 +289,24 @@ export class AtolDevice implements FiscalDevice {
     }
     // 1. What the web server still knows about this receipt's tasks.
     const finished: string[] = [];
-    for (let attempt = 0; attempt < this.maxAttempts; attempt++) {
+    const from = this.progress.get(receiptId) ?? 0;
+    let frontierSeen = false;
+    for (let attempt = from; attempt < from + this.maxAttempts; attempt++) {
       const uuid = fiscalTaskUuid(receiptId, attempt);
       const held = await this.client.state(uuid);
-      if (!held) break;
+      if (!held) {
+        frontierSeen = true;
+        break;
+      }
       const [first] = held.results as [AtolTaskResult];
       if (first.status === "ready") {
         const attributes = tryAttributesOf(first.result);
-        if (attributes) return { fiscalized: true, attributes };
+        if (attributes) {
+          this.progress.delete(receiptId);
+          return { fiscalized: true, attributes };
+        }
         // Ready, but its fiscalParams do not read: the FN below has the document's own attributes.
+        frontierSeen = true;
         break;
       }
       if (first.status === "wait" || first.status === "inProgress" || first.status === "blocked") {
@@ -285,7 +314,15 @@ export class AtolDevice implements FiscalDevice {
           `The register is still working on receipt ${receiptId} (task ${uuid} is ${first.status}): wait, it is checked again.`,
         );
       }
-      finished.push(uuid);
+      const certain = first.status !== "error" || !isUncertainAtolCode(first.errorCode);
+      if (certain && finished.length === 0) this.progress.set(receiptId, attempt + 1);
+      else finished.push(uuid);
+    }
+    if (!frontierSeen) {
+      // A later attempt may still be running: the FN cannot be asked yet. Read on next time.
+      throw new DeviceTimeoutError(
+        `The ATOL driver holds more than ${this.maxAttempts} attempts of receipt ${receiptId}: they are read on before the FN is asked.`,
+      );
     }
     // 2. The FN itself, from the expected FD on (the server may have restarted and forgotten).
     const tag = receiptTagFor(receiptId);
@@ -306,6 +343,7 @@ export class AtolDevice implements FiscalDevice {
       if (doc.receiptTag !== tag) continue;
       if (doc.documentType !== DOCUMENT_TYPE.receipt && doc.documentType !== DOCUMENT_TYPE.correction_receipt)
         continue;
+      this.progress.delete(receiptId);
       return {
         fiscalized: true,
         attributes: {
