@@ -187,22 +187,18 @@ export async function metricBreakdown(
   // Per store and till: the tills' own rows (one metric, so bounded by tills × buckets).
   const level: RumLevel = "till";
   const params = rollupParams(scope, w, grainFor(w.from, w.to));
-  const tills = await sql.query<PercentileRow & { store_id: string; terminal_id: string }>(
+  // One scan of the rows for both: GROUPING SETS gives each till's bins and each store's
+  // (terminal_id NULL), and the percentiles are computed per group.
+  const rows = await sql.query<PercentileRow & { store_id: string; terminal_id: string | null }>(
     percentilesOver(
       ["store_id", "terminal_id"],
       `SELECT store_id, terminal_id, b.bin, sum(b.n) AS n FROM rum_histograms, unnest(bins, counts) AS b(bin, n)
-       WHERE ${where(level)} GROUP BY store_id, terminal_id, b.bin`,
+       WHERE ${where(level)} GROUP BY GROUPING SETS ((store_id, terminal_id, b.bin), (store_id, b.bin))`,
     ),
     params,
   );
-  const stores = await sql.query<PercentileRow & { store_id: string }>(
-    percentilesOver(
-      ["store_id"],
-      `SELECT store_id, b.bin, sum(b.n) AS n FROM rum_histograms, unnest(bins, counts) AS b(bin, n)
-       WHERE ${where(level)} GROUP BY store_id, b.bin`,
-    ),
-    params,
-  );
+  const tills = rows.filter((r): r is typeof r & { terminal_id: string } => r.terminal_id !== null);
+  const stores = rows.filter((r) => r.terminal_id === null);
   return {
     tills: tills.map((r) => ({ storeId: r.store_id, terminalId: r.terminal_id, ...percentiles(r) })),
     stores: stores.map((r) => ({ storeId: r.store_id, ...percentiles(r) })),
