@@ -272,3 +272,28 @@ describe("recovery across many attempts", () => {
     expect(rig.documentsFor("late")).toBe(1);
   });
 });
+
+describe("HTTP refusals of the post", () => {
+  for (const [status, kassaCode] of [
+    [401, "DEVICE_ERROR"],
+    [403, "DEVICE_ERROR"],
+    [404, "DEVICE_ERROR"],
+    [400, "BAD_PARAMETERS"],
+  ] as const) {
+    it(`HTTP ${status}: ${kassaCode} (a content refusal sets the receipt aside; access or URL trouble must not)`, async () => {
+      const server = http.createServer((req, res) => {
+        // Nothing held: every state read is 404; the post itself is refused with `status`.
+        res.writeHead(req.method === "POST" ? status : 404, { "content-type": "application/json" });
+        res.end('{"error":{"code":1,"description":"refused"}}');
+      });
+      servers.push(server);
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      const { port } = server.address() as AddressInfo;
+      rig = await atolRig({}, { url: `http://127.0.0.1:${port}` });
+      await expect(rig.device.fiscalizeReceipt(sale(`http-${status}`))).rejects.toMatchObject({
+        kassaCode,
+        uncertain: false,
+      });
+    });
+  }
+});

@@ -22,6 +22,9 @@ it.each([
   // A code Kassa does not know may have come after the FN made the document: checked, never guessed.
   [9999, "DEVICE_ERROR", true],
   [80, "BAD_PARAMETERS", false],
+  // Refused by the driver's task script before anything ran (validateTask): the receipt's content.
+  [501, "BAD_PARAMETERS", false],
+  [502, "DEVICE_ERROR", false],
   [82, "NOT_ALLOWED_IN_MODE", false],
 ])("ATOL %i → %s (uncertain %s)", (code, kassaCode, uncertain) => {
   const e = atolError(code, "описание");

@@ -50,6 +50,10 @@ export const ATOL_ERROR_OPEN_SHIFT_REPORT_INTERRUPTED = 175;
 export const ATOL_ERROR_CLOSE_RECEIPT_INTERRUPTED = 177;
 export const ATOL_ERROR_FN_QUERY_INTERRUPTED = 178;
 export const ATOL_ERROR_CONNECTION_LOST = 241;
+/** The driver's JSON task scripts refuse a field before running anything (their validateTask). */
+export const ATOL_ERROR_RECEIPT_PARSE_ERROR = 501;
+/** A task of the request not run because an earlier one failed. */
+export const ATOL_ERROR_INTERRUPTED_BY_PREVIOUS_ERRORS = 502;
 
 /**
  * Codes the driver answers before anything reached the FN: the register refused the task as it
@@ -85,6 +89,8 @@ const CERTAIN = new Set([
   ATOL_ERROR_FN_SHIFT_EXPIRED,
   ATOL_ERROR_INVALID_TAXATION_TYPE,
   ATOL_ERROR_INVALID_TAX_TYPE,
+  ATOL_ERROR_RECEIPT_PARSE_ERROR,
+  ATOL_ERROR_INTERRUPTED_BY_PREVIOUS_ERRORS,
 ]);
 
 interface Mapping {
@@ -172,6 +178,14 @@ const MAP: Record<number, Mapping> = {
     kassaCode: "NOT_ALLOWED_IN_MODE",
     message:
       "A document is open on the register (left by another program): cancel it in the ATOL driver's test utility, then retry.",
+  },
+  [ATOL_ERROR_RECEIPT_PARSE_ERROR]: {
+    kassaCode: "BAD_PARAMETERS",
+    message: "The ATOL driver refused a field of this receipt before printing anything.",
+  },
+  [ATOL_ERROR_INTERRUPTED_BY_PREVIOUS_ERRORS]: {
+    kassaCode: "DEVICE_ERROR",
+    message: "The ATOL driver did not run the task after an earlier one failed: retry.",
   },
   [ATOL_ERROR_UNKNOWN]: {
     kassaCode: "DEVICE_ERROR",

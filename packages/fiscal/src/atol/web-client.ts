@@ -143,9 +143,13 @@ export class AtolWebClient {
       // 409 for a UUID already queued is assumed (unverified); any other answer is checked by UUID.
       const held = await this.state(uuid);
       if (held) return;
+      // Only a refusal of what was sent is the receipt's (the agent sets such a receipt aside); a
+      // 401/403 (the driver's access settings), 404/405 (not the driver's API at this URL) or a 5xx
+      // is the till's setup, and every receipt would be set aside for it.
+      const content = r.status === 400 || r.status === 413 || r.status === 422;
       throw new FiscalDeviceError(
-        r.status >= 400 && r.status < 500 ? "BAD_PARAMETERS" : "DEVICE_ERROR",
-        `The ATOL web server refused the request (HTTP ${r.status}${describe(r.json)}). Check the driver; call support if it repeats.`,
+        content ? "BAD_PARAMETERS" : "DEVICE_ERROR",
+        `The ATOL web server refused the request (HTTP ${r.status}${describe(r.json)}). ${content ? "Check the receipt" : "Check KASSA_ATOL_URL and the driver's web server settings"}; call support if it repeats.`,
       );
     }
   }
