@@ -55,7 +55,8 @@ export function roleCan(role: Role, permission: Permission): boolean {
  * such membership is answered FORBIDDEN before the handler runs.
  */
 export function permitted(permission: Permission) {
-  return dashboardProcedure.meta({ permission }).use(({ ctx, next }) => {
+  return dashboardProcedure.meta({ permission }).use(async ({ ctx, next, getRawInput }) => {
+    refuseNul(await getRawInput());
     const memberships = ctx.scope.memberships.filter((m) => roleCan(m.role, permission));
     if (memberships.length === 0) {
       throw new AppError("FORBIDDEN", {
@@ -64,4 +65,31 @@ export function permitted(permission: Permission) {
     }
     return next({ ctx: { ...ctx, scope: { ...ctx.scope, memberships } } });
   });
+}
+
+/**
+ * PostgreSQL text cannot hold a NUL character: an id, name or reason carrying one would reach a
+ * query and come back as an internal error. Every dashboard input is refused here instead, in one
+ * place, as a field error naming where the NUL is — before any handler reads or writes.
+ */
+function refuseNul(input: unknown): void {
+  const found = nulAt(input, [], 0);
+  if (found === null) return;
+  const field = found.length > 0 ? found.join(".") : "_";
+  throw new AppError("VALIDATION_FAILED", {
+    message: `The input holds a NUL character (at ${field}): remove it and try again.`,
+    fieldErrors: { [field]: ["Contains a NUL character"] },
+  });
+}
+
+function nulAt(value: unknown, path: string[], depth: number): string[] | null {
+  if (typeof value === "string") return value.includes("\u0000") ? path : null;
+  // Deeper than any dashboard input nests: zod refuses such shapes on its own.
+  if (value === null || typeof value !== "object" || depth > 8) return null;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key.includes("\u0000")) return [...path, key];
+    const found = nulAt(inner, [...path, key], depth + 1);
+    if (found) return found;
+  }
+  return null;
 }

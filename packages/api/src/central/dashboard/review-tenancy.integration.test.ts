@@ -74,7 +74,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => db?.close());
 
-describe("an owner naming another organization's ids", () => {
+describe("an owner naming another organization's ids", { timeout: 60_000 }, () => {
   it("is refused (NOT_FOUND / FORBIDDEN) by every admin, alerts and DLQ change, and nothing of the other organization changes", async () => {
     // The other chain has a pending invitation, so revoking it by id can be tried.
     const invitation = await as("otherOwner").admin.people.invite({
@@ -198,7 +198,187 @@ describe("an owner naming another organization's ids", () => {
   });
 });
 
-describe("the audit logs and store scope", () => {
+describe("reads naming another organization's till, receipt or shift", { timeout: 60_000 }, () => {
+  it("are NOT_FOUND, however the ids are combined", async () => {
+    const { seedReceipt, seedShift } = await import("@kassa/db/seed");
+    const till = { organizationId: ids.other, id: ids.otherTill };
+    const receipt = await seedReceipt(db.prisma, { terminal: { ...till, storeId: ids.otherStore } as never });
+    const shift = await seedShift(db.prisma, { terminal: till, closedAt: NOW, countedCash: 1 });
+    const owner = as("owner");
+    const refusals: [string, () => Promise<unknown>][] = [
+      ["terminals.get", () => owner.terminals.get({ terminalId: ids.otherTill })],
+      ["receipts.get", () => owner.receipts.get({ terminalId: ids.otherTill, receiptId: receipt.id })],
+      ["receipts.get (own till)", () => owner.receipts.get({ terminalId: ids.t2, receiptId: receipt.id })],
+      ["cash.shift", () => owner.cash.shift({ terminalId: ids.otherTill, shiftId: shift.shiftId })],
+      [
+        "cash.approve",
+        () =>
+          owner.cash.approve({ terminalId: ids.otherTill, shiftId: shift.shiftId, note: "looks fine to me" }),
+      ],
+      [
+        "cash.approve (own till)",
+        () => owner.cash.approve({ terminalId: ids.t2, shiftId: shift.shiftId, note: "ok ok" }),
+      ],
+    ];
+    for (const [what, attempt] of refusals) {
+      await expect(attempt(), what).rejects.toMatchObject({ code: "NOT_FOUND" });
+    }
+    expect(await db.prisma.cashApproval.count({ where: { organizationId: ids.other } })).toBe(0);
+    const lists = [
+      await owner.receipts.list({ terminalId: ids.otherTill } as never),
+      await owner.alerts.list({ storeId: ids.otherStore } as never),
+      await owner.cash.shifts({ storeId: ids.otherStore } as never),
+    ].map((v) => JSON.stringify(v, (_, x) => (typeof x === "bigint" ? x.toString() : x)));
+    for (const text of lists) {
+      expect(text).not.toContain(receipt.id);
+      expect(text).not.toContain(shift.shiftId);
+    }
+  });
+});
+
+describe("garbage input to every admin, alerts and DLQ procedure", { timeout: 240_000 }, () => {
+  it("is a typed 4xx refusal (never an internal error) and changes nothing", async () => {
+    const huge = "x".repeat(1_000_000);
+    const garbage: unknown[] = [
+      undefined,
+      null,
+      42,
+      "text",
+      [],
+      { organizationId: { not: "" } },
+      { organizationId: huge, storeId: huge, terminalId: huge, userId: huge, name: huge },
+      {
+        organizationId: ids.org,
+        storeId: ids.s1,
+        terminalId: "../t2",
+        name: "\u0000",
+        timezone: "../../etc",
+      },
+      { organizationId: ids.org, storeIds: Array.from({ length: 10_000 }, (_, i) => `s${i}`), role: "god" },
+      { organizationId: ids.org, cashTolerance: -1n, defaultLocale: "xx" },
+      { organizationId: ids.org, cashTolerance: 10n ** 30n },
+      { organizationId: ids.org, thresholds: { silentMinutes: Number.NaN, x: huge } },
+      { organizationId: ids.org, cursor: huge.slice(0, 500), limit: 1e9 },
+      { organizationId: ids.org, selection: { type: "items", items: [] }, reason: huge },
+    ];
+    const paths = [
+      "admin.stores.list",
+      "admin.stores.create",
+      "admin.stores.update",
+      "admin.tills.list",
+      "admin.tills.provision",
+      "admin.tills.rotateKey",
+      "admin.tills.retire",
+      "admin.people.list",
+      "admin.people.invite",
+      "admin.people.update",
+      "admin.people.remove",
+      "admin.people.revokeInvitation",
+      "admin.settings.get",
+      "admin.settings.update",
+      "admin.audit.list",
+      "alerts.list",
+      "alerts.count",
+      "alerts.thresholds.update",
+      "dlq.retry",
+      "dlq.discard",
+      "dlq.actions",
+    ];
+    const state = async () =>
+      JSON.stringify(
+        await Promise.all([
+          db.prisma.store.findMany({ orderBy: { id: "asc" } }),
+          db.prisma.terminal.findMany({ orderBy: { id: "asc" } }),
+          db.prisma.membership.findMany({ orderBy: [{ organizationId: "asc" }, { userId: "asc" }] }),
+          db.prisma.organization.findMany({ orderBy: { id: "asc" } }),
+          db.prisma.auditEvent.count(),
+          db.sql.query("SELECT count(*) AS n FROM dlq_actions"),
+        ]),
+        (_, v) => (typeof v === "bigint" ? v.toString() : v),
+      );
+    const before = await state();
+    const owner = as("owner") as unknown as Record<string, unknown>;
+    for (const path of paths) {
+      let target: unknown = owner;
+      for (const key of path.split(".")) target = (target as Record<string, unknown>)[key];
+      for (const input of garbage) {
+        const code = await (target as (i: unknown) => Promise<unknown>)(input).then(
+          () => "OK",
+          (error: { code?: string }) => error.code ?? "ERROR",
+        );
+        // Reads may answer (an empty or default input is valid for them); changes must refuse.
+        expect(
+          ["OK", "BAD_REQUEST", "NOT_FOUND", "FORBIDDEN", "CONFLICT"],
+          `${path}(${String(input)?.slice(0, 60)})`,
+        ).toContain(code);
+        if (code === "OK" && !/\.(list|get|count|actions)$/.test(path))
+          throw new Error(
+            `${path} accepted ${JSON.stringify(input, (_, v) => (typeof v === "bigint" ? String(v) : v))?.slice(0, 300)}`,
+          );
+      }
+    }
+    expect(await state()).toBe(before);
+  });
+});
+
+describe("text PostgreSQL cannot store", { timeout: 120_000 }, () => {
+  it("a NUL character in a name, address, email or note is a typed refusal, not an internal error", async () => {
+    const owner = as("owner");
+    const nul = "Till\u0000one";
+    const attempts: [string, () => Promise<unknown>][] = [
+      ["stores.create name", () => owner.admin.stores.create({ name: nul, timezone: "UTC" })],
+      [
+        "stores.update address",
+        () => owner.admin.stores.update({ organizationId: ids.org, storeId: ids.s1, address: nul }),
+      ],
+      [
+        "tills.provision name",
+        () => owner.admin.tills.provision({ storeId: ids.s1, name: nul, centralUrl: "https://x.test" }),
+      ],
+      [
+        "people.invite name",
+        () => owner.admin.people.invite({ email: "nul@x.test", name: nul, role: "support" }),
+      ],
+      [
+        "dlq.discard reason",
+        () =>
+          owner.dlq.discard({
+            organizationId: ids.org,
+            selection: { type: "filter", filter: { storeId: ids.s1 } },
+            reason: nul,
+          }),
+      ],
+    ];
+    // Ids too: every id a dashboard procedure takes goes into a query as text.
+    const nulId = "01\u0000";
+    attempts.push(
+      ["tills.retire id", () => owner.admin.tills.retire({ terminalId: nulId })],
+      [
+        "stores.update id",
+        () => owner.admin.stores.update({ organizationId: ids.org, storeId: nulId, name: "N" }),
+      ],
+      ["people.remove id", () => owner.admin.people.remove({ userId: nulId })],
+      ["terminals.get id", () => owner.terminals.get({ terminalId: nulId })],
+      ["receipts.get id", () => owner.receipts.get({ terminalId: ids.t2, receiptId: nulId })],
+      ["cash.shift id", () => owner.cash.shift({ terminalId: nulId, shiftId: nulId })],
+      ["admin.tills.list org", () => owner.admin.tills.list({ organizationId: nulId })],
+      ["dlq.get id", () => owner.dlq.get({ terminalId: nulId, id: nulId })],
+    );
+    const codes: string[] = [];
+    for (const [what, attempt] of attempts) {
+      const code = await attempt().then(
+        () => "OK",
+        (error: { code?: string }) => error.code ?? "ERROR",
+      );
+      codes.push(`${what}: ${code}`);
+    }
+    // A refusal of the input, or (for an id) "no such row" — never an internal error.
+    expect(codes.filter((l) => !/: (BAD_REQUEST|NOT_FOUND|OK)$/.test(l))).toEqual([]);
+    expect(codes.filter((l) => l.endsWith("OK") && !l.includes("list"))).toEqual([]);
+  });
+});
+
+describe("the audit logs and store scope", { timeout: 60_000 }, () => {
   it("a DLQ action that touched no item is not shown to a store-scoped manager, nor to one with no stores", async () => {
     // The owner discards by a filter naming store 2's till: nothing is pending, so the action
     // touches no item and is stored with no store — but its criteria and reason speak of store 2.
@@ -234,7 +414,7 @@ describe("the audit logs and store scope", () => {
   });
 });
 
-describe("membership changes take effect on existing sessions", () => {
+describe("membership changes take effect on existing sessions", { timeout: 60_000 }, () => {
   it("a demoted owner's open session loses the admin area at once; a removed member's cookie is refused", async () => {
     const demotedHeaders = new Headers({
       cookie: await testSessionCookie(db, users.owner2, TEST_SECRET),
@@ -255,7 +435,7 @@ describe("membership changes take effect on existing sessions", () => {
   });
 });
 
-describe("a till's key after rotation or retirement", () => {
+describe("a till's key after rotation or retirement", { timeout: 60_000 }, () => {
   const agent = (key: string) =>
     createCallerFactory(centralRouter)(
       createCentralContext({ db, headers: new Headers({ authorization: `Bearer ${key}` }), now: () => NOW }),
