@@ -107,10 +107,14 @@ test("every page sends the security headers, with a fresh nonce each time, and r
   page,
   stack,
 }) => {
+  // Fourteen page loads, each hydrated, on a shared build machine.
+  test.setTimeout(180_000);
   const violations = watchCspViolations(page);
   const nonces = new Set<string>();
   nonces.add(expectSecurityHeaders(await page.goto(`${stack.url}/login`), "/login"));
   nonces.add(expectSecurityHeaders(await page.goto(`${stack.url}/login`), "/login again"));
+  // The public set-password page (here with a link that does not work: it says so, with the headers).
+  nonces.add(expectSecurityHeaders(await page.goto(`${stack.url}/set-password?token=x`), "/set-password"));
   await signInAs(page, stack, owner(stack));
   const pages = [
     "/",
@@ -120,6 +124,12 @@ test("every page sends the security headers, with a fresh nonce each time, and r
     "/breakers",
     "/cash",
     "/dlq",
+    // The admin area (issue 10).
+    "/stores",
+    "/tills",
+    "/people",
+    "/settings",
+    "/audit",
   ];
   for (const path of pages) {
     const response = await page.goto(`${stack.url}${path}`);
@@ -128,7 +138,7 @@ test("every page sends the security headers, with a fresh nonce each time, and r
     // Next.js put the nonce on its scripts: the page hydrated (the nav answers a click target).
     await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
   }
-  expect(nonces.size, "a new nonce per response").toBe(pages.length + 2);
+  expect(nonces.size, "a new nonce per response").toBe(pages.length + 3);
   expect(violations, "CSP violations").toEqual([]);
 
   // The API answers carry them too, and healthz says healthy without naming the database.
