@@ -404,6 +404,36 @@ describe("the audit logs and store scope", { timeout: 60_000 }, () => {
     }
   });
 
+  it("a manager of store 1 naming store 2 or its till in any filter reads nothing of it", async () => {
+    const manager = as("manager");
+    const window = { from: new Date(NOW.getTime() - 86_400_000), to: NOW };
+    const answers = await Promise.all([
+      manager.fleet.list({ storeId: ids.s2 }),
+      manager.admin.tills.list({ storeId: ids.s2, status: "all" }),
+      manager.admin.stores.list({ organizationId: ids.org }),
+      manager.receipts.list({ storeId: ids.s2 } as never),
+      manager.receipts.list({ terminalId: ids.t2 } as never),
+      manager.alerts.list({ storeId: ids.s2 } as never),
+      manager.alerts.list({ terminalId: ids.t2 } as never),
+      manager.alerts.count({ storeId: ids.s2 }),
+      manager.cash.shifts({ storeId: ids.s2 } as never),
+      manager.cash.days({ storeId: ids.s2 } as never),
+      manager.breakers.fleet({ ...window, storeId: ids.s2 } as never),
+      manager.rum.overview({ ...window, storeId: ids.s2 }),
+      manager.rum.overview({ ...window, terminalId: ids.t2 }),
+      manager.dlq.list({ storeId: ids.s2 } as never),
+      manager.dlq.groups({ terminalId: ids.t2 } as never),
+    ]);
+    for (const [i, answer] of answers.entries()) {
+      const text = JSON.stringify(answer, (_, v) => (typeof v === "bigint" ? v.toString() : v));
+      expect(text, `answer ${i}`).not.toContain(ids.t2);
+      if (i !== 2) expect(text, `answer ${i}`).not.toContain(ids.s2);
+    }
+    await expect(manager.breakers.timeline({ ...window, terminalId: ids.t2 } as never)).rejects.toMatchObject(
+      { code: "NOT_FOUND" },
+    );
+  });
+
   it("a manager with no stores sees no till, store, audit entry or DLQ action through the admin area", async () => {
     const manager = as("emptyManager");
     expect((await manager.admin.stores.list({})).stores).toEqual([]);
