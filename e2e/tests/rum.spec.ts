@@ -15,12 +15,9 @@ async function signIn(page: Page, stack: E2eStack) {
 }
 
 test("a page view's web vitals arrive centrally and the RUM page shows them", async ({ page, stack }) => {
+  // Waits for one fold of the fleet-wide histograms (≤ 15 s) on top of two page loads per language.
+  test.setTimeout(120_000);
   await signIn(page, stack);
-  const beacons: string[] = [];
-  page.on("request", (request) => {
-    if (request.url().endsWith("/api/rum") && request.method() === "POST")
-      beacons.push(request.postData() ?? "");
-  });
   await page.goto(`${stack.url}/receipts`);
   await expect(page.getByRole("heading", { level: 1, name: "Receipts" })).toBeVisible();
   // The page has painted (FCP) and an interaction happened (INP); then the tab is hidden — what a
@@ -29,19 +26,18 @@ test("a page view's web vitals arrive centrally and the RUM page shows them", as
     .poll(() => page.evaluate(() => performance.getEntriesByName("first-contentful-paint").length))
     .toBe(1);
   await page.getByRole("heading", { level: 1 }).click();
+  const answered = page.waitForResponse(
+    (r) => r.url().endsWith("/api/rum") && r.request().method() === "POST",
+  );
   await page.evaluate(() => {
     Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
     document.dispatchEvent(new Event("visibilitychange"));
   });
-  await expect.poll(() => beacons.length, { message: "no beacon was sent on page hide" }).toBeGreaterThan(0);
+  // The central server took it (202: stored with the session's organization, no till).
+  expect((await answered).status()).toBe(202);
   await page.goto(`${stack.url}/rum?metric=web_vital.TTFB`);
-  const sent = beacons.map((b) => JSON.parse(b) as { page: string; vitals: { name: string }[] });
-  expect(sent[0]!.page).toBe("/receipts");
-  const names = new Set(sent.flatMap((b) => b.vitals.map((v) => v.name)));
-  expect(names).toContain("TTFB");
-  expect(names).toContain("FCP");
 
-  // The beacon is stored asynchronously: reload until the central server has it.
+  // Fleet-wide views read the histograms the central schedule folds every 15 s: reload until then.
   const metrics = page.getByTestId("rum-metrics");
   await expect(async () => {
     await page.reload();
