@@ -79,7 +79,8 @@ async function alertsOf(till: SeededTerminal, rule?: string) {
   );
 }
 
-describe("each rule fires once and resolves when its condition clears", () => {
+// 30 s per test: each drives real pushes and evaluation rounds, and the shared machine is slow at times.
+describe("each rule fires once and resolves when its condition clears", { timeout: 30_000 }, () => {
   it("till_silent: past the threshold it fires once however often evaluated; a sync resolves it; silence again is a new row", async () => {
     const till = await oneTill();
     await push(till, T0);
@@ -256,7 +257,7 @@ describe("each rule fires once and resolves when its condition clears", () => {
   });
 });
 
-describe("several evaluators", () => {
+describe("several evaluators", { timeout: 30_000 }, () => {
   it("two concurrent evaluators fire an alert once: one row, one line", async () => {
     const till = await oneTill();
     await push(till, T0, [terminalStatusItem(T0.getTime(), { bufferFillPercent: 95 })]);
@@ -285,7 +286,7 @@ describe("several evaluators", () => {
   });
 });
 
-describe("thresholds", () => {
+describe("thresholds", { timeout: 30_000 }, () => {
   it("an organization's own thresholds are used; out-of-range input is VALIDATION_FAILED and changes nothing", async () => {
     const till = await oneTill();
     await updateThresholds(db, till.organizationId, { bufferFillPercent: 90 });
@@ -314,7 +315,7 @@ describe("thresholds", () => {
   });
 });
 
-describe("/metrics and the schedule", () => {
+describe("/metrics and the schedule", { timeout: 30_000 }, () => {
   it("kassa_central_alerts_firing{rule} counts firing alerts after a round; the scheduler runs rounds on its timer until stopped", async () => {
     const till = await oneTill();
     await push(till, T0, [terminalStatusItem(T0.getTime(), { bufferFillPercent: 99 })]);

@@ -69,7 +69,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => dispose?.());
 
-describe("alerts.list and alerts.count", () => {
+// 30 s per test: each drives real pushes and evaluation rounds, and the shared machine is slow at times.
+describe("alerts.list and alerts.count", { timeout: 30_000 }, () => {
   it("firing by default, newest first, with till, store, unit and destination; history and all on asking", async () => {
     const firing = await as(user.owner).alerts.list();
     expect(firing.items.map((a) => a.id)).toEqual(["A04", "A03", "A02"]);
@@ -135,7 +136,7 @@ describe("alerts.list and alerts.count", () => {
   });
 });
 
-describe("alerts.thresholds", () => {
+describe("alerts.thresholds", { timeout: 30_000 }, () => {
   it("everyone reads the thresholds in force; only an owner may change them", async () => {
     const read = await as(user.manager).alerts.thresholds.get();
     expect(read).toEqual({
