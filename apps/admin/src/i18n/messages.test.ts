@@ -56,7 +56,21 @@ describe("messages", () => {
 
   it("has one namespace per page, the same in every locale", () => {
     expect(Object.keys(en).sort()).toEqual(
-      ["admin", "alerts", "breakers", "cash", "common", "dlq", "fleet", "login", "nav", "receipts", "rum", "terminal"].sort(),
+      [
+        "admin",
+        "alerts",
+        "breakers",
+        "cash",
+        "common",
+        "dlq",
+        "fleet",
+        "login",
+        "nav",
+        "receipts",
+        "registerFamily",
+        "rum",
+        "terminal",
+      ].sort(),
     );
     expect(LOCALES).toEqual(["en", "ru"]);
   });

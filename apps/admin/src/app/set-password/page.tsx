@@ -6,6 +6,8 @@ import { getDb } from "~/server/db.ts";
 import styles from "./set-password.module.css";
 import { SetPasswordForm } from "./set-password-form.tsx";
 
+const REFUSALS = ["unknown", "used", "revoked", "expired"] as const;
+
 export async function generateMetadata() {
   const t = await getTranslations("admin.setPassword");
   return { title: t("title") };
@@ -21,7 +23,10 @@ export default async function SetPasswordPage({
   const roles = await getTranslations("admin.roles");
   const token = (await searchParams).token ?? "";
   const preview = await previewInvitation(await getDb(), token, new Date()).catch((error: unknown) => {
-    if (error instanceof AppError && error.kassaCode === "INVITATION_INVALID") return error.message;
+    if (error instanceof AppError && error.kassaCode === "INVITATION_INVALID") {
+      const reason = REFUSALS.find((r) => r === error.fieldErrors?.token?.[0]) ?? "unknown";
+      return `${t(`reasons.${reason}`)} ${t("askOwner")}`;
+    }
     throw error;
   });
   return (

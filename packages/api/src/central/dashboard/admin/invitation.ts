@@ -12,18 +12,22 @@ import type { InvitationPreview } from "./people.types.ts";
 
 const ZToken = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 
-const invalid = (why: string) =>
+/** Why a link does not work, as `fieldErrors.token[0]`: the page says it in the reader's language. */
+export type InvitationRefusal = "unknown" | "used" | "revoked" | "expired";
+
+const invalid = (reason: InvitationRefusal, why: string) =>
   new AppError("INVITATION_INVALID", {
     message: `${why} Ask the organization's owner for a new invitation.`,
+    fieldErrors: { token: [reason] },
   });
 
 async function openInvitation(db: CentralDatabase, token: string, now: Date) {
-  if (!ZToken.safeParse(token).success) throw invalid("This set-password link is not valid.");
+  if (!ZToken.safeParse(token).success) throw invalid("unknown", "This set-password link is not valid.");
   const row = await db.prisma.userInvitation.findUnique({ where: { tokenHash: hashInvitationToken(token) } });
-  if (!row) throw invalid("This set-password link is not valid.");
-  if (row.acceptedAt) throw invalid("This set-password link was already used.");
-  if (row.revokedAt) throw invalid("This set-password link was withdrawn.");
-  if (row.expiresAt <= now) throw invalid("This set-password link has expired.");
+  if (!row) throw invalid("unknown", "This set-password link is not valid.");
+  if (row.acceptedAt) throw invalid("used", "This set-password link was already used.");
+  if (row.revokedAt) throw invalid("revoked", "This set-password link was withdrawn.");
+  if (row.expiresAt <= now) throw invalid("expired", "This set-password link has expired.");
   return row;
 }
 
@@ -81,7 +85,7 @@ export async function acceptInvitation(
       where: { tokenHash: invitation.tokenHash, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } },
       data: { acceptedAt: now, acceptedUserId: userId },
     });
-    if (count !== 1) throw invalid("This set-password link was already used.");
+    if (count !== 1) throw invalid("used", "This set-password link was already used.");
     if (!existing) {
       // The link was sent to this address and opened: that proves it (better-auth's emailVerified).
       await tx.user.create({

@@ -116,6 +116,8 @@ describe("admin.people", () => {
     ).rejects.toMatchObject({
       kassaCode: "INVITATION_INVALID",
       message: expect.stringContaining("expired"),
+      // The reason the set-password page says in the reader's language.
+      fieldErrors: { token: ["expired"] },
     });
     const revoked = await call("owner").admin.people.invite({
       email: "gone@optika.test",
