@@ -32,20 +32,26 @@ describe("parseEnv", () => {
     );
   });
 
-  it("uses a dev-only session secret with a warning, and refuses to in production", () => {
+  it("signs with a random per-process secret under next dev (with a warning), and refuses to start without one in production", () => {
     const warn = vi.fn();
-    expect(parseEnv({ NODE_ENV: "development" }, warn).sessionSecret).toHaveLength(44);
-    expect(warn).toHaveBeenCalledWith(expect.stringContaining("development-only secret"));
+    const dev = parseEnv({ NODE_ENV: "development" }, warn);
+    expect(dev.sessionSecret).toMatch(/^[0-9a-f]{64}$/);
+    expect(dev.developmentSecret).toBe(true);
+    // One per process, not one per evaluation (Next.js bundles evaluate env.ts more than once).
+    expect(parseEnv({ NODE_ENV: "development" }, warn).sessionSecret).toBe(dev.sessionSecret);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("random per-process secret"));
+    expect(parseEnv({ KASSA_SESSION_SECRET: SECRET }).developmentSecret).toBe(false);
     expect(() => parseEnv({ NODE_ENV: "production" }, warn)).toThrow(/KASSA_SESSION_SECRET is not set/);
   });
 
-  it("marks the development secret (proxy.ts then answers localhost only) and refuses it in production even when set", () => {
-    const dev = parseEnv({ NODE_ENV: "development" }, () => {});
-    expect(dev.developmentSecret).toBe(true);
-    expect(parseEnv({ KASSA_SESSION_SECRET: SECRET }).developmentSecret).toBe(false);
-    expect(() =>
-      parseEnv({ NODE_ENV: "production", KASSA_SESSION_SECRET: dev.sessionSecret }, () => {}),
-    ).toThrow(/public development secret/);
+  it("trusts one proxy's X-Forwarded-For entry by default; 0 trusts none", () => {
+    expect(parseEnv({ KASSA_SESSION_SECRET: SECRET }).trustedProxyHops).toBe(1);
+    expect(parseEnv({ KASSA_SESSION_SECRET: SECRET, KASSA_TRUSTED_PROXY_HOPS: "0" }).trustedProxyHops).toBe(
+      0,
+    );
+    expect(() => parseEnv({ KASSA_SESSION_SECRET: SECRET, KASSA_TRUSTED_PROXY_HOPS: "-1" })).toThrow(
+      /KASSA_TRUSTED_PROXY_HOPS/,
+    );
   });
 });
 

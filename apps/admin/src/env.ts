@@ -1,10 +1,18 @@
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { resolveFromRepoRoot } from "./server/repo-root.ts";
 
 // The only module that reads process.env (style guide, "Configuration"). Parsed lazily, once, so
 // `next build` can import route modules without a production secret being set.
 
-const DEV_SESSION_SECRET = "kassa-dev-only-session-secret-change-me-0000";
+// Without KASSA_SESSION_SECRET (next dev only) cookies are signed with a random secret made once per
+// process — never a constant in the repository — so development sessions end when the server
+// restarts. On globalThis because Next.js may evaluate this module once per bundle.
+const devSecretHolder = globalThis as typeof globalThis & { __kassaDevSessionSecret?: string };
+function developmentSessionSecret(): string {
+  devSecretHolder.__kassaDevSessionSecret ??= randomBytes(32).toString("hex");
+  return devSecretHolder.__kassaDevSessionSecret;
+}
 
 const ZEnv = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -24,6 +32,12 @@ const ZEnv = z.object({
     .min(32, "must be at least 32 characters (e.g. `openssl rand -hex 32`)")
     .optional(),
   /** Largest accepted tRPC request body, compressed and decompressed alike, in bytes. Default 8 MiB. */
+  /**
+   * How many proxies in front of Kassa append to X-Forwarded-For (the sign-in throttle's client
+   * address is the entry the outermost one wrote). 0: none trusted — a client could write the
+   * header itself — so sign-in is throttled per account only.
+   */
+  KASSA_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(1),
   KASSA_MAX_BODY_BYTES: z.coerce
     .number()
     .int()
@@ -50,6 +64,7 @@ export interface AdminEnv {
    * `next dev`, and proxy.ts then answers only requests addressed to loopback (localhost).
    */
   developmentSecret: boolean;
+  trustedProxyHops: number;
   maxBodyBytes: number;
   alertIntervalMs: number;
   metricsToken: string | undefined;
@@ -85,20 +100,17 @@ export function parseEnv(
       );
     }
     warn(
-      "Kassa admin: KASSA_SESSION_SECRET is not set; using a development-only secret, and answering only on localhost. Never do this in production.",
+      "Kassa admin: KASSA_SESSION_SECRET is not set; signing sessions with a random per-process secret (they end on restart) and answering only on localhost. Never do this in production.",
     );
-    sessionSecret = DEV_SESSION_SECRET;
-  } else if (sessionSecret === DEV_SESSION_SECRET && env.NODE_ENV === "production") {
-    throw new Error(
-      "Kassa admin: KASSA_SESSION_SECRET is the public development secret — set it to 32+ random characters (e.g. `openssl rand -hex 32`) and restart.",
-    );
+    sessionSecret = developmentSessionSecret();
   }
   return {
     nodeEnv: env.NODE_ENV,
     databaseUrl: env.DATABASE_URL,
     centralDataDir: resolveFromRepoRoot(env.KASSA_CENTRAL_DATA_DIR),
     sessionSecret,
-    developmentSecret: sessionSecret === DEV_SESSION_SECRET,
+    developmentSecret: !env.KASSA_SESSION_SECRET,
+    trustedProxyHops: env.KASSA_TRUSTED_PROXY_HOPS,
     maxBodyBytes: env.KASSA_MAX_BODY_BYTES,
     alertIntervalMs: env.KASSA_ALERT_INTERVAL_MS,
     metricsToken: env.KASSA_METRICS_TOKEN,

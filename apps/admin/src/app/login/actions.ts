@@ -4,6 +4,7 @@ import { clientAddress, signIn, signOut } from "@kassa/api/central/auth";
 import { AppError } from "@kassa/api/errors";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { getEnv } from "~/env.ts";
 import { getAuth } from "~/server/auth.ts";
 import { applySetCookies } from "~/server/set-cookies.ts";
 
@@ -24,7 +25,7 @@ export async function signInAction(_previous: SignInState, form: FormData): Prom
     const result = await signIn(
       await getAuth(),
       { email, password: String(form.get("password") ?? "") },
-      { headers: requestHeaders, address: clientAddress(requestHeaders) },
+      { headers: requestHeaders, address: clientAddress(requestHeaders, getEnv().trustedProxyHops) },
     );
     await applySetCookies(result.setCookies);
   } catch (error) {

@@ -277,9 +277,9 @@ describe("throttling", () => {
       expect((await wrong(a, "10.1.0.1"))?.message).toContain("Wait 2 minutes");
 
       // Once it ends the right password signs in and the account's count starts again.
+      // (From a fresh address: every attempt from 10.1.0.1, refused ones too, counted for it.)
       vi.setSystemTime(new Date("2026-12-01T10:03:02Z"));
-      await expect(signIn(a, { email: user.email, password }, browser("10.1.0.1"))).resolves.toBeDefined();
-      // (From a fresh address: 10.1.0.1 has four failures of its own by now.)
+      await expect(signIn(a, { email: user.email, password }, browser("10.1.0.7"))).resolves.toBeDefined();
       expect((await wrong(b, "10.1.0.8"))?.kassaCode).toBe("UNAUTHORIZED");
     } finally {
       vi.useRealTimers();
@@ -310,15 +310,52 @@ describe("throttling", () => {
     }
   }, 120_000);
 
+  it("counts parallel guesses before checking them: 20 at once, the right one last, sign nobody in", async () => {
+    // Security review A1: a throttle read before and written after the password check let every
+    // request in flight pass the read (19 wrong guesses, then in).
+    const racing = createKassaAuth({ db, secret: SECRET });
+    const { user, password } = await seedUser(db.prisma, { email: "victim@race.test" });
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        signIn(
+          racing,
+          { email: user.email, password: i === 19 ? password : `guess-${i}` },
+          browser(`10.3.0.${i}`),
+        ).then(
+          () => "OK",
+          (error: AppError) => error.kassaCode,
+        ),
+      ),
+    );
+    expect(answers).not.toContain("OK");
+    // At most the limit of them reached the password check; the rest were refused unchecked.
+    expect(answers.filter((a) => a === "UNAUTHORIZED").length).toBeLessThanOrEqual(4);
+    expect(answers.filter((a) => a === "USER_LOCKED").length).toBeGreaterThanOrEqual(16);
+  }, 120_000);
+
   it("keeps no email or address in the table (keys are hashes)", async () => {
     const rows = await db.sql.query<{ key: string }>("SELECT key FROM sign_in_throttle");
     expect(rows.length).toBeGreaterThan(0);
     for (const { key } of rows) expect(key).not.toMatch(/@|10\.\d/);
   });
 
-  it("takes the client address from the last x-forwarded-for entry (the nearest proxy's)", () => {
-    expect(clientAddress(new Headers({ "x-forwarded-for": "1.1.1.1, 10.0.0.7" }))).toBe("10.0.0.7");
-    expect(clientAddress(new Headers())).toBe("unknown");
+  it("takes the client address from the entry the trusted proxies wrote, and none without a trusted proxy", () => {
+    const headers = new Headers({ "x-forwarded-for": "203.0.113.9, 1.1.1.1, 10.0.0.7" });
+    expect(clientAddress(headers, 1)).toBe("10.0.0.7");
+    expect(clientAddress(headers, 2)).toBe("1.1.1.1");
+    // Security review A2: without a proxy that writes the header, a client writes all of it.
+    expect(clientAddress(headers, 0)).toBeNull();
+    expect(clientAddress(new Headers(), 1)).toBeNull();
+  });
+
+  it("with no client address only the account limit applies", async () => {
+    const noAddress = createKassaAuth({ db, secret: SECRET, throttle: { addressFailures: 1 } });
+    for (const email of ["n1@x.test", "n2@x.test", "n3@x.test"]) {
+      const error = await errorOf(
+        signIn(noAddress, { email, password: "wrong-pw" }, { headers: new Headers(), address: null }),
+      );
+      expect(error?.kassaCode, email).toBe("UNAUTHORIZED");
+    }
   });
 });
 

@@ -11,8 +11,8 @@ export interface SignInResult {
 export interface SignInRequest {
   /** The browser's request headers (protocol, user agent; the cookie options follow them). */
   headers: Headers;
-  /** The client's address, for the per-address throttle (clientAddress). */
-  address: string;
+  /** The client's address, for the per-address throttle (clientAddress); null = not known. */
+  address: string | null;
 }
 
 const WRONG = "The email or password is wrong. Check both and try again.";
@@ -45,8 +45,9 @@ function throttled(seconds: number): AppError {
 }
 
 /**
- * Signs in with email and password: refused without checking the password while the account or
- * the address is throttled (USER_LOCKED with retryAfterSeconds), else checked by better-auth
+ * Signs in with email and password: the attempt is counted first, and refused without checking
+ * the password when the account or the address is over its limit (USER_LOCKED with
+ * retryAfterSeconds), else checked by better-auth
  * (Kassa's scrypt; an unknown email costs one scrypt too, and both answer UNAUTHORIZED with the
  * same words, so neither the answer nor its time says which emails have accounts). A failure is
  * counted in the shared throttle; the failure that reaches the limit is answered with the wait.
@@ -60,8 +61,9 @@ export async function signIn(auth: KassaAuth, input: unknown, request: SignInReq
     });
   }
   const { email, password } = parsed.data;
-  const wait = await auth.throttle.waitSeconds(email, request.address);
-  if (wait > 0) throw throttled(wait);
+  // Counted before the password is checked: parallel guesses cannot all slip past the limit.
+  const reservation = await auth.throttle.reserve(email, request.address);
+  if (reservation.wait > 0) throw throttled(reservation.wait);
 
   const betterAuth = auth.forRequest(isSecureRequest(request.headers));
   try {
@@ -70,14 +72,14 @@ export async function signIn(auth: KassaAuth, input: unknown, request: SignInReq
       headers: request.headers,
       returnHeaders: true,
     });
-    await auth.throttle.recordSuccess(email);
+    await auth.throttle.recordSuccess(reservation);
     return {
       user: { id: response.user.id, email: response.user.email, name: response.user.name },
       setCookies: headers.getSetCookie(),
     };
   } catch (error) {
     if (apiErrorStatus(error) !== 401) throw error;
-    const blocked = await auth.throttle.recordFailure(email, request.address);
+    const blocked = await auth.throttle.recordFailure(reservation);
     if (blocked > 0) throw throttled(blocked);
     throw new AppError("UNAUTHORIZED", { message: WRONG });
   }
@@ -100,14 +102,18 @@ export async function signOut(auth: KassaAuth, headers: Headers): Promise<string
 }
 
 /**
- * The client's address for the per-address throttle: the last `x-forwarded-for` entry, the one
- * the nearest proxy (or Next.js itself, from the socket) wrote; earlier entries are whatever the
- * client claimed. "unknown" when there is none (every such request shares one budget).
+ * The client's address for the per-address throttle: the `x-forwarded-for` entry written by the
+ * outermost of `trustedProxyHops` proxies in front of Kassa (1: the nearest proxy's, the last entry;
+ * without a proxy Next.js writes the socket's address there — unless the client sent the header
+ * itself, which it then wrote whole). Null when no proxy is trusted (0) or the entry is missing:
+ * then only the per-account limit applies, since one shared bucket would let one client lock
+ * everyone out.
  */
-export function clientAddress(headers: Headers): string {
+export function clientAddress(headers: Headers, trustedProxyHops = 1): string | null {
+  if (trustedProxyHops < 1) return null;
   const entries = (headers.get("x-forwarded-for") ?? "")
     .split(",")
     .map((entry) => entry.trim())
     .filter(Boolean);
-  return entries.at(-1) ?? headers.get("x-real-ip") ?? "unknown";
+  return entries.at(-trustedProxyHops) ?? null;
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { RateLimiterPostgres, type RateLimiterRes } from "rate-limiter-flexible";
+import { RateLimiterPostgres } from "rate-limiter-flexible";
 import type { CentralDatabase } from "../context.ts";
 
 /**
@@ -27,13 +27,27 @@ export const DEFAULT_SIGN_IN_THROTTLE: SignInThrottleOptions = {
   strikeMemorySeconds: 24 * 60 * 60,
 };
 
+/** One sign-in attempt, counted before its password is checked (SignInThrottle.reserve). */
+export interface SignInReservation {
+  /** Seconds to wait when the account or the address is over its limit (refuse unchecked), else 0. */
+  wait: number;
+  /** The address key is null when the client's address is not known (no per-address limit). */
+  keys: { account: string; address: string | null };
+  /** The count each key reached with this attempt. */
+  consumed: { account: number; address: number };
+}
+
 export interface SignInThrottle {
-  /** Seconds until `email` may try again from `address`, or 0 when it may try now. */
-  waitSeconds(email: string, address: string): Promise<number>;
-  /** Counts a failed sign-in; returns the seconds to wait when this failure started a block, else 0. */
-  recordFailure(email: string, address: string): Promise<number>;
-  /** A successful sign-in forgets the account's failures and back-off (not the address's). */
-  recordSuccess(email: string): Promise<void>;
+  /**
+   * Counts this attempt for the account and the address BEFORE the password is checked (one
+   * atomic upsert each, on whichever instance), so attempts in flight together are counted
+   * together and at most the limit of them ever reach the password check.
+   */
+  reserve(email: string, address: string | null): Promise<SignInReservation>;
+  /** The attempt failed: the one that took the last allowed point starts a block (doubling). Returns its wait, or 0. */
+  recordFailure(reservation: SignInReservation): Promise<number>;
+  /** The attempt signed in: the account's count and back-off are forgotten, the address's attempt refunded. */
+  recordSuccess(reservation: SignInReservation): Promise<void>;
   readonly options: SignInThrottleOptions;
 }
 
@@ -86,47 +100,63 @@ export function createSignInThrottle(
     account: limiter("account-strikes", Number.MAX_SAFE_INTEGER, options.strikeMemorySeconds),
     address: limiter("address-strikes", Number.MAX_SAFE_INTEGER, options.strikeMemorySeconds),
   };
-  const keys = (email: string, address: string) => ({
+  const keys = (email: string, address: string | null) => ({
     account: keyOf(email.trim().toLowerCase()),
-    address: keyOf(address),
+    address: address === null ? null : keyOf(address),
   });
-  const blockedFor = (res: RateLimiterRes | null, points: number) =>
-    res && res.consumedPoints > points ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0;
+  const points = { account: options.accountFailures, address: options.addressFailures };
+  const kinds = ["account", "address"] as const;
 
   return {
     options,
-    async waitSeconds(email, address) {
+    async reserve(email, address) {
       const key = keys(email, address);
-      const [account, byAddress] = await Promise.all([
-        failures.account.get(key.account),
-        failures.address.get(key.address),
-      ]);
-      return Math.max(
-        blockedFor(account, options.accountFailures),
-        blockedFor(byAddress, options.addressFailures),
+      // penalty() only counts (consume() would throw past the limit); each upsert is atomic.
+      const [account, byAddress] = await Promise.all(
+        kinds.map((kind) => {
+          const k = key[kind];
+          return k === null ? Promise.resolve(null) : failures[kind].penalty(k, 1);
+        }),
       );
-    },
-    async recordFailure(email, address) {
-      const key = keys(email, address);
       let wait = 0;
-      for (const kind of ["account", "address"] as const) {
-        const points = kind === "account" ? options.accountFailures : options.addressFailures;
-        // penalty() never throws for being over the limit (consume() would): it only counts.
-        const res = await failures[kind].penalty(key[kind], 1);
-        if (res.consumedPoints < points) continue;
-        const strike = await strikes[kind].penalty(key[kind], 1);
+      for (const [kind, res] of [
+        ["account", account],
+        ["address", byAddress],
+      ] as const) {
+        if (res && res.consumedPoints > points[kind]) {
+          wait = Math.max(wait, Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
+        }
+      }
+      return {
+        wait,
+        keys: key,
+        consumed: { account: account?.consumedPoints ?? 0, address: byAddress?.consumedPoints ?? 0 },
+      };
+    },
+    async recordFailure(reservation) {
+      let wait = 0;
+      for (const kind of kinds) {
+        // Only the attempt that took the last allowed point starts the block (those past it were
+        // refused unchecked), so attempts in flight together start one block, not many.
+        if (reservation.consumed[kind] !== points[kind]) continue;
+        const key = reservation.keys[kind];
+        if (key === null) continue;
+        const strike = await strikes[kind].penalty(key, 1);
         const seconds = Math.min(
           options.maxBlockSeconds,
           options.firstBlockSeconds * 2 ** Math.min(30, strike.consumedPoints - 1),
         );
-        await failures[kind].block(key[kind], seconds);
+        await failures[kind].block(key, seconds);
         wait = Math.max(wait, seconds);
       }
       return wait;
     },
-    async recordSuccess(email) {
-      const account = keyOf(email.trim().toLowerCase());
-      await Promise.all([failures.account.delete(account), strikes.account.delete(account)]);
+    async recordSuccess({ keys: key }) {
+      await Promise.all([
+        failures.account.delete(key.account),
+        strikes.account.delete(key.account),
+        key.address === null ? Promise.resolve() : failures.address.reward(key.address, 1),
+      ]);
     },
   };
 }
