@@ -34,6 +34,13 @@ const correction = (key: string, overrides: Record<string, unknown> = {}) => ({
   payments: [{ type: "cash", amount: 11_980 }],
   ...overrides,
 });
+const outbox = (id: string) =>
+  (
+    agent.db.prepare("SELECT kind, payload FROM outbox WHERE item_id = ? ORDER BY id").all(id) as {
+      kind: string;
+      payload: string;
+    }[]
+  ).map((r) => ({ kind: r.kind, payload: JSON.parse(r.payload) }));
 const correctionsOnFn = (id: string) => emulator.correctionsByTag(receiptTagFor(id)).length;
 
 describe("receipts.correct", () => {
@@ -48,6 +55,7 @@ describe("receipts.correct", () => {
     const out = made.json.result.data;
     expect(out).toMatchObject({ status: "fiscalized", total: 11_980 });
     expect(out.fiscal.fdNumber).toBe(emulator.fn.lastFdNumber);
+    expect(out.fiscal.dateTime).toMatch(/(Z|[+-]\d{2}:\d{2})$/); // ISO-8601 with the till's offset
     expect(correctionsOnFn(out.correctionId)).toBe(1);
     expect(emulator.fn.lastDocument?.documentType).toBe(31);
 
@@ -108,6 +116,42 @@ describe("receipts.correct", () => {
       .get(out.correctionId);
     expect(row).toEqual({ state: "fiscalized", fd_number: emulator.fn.lastFdNumber });
     expect(correctionsOnFn(out.correctionId)).toBe(1);
+    // For the central server: the correction (queued with it, before the print) and, found by the
+    // recovery, its fiscal attributes — each once, in that order.
+    expect(outbox(out.correctionId)).toEqual([
+      { kind: "correction", payload: expect.objectContaining({ kind: "income", total: 11_980 }) },
+      {
+        kind: "correction_fiscalized",
+        payload: expect.objectContaining({ fdNumber: emulator.fn.lastFdNumber }),
+      },
+    ]);
+    // A retry of the settled call queues nothing more.
+    await agent.post("receipts.correct", correction("c-6"));
+    expect(outbox(out.correctionId)).toHaveLength(2);
+  });
+
+  it("a cash correction moves the journal's expected cash as it moves the register's drawer; a refused one does not", async () => {
+    await agent.post("shift.open", { cashier: CASHIER });
+    const cash = async () => (await agent.get("shift.status")).json.result.data.cash;
+    await agent.post("receipts.correct", correction("c-8")); // income, cash 11 980
+    await agent.post(
+      "receipts.correct",
+      correction("c-9", {
+        kind: "income_return",
+        payments: [
+          { type: "cash", amount: 5_000 },
+          { type: "electronic", amount: 6_980 },
+        ],
+      }),
+    );
+    await agent.post(
+      "receipts.correct",
+      correction("c-10", { payments: [{ type: "electronic", amount: 11_980 }] }),
+    );
+    expect(await cash()).toMatchObject({ cashIn: 11_980, cashOut: 5_000, expected: 6_980 });
+    expect(emulator.status().cashInDrawer).toBe(6_980);
+    agent.db.prepare("UPDATE corrections SET state = 'needs_attention' WHERE idempotency_key = 'c-8'").run();
+    expect((await cash()).expected).toBe(-5_000);
   });
 
   it("paper out: waits unprinted with the reason, and the retried call prints it once", async () => {

@@ -15,6 +15,7 @@ import type { BufferDb } from "../db/buffer.ts";
 import { isContentRefusal } from "../fiscal/content-refusal.ts";
 import type { DeviceRunner } from "../fiscal/device-runner.ts";
 import { waitingReasonFor } from "../fiscal/waiting-reason.ts";
+import { withOffset } from "../fiscal/with-offset.ts";
 import { newUlid as ulid } from "../ids.ts";
 import type { ShiftService } from "../shift/shift-service.ts";
 
@@ -46,8 +47,8 @@ interface CorrectionRow {
  * for its content sets it aside (`needs_attention`); a register that cannot print now leaves it
  * pending, driven again at start-up and on the next call.
  *
- * Not synced to the central server yet: its ingest has no correction kind (the FN sends the
- * document to the OFD like any other).
+ * Synced like a receipt: a `correction` outbox item commits with the correction, a
+ * `correction_fiscalized` item with its fiscal attributes (central ingest stores both as records).
  */
 export class CorrectionService {
   private readonly s;
@@ -76,12 +77,17 @@ export class CorrectionService {
       byId: db.prepare<[string], CorrectionRow>("SELECT * FROM corrections WHERE id = ?"),
       pending: db.prepare<[], CorrectionRow>("SELECT * FROM corrections WHERE state = 'pending' ORDER BY id"),
       expected: db.prepare("UPDATE corrections SET expected_fd = @fd, expected_fn = @fn WHERE id = @id"),
+      // Only a pending correction: its correction_fiscalized item is queued once, whichever path
+      // (the print's answer, a recovery lookup) settles it first.
       fiscalized: db.prepare(
         `UPDATE corrections SET state = 'fiscalized', fd_number = @fdNumber, fiscal_sign = @fiscalSign,
            fn_number = @fnNumber, fiscal_shift = @shiftNumber, fiscalized_at = @dateTime, reason = NULL
-         WHERE id = @id`,
+         WHERE id = @id AND state = 'pending'`,
       ),
       waiting: db.prepare("UPDATE corrections SET reason = @reason WHERE id = @id"),
+      outbox: db.prepare(
+        "INSERT INTO outbox (destination, kind, item_id, hlc, payload) VALUES ('central', ?, ?, ?, ?)",
+      ),
       attention: db.prepare(
         "UPDATE corrections SET state = 'needs_attention', reason = @reason WHERE id = @id",
       ),
@@ -137,15 +143,22 @@ export class CorrectionService {
         ? { name: cashier.name, ...(cashier.inn ? { inn: cashier.inn } : {}) }
         : { name: "Кассир" },
     };
-    this.s.insert.run({
-      id,
-      idempotencyKey: input.idempotencyKey,
-      bodyHash,
-      shiftId: shift.id,
-      body: JSON.stringify(body),
-      createdAt: new Date(now).toISOString(),
-      hlc: o.hlc.now(),
-    });
+    const createdAt = new Date(now).toISOString();
+    const hlc = o.hlc.now();
+    // The correction and its `correction` outbox item commit together, before the register is
+    // touched (the receipts' two phases): the central server learns of it even if it never prints.
+    o.db.transaction(() => {
+      this.s.insert.run({
+        id,
+        idempotencyKey: input.idempotencyKey,
+        bodyHash,
+        shiftId: shift.id,
+        body: JSON.stringify(body),
+        createdAt,
+        hlc,
+      });
+      this.s.outbox.run("correction", id, hlc, JSON.stringify(correctionItem(body, shift.id, createdAt)));
+    })();
     o.log.info(
       { correctionId: id, kind: input.kind, correctionType: input.correctionType },
       "correction accepted",
@@ -184,7 +197,7 @@ export class CorrectionService {
       // A print may have started: the FN is asked before anything prints again.
       const found = await device.recoverReceipt(row.id, row.expected_fd);
       if (found.fiscalized) {
-        this.s.fiscalized.run({ id: row.id, ...found.attributes });
+        this.markFiscalized(row.id, found.attributes);
         this.o.log.info({ correctionId: row.id }, "correction found on the fiscal register");
         return;
       }
@@ -200,8 +213,7 @@ export class CorrectionService {
     this.s.expected.run({ id: row.id, fd: fn.lastFdNumber + 1, fn: fn.fnNumber });
     try {
       const r = await device.fiscalizeCorrection(body);
-      this.s.fiscalized.run({
-        id: row.id,
+      this.markFiscalized(row.id, {
         fdNumber: r.fdNumber,
         fiscalSign: r.fiscalSign,
         fnNumber: r.fnNumber,
@@ -225,6 +237,19 @@ export class CorrectionService {
       this.s.waiting.run({ id: row.id, reason: JSON.stringify(waitingReasonFor(error)) });
       this.o.log.warn({ err: error, correctionId: row.id }, "correction waits for the fiscal register");
     }
+  }
+
+  /**
+   * The fiscal attributes and their `correction_fiscalized` outbox item, in one transaction. The
+   * register's time has no zone: it gets the till's offset, as receipts' do (the API and central
+   * ingest take ISO-8601 with an offset).
+   */
+  private markFiscalized(id: string, attributes: TFiscalAttributes): void {
+    const fiscal = { ...attributes, dateTime: withOffset(attributes.dateTime) };
+    this.o.db.transaction(() => {
+      if (this.s.fiscalized.run({ id, ...fiscal }).changes === 0) return;
+      this.s.outbox.run("correction_fiscalized", id, this.o.hlc.now(), JSON.stringify(fiscal));
+    })();
   }
 
   private attention(id: string, kassaCode: string, message: string): void {
@@ -253,4 +278,20 @@ export class CorrectionService {
       ...(reason ? { reason } : {}),
     };
   }
+}
+
+/** The `correction` outbox item: what central ingest's ZCorrectionData takes. */
+export function correctionItem(body: FiscalCorrection, shiftId: string, acceptedAt: string) {
+  return {
+    kind: body.kind,
+    correctionType: body.correctionType,
+    basis: body.basis,
+    taxSystem: body.taxSystem,
+    cashier: body.cashier,
+    items: body.items,
+    payments: body.payments,
+    total: body.items.reduce((s, i) => s + i.sum, 0),
+    shiftId,
+    acceptedAt,
+  };
 }

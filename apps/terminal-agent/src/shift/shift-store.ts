@@ -70,6 +70,18 @@ export function prepareShiftStatements(db: BufferDb) {
               coalesce(sum(CASE WHEN kind = 'out' THEN amount END), 0) AS cashOut
        FROM cash_movements WHERE shift_id = ?`,
     ),
+    // A correction receipt's cash (paid less change) moves the drawer like a cash in (income,
+    // expense return) or out; one the register refused (needs_attention) never will. The register's
+    // money register 241 counts it so, and so does central reconciliation (dashboard/cash).
+    correctionCash: db.prepare<[string], { cashIn: number; cashOut: number }>(
+      `SELECT coalesce(sum(CASE WHEN k IN ('income', 'expense_return') THEN net END), 0) AS cashIn,
+              coalesce(sum(CASE WHEN k IN ('income_return', 'expense') THEN net END), 0) AS cashOut
+       FROM (SELECT json_extract(body, '$.kind') AS k,
+               json_extract(body, '$.payments.cash') - min(json_extract(body, '$.payments.cash'), max(0,
+                 json_extract(body, '$.payments.cash') + json_extract(body, '$.payments.electronic')
+                 - (SELECT coalesce(sum(json_extract(i.value, '$.sum')), 0) FROM json_each(body, '$.items') i))) AS net
+             FROM corrections WHERE shift_id = ? AND state != 'needs_attention')`,
+    ),
     dropOutbox: db.prepare("DELETE FROM outbox WHERE destination = 'central' AND kind = ? AND item_id = ?"),
     insertOutbox: db.prepare(
       "INSERT INTO outbox (destination, kind, item_id, hlc, payload) VALUES ('central', ?, ?, ?, ?)",
@@ -99,13 +111,16 @@ export function queueSnapshot(
 export function cashSummary(statements: ShiftStatements, shiftId: string): TCashSummary {
   const r = statements.receiptCash.get(shiftId)!;
   const m = statements.movementCash.get(shiftId)!;
+  const c = statements.correctionCash.get(shiftId)!;
+  const cashIn = m.cashIn + c.cashIn;
+  const cashOut = m.cashOut + c.cashOut;
   return {
     openingFloat: m.float,
     cashSales: r.sales,
     cashRefunds: r.refunds,
-    cashIn: m.cashIn,
-    cashOut: m.cashOut,
-    expected: m.float + r.sales - r.refunds + m.cashIn - m.cashOut,
+    cashIn,
+    cashOut,
+    expected: m.float + r.sales - r.refunds + cashIn - cashOut,
   };
 }
 

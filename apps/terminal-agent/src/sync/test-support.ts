@@ -39,6 +39,8 @@ export interface CentralProcess {
   clock(offsetMs: number): Promise<void>;
   /** The dashboard's `fleet.list` as a new owner of the organization, over HTTP. */
   fleet(organizationId: string): Promise<{ terminals: FleetTill[]; summary: Record<string, number> }>;
+  /** A dashboard query (`dashboard.<path>`) as a new owner of the organization, over HTTP; superjson's plain part. */
+  dashboard(organizationId: string, path: string, input: unknown): Promise<unknown>;
   command(input: {
     organizationId: string;
     terminalId: string;
@@ -143,6 +145,16 @@ export async function startCentralProcess(args: string[] = []): Promise<CentralP
       // superjson's envelope: the plain part is enough here (dates stay ISO strings).
       const body = (await response.json()) as { result: { data: { json: unknown } } };
       return body.result.data.json as Awaited<ReturnType<CentralProcess["fleet"]>>;
+    },
+    dashboard: async (organizationId, path, input) => {
+      const owner = (await call("/__test/user", { organizationId, role: "owner" })) as { cookie: string };
+      const query = encodeURIComponent(JSON.stringify({ json: input }));
+      const response = await fetch(`${ready.url}/api/trpc/dashboard.${path}?input=${query}`, {
+        headers: { cookie: owner.cookie },
+      });
+      const body = (await response.json()) as { result?: { data: { json: unknown } }; error?: unknown };
+      if (!body.result) throw new Error(`dashboard.${path} failed: ${JSON.stringify(body.error)}`);
+      return body.result.data.json;
     },
     stop: () =>
       new Promise<void>((resolve) => {

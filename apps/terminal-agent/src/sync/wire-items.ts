@@ -102,6 +102,9 @@ export function toWireItem(row: OutboxRow): WireItem {
     case "command_ack":
     case "ofd_status":
     case "terminal_status":
+    // A correction receipt (receipts/correction-service.ts) and its fiscal attributes, as queued.
+    case "correction":
+    case "correction_fiscalized":
       return { ...base, kind: row.kind, data: payload } as WireItem;
     case "receipt_attention": {
       // The payload also names the terminal and receipt (the item's id): the wire carries only the change.

@@ -391,7 +391,7 @@ export async function getTerminal(
   scope: DashboardScope,
   terminalId: string,
   now: Date,
-): Promise<TGetTerminalOutput> {
+): Promise<Omit<TGetTerminalOutput, "corrections">> {
   const row = await db.prisma.terminal.findFirst({
     where: { AND: [scopeWhere(scope), { id: terminalId }] },
     select: terminalSelect,

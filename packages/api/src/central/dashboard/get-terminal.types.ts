@@ -61,6 +61,25 @@ export const ZBreakerTimelineRow = z.object({
   failures: z.number().int(),
 });
 
+/** A correction receipt as the till synced it, with its fiscal document once that arrived. */
+export const ZTerminalCorrection = z.object({
+  id: z.string(),
+  /** The corrected settlement's sign (1054): income, income_return, expense, expense_return. */
+  kind: z.string(),
+  /** 1173: self (own initiative) or instruction (by the tax authority's order). */
+  correctionType: z.string(),
+  basisDate: z.string().nullable(),
+  basisNumber: z.string().nullable(),
+  total: z.number().int().nullable(),
+  cash: z.number().int().nullable(),
+  shiftId: z.string().nullable(),
+  acceptedAt: z.date().nullable(),
+  fdNumber: z.number().int().nullable(),
+  fnNumber: z.string().nullable(),
+  fiscalizedAt: z.date().nullable(),
+});
+export type TTerminalCorrection = z.infer<typeof ZTerminalCorrection>;
+
 export const ZGetTerminalOutput = ZTerminalView.extend({
   receiptsCount: z.number().int().nonnegative(),
   lastReceiptAt: z.date().nullable(),
@@ -74,5 +93,7 @@ export const ZGetTerminalOutput = ZTerminalView.extend({
   dlq: z.array(ZTerminalDlqItem),
   /** Breaker transitions in the window, oldest first. */
   breakerTimeline: z.array(ZBreakerTimelineRow),
+  /** The latest correction receipts, newest first. */
+  corrections: z.array(ZTerminalCorrection),
 });
 export type TGetTerminalOutput = z.infer<typeof ZGetTerminalOutput>;

@@ -202,6 +202,43 @@ export const ZTerminalStatusData = z.object({
 });
 export type TTerminalStatusData = z.infer<typeof ZTerminalStatusData>;
 
+/**
+ * A correction receipt (FFD 1.2, type 31) as the till accepted it (item id = correction id), its
+ * fiscal attributes following as `correction_fiscalized` (item id = correction id), like a receipt.
+ *
+ * Stored in `terminal_records` (kinds `correction`, `correction_fiscalized`), not in `receipts`:
+ * a receipt row carries the till's receipt seq (cash reconciliation checks the sequence for holes:
+ * a correction has none), a sale's arithmetic (change, ReceiptKind sale | refund) and the
+ * receipts' idempotency key space, none of which a correction shares; and a record is immutable by
+ * body hash, so a redelivered correction or fiscalization is a duplicate, other attributes for the
+ * same correction a RECORD_CONFLICT (one correction, one fiscal document), in either arrival order.
+ * Cash reconciliation counts a fiscalized correction's cash in its shift (dashboard/cash).
+ */
+export const ZCorrectionData = z
+  .object({
+    /** The corrected settlement's sign (1054): income and expense return bring cash in. */
+    kind: z.enum(["income", "income_return", "expense", "expense_return"]),
+    correctionType: z.enum(["self", "instruction"]),
+    basis: z.object({ date: z.iso.date(), documentNumber: ZStoredText(32).optional() }),
+    taxSystem: ZTaxSystem,
+    cashier: ZCashierByName,
+    items: z.array(ZReceiptLine).min(1).max(MAX_RECEIPT_LINES),
+    payments: z.object({ cash: ZMoney, electronic: ZMoney }),
+    total: ZMoney,
+    shiftId: ZId,
+    acceptedAt: ZIsoTime,
+  })
+  .superRefine((c, ctx) => {
+    const total = c.items.reduce((sum, i) => sum + (i.sum ?? 0), 0);
+    if (c.items.every((i) => i.sum !== undefined) && total !== c.total) {
+      ctx.addIssue({ code: "custom", path: ["total"], message: `must be the sum of the items (${total})` });
+    }
+    if (c.payments.cash + c.payments.electronic < c.total) {
+      ctx.addIssue({ code: "custom", path: ["payments"], message: "must cover the total" });
+    }
+  });
+export type TCorrectionData = z.infer<typeof ZCorrectionData>;
+
 /** Kinds stored in `terminal_records` as JSON (the dashboard reads them by kind). */
 export const RECORD_KINDS = ["shift", "cash_movement", "rum", "device_event"] as const;
 
@@ -215,6 +252,8 @@ export const ZIngestItem = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("receipt_attention"), id: ZId, hlc: ZHlc, data: ZReceiptAttentionData }),
   z.object({ kind: z.literal("receipt_voided"), id: ZId, hlc: ZHlc, data: ZReceiptVoidedData }),
   z.object({ kind: z.literal("terminal_status"), id: ZId, hlc: ZHlc, data: ZTerminalStatusData }),
+  z.object({ kind: z.literal("correction"), id: ZId, hlc: ZHlc, data: ZCorrectionData }),
+  z.object({ kind: z.literal("correction_fiscalized"), id: ZId, hlc: ZHlc, data: ZFiscalAttributes }),
   z.object({ kind: z.enum(RECORD_KINDS), id: ZId, hlc: ZHlc, data: ZRecordData }),
 ]);
 export type TIngestItem = z.infer<typeof ZIngestItem>;

@@ -6,6 +6,7 @@ import { duplicate, type ItemResult, rejected } from "./item-result.ts";
 import { acquireOrRenewLease, type SyncLease } from "./leases.ts";
 import type { SqlRunner, TerminalScope, TransactionalSql } from "./sql.ts";
 import { type BreakerTransitionItem, storeBreakerTransitions } from "./store-breaker-transitions.ts";
+import { countCorrectionDocuments } from "./store-corrections.ts";
 import { type DlqMirrorItem, storeDlqMirror } from "./store-dlq-mirror.ts";
 import { type FiscalizationItem, storeFiscalizations } from "./store-fiscalizations.ts";
 import {
@@ -133,6 +134,9 @@ async function ingestInTransaction(
       case "shift":
       case "cash_movement":
       case "device_event":
+      // Corrections and their fiscalizations are immutable records (ingest-items.types.ts).
+      case "correction":
+      case "correction_fiscalized":
         records.push(item);
         break;
       default: {
@@ -148,6 +152,7 @@ async function ingestInTransaction(
   const byAttention = await storeReceiptAttention(sql, terminal, attention);
   const byVoid = await storeReceiptVoids(sql, terminal, voids);
   const byRecord = await storeRecords(sql, terminal, records);
+  await countCorrectionDocuments(sql, terminal, records, byRecord);
   const byRum = await storeRumItems(sql, terminal, rum);
   const byTransition = await storeBreakerTransitions(sql, terminal, transitions);
   const byDlq = await storeDlqMirror(sql, terminal, dlq, now);

@@ -115,6 +115,26 @@ const COUNTED = "NOT (x.voided_at IS NOT NULL AND x.fd_number IS NULL)";
 const AMOUNT = "CASE WHEN c.data->>'amount' ~ '^[0-9]{1,15}$' THEN (c.data->>'amount')::bigint END";
 
 /**
+ * A fiscalized correction receipt's cash (the cash paid less the change) moves the drawer like a cash
+ * in (income, expense return) or out (income return, expense): the till's journal counts it so too
+ * (the agent's cashSummary). Only with its fiscal document (correction_fiscalized): one the register
+ * refused never moved cash. Corrections are terminal_records (ingest/ingest-items.types.ts).
+ */
+const CORRECTION_CASH = `
+SELECT coalesce(sum(x.net) FILTER (WHERE x.kind IN ('income', 'expense_return')), 0)::bigint AS cash_in,
+       coalesce(sum(x.net) FILTER (WHERE x.kind IN ('income_return', 'expense')), 0)::bigint AS cash_out
+FROM (
+  SELECT r.data->>'kind' AS kind,
+    (r.data->'payments'->>'cash')::bigint - least((r.data->'payments'->>'cash')::bigint, greatest(0,
+      (r.data->'payments'->>'cash')::bigint + (r.data->'payments'->>'electronic')::bigint - (r.data->>'total')::bigint)) AS net
+  FROM terminal_records r
+  WHERE r.organization_id = v.org AND r.terminal_id = v.terminal AND r.kind = 'correction'
+    AND r.data->>'shiftId' = v.shift
+    AND EXISTS (SELECT 1 FROM terminal_records f WHERE f.organization_id = r.organization_id
+      AND f.terminal_id = r.terminal_id AND f.kind = 'correction_fiscalized' AND f.id = r.id)
+) x`;
+
+/**
  * Which receipts naming no shift are the shift's by time, as a range of the partial
  * (organization_id, terminal_id, hlc) WHERE shift_id IS NULL index plus the exact test on
  * accepted_at. A till's HLC is never behind the wall clock that stamped accepted_at, so nothing
@@ -264,7 +284,9 @@ function receiptFigures(db: CentralDatabase, shifts: readonly ShiftKey[]) {
        FROM terminal_records c
        WHERE c.organization_id = v.org AND c.terminal_id = v.terminal AND c.kind = 'cash_movement'
          AND c.data->>'shiftId' = v.shift
-     ) m
+     ) m0
+     CROSS JOIN LATERAL (${CORRECTION_CASH}) q
+     CROSS JOIN LATERAL (SELECT m0.cash_in + q.cash_in AS cash_in, m0.cash_out + q.cash_out AS cash_out) m
      ORDER BY v.i`,
     shiftParams(shifts),
   );

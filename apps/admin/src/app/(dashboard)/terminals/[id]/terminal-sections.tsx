@@ -10,7 +10,7 @@ import { useFormat } from "~/lib/use-format.ts";
 
 type Terminal = TGetTerminalOutput;
 
-/** The terminal page's last 24 h: status changes, breaker transitions, its shifts and its DLQ items. */
+/** The terminal page's last 24 h: status changes, breaker transitions, its shifts, correction receipts and DLQ items. */
 export function TerminalSections({ terminal }: { terminal: Terminal }) {
   const t = useTranslations("terminal.sections");
   const format = useFormat();
@@ -105,6 +105,55 @@ export function TerminalSections({ terminal }: { terminal: Terminal }) {
     }),
   ];
 
+  const correction = dataTableColumns<Terminal["corrections"][number]>();
+  const correctionKinds = ["income", "income_return", "expense", "expense_return"];
+  const correctionColumns = [
+    correction.accessor((c) => c.acceptedAt?.getTime() ?? 0, {
+      id: "at",
+      header: t("at"),
+      cell: ({ row }) => when(row.original.acceptedAt),
+    }),
+    correction.accessor("kind", {
+      header: t("correctionKind"),
+      cell: ({ row }) =>
+        correctionKinds.includes(row.original.kind)
+          ? t(`correctionKinds.${row.original.kind}` as "correctionKinds.income")
+          : t("correctionKinds.other", { kind: row.original.kind }),
+    }),
+    correction.accessor("correctionType", {
+      header: t("correctionBasis"),
+      cell: ({ row }) =>
+        row.original.correctionType === "instruction"
+          ? t("correctionBasisOrder", {
+              number: row.original.basisNumber ?? "",
+              date: row.original.basisDate ?? "",
+            })
+          : t("correctionBasisSelf", { date: row.original.basisDate ?? "" }),
+    }),
+    correction.accessor((c) => c.total ?? 0, {
+      id: "total",
+      header: t("correctionTotal"),
+      meta: { numeric: true },
+      cell: ({ row }) => format.money(row.original.total === null ? null : BigInt(row.original.total)),
+    }),
+    correction.accessor((c) => c.cash ?? 0, {
+      id: "cash",
+      header: t("correctionCash"),
+      meta: { numeric: true },
+      cell: ({ row }) => format.money(row.original.cash === null ? null : BigInt(row.original.cash)),
+    }),
+    correction.accessor((c) => c.fdNumber ?? 0, {
+      id: "fiscal",
+      header: t("correctionFiscal"),
+      cell: ({ row }) =>
+        row.original.fdNumber === null ? (
+          <Badge tone="warn">{t("correctionUnprinted")}</Badge>
+        ) : (
+          t("correctionFd", { fd: row.original.fdNumber, at: when(row.original.fiscalizedAt) })
+        ),
+    }),
+  ];
+
   const breaker = dataTableColumns<Terminal["breakerTimeline"][number]>();
   const breakerColumns = [
     breaker.accessor((b) => b.at.getTime(), {
@@ -145,6 +194,15 @@ export function TerminalSections({ terminal }: { terminal: Terminal }) {
           data={terminal.shifts}
           getRowId={(s) => s.id}
           empty={t("shiftsEmpty")}
+        />
+      </Card>
+      <Card title={t("correctionsTitle")} wide testId="terminal-corrections">
+        <DataTable
+          caption={t("correctionsCaption")}
+          columns={correctionColumns}
+          data={terminal.corrections}
+          getRowId={(c) => c.id}
+          empty={t("correctionsEmpty")}
         />
       </Card>
       <Card title={t("dlqTitle")} wide testId="terminal-dlq">
