@@ -163,15 +163,26 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
     metrics,
     rum,
   });
-  const shifts = new ShiftService({ db, runner, queue, auth, hlc, now, warnMs: config.shiftWarnMs, log });
+  // Cash in/out goes onto the register too (50/51), so its drawer count matches the journal; the
+  // opening float too, at shift open.
+  const registerCash = new RegisterCash({ db, runner, log, now });
+  const shifts = new ShiftService({
+    db,
+    runner,
+    queue,
+    auth,
+    hlc,
+    now,
+    warnMs: config.shiftWarnMs,
+    log,
+    register: registerCash,
+  });
   onShiftClosedOnRegister = () => {
     if (!shifts.current()) return;
     shifts.reconcile().catch((error: unknown) => {
       log.warn({ err: error }, "could not compare the shift with the fiscal register");
     });
   };
-  // Cash in/out goes onto the register too (50/51), so its drawer count matches the journal.
-  const registerCash = new RegisterCash({ db, runner, log, now });
   const cash = new CashService({ db, shifts, auth, hlc, now, log, register: registerCash });
   const corrections = new CorrectionService({
     db,

@@ -101,12 +101,13 @@ describe("cash.move on the fiscal register", () => {
   });
 
   it("a movement the register refuses itself (more out than it counts) is set aside; the next ones go on", async () => {
-    expect((await agent.post("shift.close", { cashier: CASHIER })).status).toBe(200);
-    expect((await agent.post("shift.open", { cashier: CASHIER, openingFloat: 100_000 })).status).toBe(200);
-    expect((await move("out", 60_000)).status).toBe(200); // the float is in the journal, not on the register
+    expect((await move("in", 100_000)).status).toBe(200);
+    await settled();
+    emulator.device.cashInDrawer = 0; // e.g. taken out with the register's own keyboard
+    expect((await move("out", 60_000)).status).toBe(200); // the journal still expects 100 000
     expect((await move("in", 5_000)).status).toBe(200);
     await settled();
-    expect(rows().map((r) => r.state)).toEqual(["needs_attention", "done"]);
+    expect(rows().map((r) => r.state)).toEqual(["done", "needs_attention", "done"]);
     expect(emulator.status().cashInDrawer).toBe(5_000);
   });
 
@@ -123,5 +124,65 @@ describe("cash.move on the fiscal register", () => {
     await start(dataDir);
     expect(rows()[1]).toMatchObject({ state: "needs_attention" });
     expect(emulator.status().cashInDrawer).toBe(30_999);
+  });
+});
+
+describe("the opening float on the fiscal register", () => {
+  const expected = async () => (await agent.get("shift.status")).json.result.data.cash.expected;
+  const reopen = async (openingFloat: number) => {
+    expect((await agent.post("shift.close", { cashier: CASHIER })).status).toBe(200);
+    emulator.device.cashInDrawer = 0; // the drawer emptied at the Z report
+    return agent.post("shift.open", { cashier: CASHIER, openingFloat });
+  };
+
+  it("shift.open puts the float on the register with one cash in: its drawer equals the journal's expected cash", async () => {
+    const opened = await reopen(100_000);
+    expect(opened.status).toBe(200);
+    expect(rows()).toEqual([expect.objectContaining({ state: "done", drawer_before: 0 })]);
+    expect(rows()[0]?.document_number).not.toBeNull();
+    expect(emulator.status().cashInDrawer).toBe(100_000);
+    expect(await expected()).toBe(100_000);
+    // A cash-out within the float now moves the register too (it used to be refused and set aside).
+    expect((await move("out", 60_000)).status).toBe(200);
+    const sale = await agent.post("receipts.create", saleInput("after-float"));
+    await settled();
+    expect(rows().map((r) => r.state)).toEqual(["done", "done"]);
+    expect(emulator.status().cashInDrawer).toBe(40_000 + sale.json.result.data.total);
+    expect(await expected()).toBe(emulator.status().cashInDrawer);
+  });
+
+  it("a shift opened without a float owes the register nothing", async () => {
+    expect((await reopen(0)).status).toBe(200);
+    expect(rows()).toEqual([]);
+    expect(emulator.status().cashInDrawer).toBe(0);
+  });
+
+  it("a crash between the float's journal row and the register's answer: the restarted agent finds it on the register, never twice", async () => {
+    // The register takes the cash in (50) but never answers, and the line stays dead.
+    emulator.faults.inject({ kind: "cable-pulled", command: 0x50, stage: "after-execute" });
+    expect((await reopen(80_000)).status).toBe(200);
+    await vi.waitFor(() => expect(rows()[0]?.drawer_before).toBe(0), { timeout: 5_000, interval: 20 });
+    expect(rows()[0]?.state).toBe("pending");
+    const dataDir = agent.dataDir;
+    await agent.close();
+    emulator.plugCable();
+    await start(dataDir);
+    expect(rows()).toEqual([expect.objectContaining({ state: "done", drawer_before: 0 })]);
+    expect(emulator.status().cashInDrawer).toBe(80_000);
+    expect(await expected()).toBe(80_000);
+  });
+
+  it("a crash before the register got the float: the restarted agent sends it, once", async () => {
+    emulator.faults.inject({ kind: "cable-pulled", command: 0x50, stage: "before-execute" });
+    expect((await reopen(30_000)).status).toBe(200);
+    await vi.waitFor(() => expect(rows()[0]?.drawer_before).toBe(0), { timeout: 5_000, interval: 20 });
+    expect(emulator.status().cashInDrawer).toBe(0);
+    const dataDir = agent.dataDir;
+    await agent.close();
+    emulator.plugCable();
+    await start(dataDir);
+    expect(rows()).toEqual([expect.objectContaining({ state: "done" })]);
+    expect(emulator.status().cashInDrawer).toBe(30_000);
+    expect(await expected()).toBe(30_000);
   });
 });

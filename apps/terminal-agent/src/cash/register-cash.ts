@@ -156,8 +156,8 @@ export class RegisterCash {
     } catch (error) {
       const uncertain = error instanceof FiscalDeviceError && error.uncertain;
       if (!uncertain && error instanceof FiscalDeviceError && error.kassaCode === "BAD_PARAMETERS") {
-        // The register refuses this movement itself (e.g. more cash out than its count: the
-        // opening float is in the journal, not on the register). Waiting would block every
+        // The register refuses this movement itself (e.g. more cash out than its count: a
+        // register whose drawer was changed outside Kassa). Waiting would block every
         // movement behind it: support settles it; nothing was moved.
         const reason = `The fiscal register refused cash movement ${id}: ${error.message}`;
         this.s.attention.run({ id, after: before, reason, at: this.at() });

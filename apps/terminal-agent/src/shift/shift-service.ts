@@ -12,6 +12,7 @@ import { AppError } from "@kassa/api/errors";
 import { type FiscalDevice, FiscalDeviceError, type ShiftReport } from "@kassa/fiscal/device";
 import type { Logger } from "pino";
 import type { AuthService, ResolvedCashier } from "../auth/auth-service.ts";
+import type { RegisterCash } from "../cash/register-cash.ts";
 import type { HybridLogicalClock } from "../clock/hlc.ts";
 import type { BufferDb } from "../db/buffer.ts";
 import type { DeviceRunner } from "../fiscal/device-runner.ts";
@@ -45,6 +46,12 @@ export interface ShiftServiceOptions {
   /** Warn this long before the 24 h limit, ms. */
   warnMs: number;
   log: Logger;
+  /**
+   * Puts the opening float on the fiscal register with a cash in (50), as a cashier does at shift
+   * open, so the register's drawer count (money register 241) equals the journal's expected cash;
+   * exactly once through register_cash_moves, like cash.move. Absent = journal only.
+   */
+  register?: RegisterCash;
 }
 
 /** Shifts with the 24 h rule, and the cash journal that belongs to each. */
@@ -93,6 +100,7 @@ export class ShiftService {
       if (!(error instanceof AppError && error.kassaCode === "SHIFT_ALREADY_OPEN")) throw error;
       const outcome = await this.reconcile(input.openingFloat).catch(() => null);
       if (outcome !== "adopted" || !this.openShift) throw error;
+      await this.options.register?.drain();
       return shiftView(this.openShift);
     }
     const now = this.options.now();
@@ -106,6 +114,10 @@ export class ShiftService {
       floatReason: "opening float",
     });
     this.options.log.info({ shiftId: this.openShift!.id, number: report.shiftNumber }, "shift opened");
+    // The float goes on the register before any receipt prints: a cash sale printed in between
+    // would change the drawer count its exactly-once check reads. Never throws; a register that
+    // cannot take it now gets it from the retry timer or at start-up.
+    await this.options.register?.drain();
     // Receipts that waited for a shift print now, in order.
     this.options.queue.resume();
     return shiftView(this.openShift!);
@@ -153,8 +165,9 @@ export class ShiftService {
         openFd: row.open_fd,
         hlc,
       });
+      const floatId = ulid(now);
       s.insertMovement.run({
-        id: ulid(now),
+        id: floatId,
         shiftId: row.id,
         kind: "float",
         amount: o.openingFloat,
@@ -164,6 +177,16 @@ export class ShiftService {
         at: row.opened_at,
         hlc,
       });
+      // With its journal row: the register owes the float from now on (register-cash.ts), also for
+      // a shift adopted from the register (its float row was lost with the shift, so was its cash in).
+      if (o.openingFloat > 0) {
+        this.options.register?.enqueue({
+          movementId: floatId,
+          direction: "in",
+          amount: o.openingFloat,
+          cashierName: o.cashierName,
+        });
+      }
       queueSnapshot(s, "shift", row.id, hlc, this.snapshot(row));
     })();
     this.openShift = row;
