@@ -18,7 +18,9 @@ export const ZCashSummary = z.object({
   openingFloat: z.number(),
   cashSales: z.number(),
   cashRefunds: z.number(),
+  /** Cash moved in (cash.move) plus the cash of income and expense-return corrections. */
   cashIn: z.number(),
+  /** Cash moved out (cash.move) plus the cash of income-return and expense corrections. */
   cashOut: z.number(),
   /** openingFloat + cashSales − cashRefunds + cashIn − cashOut. */
   expected: z.number(),
