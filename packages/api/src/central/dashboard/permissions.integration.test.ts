@@ -81,7 +81,7 @@ async function call(role: Role, path: string): Promise<string> {
 /** Every id of a store's rows a dashboard answer could carry. */
 const idsOf = (key: "s1" | "s2") => [stores[key], tills[key], receipts[key]];
 
-describe("the dashboard's permission table", () => {
+describe("the dashboard's permission table", { timeout: 60_000 }, () => {
   it("every procedure declares a permission the table knows", () => {
     expect(procedures.length).toBeGreaterThan(0);
     for (const [path, procedure] of procedures) {
@@ -118,7 +118,7 @@ describe("the dashboard's permission table", () => {
   });
 });
 
-describe("store scope", () => {
+describe("store scope", { timeout: 60_000 }, () => {
   const queries = () => procedures.filter(([, p]) => p._def.type === "query").map(([path]) => path);
 
   it("a manager of store 1 is answered about store 1 and never with a row of store 2, on every query", async () => {
