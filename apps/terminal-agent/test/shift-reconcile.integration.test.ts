@@ -68,6 +68,11 @@ describe("shift reconciliation with the register", () => {
     expect(opened.status).toBe(200);
     expect(data(opened)).toMatchObject({ number: fn.shiftNumber, status: "open", openingFloat: 3_000 });
     expect(data(await agent.get("shift.status")).cash.expected).toBe(3_000);
+    // The adopted shift's float goes on the register too (its cash in was lost with the shift's row).
+    expect(agent.emulator!.status().cashInDrawer).toBe(3_000);
+    expect(agent.db.prepare("SELECT direction, amount, state FROM register_cash_moves").all()).toEqual([
+      { direction: "in", amount: 3_000, state: "done" },
+    ]);
 
     const z = fn.closeShift(new Date(), []);
     const closed = await agent.post("shift.close", { cashier: CASHIER, countedCash: 3_000 });
