@@ -4,6 +4,7 @@ import { createTestCentralDatabase } from "@kassa/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { kassaAuthFor } from "../../auth/kassa-auth.ts";
 import { signIn } from "../../auth/sign-in.ts";
+import { createSignInThrottle } from "../../auth/throttle.ts";
 import { acceptInvitation, previewInvitation } from "./invitation.ts";
 import { INVITATION_TTL_MS } from "./people.types.ts";
 import { adminCaller, callerWithHeaders, freshSessionHeaders, lazy } from "./test-caller.ts";
@@ -30,6 +31,8 @@ const signInAs = (email: string, password: string) =>
       address: "127.0.0.1",
     },
   );
+/** The sign-in throttle an existing account's current password is counted in (invitation.ts). */
+const proof = () => ({ throttle: createSignInThrottle(db), address: "127.0.0.1" });
 const auditCount = () => db.prisma.auditEvent.count({ where: { organizationId: ids.org } });
 
 beforeAll(async () => {
@@ -70,21 +73,22 @@ describe("admin.people", () => {
     await expect(previewInvitation(db, token, NOW)).resolves.toMatchObject({
       email: "mila@optika.test",
       organizationName: "Optika",
-      existingAccount: false,
     });
     const listed = await call("owner").admin.people.list();
     expect(listed.invitations.map((i) => i.email)).toContain("mila@optika.test");
 
-    await expect(acceptInvitation(db, { token, password: "short" }, NOW)).rejects.toMatchObject({
+    await expect(acceptInvitation(db, { token, password: "short" }, NOW, proof())).rejects.toMatchObject({
       kassaCode: "VALIDATION_FAILED",
     });
     await expect(
-      acceptInvitation(db, { token, password: "a good long password" }, NOW),
+      acceptInvitation(db, { token, password: "a good long password" }, NOW, proof()),
     ).resolves.toMatchObject({
       passwordSet: true,
     });
     // Single use.
-    await expect(acceptInvitation(db, { token, password: "another password" }, NOW)).rejects.toMatchObject({
+    await expect(
+      acceptInvitation(db, { token, password: "another password" }, NOW, proof()),
+    ).rejects.toMatchObject({
       kassaCode: "INVITATION_INVALID",
     });
     const signedIn = await signInAs("mila@optika.test", "a good long password");
@@ -112,7 +116,12 @@ describe("admin.people", () => {
     });
     const later = new Date(NOW.getTime() + INVITATION_TTL_MS + 1);
     await expect(
-      acceptInvitation(db, { token: tokenOf(expiring.path), password: "long enough password" }, later),
+      acceptInvitation(
+        db,
+        { token: tokenOf(expiring.path), password: "long enough password" },
+        later,
+        proof(),
+      ),
     ).rejects.toMatchObject({
       kassaCode: "INVITATION_INVALID",
       message: expect.stringContaining("expired"),
@@ -126,7 +135,7 @@ describe("admin.people", () => {
     });
     await call("owner").admin.people.revokeInvitation({ invitationId: revoked.invitation.id });
     await expect(
-      acceptInvitation(db, { token: tokenOf(revoked.path), password: "long enough password" }, NOW),
+      acceptInvitation(db, { token: tokenOf(revoked.path), password: "long enough password" }, NOW, proof()),
     ).rejects.toMatchObject({
       kassaCode: "INVITATION_INVALID",
     });
@@ -138,17 +147,32 @@ describe("admin.people", () => {
     ).toBe(0);
   });
 
-  it("an invitation to an existing account joins it without touching its password", async () => {
+  it("an invitation to an existing account joins it with its current password, never setting one", async () => {
     const invited = await call("owner").admin.people.invite({
       email: "boss@other.test",
       name: "Boss",
       role: "support",
     });
-    await expect(previewInvitation(db, tokenOf(invited.path), NOW)).resolves.toMatchObject({
-      existingAccount: true,
-    });
+    const token = tokenOf(invited.path);
+    // The preview does not tell the inviting owner whether the email has an account.
+    expect(await previewInvitation(db, token, NOW)).not.toHaveProperty("existingAccount");
+    for (const [input, reason] of [
+      [{ token, password: "owner-chosen password" }, "required"],
+      [{ token, password: "owner-chosen password", currentPassword: "a guess" }, "wrong"],
+    ] as const) {
+      await expect(acceptInvitation(db, input, NOW, proof())).rejects.toMatchObject({
+        kassaCode: "INVITATION_INVALID",
+        fieldErrors: { currentPassword: [reason] },
+      });
+    }
+    expect(await db.prisma.membership.count({ where: { userId: users.otherOwner } })).toBe(1);
     await expect(
-      acceptInvitation(db, { token: tokenOf(invited.path), password: "owner-chosen password" }, NOW),
+      acceptInvitation(
+        db,
+        { token, password: "owner-chosen password", currentPassword: "kassa-test-password" },
+        NOW,
+        proof(),
+      ),
     ).resolves.toMatchObject({
       passwordSet: false,
     });

@@ -244,7 +244,12 @@ export async function updateMember(
   });
 }
 
-/** Removes a member and ends every session they hold (revokeUserSessions), so they are out at once. */
+/**
+ * Removes a member. Their sessions end only when this was their last membership: access is read
+ * per request from the memberships, so removal from this organization takes effect at once without
+ * it, and ending the sessions of someone who still belongs elsewhere would let one organization's
+ * owner sign a member of another organization out at will.
+ */
 export async function removeMember(
   db: CentralDatabase,
   membership: MembershipScope,
@@ -253,13 +258,14 @@ export async function removeMember(
   now: Date,
 ): Promise<{ removed: true; sessionsEnded: number }> {
   const organizationId = membership.organizationId;
-  await db.prisma.$transaction(async (tx) => {
+  const remaining = await db.prisma.$transaction(async (tx) => {
     await lockMembers(tx, organizationId);
     const before = await currentMember(tx, organizationId, input.userId);
     if (before.role === "owner") await refuseLastOwner(tx, organizationId, "remove this one");
     await tx.membership.delete({
       where: { organizationId_userId: { organizationId, userId: input.userId } },
     });
+    const left = await tx.membership.count({ where: { userId: input.userId } });
     await recordAudit(
       tx,
       organizationId,
@@ -268,15 +274,18 @@ export async function removeMember(
         action: "member.remove",
         targetType: "member",
         targetId: input.userId,
-        summary: `Removed ${before.user.email} (${before.role}); their sessions were ended`,
+        summary: `Removed ${before.user.email} (${before.role}); ${
+          left === 0 ? "their sessions were ended" : "they can no longer open this organization"
+        }`,
         details: { role: before.role, storeIds: before.storeIds },
       },
       now,
     );
+    return left;
   });
   // After the commit: the removal stands even if ending sessions failed, and the next request of
   // any session left would find no membership anyway.
-  const sessionsEnded = await revokeUserSessions(db, input.userId);
+  const sessionsEnded = remaining === 0 ? await revokeUserSessions(db, input.userId) : 0;
   return { removed: true, sessionsEnded };
 }
 

@@ -89,6 +89,4 @@ export interface InvitationPreview {
   organizationName: string;
   role: (typeof ROLES)[number];
   expiresAt: Date;
-  /** The email already has an account: the link only joins the organization, it sets no password. */
-  existingAccount: boolean;
 }
