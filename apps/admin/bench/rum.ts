@@ -123,7 +123,7 @@ export async function benchRum(options: {
      FROM (
        SELECT organization_id, metric, g.grain, date_trunc(g.grain, at, 'UTC') AS bucket, coalesce(store_id, '') AS store_id,
               coalesce(terminal_id, '') AS terminal_id, rum_bin(value) AS bin, count(*) AS n
-       FROM rum_samples CROSS JOIN (VALUES ('hour'), ('day')) AS g(grain)
+       FROM rum_samples CROSS JOIN (VALUES ('hour'), ('day'), ('week')) AS g(grain)
        WHERE organization_id = $1
        GROUP BY 1, 2, 3, 4, 5, 6, 7
      ) AS per_bin

@@ -140,7 +140,7 @@ export function maintainRumPartitions(
     );
     result.deletedDefault = Number(deletedDefault[0]?.n ?? 0);
     const deletedRollups = await sql.query<{ n: bigint }>(
-      `WITH d AS (DELETE FROM rum_histograms WHERE grain IN ('hour', 'day') AND bucket < $1 RETURNING 1)
+      `WITH d AS (DELETE FROM rum_histograms WHERE grain IN ('hour', 'day', 'week') AND bucket < $1 RETURNING 1)
        SELECT count(*) AS n FROM d`,
       [new Date(cutoff)],
     );

@@ -35,7 +35,7 @@ export interface RumWindow {
   terminalId?: string | undefined;
 }
 
-export type RumGrain = "hour" | "day";
+export type RumGrain = "hour" | "day" | "week";
 /** Windows up to three days read hourly rollups; longer ones daily (≤ 90 rows per till and bin). */
 export function grainFor(from: Date, to: Date): RumGrain {
   return to.getTime() - from.getTime() <= 3 * 86_400_000 ? "hour" : "day";
@@ -184,9 +184,11 @@ export async function metricBreakdown(
   tills: (Percentiles & { storeId: string; terminalId: string })[];
   stores: (Percentiles & { storeId: string })[];
 }> {
-  // Per store and till: the tills' own rows (one metric, so bounded by tills × buckets).
+  // Per store and till: the tills' own rows (one metric, so bounded by tills × buckets); beyond a
+  // month weekly rows (a window's first and last week count whole), 13 per till for 90 days.
   const level: RumLevel = "till";
-  const params = rollupParams(scope, w, grainFor(w.from, w.to));
+  const span = w.to.getTime() - w.from.getTime();
+  const params = rollupParams(scope, w, span > 31 * 86_400_000 ? "week" : grainFor(w.from, w.to));
   // One scan of the rows for both: GROUPING SETS gives each till's bins and each store's
   // (terminal_id NULL), and the percentiles are computed per group.
   const rows = await sql.query<PercentileRow & { store_id: string; terminal_id: string | null }>(

@@ -16,7 +16,7 @@ export interface RumSampleRow {
  * Stores samples and adds exactly the newly stored ones to the hourly and daily histograms, in one
  * statement: the histograms read the INSERT's RETURNING, so a redelivered sample (the key exists)
  * adds nothing — redelivery is idempotent for the percentiles too. A batch writes one histogram row
- * per metric × hour (and × day) of the till, merged into the stored one (rum_merge_bins) and
+ * per metric × hour (and × day, × week) of the till, merged into the stored one (rum_merge_bins) and
  * stamped changed_at for the fleet-wide fold (fold.ts); rows are
  * written in key order, so two transactions touching the same rows (two dashboard beacons) wait,
  * never deadlock.
@@ -34,7 +34,7 @@ WITH v AS (
 ), per_bin AS (
   SELECT ins.metric, g.grain, date_trunc(g.grain, ins.at, 'UTC') AS bucket, coalesce(ins.store_id, '') AS store_id,
          coalesce(ins.terminal_id, '') AS terminal_id, rum_bin(ins.value) AS bin, count(*) AS n
-  FROM ins CROSS JOIN (VALUES ('hour'), ('day')) AS g(grain)
+  FROM ins CROSS JOIN (VALUES ('hour'), ('day'), ('week')) AS g(grain)
   GROUP BY 1, 2, 3, 4, 5, 6
 ), rolled AS (
   INSERT INTO rum_histograms (organization_id, metric, grain, bucket, store_id, terminal_id, bins, counts)
