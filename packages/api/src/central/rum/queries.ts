@@ -37,7 +37,7 @@ export interface RumWindow {
 
 export type RumGrain = "hour" | "day" | "week";
 /** Windows up to three days read hourly rollups; longer ones daily (≤ 90 rows per till and bin). */
-export function grainFor(from: Date, to: Date): RumGrain {
+export function grainFor(from: Date, to: Date): "hour" | "day" {
   return to.getTime() - from.getTime() <= 3 * 86_400_000 ? "hour" : "day";
 }
 
