@@ -106,7 +106,7 @@ test("the dashboard speaks Russian: headings, Russian money format, every sectio
   await saveScreenshot(page, "fleet.ru");
 
   await page.goto(`${stack.url}/terminals/${stack.terminalId}`);
-  await expect(page.getByRole("heading", { level: 2, name: "Чеки" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 2, name: "Чеки", exact: true })).toBeVisible();
   const receiptRow = page
     .getByTestId("receipts-table")
     .getByRole("row")
@@ -116,7 +116,7 @@ test("the dashboard speaks Russian: headings, Russian money format, every sectio
   await saveScreenshot(page, "terminal.ru");
 
   await page.goto(`${stack.url}/receipts`);
-  await expect(page.getByRole("heading", { level: 1, name: "Чеки" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Чеки", exact: true })).toBeVisible();
   await expect(page.getByRole("button", { name: "Найти" })).toBeVisible();
   await expectNoSeriousA11yViolations(page);
   await saveScreenshot(page, "receipts.ru");
