@@ -56,7 +56,17 @@ describe("central schema drift", () => {
       },
       cashierInn: "770123456789",
     });
-    await seedUser(db.prisma, { role: "support", storeIds: ["s1", "s2"] });
+    const { user } = await seedUser(db.prisma, { role: "support", storeIds: ["s1", "s2"] });
+    // A session row (better-auth writes them at sign-in) with every column set.
+    const session = {
+      id: "drift-session",
+      token: "drift-session-token",
+      userId: user.id,
+      expiresAt: new Date(Date.now() + 3_600_000),
+      ipAddress: "192.0.2.1",
+      userAgent: "drift check",
+    };
+    expect(await db.prisma.session.create({ data: session })).toMatchObject(session);
     for (const [n, model] of dmmf.datamodel.models.entries()) {
       if (!isStandalone(model) || model.name === "Organization" || model.name === "User") continue;
       const data = sampleRow(model, dmmf, n);

@@ -116,7 +116,9 @@ export function expectedSchema(dmmf: Dmmf, dialect: MigrationDialect): SchemaSha
 }
 
 function hasDatabaseDefault(field: DmmfField, dialect: MigrationDialect): boolean {
-  if (!field.hasDefaultValue || field.isUpdatedAt) return false;
+  // `@updatedAt` alone is client-side (no column default); with `@default(now())` beside it (the auth
+  // tables better-auth writes) the column has DEFAULT CURRENT_TIMESTAMP like any other.
+  if (!field.hasDefaultValue) return false;
   const d = field.default;
   if (d && typeof d === "object" && !Array.isArray(d) && "name" in d) {
     const name = String((d as { name: string }).name);
