@@ -33,7 +33,10 @@ export const AppErrorCode = {
   LAST_OWNER: "CONFLICT",
   /** An invitation to an email already a member, or a store/till name already taken. */
   ALREADY_EXISTS: "CONFLICT",
-  /** A set-password link that is unknown, expired, already used or revoked: ask for a new one. */
+  /**
+   * A set-password link that is unknown, expired, already used or revoked: ask for a new one; or,
+   * for an email that has an account, no or a wrong current password (fieldErrors.currentPassword).
+   */
   INVITATION_INVALID: "UNPROCESSABLE_CONTENT",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
   SHIFT_CLOSED: "UNPROCESSABLE_CONTENT",

@@ -13,7 +13,7 @@ export async function generateMetadata() {
   return { title: t("title") };
 }
 
-// Public: the person has no account yet. Only the link's token says who they are.
+// Public: the person may have no account yet. Only the link's token says who they are.
 export default async function SetPasswordPage({
   searchParams,
 }: {
@@ -45,14 +45,10 @@ export default async function SetPasswordPage({
         ) : (
           <>
             <h1>{t("heading", { organization: preview.organizationName })}</h1>
-            <p className={styles.intro}>
-              {t(preview.existingAccount ? "joinIntro" : "intro", {
-                role: roles(preview.role),
-                email: preview.email,
-                organization: preview.organizationName,
-              })}
-            </p>
-            <SetPasswordForm token={token} askPassword={!preview.existingAccount} email={preview.email} />
+            <p className={styles.intro}>{t("intro", { role: roles(preview.role), email: preview.email })}</p>
+            {/* Whether the email has an account is not said here (the inviting owner could read it):
+                the form asks for a new password, or the current one when the person says or the server finds that they have one. */}
+            <SetPasswordForm token={token} email={preview.email} />
           </>
         )}
       </div>

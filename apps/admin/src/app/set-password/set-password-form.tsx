@@ -3,28 +3,31 @@
 import { KeyRound } from "lucide-react";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { buttonClass } from "~/components/ui.tsx";
 import { type SetPasswordState, setPasswordAction } from "./actions.ts";
 import styles from "./set-password.module.css";
 
-export function SetPasswordForm({
-  token,
-  askPassword,
-  email,
-}: {
-  token: string;
-  askPassword: boolean;
-  email: string;
-}) {
+/** The wait as whole minutes, or seconds under a minute and a half (login.throttled picks the unit). */
+function waitParts(seconds: number): { unit: "minutes" | "seconds"; count: number } {
+  return seconds < 90
+    ? { unit: "seconds", count: seconds }
+    : { unit: "minutes", count: Math.ceil(seconds / 60) };
+}
+
+export function SetPasswordForm({ token, email }: { token: string; email: string }) {
   const t = useTranslations("admin.setPassword");
   const admin = useTranslations("admin");
+  const login = useTranslations("login");
   const [state, action, pending] = useActionState<SetPasswordState, FormData>(setPasswordAction, {});
+  // The person's own choice until the server has answered whether the email has an account.
+  const [saysExisting, setSaysExisting] = useState(false);
+  const existing = state.existingAccount ?? saysExisting;
   if (state.done) {
     return (
       <div className={styles.form}>
         <p className={styles.done} role="status" data-testid="set-password-done">
-          {t("done", { email: state.done.email })}
+          {t(state.done.joined ? "joined" : "done", { email: state.done.email })}
         </p>
         <Link className={buttonClass.primary} href={`/login?email=${encodeURIComponent(state.done.email)}`}>
           {t("toLogin")}
@@ -37,7 +40,22 @@ export function SetPasswordForm({
       <input type="hidden" name="token" value={token} />
       {/* For password managers: the account this password belongs to. */}
       <input type="hidden" name="username" autoComplete="username" value={email} />
-      {askPassword && (
+      {existing ? (
+        <>
+          <p className={styles.hint}>{t("existingIntro", { email })}</p>
+          <label>
+            {t("currentPassword")}
+            <input
+              name="currentPassword"
+              type="password"
+              autoComplete="current-password"
+              required
+              maxLength={1024}
+              data-testid="set-password-current"
+            />
+          </label>
+        </>
+      ) : (
         <>
           <label>
             {t("password")}
@@ -65,8 +83,12 @@ export function SetPasswordForm({
         </>
       )}
       {state.error && (
-        <p className={styles.error} role="alert">
-          {state.error === "failed" ? admin("failed") : t(state.error)}
+        <p className={styles.error} role="alert" data-testid="set-password-error">
+          {state.error === "failed"
+            ? admin("failed")
+            : state.error === "throttled"
+              ? login("throttled", waitParts(state.retryAfterSeconds ?? 60))
+              : t(state.error)}
         </p>
       )}
       <button
@@ -75,8 +97,18 @@ export function SetPasswordForm({
         disabled={pending}
         data-testid="set-password-submit"
       >
-        <KeyRound size={16} aria-hidden /> {pending ? t("submitting") : askPassword ? t("submit") : t("join")}
+        <KeyRound size={16} aria-hidden /> {pending ? t("submitting") : existing ? t("join") : t("submit")}
       </button>
+      {state.existingAccount === undefined && (
+        <button
+          type="button"
+          className={buttonClass.ghost}
+          onClick={() => setSaysExisting(!saysExisting)}
+          data-testid="set-password-mode"
+        >
+          {saysExisting ? t("newAccount") : t("haveAccount")}
+        </button>
+      )}
     </form>
   );
 }
