@@ -141,6 +141,13 @@ test("every page sends the security headers, with a fresh nonce each time, and r
   expect(nonces.size, "a new nonce per response").toBe(pages.length + 3);
   expect(violations, "CSP violations").toEqual([]);
 
+  // The build's static files (outside the proxy) are not sniffed or framed either.
+  const script = await page.locator("script[src^='/_next/static/']").first().getAttribute("src");
+  const asset = await page.request.get(`${stack.url}${script}`);
+  expect(asset.status(), script ?? "a static script").toBe(200);
+  expect(asset.headers()["x-content-type-options"]).toBe("nosniff");
+  expect(asset.headers()["x-frame-options"]).toBe("DENY");
+
   // The API answers carry them too, and healthz says healthy without naming the database.
   const api = await page.request.get(`${stack.url}/api/trpc/dashboard.me`);
   expect(api.headers()["x-content-type-options"]).toBe("nosniff");
