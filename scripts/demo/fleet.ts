@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -38,7 +39,8 @@ export interface FleetTillHandle {
   number: number;
   storeIndex: number;
   agent: AgentHandle;
-  kkt: ManagedProcess;
+  /** One line of the KKT emulator's control language (paper-out, paper-in…) on this till's register. */
+  controlRegister(line: string): Promise<void>;
   traffic: TillTraffic;
 }
 
@@ -129,22 +131,33 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     }
 
     const plan = planIncidents(provision.tills.length, provision.stores.length);
+    // Each register is a KKT emulator on a real pseudo-terminal (socat makes the pair). Without socat
+    // the demo still runs — the same emulator inside each agent, over an in-memory line — and says so.
+    const ptys = hasSocat();
+    if (!ptys)
+      log(
+        "socat not found: each till's register runs inside its agent (apt-get install socat for real pseudo-terminals)",
+      );
     const startTill = async (till: FleetProvision["tills"][number]): Promise<FleetTillHandle> => {
       const dir = paths.agent(String(till.number));
       const ptyLink = join(dir, "kkt.pty");
-      const kkt = spawnLogged(
-        process.execPath,
-        [kktEmulatorBin, "--pty", "--pty-link", ptyLink, "--state", join(dir, "kkt-state.json"), "--quiet"],
-        {
-          cwd: repoRoot,
-          env: process.env,
-          logFile: join(dir, "kkt-emulator.log"),
-          name: `KKT emulator of till ${till.number}`,
-          stdin: "pipe",
-        },
-      );
-      stops.push(() => kkt.stop());
-      await waitForPath(ptyLink, kkt);
+      let kkt: ManagedProcess | null = null;
+      if (ptys) {
+        const emulator = spawnLogged(
+          process.execPath,
+          [kktEmulatorBin, "--pty", "--pty-link", ptyLink, "--state", join(dir, "kkt-state.json"), "--quiet"],
+          {
+            cwd: repoRoot,
+            env: process.env,
+            logFile: join(dir, "kkt-emulator.log"),
+            name: `KKT emulator of till ${till.number}`,
+            stdin: "pipe",
+          },
+        );
+        kkt = emulator;
+        stops.push(() => emulator.stop());
+        await waitForPath(ptyLink, emulator);
+      }
       const storeIndex = provision.stores.findIndex((store) => store.id === till.storeId);
       const drifting = till.number === plan.driftTill;
       const agent = await startAgent({
@@ -154,7 +167,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         dataDir: dir,
         port: options.agentPort + till.number - 1,
         ofdAddress: `127.0.0.1:${ofd.port}`,
-        kktPort: ptyLink,
+        ...(kkt ? { kktPort: ptyLink } : {}),
         // 30 s after it starts, the till's clock runs 3 minutes ahead within a second (its RTC reset
         // and set wrong, NTP blocked): past the 2-minute clock-skew alert bound. A steady gain of
         // seconds per second would be no truer: every timer in the agent would think it is late.
@@ -181,7 +194,19 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         customerGapMs: CUSTOMER_GAP_MS,
         ...(till.number === 2 ? { firstCloseVariance: LARGE_VARIANCE } : {}),
       });
-      return { number: till.number, storeIndex, agent, kkt, traffic };
+      // The emulator's control language: typed on its stdin, or posted to the agent running it.
+      const controlRegister = async (line: string) => {
+        if (kkt) {
+          kkt.child.stdin?.write(`${line}\n`);
+          return;
+        }
+        await fetch(`${agent.url}/emulator/control`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${agent.token}` },
+          body: line,
+        });
+      };
+      return { number: till.number, storeIndex, agent, controlRegister, traffic };
     };
     // The first till builds the agent bundle if it is stale; the others start side by side.
     const [first, ...rest] = provision.tills;
@@ -207,8 +232,9 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         ).catch(() => null);
         return status !== null && !status.device.paper;
       },
-      kkt: (number: number, line: string) =>
-        tills.find((t) => t.number === number)?.kkt.child.stdin?.write(`${line}\n`),
+      kkt: (number: number, line: string) => {
+        void tills.find((t) => t.number === number)?.controlRegister(line);
+      },
     };
     clock = new ShopClock(options.speed);
     const running = Promise.all([
@@ -305,6 +331,10 @@ function agentCaller(agent: AgentHandle): AgentCall {
       throw error;
     }
   };
+}
+
+function hasSocat(): boolean {
+  return spawnSync("socat", ["-V"], { stdio: "ignore" }).status === 0;
 }
 
 /** Waits for the emulator's pty link to appear (socat creates it once both ends are open). */
