@@ -31,9 +31,11 @@ interface DashboardUser {
 }
 
 async function dashboardUser(role: "support" | "manager"): Promise<DashboardUser> {
+  // A manager sees the stores they are given (an empty list is none): here every store of the tills.
+  const storeIds = role === "manager" ? [...new Set(central.terminals.map((t) => t.storeId))] : [];
   const response = await fetch(`${central.url}/__test/user`, {
     method: "POST",
-    body: JSON.stringify({ organizationId: central.terminals[0]!.organizationId, role }),
+    body: JSON.stringify({ organizationId: central.terminals[0]!.organizationId, role, storeIds }),
   });
   return (await response.json()) as DashboardUser;
 }
