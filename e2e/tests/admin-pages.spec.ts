@@ -59,6 +59,15 @@ test("an owner creates and renames a store and changes the cash tolerance; the a
   await expect(audit).toContainText("Settings: cash tolerance");
   await page.getByTestId("audit-kind").selectOption("admin");
   await expect(page).toHaveURL(/kind=admin/);
+
+  // The suite shares one organization: the tolerance goes back, or the cash spec's variance (−₽150
+  // against ±₽100) would be within it.
+  await page.goto(`${stack.url}/settings`);
+  await page.getByTestId("settings-cash-tolerance").fill(before.replace(".", ","));
+  await page.getByRole("button", { name: "Save" }).first().click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId("settings-cash-tolerance")).toHaveValue(before);
 });
 
 for (const locale of ["en", "ru"] as const) {
