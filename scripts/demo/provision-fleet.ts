@@ -169,9 +169,8 @@ export async function provisionFleet(
 
   /** A dashboard login with its membership; the saved password is kept while it still signs in. */
   const person = async (email: string, name: string, role: Role, storeIds: string[]) => {
-    const saved_ = saved.passwords?.[email];
     let user = await prisma.user.findUnique({ where: { email }, select: { id: true } });
-    let password = saved_;
+    let password = saved.passwords?.[email];
     if (!user) {
       password = randomBytes(9).toString("base64url");
       user = await createUser(db, { email, name, password, emailVerified: true });
