@@ -15,6 +15,7 @@
 // transitions, fewer runs and LCP of the Fleet page only, with the cached build if there is one —
 // the same code paths, so the bench cannot rot; its figures mean nothing (pass: null).
 // BENCH_LCP=0: server procedures only (no build, no Chromium) — to compare p95s between changes.
+// BENCH_KEEP_DB=1: the seeded database is kept (its URL is printed) for EXPLAIN ANALYZE.
 import { centralRouter, createCallerFactory, createCentralContext } from "@kassa/api/central";
 import { testSessionCookie } from "@kassa/api/central/auth";
 import { createCentralDatabase } from "@kassa/db/central";
@@ -346,7 +347,8 @@ try {
   }
 } finally {
   await db.close();
-  await throwaway.drop();
+  if (process.env.BENCH_KEEP_DB === "1") console.log(`bench:admin kept its database: ${throwaway.url}`);
+  else await throwaway.drop();
 }
 for (const f of figures) console.log(JSON.stringify({ bench: "admin", ...f }));
 // A full run fails when a target does; a smoke run only has to produce its figures.

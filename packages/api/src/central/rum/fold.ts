@@ -19,7 +19,7 @@ WITH touched AS (
   SELECT DISTINCT organization_id, metric, grain, bucket FROM rum_histograms
   WHERE changed_at >= $1 AND store_id <> '*'
 ), per_bin AS (
-  SELECT h.organization_id, h.metric, h.grain, h.bucket, b.bin, sum(b.n)::bigint AS n
+  SELECT h.organization_id, h.metric, h.grain, h.bucket, b.bin, sum(b.n::float8)::bigint AS n
   FROM rum_histograms h
   JOIN touched t USING (organization_id, metric, grain, bucket)
   CROSS JOIN LATERAL unnest(h.bins, h.counts) AS b(bin, n)

@@ -81,6 +81,13 @@ function rollupParams(
   ];
 }
 
+/**
+ * A bin's counts added up as float8: exact for any count below 2^53, and several times cheaper than
+ * sum(bigint), which PostgreSQL accumulates as numeric (a 90-day per-till breakdown adds ~100,000
+ * bins; as numeric that was half its time).
+ */
+const BIN_SUM = "sum(b.n::float8)";
+
 /** p50/p75/p95 and count per group of a histogram CTE `h(<keys>, bin, n)`. */
 function percentilesOver(keys: string[], histogram: string): string {
   const k = keys.join(", ");
@@ -92,7 +99,7 @@ c AS (
          sum(n) OVER (PARTITION BY ${k}) AS total
   FROM h
 )
-SELECT ${k}, max(total)::float8 AS count,
+SELECT ${k}, max(total) AS count,
        rum_bin_value(min(bin) FILTER (WHERE cum >= 0.50 * total)) AS p50,
        rum_bin_value(min(bin) FILTER (WHERE cum >= 0.75 * total)) AS p75,
        rum_bin_value(min(bin) FILTER (WHERE cum >= 0.95 * total)) AS p95
@@ -124,7 +131,7 @@ export async function metricSummaries(
   const rows = await sql.query<PercentileRow & { metric: string }>(
     percentilesOver(
       ["metric"],
-      `SELECT metric, b.bin, sum(b.n) AS n FROM rum_histograms, unnest(bins, counts) AS b(bin, n)
+      `SELECT metric, b.bin, ${BIN_SUM} AS n FROM rum_histograms, unnest(bins, counts) AS b(bin, n)
        WHERE ${where(level)} GROUP BY metric, b.bin`,
     ),
     rollupParams(scope, { ...w, metric: null }, grain),
@@ -152,7 +159,7 @@ export async function metricSeries(
     percentilesOver(
       ["at"],
       `SELECT date_bin(make_interval(secs => $9::float8 / 1000), bucket, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS at,
-              b.bin, sum(b.n) AS n
+              b.bin, ${BIN_SUM} AS n
        FROM rum_histograms, unnest(bins, counts) AS b(bin, n) WHERE ${where(level)} GROUP BY 1, 2`,
     ),
     [...rollupParams(scope, w, grain), stepMs],
@@ -168,7 +175,7 @@ export async function metricDistribution(
 ): Promise<{ bin: number; count: number }[]> {
   const level = levelFor(scope, w);
   const rows = await sql.query<{ bin: number; count: number }>(
-    `SELECT b.bin, sum(b.n)::float8 AS count FROM rum_histograms, unnest(bins, counts) AS b(bin, n)
+    `SELECT b.bin, ${BIN_SUM} AS count FROM rum_histograms, unnest(bins, counts) AS b(bin, n)
      WHERE ${where(level)} GROUP BY b.bin ORDER BY b.bin`,
     rollupParams(scope, w, grainFor(w.from, w.to)),
   );
@@ -190,12 +197,15 @@ export async function metricBreakdown(
   const span = w.to.getTime() - w.from.getTime();
   const params = rollupParams(scope, w, span > 31 * 86_400_000 ? "week" : grainFor(w.from, w.to));
   // One scan of the rows for both: GROUPING SETS gives each till's bins and each store's
-  // (terminal_id NULL), and the percentiles are computed per group.
+  // (terminal_id NULL), and the percentiles are computed per group. The ids are grouped and sorted
+  // by bytes (COLLATE "C"): ~100,000 bins for 90 days of a chain, and the database's C.UTF-8
+  // collation compares through libc.
   const rows = await sql.query<PercentileRow & { store_id: string; terminal_id: string | null }>(
     percentilesOver(
       ["store_id", "terminal_id"],
-      `SELECT store_id, terminal_id, b.bin, sum(b.n) AS n FROM rum_histograms, unnest(bins, counts) AS b(bin, n)
-       WHERE ${where(level)} GROUP BY GROUPING SETS ((store_id, terminal_id, b.bin), (store_id, b.bin))`,
+      `SELECT store_id COLLATE "C" AS store_id, terminal_id COLLATE "C" AS terminal_id, b.bin, ${BIN_SUM} AS n
+       FROM rum_histograms, unnest(bins, counts) AS b(bin, n)
+       WHERE ${where(level)} GROUP BY GROUPING SETS ((1, 2, 3), (1, 3))`,
     ),
     params,
   );
