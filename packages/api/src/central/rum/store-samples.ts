@@ -23,12 +23,12 @@ export interface RumSampleRow {
  */
 const INSERT_SAMPLES = `
 WITH v AS (
-  SELECT * FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::text[],
-                       $8::float8[], $9::text[], $10::text[], $11::text[])
-    AS v(source, id, at, store_id, terminal_id, metric, value, unit, labels, hash)
+  SELECT * FROM json_to_recordset($2::json)
+    AS v(source text, id text, at timestamptz, store_id text, terminal_id text, metric text, value float8,
+         unit text, labels jsonb, hash text)
 ), ins AS (
   INSERT INTO rum_samples (organization_id, source, id, at, store_id, terminal_id, metric, value, unit, labels, body_hash)
-  SELECT $1, source, id, at, store_id, terminal_id, metric, value, unit, labels::jsonb, hash FROM v
+  SELECT $1, source, id, at, store_id, terminal_id, metric, value, unit, labels, hash FROM v
   ON CONFLICT DO NOTHING
   RETURNING source, id, at, store_id, terminal_id, metric, value
 ), per_bin AS (
@@ -74,16 +74,20 @@ export async function insertRumSamples(
   const hashes = rows.map((r) => hashOf(r.sample));
   const inserted = await sql.query<{ source: string; id: string }>(INSERT_SAMPLES, [
     organizationId,
-    rows.map((r) => r.source),
-    rows.map((r) => r.id),
-    rows.map((r) => r.sample.at),
-    rows.map((r) => r.storeId),
-    rows.map((r) => r.terminalId),
-    rows.map((r) => r.sample.metric),
-    rows.map((r) => r.sample.value),
-    rows.map((r) => r.sample.unit),
-    rows.map((r) => JSON.stringify(r.sample.labels)),
-    hashes,
+    JSON.stringify(
+      rows.map((r, i) => ({
+        source: r.source,
+        id: r.id,
+        at: r.sample.at,
+        store_id: r.storeId,
+        terminal_id: r.terminalId,
+        metric: r.sample.metric,
+        value: r.sample.value,
+        unit: r.sample.unit,
+        labels: r.sample.labels,
+        hash: hashes[i],
+      })),
+    ),
   ]);
   for (const row of inserted) outcome.set(`${row.source}/${row.id}`, "accepted");
   const rest = rows
