@@ -1,15 +1,10 @@
 import { compareText } from "../compare-text.ts";
 import { permitted } from "../permissions.ts";
 import { correlateTrips } from "./correlation.ts";
+import { fleetLanes, laneTransitions, tripCauses, tripKey, tripsInWindow } from "./fleet-queries.ts";
 import { ZGetBreakerFleetInput, ZGetBreakerFleetOutput } from "./get-fleet.types.ts";
-import {
-  KNOWN_DESTINATIONS,
-  lanesWithTransitions,
-  scopedTerminals,
-  statesBefore,
-  transitionsInWindow,
-} from "./queries.ts";
-import { type BreakerTransitionRow, buildSegments, compactLane } from "./segments.ts";
+import { scopedTerminals } from "./queries.ts";
+import { compactLaneOf, type LaneTransitionColumns } from "./segments.ts";
 
 /**
  * One fleet view holds at most this many trips, transitions of its drawn lanes, and lanes (a
@@ -29,6 +24,8 @@ export const MAX_FLEET_INCIDENTS = 200;
 export const MAX_LANE_SEGMENTS = 80;
 export const MAX_INCIDENT_TRIPS = 20;
 
+const NO_TRANSITIONS: LaneTransitionColumns = { atMs: [], toStates: [], ids: [] };
+
 /**
  * The fleet's breakers over a window: every trip lined up in time, grouped into incidents by the
  * correlation rule (outage of the destination vs one till alone), and a lane per till and
@@ -42,72 +39,80 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
     const rule = { windowMs: input.windowSeconds * 1000, minTills: input.minTills };
     const terminals = await scopedTerminals(ctx.db, ctx.scope, { storeId: input.storeId });
     const byId = new Map(terminals.map((t) => [t.id, t]));
-    // Three reads instead of every transition in the window (a week of a chain: 20,000+ rows,
-    // most of them parsed for lanes never drawn): the trips (correlation and incidents), which
-    // lanes have transitions, then the transitions of the lanes drawn — without their causes.
-    const [trips, laneKeys] = await Promise.all([
-      transitionsInWindow(ctx.db, terminals, window, input.destination, MAX_FLEET_TRIPS, { only: "trips" }),
-      lanesWithTransitions(ctx.db, terminals, window, input.destination),
-    ]);
-    const destinations = input.destination
-      ? [input.destination]
-      : [...new Set([...KNOWN_DESTINATIONS, ...laneKeys.map((l) => l.destination)])].sort();
-    const before = await statesBefore(ctx.db, terminals, destinations, input.from);
-
     const till = (terminalId: string) => {
       const t = byId.get(terminalId)!;
       return { terminalId, terminalName: t.name, storeId: t.storeId, storeName: t.store.name };
     };
+    // Not every transition in the window with its cause (a week of a chain: 18,000 rows, most of
+    // them of lanes never drawn; fleet-queries.ts), and side by side: the trips, for correlation;
+    // and which lanes there are, then the transitions of those drawn.
+    const [trips, drawing] = await Promise.all([
+      tripsInWindow(ctx.db, terminals, window, input.destination, MAX_FLEET_TRIPS),
+      (async () => {
+        const { moved, notClosedBefore } = await fleetLanes(ctx.db, terminals, window, input.destination);
+        // A lane per pair with a transition in the window or not closed when it began.
+        const laneSet = new Set(moved.map((l) => `${l.terminalId}/${l.destination}`));
+        for (const key of notClosedBefore.keys()) laneSet.add(key);
+        // Sort keys computed once per lane, not per comparison (a few hundred lanes, thousands of comparisons).
+        const laneOrder = [...laneSet].map((key) => {
+          const [terminalId, destination] = key.split("/") as [string, string];
+          const t = byId.get(terminalId)!;
+          return { key, terminalId, destination, store: t.store.name, name: t.name };
+        });
+        laneOrder.sort(
+          (a, b) =>
+            compareText(a.store, b.store) ||
+            compareText(a.name, b.name) ||
+            compareText(a.destination, b.destination),
+        );
+        const drawn = laneOrder.slice(0, MAX_FLEET_LANES);
+        const drawnIds = new Set(drawn.map((l) => l.terminalId));
+        // Every transition of the drawn tills is read, of their lanes not drawn too (as many as moved).
+        const expected = moved.reduce((n, l) => n + (drawnIds.has(l.terminalId) ? l.transitions : 0), 0);
+        const read = await laneTransitions(
+          ctx.db,
+          [...drawnIds].map((id) => byId.get(id)!),
+          window,
+          input.destination,
+          MAX_FLEET_TRANSITIONS,
+          expected,
+        );
+        return { drawn, notClosedBefore, read, laneCount: laneOrder.length };
+      })(),
+    ]);
+
     const incidents = correlateTrips(
-      trips.transitions.map((t) => ({
-        terminalId: t.terminalId,
-        storeId: byId.get(t.terminalId)!.storeId,
+      trips.trips.map((t) => ({
+        terminalId: t.terminal.id,
+        storeId: t.terminal.storeId,
         destination: t.destination,
         at: t.at,
-        cause: t.cause,
-        failures: t.failures,
+        cause: "",
+        failures: 0,
       })),
       rule,
     );
-
-    // A lane per pair with a transition in the window or not closed when it began.
-    const laneSet = new Set(laneKeys.map((l) => `${l.terminalId}/${l.destination}`));
-    for (const [key, state] of before) if (state !== "closed") laneSet.add(key);
-    // Sort keys computed once per lane, not per comparison (a few hundred lanes, thousands of comparisons).
-    const laneOrder = [...laneSet].map((key) => {
-      const [terminalId, destination] = key.split("/") as [string, string];
-      const t = byId.get(terminalId)!;
-      return { key, terminalId, destination, store: t.store.name, name: t.name };
-    });
-    laneOrder.sort(
-      (a, b) =>
-        compareText(a.store, b.store) ||
-        compareText(a.name, b.name) ||
-        compareText(a.destination, b.destination),
-    );
-    const drawn = laneOrder.slice(0, MAX_FLEET_LANES);
-    const drawnTerminals = [...new Set(drawn.map((l) => l.terminalId))].map((id) => byId.get(id)!);
-    const laneTransitions = await transitionsInWindow(
+    const shown = incidents.slice(0, MAX_FLEET_INCIDENTS).map((incident) => ({
+      incident,
+      trips: incident.trips.slice(0, MAX_INCIDENT_TRIPS),
+    }));
+    // The causes of the trips shown only: a few hundred of a week's thousands.
+    const causes = await tripCauses(
       ctx.db,
-      drawnTerminals,
-      window,
-      input.destination,
-      MAX_FLEET_TRANSITIONS,
-      { causes: false },
+      shown.flatMap((s) =>
+        s.trips.map((t) => ({ terminal: byId.get(t.terminalId)!, destination: t.destination, at: t.at })),
+      ),
     );
-    const perLane = new Map<string, BreakerTransitionRow[]>();
-    for (const t of laneTransitions.transitions) {
-      const key = `${t.terminalId}/${t.destination}`;
-      const lane = perLane.get(key);
-      if (lane) lane.push(t);
-      else perLane.set(key, [t]);
-    }
-    const lanes = drawn.map(({ key, terminalId, destination }) => ({
+    const perLane = new Map<string, LaneTransitionColumns>(
+      drawing.read.lanes.map((l) => [`${l.terminalId}/${l.destination}`, l]),
+    );
+    const lanes = drawing.drawn.map(({ key, terminalId, destination }) => ({
       ...till(terminalId),
       destination,
-      ...compactLane(
-        buildSegments(before.get(key) ?? "closed", perLane.get(key) ?? [], window),
-        window.from,
+      ...compactLaneOf(
+        drawing.notClosedBefore.get(key) ?? "closed",
+        perLane.get(key) ?? NO_TRANSITIONS,
+        window,
         MAX_LANE_SEGMENTS,
       ),
     }));
@@ -116,17 +121,20 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
       from: input.from,
       to: input.to,
       rule,
-      incidents: incidents.slice(0, MAX_FLEET_INCIDENTS).map((incident) => ({
+      incidents: shown.map(({ incident, trips: listed }) => ({
         destination: incident.destination,
         kind: incident.kind,
         startedAt: incident.startedAt,
         lastTripAt: incident.lastTripAt,
         tillCount: incident.trips.length,
-        trips: incident.trips.slice(0, MAX_INCIDENT_TRIPS).map((trip) => ({
+        trips: listed.map((trip) => ({
           ...till(trip.terminalId),
           at: trip.at,
-          cause: trip.cause,
-          failures: trip.failures,
+          // Read a moment ago from an append-only table: always found (the fallback is for types).
+          ...(causes.get(tripKey(trip.terminalId, trip.destination, trip.at.getTime())) ?? {
+            cause: "",
+            failures: 0,
+          }),
         })),
         storeCount: incident.storeIds.length,
       })),
@@ -138,6 +146,6 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
         local: incidents.filter((i) => i.kind === "local").length,
         tillsTripped: new Set(incidents.flatMap((i) => i.trips.map((t) => t.terminalId))).size,
       },
-      truncated: trips.truncated || laneTransitions.truncated || laneOrder.length > MAX_FLEET_LANES,
+      truncated: trips.truncated || drawing.read.truncated || drawing.laneCount > MAX_FLEET_LANES,
     };
   });

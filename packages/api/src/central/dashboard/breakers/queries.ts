@@ -77,8 +77,6 @@ const toTransition = (r: Row): BreakerTransitionRow => ({
 /**
  * The transitions of these terminals inside [from, to), oldest first, at most `limit` (one more is
  * read to tell the caller it was cut). Terminal ids are unique fleet-wide and already scoped.
- * `only: "trips"` reads the trips alone (isTrip: closed → open or isolated); `causes: false` leaves
- * every cause empty (a lane draws states only; a week's causes were most of what was read).
  */
 export async function transitionsInWindow(
   db: CentralDatabase,
@@ -86,16 +84,14 @@ export async function transitionsInWindow(
   window: { from: Date; to: Date },
   destination: string | undefined,
   limit: number,
-  options: { only?: "trips"; causes?: boolean } = {},
 ): Promise<{ transitions: BreakerTransitionRow[]; truncated: boolean }> {
   if (terminals.length === 0) return { transitions: [], truncated: false };
   const rows = await db.sql.query<Row>(
     `SELECT id, terminal_id, destination, (extract(epoch FROM at) * 1000)::float8 AS at_ms, from_state, to_state,
-       CASE WHEN $8::boolean THEN cause ELSE '' END AS cause, failures
+       cause, failures
      FROM breaker_transitions
      WHERE organization_id = ANY($1::text[]) AND terminal_id = ANY($2::text[]) AND at >= $3 AND at < $4
        AND ($5::text IS NULL OR destination = $5)
-       AND (NOT $7::boolean OR (from_state = 'closed' AND to_state IN ('open', 'isolated')))
      ORDER BY at, terminal_id, id
      LIMIT $6`,
     [
@@ -105,34 +101,9 @@ export async function transitionsInWindow(
       window.to,
       destination ?? null,
       limit + 1,
-      options.only === "trips",
-      options.causes ?? true,
     ],
   );
   return { transitions: rows.slice(0, limit).map(toTransition), truncated: rows.length > limit };
-}
-
-/** The (terminal, destination) pairs with a transition inside [from, to): the fleet view's lanes, before it picks which to draw. */
-export async function lanesWithTransitions(
-  db: CentralDatabase,
-  terminals: readonly ScopedTerminal[],
-  window: { from: Date; to: Date },
-  destination: string | undefined,
-): Promise<{ terminalId: string; destination: string }[]> {
-  if (terminals.length === 0) return [];
-  const rows = await db.sql.query<{ terminal_id: string; destination: string }>(
-    `SELECT DISTINCT terminal_id, destination FROM breaker_transitions
-     WHERE organization_id = ANY($1::text[]) AND terminal_id = ANY($2::text[]) AND at >= $3 AND at < $4
-       AND ($5::text IS NULL OR destination = $5)`,
-    [
-      [...new Set(terminals.map((t) => t.organizationId))],
-      terminals.map((t) => t.id),
-      window.from,
-      window.to,
-      destination ?? null,
-    ],
-  );
-  return rows.map((r) => ({ terminalId: r.terminal_id, destination: r.destination }));
 }
 
 /**

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { type BreakerTransitionRow, buildSegments, compactLane, isTrip, notClosedMs } from "./segments.ts";
+import {
+  type BreakerTransitionRow,
+  buildSegments,
+  compactLane,
+  compactLaneOf,
+  isTrip,
+  notClosedMs,
+} from "./segments.ts";
 
 const at = (minute: number) => new Date(Date.UTC(2026, 10, 24, 9, minute));
 const t = (minute: number, fromState: string, toState: string, cause = "x"): BreakerTransitionRow => ({
@@ -75,5 +82,49 @@ describe("compactLane", () => {
     expect(lane.starts).toEqual(Array.from({ length: 10 }, (_, i) => i * 60_000));
     expect(lane.more).toBe(51 - 10);
     expect(lane.cutAt).toBe(10 * 60_000); // the 10th kept segment ends where the first left out begins
+  });
+});
+
+describe("compactLaneOf (the fleet view's lanes from parallel arrays)", () => {
+  const columns = (transitions: readonly BreakerTransitionRow[]) => ({
+    atMs: transitions.map((x) => x.at.getTime()),
+    toStates: transitions.map((x) => x.toState),
+    ids: transitions.map((x) => x.id),
+  });
+
+  it("is compactLane of buildSegments, the lane in any order", () => {
+    const lane = [t(30, "half_open", "closed"), t(10, "closed", "open"), t(20, "open", "half_open")];
+    expect(compactLaneOf("closed", columns(lane), window, 80)).toEqual({
+      states: ["closed", "open", "half_open", "closed"],
+      starts: [0, 10 * 60_000, 20 * 60_000, 30 * 60_000],
+      more: 0,
+      cutAt: null,
+    });
+  });
+
+  it("agrees with compactLane(buildSegments(…)) on random lanes: ties, repeats, isolated, out of the window, cut", () => {
+    // A fixed-seed generator (mulberry32): the same lanes on every run.
+    let seed = 20261202;
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+      return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+    };
+    const states = ["closed", "open", "half_open", "isolated", "unknown"];
+    for (let lane = 0; lane < 500; lane++) {
+      const n = Math.floor(random() * 40);
+      const transitions = Array.from({ length: n }, (_, i) => ({
+        ...t(0, "closed", states[Math.floor(random() * states.length)]!),
+        // Minutes -5…64 on a coarse grid: some before or after the window, some at its start, many tied.
+        at: at(Math.floor(random() * 70) - 5),
+        id: `id-${Math.floor(random() * 1000)}-${i}`,
+      }));
+      const start = states[Math.floor(random() * states.length)]!;
+      const cap = 1 + Math.floor(random() * 12);
+      expect(compactLaneOf(start, columns(transitions), window, cap)).toEqual(
+        compactLane(buildSegments(start, transitions, window), window.from, cap),
+      );
+    }
   });
 });

@@ -1,0 +1,174 @@
+import type { CentralDatabase } from "@kassa/db/central";
+import { seedOrganization, seedStore, seedTerminal } from "@kassa/db/seed";
+import { createTestCentralDatabase } from "@kassa/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fleetLanes, laneTransitions, tripCauses, tripKey, tripsInWindow } from "./fleet-queries.ts";
+import type { ScopedTerminal } from "./queries.ts";
+
+// The fleet view's reads on their own, with limits small enough to cut (get-fleet.ts uses 20,000).
+const at = (hhmmss: string) => new Date(`2026-11-24T${hhmmss}Z`);
+const WINDOW = { from: at("08:00:00"), to: at("12:00:00") };
+
+let db: CentralDatabase;
+let a: ScopedTerminal;
+let b: ScopedTerminal;
+
+beforeAll(async () => {
+  db = await createTestCentralDatabase();
+  const p = db.prisma;
+  const org = await seedOrganization(p, { name: "Optika" });
+  const store = await seedStore(p, { organizationId: org.id, name: "A Tverskaya" });
+  const scoped = async (name: string) => {
+    const { terminal } = await seedTerminal(p, { organizationId: org.id, storeId: store.id, name });
+    return { ...terminal, name, store: { name: store.name, timezone: "Europe/Moscow" } };
+  };
+  a = await scoped("A till 1");
+  b = await scoped("A till 2");
+  const row = (
+    till: ScopedTerminal,
+    id: string,
+    destination: string,
+    time: string,
+    fromState: string,
+    toState: string,
+    cause = "",
+  ) => ({
+    organizationId: till.organizationId,
+    terminalId: till.id,
+    id,
+    destination,
+    at: at(time),
+    fromState,
+    toState,
+    cause,
+    failures: toState === "open" ? 5 : 0,
+  });
+  await p.breakerTransition.createMany({
+    data: [
+      // a's OFD breaker: open since before the window; trips twice inside it, twice at one instant
+      // (two reports of one trip: the first by id is the one the view shows).
+      row(a, "a-0", "ofd", "07:00:00", "closed", "open", "before the window"),
+      row(a, "a-1", "ofd", "08:30:00", "open", "closed"),
+      row(a, "a-3", "ofd", "09:00:00", "closed", "open", "second report"),
+      row(a, "a-2", "ofd", "09:00:00", "closed", "open", "first report"),
+      row(a, "a-4", "ofd", "09:10:00", "open", "half_open"),
+      // b: central trips at 09:05 and recovers; its "relay" breaker (a destination of its own) opens.
+      row(b, "b-1", "central", "09:05:00", "closed", "open", "connect ETIMEDOUT"),
+      row(b, "b-2", "central", "09:15:00", "open", "closed"),
+      row(b, "b-3", "relay", "10:00:00", "closed", "open", "relay down"),
+      // a's relay breaker was left open before the window and stays so: a lane without a transition.
+      row(a, "a-r", "relay", "06:00:00", "closed", "open"),
+      // After the window: never read.
+      row(b, "b-9", "central", "12:00:00", "closed", "open"),
+    ],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await db?.close();
+});
+
+describe("tripsInWindow", () => {
+  it("reads the window's trips, the oldest first when more than the limit", async () => {
+    const all = await tripsInWindow(db, [a, b], WINDOW, undefined, 10);
+    expect(all.truncated).toBe(false);
+    expect(
+      all.trips.map((t) => `${t.terminal.name}/${t.destination} ${t.at.toISOString().slice(11, 19)}`).sort(),
+    ).toEqual([
+      "A till 1/ofd 09:00:00",
+      "A till 1/ofd 09:00:00",
+      "A till 2/central 09:05:00",
+      "A till 2/relay 10:00:00",
+    ]);
+    const cut = await tripsInWindow(db, [a, b], WINDOW, undefined, 3);
+    expect(cut.truncated).toBe(true);
+    expect(cut.trips.map((t) => t.at.toISOString().slice(11, 19)).sort()).toEqual([
+      "09:00:00",
+      "09:00:00",
+      "09:05:00",
+    ]);
+    // Exactly the limit is not cut.
+    expect((await tripsInWindow(db, [a, b], WINDOW, undefined, 4)).truncated).toBe(false);
+  });
+
+  it("reads one destination's, and none for no terminals", async () => {
+    const central = await tripsInWindow(db, [a, b], WINDOW, "central", 10);
+    expect(central.trips.map((t) => t.terminal.id)).toEqual([b.id]);
+    expect(await tripsInWindow(db, [], WINDOW, undefined, 10)).toEqual({ trips: [], truncated: false });
+  });
+});
+
+describe("tripCauses", () => {
+  it("gives each trip shown its cause and failures; two at one instant give the first by id", async () => {
+    const causes = await tripCauses(db, [
+      { terminal: a, destination: "ofd", at: at("09:00:00") },
+      { terminal: b, destination: "central", at: at("09:05:00") },
+    ]);
+    expect(causes.get(tripKey(a.id, "ofd", at("09:00:00").getTime()))).toEqual({
+      cause: "first report",
+      failures: 5,
+    });
+    expect(causes.get(tripKey(b.id, "central", at("09:05:00").getTime()))).toEqual({
+      cause: "connect ETIMEDOUT",
+      failures: 5,
+    });
+    expect(causes.size).toBe(2);
+  });
+});
+
+describe("fleetLanes", () => {
+  it("lists the lanes that moved with their counts, and those not closed when the window began", async () => {
+    const lanes = await fleetLanes(db, [a, b], WINDOW, undefined);
+    expect(
+      lanes.moved.map((l) => `${l.terminalId === a.id ? "a" : "b"}/${l.destination} ${l.transitions}`).sort(),
+    ).toEqual(["a/ofd 4", "b/central 2", "b/relay 1"]);
+    // a's relay lane did not move but was open: found because relay moved for another till.
+    expect(lanes.notClosedBefore).toEqual(
+      new Map([
+        [`${a.id}/ofd`, "open"],
+        [`${a.id}/relay`, "open"],
+      ]),
+    );
+  });
+
+  it("asks for one destination only", async () => {
+    const lanes = await fleetLanes(db, [a, b], WINDOW, "ofd");
+    expect(lanes.moved).toEqual([{ terminalId: a.id, destination: "ofd", transitions: 4 }]);
+    expect([...lanes.notClosedBefore.keys()]).toEqual([`${a.id}/ofd`]);
+  });
+});
+
+describe("laneTransitions", () => {
+  const flat = (read: Awaited<ReturnType<typeof laneTransitions>>) =>
+    read.lanes
+      .flatMap((l) =>
+        l.ids.map((id, i) => `${id} ${l.toStates[i]} ${(l.atMs[i]! - WINDOW.from.getTime()) / 60_000}`),
+      )
+      .sort();
+
+  it("reads each lane's times, shown states and ids, uncut when within the limit", async () => {
+    const read = await laneTransitions(db, [a, b], WINDOW, undefined, 10, 7);
+    expect(read.truncated).toBe(false);
+    expect(flat(read)).toEqual([
+      "a-1 closed 30",
+      "a-2 open 60",
+      "a-3 open 60",
+      "a-4 half_open 70",
+      "b-1 open 65",
+      "b-2 closed 75",
+      "b-3 open 120",
+    ]);
+  });
+
+  it("keeps the oldest when more than the limit are expected", async () => {
+    const read = await laneTransitions(db, [a, b], WINDOW, undefined, 3, 7);
+    expect(read.truncated).toBe(true);
+    expect(flat(read)).toEqual(["a-1 closed 30", "a-2 open 60", "a-3 open 60"]);
+  });
+
+  it("cuts as well when fewer were counted than it reads (stored since)", async () => {
+    const read = await laneTransitions(db, [a, b], WINDOW, undefined, 3, 2);
+    expect(read.truncated).toBe(true);
+    expect(flat(read)).toEqual(["a-1 closed 30", "a-2 open 60", "a-3 open 60"]);
+  });
+});

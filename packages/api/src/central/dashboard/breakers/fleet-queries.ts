@@ -1,0 +1,258 @@
+import type { CentralDatabase } from "../../context.ts";
+import { KNOWN_DESTINATIONS, type ScopedTerminal } from "./queries.ts";
+import type { BreakerState, LaneTransitionColumns } from "./segments.ts";
+
+/**
+ * The fleet view's reads (get-fleet.ts). A chain's week is 18,000 transitions of which 6,000 are
+ * trips; read as rows with their causes, node-postgres parsing them cell by cell cost as much as
+ * the statements did. So each read brings only what its part of the view uses: the trips without
+ * their causes (correlation needs till, destination and time), which lanes exist (one row each),
+ * the drawn lanes' states as one string per lane, and afterwards the causes of the few trips shown.
+ */
+
+/** Epoch ms as float8: exact for timestamp(3), and cheaper than numeric `extract`. */
+const atMs = (column: string) => `round(date_part('epoch', ${column}) * 1000)`;
+
+function terminalParams(terminals: readonly ScopedTerminal[]) {
+  return {
+    organizationIds: terminals.map((t) => t.organizationId),
+    ids: terminals.map((t) => t.id),
+    organizations: [...new Set(terminals.map((t) => t.organizationId))],
+  };
+}
+
+/** A trip (isTrip) as the correlation rule sees it. Its cause comes later, for the trips shown (tripCauses). */
+export interface FleetTrip {
+  terminal: ScopedTerminal;
+  destination: string;
+  at: Date;
+}
+
+/**
+ * The trips of these terminals inside [from, to), at most `limit`: the oldest (then by till and
+ * id), through the partial index of trips (breaker_transitions_trips_idx), already in time order.
+ * Their times come per lane as one string (a row per trip cost more to parse than to find); the
+ * list is in no particular order (correlateTrips sorts).
+ */
+export async function tripsInWindow(
+  db: CentralDatabase,
+  terminals: readonly ScopedTerminal[],
+  window: { from: Date; to: Date },
+  destination: string | undefined,
+  limit: number,
+): Promise<{ trips: FleetTrip[]; truncated: boolean }> {
+  if (terminals.length === 0) return { trips: [], truncated: false };
+  const p = terminalParams(terminals);
+  // One more than `limit` is read to tell whether it was cut; row_number counts along the order
+  // the rows are already in.
+  const rows = await db.sql.query<{
+    terminal_id: string;
+    destination: string;
+    ats: string | null;
+    last: bigint;
+  }>(
+    `SELECT terminal_id, destination, string_agg(${atMs("at")}::text, ',') FILTER (WHERE n <= $7) AS ats, max(n) AS last
+     FROM (
+       SELECT terminal_id, destination, at, row_number() OVER (ORDER BY at, terminal_id, id) AS n
+       FROM breaker_transitions
+       WHERE organization_id = ANY($1::text[]) AND terminal_id = ANY($2::text[]) AND at >= $3 AND at < $4
+         AND ($5::text IS NULL OR destination = $5)
+         AND from_state = 'closed' AND to_state IN ('open', 'isolated')
+       ORDER BY at, terminal_id, id
+       LIMIT $6
+     ) trips
+     GROUP BY terminal_id, destination`,
+    [p.organizations, p.ids, window.from, window.to, destination ?? null, limit + 1, limit],
+  );
+  const byId = new Map(terminals.map((t) => [t.id, t]));
+  return {
+    trips: rows.flatMap((r) => {
+      if (r.ats === null) return [];
+      const terminal = byId.get(r.terminal_id)!;
+      return r.ats
+        .split(",")
+        .map((at) => ({ terminal, destination: r.destination, at: new Date(Number(at)) }));
+    }),
+    truncated: rows.some((r) => r.last > BigInt(limit)),
+  };
+}
+
+/** A trip shown by the view, by what identifies it there: its till, destination and time. */
+export interface TripKey {
+  terminal: ScopedTerminal;
+  destination: string;
+  at: Date;
+}
+
+/**
+ * The cause and failure count of each trip asked for (`terminalId/destination/epoch ms` → them):
+ * one index probe per trip on (organization_id, terminal_id, destination, at). Two trips of one
+ * breaker at the same millisecond give the first by id, the one tripsInWindow lists first.
+ */
+export async function tripCauses(
+  db: CentralDatabase,
+  trips: readonly TripKey[],
+): Promise<Map<string, { cause: string; failures: number }>> {
+  const causes = new Map<string, { cause: string; failures: number }>();
+  if (trips.length === 0) return causes;
+  const rows = await db.sql.query<{
+    terminal_id: string;
+    destination: string;
+    at_ms: number;
+    cause: string;
+    failures: number;
+  }>(
+    `SELECT DISTINCT ON (b.terminal_id, b.destination, b.at)
+       b.terminal_id, b.destination, ${atMs("b.at")} AS at_ms, b.cause, b.failures
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS k(organization_id, terminal_id, destination, at)
+     JOIN breaker_transitions b ON b.organization_id = k.organization_id AND b.terminal_id = k.terminal_id
+       AND b.destination = k.destination AND b.at = k.at
+     WHERE b.from_state = 'closed' AND b.to_state IN ('open', 'isolated')
+     ORDER BY b.terminal_id, b.destination, b.at, b.id`,
+    [
+      trips.map((t) => t.terminal.organizationId),
+      trips.map((t) => t.terminal.id),
+      trips.map((t) => t.destination),
+      trips.map((t) => t.at),
+    ],
+  );
+  for (const r of rows) {
+    causes.set(tripKey(r.terminal_id, r.destination, r.at_ms), { cause: r.cause, failures: r.failures });
+  }
+  return causes;
+}
+
+export const tripKey = (terminalId: string, destination: string, atMs: number) =>
+  `${terminalId}/${destination}/${atMs}`;
+
+/** Which lanes a fleet view has, before it picks the ones it draws. */
+export interface FleetLanes {
+  /** The (terminal, destination) pairs with a transition in the window, and how many. */
+  moved: { terminalId: string; destination: string; transitions: number }[];
+  /**
+   * The pairs whose last state reported before the window is not `closed` (`terminalId/destination`
+   * → that state), over the known destinations (or the one asked for) and every one that moved in
+   * the window; absent: closed.
+   */
+  notClosedBefore: Map<string, string>;
+}
+
+/**
+ * The fleet view's lanes in one statement: the pairs that moved in the window (with their counts,
+ * so that laneTransitions knows whether it may be cut), and those not closed when it began (one
+ * index probe per till and destination, as statesBefore).
+ */
+export async function fleetLanes(
+  db: CentralDatabase,
+  terminals: readonly ScopedTerminal[],
+  window: { from: Date; to: Date },
+  destination: string | undefined,
+): Promise<FleetLanes> {
+  if (terminals.length === 0) return { moved: [], notClosedBefore: new Map() };
+  const p = terminalParams(terminals);
+  const [row] = await db.sql.query<{
+    moved: [string, string, number][] | null;
+    before: [string, string, string][] | null;
+  }>(
+    `WITH moved AS (
+       SELECT terminal_id, destination, count(*)::int AS transitions FROM breaker_transitions
+       WHERE organization_id = ANY($3::text[]) AND terminal_id = ANY($2::text[]) AND at >= $4 AND at < $5
+         AND ($6::text IS NULL OR destination = $6)
+       GROUP BY terminal_id, destination
+     ),
+     before AS (
+       SELECT t.terminal_id, d.destination, b.to_state
+       FROM unnest($1::text[], $2::text[]) AS t(organization_id, terminal_id)
+       -- An array, not a set: the planner guesses 10 destinations instead of one per moved lane,
+       -- which priced the probes high enough to JIT-compile the statement (50 ms of a 60 ms call).
+       CROSS JOIN unnest(ARRAY(SELECT unnest($7::text[]) UNION SELECT destination FROM moved)) AS d(destination)
+       CROSS JOIN LATERAL (
+         SELECT to_state FROM breaker_transitions b
+         WHERE b.organization_id = t.organization_id AND b.terminal_id = t.terminal_id
+           AND b.destination = d.destination AND b.at < $4
+         ORDER BY b.at DESC, b.id DESC LIMIT 1
+       ) b
+       WHERE b.to_state <> 'closed'
+     )
+     SELECT (SELECT json_agg(json_build_array(terminal_id, destination, transitions)) FROM moved) AS moved,
+       (SELECT json_agg(json_build_array(terminal_id, destination, to_state)) FROM before) AS before`,
+    [
+      p.organizationIds,
+      p.ids,
+      p.organizations,
+      window.from,
+      window.to,
+      destination ?? null,
+      destination ? [destination] : [...KNOWN_DESTINATIONS],
+    ],
+  );
+  return {
+    moved: (row?.moved ?? []).map(([terminalId, dest, transitions]) => ({
+      terminalId,
+      destination: dest,
+      transitions,
+    })),
+    notClosedBefore: new Map(
+      (row?.before ?? []).map(([terminalId, dest, state]) => [`${terminalId}/${dest}`, state]),
+    ),
+  };
+}
+
+/** One lane's transitions as it is drawn (compactLaneOf). */
+export interface LaneTransitions extends LaneTransitionColumns {
+  terminalId: string;
+  destination: string;
+}
+
+/** Shown states as one letter each (segments.ts, shownState), a lane's letters in one string. */
+const SHOWN_CODE = `CASE to_state WHEN 'half_open' THEN 'h' WHEN 'open' THEN 'o' WHEN 'isolated' THEN 'o' ELSE 'c' END`;
+const SHOWN_STATE: Record<string, BreakerState> = { h: "half_open", o: "open", c: "closed" };
+
+/**
+ * The transitions of these terminals inside [from, to) per (terminal, destination), without causes,
+ * at most `limit` of them (the oldest, then by till and id), each lane's in no particular order
+ * (compactLaneOf sorts them). `expected` is how many there are (fleetLanes): when it is within
+ * `limit` nothing is cut and the statement neither sorts nor limits. Per lane: times as one string,
+ * shown states as one string of letters, ids (ties in time go by id) as one JSON array.
+ */
+export async function laneTransitions(
+  db: CentralDatabase,
+  terminals: readonly ScopedTerminal[],
+  window: { from: Date; to: Date },
+  destination: string | undefined,
+  limit: number,
+  expected: number,
+): Promise<{ lanes: LaneTransitions[]; truncated: boolean }> {
+  if (terminals.length === 0) return { lanes: [], truncated: false };
+  const p = terminalParams(terminals);
+  const cut = expected > limit;
+  const rows = await db.sql.query<{
+    terminal_id: string;
+    destination: string;
+    ats: string;
+    states: string;
+    ids: string[];
+  }>(
+    `SELECT terminal_id, destination, string_agg(${atMs("at")}::text, ',') AS ats,
+       string_agg(${SHOWN_CODE}, '') AS states, json_agg(id) AS ids
+     FROM (
+       SELECT terminal_id, destination, id, at, to_state FROM breaker_transitions
+       WHERE organization_id = ANY($1::text[]) AND terminal_id = ANY($2::text[]) AND at >= $3 AND at < $4
+         AND ($5::text IS NULL OR destination = $5)
+       ${cut ? "ORDER BY at, terminal_id, id LIMIT $6" : ""}
+     ) w
+     GROUP BY terminal_id, destination`,
+    [p.organizations, p.ids, window.from, window.to, destination ?? null, ...(cut ? [limit] : [])],
+  );
+  let read = 0;
+  const lanes = rows.map((r) => {
+    const atMs = r.ats.split(",").map(Number);
+    read += atMs.length;
+    const toStates: BreakerState[] = new Array(atMs.length);
+    for (let i = 0; i < atMs.length; i++) toStates[i] = SHOWN_STATE[r.states[i]!]!;
+    return { terminalId: r.terminal_id, destination: r.destination, atMs, toStates, ids: r.ids };
+  });
+  // Transitions stored since fleetLanes counted them: read again as if they had been counted.
+  if (!cut && read > limit) return laneTransitions(db, terminals, window, destination, limit, read);
+  return { lanes, truncated: cut };
+}
