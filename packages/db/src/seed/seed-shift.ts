@@ -110,5 +110,14 @@ export async function seedCashMovement(prisma: PrismaClient, input: SeedCashMove
       data: data as unknown as Prisma.InputJsonValue,
     },
   });
+  // Its shift's cash in/out, as ingest keeps it (api: sync/shift-cash.ts COUNT_MOVEMENTS); the cash
+  // page reads the counter, not the records.
+  const cashIn = BigInt(input.kind === "in" ? input.amount : 0);
+  const cashOut = BigInt(input.kind === "out" ? input.amount : 0);
+  await prisma.$executeRaw`
+    INSERT INTO shift_cash_counters AS c (organization_id, terminal_id, shift_id, cash_in, cash_out)
+    VALUES (${input.terminal.organizationId}, ${input.terminal.id}, ${input.shiftId}, ${cashIn}, ${cashOut})
+    ON CONFLICT (organization_id, terminal_id, shift_id) DO UPDATE SET
+      cash_in = c.cash_in + excluded.cash_in, cash_out = c.cash_out + excluded.cash_out`;
   return data;
 }

@@ -6,7 +6,7 @@ import { duplicate, type ItemResult, rejected } from "./item-result.ts";
 import { acquireOrRenewLease, type SyncLease } from "./leases.ts";
 import type { SqlRunner, TerminalScope, TransactionalSql } from "./sql.ts";
 import { type BreakerTransitionItem, storeBreakerTransitions } from "./store-breaker-transitions.ts";
-import { countCorrectionDocuments } from "./store-corrections.ts";
+import { countCorrectionCash, countCorrectionDocuments } from "./store-corrections.ts";
 import { type DlqMirrorItem, storeDlqMirror } from "./store-dlq-mirror.ts";
 import { type FiscalizationItem, storeFiscalizations } from "./store-fiscalizations.ts";
 import {
@@ -153,6 +153,7 @@ async function ingestInTransaction(
   const byVoid = await storeReceiptVoids(sql, terminal, voids);
   const byRecord = await storeRecords(sql, terminal, records);
   await countCorrectionDocuments(sql, terminal, records, byRecord);
+  await countCorrectionCash(sql, terminal, records, byRecord);
   const byRum = await storeRumItems(sql, terminal, rum);
   const byTransition = await storeBreakerTransitions(sql, terminal, transitions);
   const byDlq = await storeDlqMirror(sql, terminal, dlq, now);

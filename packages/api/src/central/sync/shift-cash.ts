@@ -63,3 +63,69 @@ ON CONFLICT (organization_id, terminal_id, shift_number, fn_number) DO UPDATE SE
   receipts = d.receipts + excluded.receipts,
   first_fiscalized_at = least(d.first_fiscalized_at, excluded.first_fiscalized_at),
   last_fiscalized_at = greatest(d.last_fiscalized_at, excluded.last_fiscalized_at)`;
+
+/**
+ * Adds newly stored cash_movement records (`rows`: kind, data — records the statement actually
+ * inserted; they are immutable, so a redelivery inserts nothing) to their shift's cash in/out. The
+ * shift's row may not exist yet (a movement synced before the shift's receipts): it is created.
+ * Stored as the till sent them: an amount that is not a plain integer, or a kind other than in/out,
+ * moves nothing (as the read-time sum it replaces did).
+ */
+export const COUNT_MOVEMENTS = (rows: string) => `
+INSERT INTO shift_cash_counters AS c (organization_id, terminal_id, shift_id, cash_in, cash_out)
+SELECT $1, $2, m.data->>'shiftId',
+  coalesce(sum((m.data->>'amount')::bigint) FILTER (WHERE m.data->>'kind' = 'in'), 0),
+  coalesce(sum((m.data->>'amount')::bigint) FILTER (WHERE m.data->>'kind' = 'out'), 0)
+FROM ${rows} m
+WHERE m.kind = 'cash_movement' AND m.data->>'shiftId' IS NOT NULL AND m.data->>'kind' IN ('in', 'out')
+  AND m.data->>'amount' ~ '^[0-9]{1,15}$'
+GROUP BY m.data->>'shiftId'
+ON CONFLICT (organization_id, terminal_id, shift_id) DO UPDATE SET
+  cash_in = c.cash_in + excluded.cash_in,
+  cash_out = c.cash_out + excluded.cash_out`;
+
+/**
+ * Adds the cash of the corrections `$3` (ids) to their shifts, for those whose correction and
+ * correction_fiscalized are both stored now. Run for the ids of which this batch stored one or the
+ * other: a pair is complete in exactly one batch (the one storing its second half, or both), and a
+ * redelivery stores neither — so each fiscalized correction counts once, in either arrival order,
+ * and one the register refused (no fiscal document) never. Its cash is the cash paid less the
+ * change, in for income and expense return, out for income return and expense (the till's
+ * cashSummary counts it so too).
+ */
+export const COUNT_CORRECTION_CASH = `
+INSERT INTO shift_cash_counters AS c (organization_id, terminal_id, shift_id, cash_in, cash_out)
+SELECT $1, $2, x.shift_id,
+  coalesce(sum(x.net) FILTER (WHERE x.kind IN ('income', 'expense_return')), 0),
+  coalesce(sum(x.net) FILTER (WHERE x.kind IN ('income_return', 'expense')), 0)
+FROM (
+  SELECT r.data->>'shiftId' AS shift_id, r.data->>'kind' AS kind,
+    (r.data->'payments'->>'cash')::bigint - least((r.data->'payments'->>'cash')::bigint, greatest(0,
+      (r.data->'payments'->>'cash')::bigint + (r.data->'payments'->>'electronic')::bigint - (r.data->>'total')::bigint)) AS net
+  FROM terminal_records r
+  WHERE r.organization_id = $1 AND r.terminal_id = $2 AND r.kind = 'correction' AND r.id = ANY($3::text[])
+    AND r.data->>'shiftId' IS NOT NULL
+    AND EXISTS (SELECT 1 FROM terminal_records f WHERE f.organization_id = $1 AND f.terminal_id = $2
+      AND f.kind = 'correction_fiscalized' AND f.id = r.id)
+) x
+GROUP BY x.shift_id
+ON CONFLICT (organization_id, terminal_id, shift_id) DO UPDATE SET
+  cash_in = c.cash_in + excluded.cash_in,
+  cash_out = c.cash_out + excluded.cash_out`;
+
+/**
+ * Recomputes the previous receipt (prev_seq, prev_hlc: the till's receipt with the greatest HLC
+ * below first_hlc) of the shifts a batch's stored receipts can have changed: those they were
+ * added to (first_hlc may have moved down), and those starting after one of them whose previous
+ * receipt is older than it (a late receipt, of another shift or of none, just before them). A
+ * separate statement after the insert, which its own statement could not see. Set, not added:
+ * the result is the same however often or in whatever order receipts arrive. `$3` the shifts
+ * touched, `$4`/`$5` the lowest/highest HLC stored.
+ */
+export const RECOMPUTE_PREVIOUS = `
+UPDATE shift_cash_counters c SET (prev_seq, prev_hlc) = (
+  SELECT x.seq, x.hlc FROM receipts x
+  WHERE x.organization_id = c.organization_id AND x.terminal_id = c.terminal_id AND x.hlc < c.first_hlc
+  ORDER BY x.hlc DESC LIMIT 1)
+WHERE c.organization_id = $1 AND c.terminal_id = $2 AND c.first_hlc IS NOT NULL
+  AND (c.shift_id = ANY($3::text[]) OR (c.first_hlc > $4 AND (c.prev_hlc IS NULL OR c.prev_hlc < $5)))`;

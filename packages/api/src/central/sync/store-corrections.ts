@@ -1,6 +1,6 @@
 import type { TFiscalAttributes } from "../ingest/ingest-items.types.ts";
 import type { ItemResult } from "./item-result.ts";
-import { COUNT_DOCUMENTS } from "./shift-cash.ts";
+import { COUNT_CORRECTION_CASH, COUNT_DOCUMENTS } from "./shift-cash.ts";
 import type { SqlRunner, TerminalScope } from "./sql.ts";
 
 const COUNT_CORRECTIONS = `
@@ -35,4 +35,27 @@ export async function countCorrectionDocuments(
     stored.map((f) => f.shiftNumber),
     stored.map((f) => f.dateTime),
   ]);
+}
+
+/**
+ * A fiscalized correction moves its shift's drawer (shift-cash.ts COUNT_CORRECTION_CASH): counted
+ * for the corrections of which this batch stored the correction or its correction_fiscalized
+ * (accepted; a duplicate or a RECORD_CONFLICT stores nothing), once both halves are stored.
+ */
+export async function countCorrectionCash(
+  sql: SqlRunner,
+  terminal: TerminalScope,
+  items: readonly { kind: string; id: string }[],
+  results: ReadonlyMap<string, ItemResult>,
+): Promise<void> {
+  const ids = [
+    ...new Set(
+      items
+        .filter((i) => i.kind === "correction" || i.kind === "correction_fiscalized")
+        .filter((i) => results.get(`${i.kind}:${i.id}`)?.status === "accepted")
+        .map((i) => i.id),
+    ),
+  ];
+  if (ids.length === 0) return;
+  await sql.query(COUNT_CORRECTION_CASH, [terminal.organizationId, terminal.id, ids]);
 }

@@ -1,7 +1,7 @@
 import type { TReceiptData } from "../ingest/ingest-items.types.ts";
 import { bodyHash } from "./body-hash.ts";
 import { accepted, duplicate, type ItemResult, rejected } from "./item-result.ts";
-import { COUNT_DOCUMENTS, COUNT_STORED } from "./shift-cash.ts";
+import { COUNT_DOCUMENTS, COUNT_STORED, RECOMPUTE_PREVIOUS } from "./shift-cash.ts";
 import type { SqlRunner, TerminalScope } from "./sql.ts";
 import { storeFiscalizations } from "./store-fiscalizations.ts";
 
@@ -30,7 +30,7 @@ FROM unnest($4::text[], $5::text[], $6::text[], $7::bigint[], $8::text[], $9::te
 ON CONFLICT DO NOTHING
 RETURNING id, shift_id, kind, cash_total, seq, hlc, fd_number, fn_number, shift_number, fiscalized_at
 ), counted AS (${COUNT_STORED("stored")}), documented AS (${COUNT_DOCUMENTS("stored")})
-SELECT id FROM stored`;
+SELECT id, shift_id, hlc FROM stored`;
 
 const EXISTING = `
 SELECT id, body_hash, idempotency_key FROM receipts
@@ -77,7 +77,7 @@ export async function storeReceipts(
 
   const inserted = new Set<string>();
   if (fresh.length > 0) {
-    const rows = await sql.query<{ id: string }>(INSERT_RECEIPTS, [
+    const rows = await sql.query<{ id: string; shift_id: string | null; hlc: string }>(INSERT_RECEIPTS, [
       terminal.organizationId,
       terminal.id,
       terminal.storeId,
@@ -104,6 +104,17 @@ export async function storeReceipts(
       fresh.map((r) => r.data.shiftId ?? null),
     ]);
     for (const row of rows) inserted.add(row.id);
+    if (rows.length > 0) {
+      // The stored receipts may be the previous receipt of their shift or of the one after them.
+      const hlcs = rows.map((r) => r.hlc).sort();
+      await sql.query(RECOMPUTE_PREVIOUS, [
+        terminal.organizationId,
+        terminal.id,
+        [...new Set(rows.flatMap((r) => (r.shift_id ? [r.shift_id] : [])))],
+        hlcs[0],
+        hlcs[hlcs.length - 1],
+      ]);
+    }
   }
 
   const missed = fresh.filter((r) => !inserted.has(r.id));

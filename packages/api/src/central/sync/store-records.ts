@@ -1,5 +1,6 @@
 import { bodyHash } from "./body-hash.ts";
 import { accepted, duplicate, type ItemResult, rejected } from "./item-result.ts";
+import { COUNT_MOVEMENTS } from "./shift-cash.ts";
 import type { SqlRunner, TerminalScope } from "./sql.ts";
 
 export interface RecordItem {
@@ -9,14 +10,19 @@ export interface RecordItem {
   data: unknown;
 }
 
+// The cash movements it actually inserted (RETURNING: a duplicate returns nothing; only snapshot
+// kinds are ever updated) go on their shift's cash in/out in the same statement (shift-cash.ts).
 const INSERT_RECORDS = `
+WITH stored AS (
 INSERT INTO terminal_records (organization_id, terminal_id, kind, id, hlc, body_hash, data)
 SELECT $1, $2, v.kind, v.id, v.hlc, v.hash, v.data::jsonb
 FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS v(kind, id, hlc, hash, data)
 ON CONFLICT (organization_id, terminal_id, kind, id) DO UPDATE SET
   hlc = EXCLUDED.hlc, body_hash = EXCLUDED.body_hash, data = EXCLUDED.data, received_at = now()
 WHERE terminal_records.kind = ANY($8::text[]) AND terminal_records.hlc < EXCLUDED.hlc
-RETURNING kind, id`;
+RETURNING kind, id, data
+), moved AS (${COUNT_MOVEMENTS("stored")})
+SELECT kind, id FROM stored`;
 
 /**
  * Kinds whose item is a snapshot of something that changes (a shift: open, then closed with its Z

@@ -31,22 +31,37 @@ export const approveVarianceProcedure = permitted("cash.approve")
       });
     }
     const membership = ctx.scope.memberships.find((m) => m.organizationId === shift.organizationId)!;
-    await ctx.db.prisma.cashApproval.create({
-      data: {
-        organizationId: shift.organizationId,
-        terminalId: shift.terminalId,
-        shiftId: shift.shiftId,
-        id: newId(ctx.now().getTime()),
-        expected: shift.expected,
-        counted: shift.counted!,
-        variance: shift.variance!,
-        tolerance: shift.tolerance,
-        note: input.note,
-        approvedBy: ctx.user.id,
-        approvedByName: ctx.user.name,
-        role: membership.role,
-        approvedAt: ctx.now(),
-      },
-    });
+    const key = {
+      organizationId: shift.organizationId,
+      terminalId: shift.terminalId,
+      shiftId: shift.shiftId,
+    };
+    // With it, in one transaction, the shift's counters name its latest approval (the ledger reads
+    // it by key): recomputed from the rows, so two approvals at once still leave the latest named.
+    await ctx.db.prisma.$transaction([
+      ctx.db.prisma.cashApproval.create({
+        data: {
+          ...key,
+          id: newId(ctx.now().getTime()),
+          expected: shift.expected,
+          counted: shift.counted!,
+          variance: shift.variance!,
+          tolerance: shift.tolerance,
+          note: input.note,
+          approvedBy: ctx.user.id,
+          approvedByName: ctx.user.name,
+          role: membership.role,
+          approvedAt: ctx.now(),
+        },
+      }),
+      ctx.db.prisma.$executeRaw`
+        INSERT INTO shift_cash_counters AS c (organization_id, terminal_id, shift_id, approval_id)
+        SELECT ${key.organizationId}, ${key.terminalId}, ${key.shiftId}, (
+          SELECT a.id FROM cash_approvals a
+          WHERE a.organization_id = ${key.organizationId} AND a.terminal_id = ${key.terminalId}
+            AND a.shift_id = ${key.shiftId}
+          ORDER BY a.approved_at DESC, a.id DESC LIMIT 1)
+        ON CONFLICT (organization_id, terminal_id, shift_id) DO UPDATE SET approval_id = excluded.approval_id`,
+    ]);
     return oneShift(ctx.db, ctx.scope, input);
   });

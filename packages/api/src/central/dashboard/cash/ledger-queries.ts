@@ -3,7 +3,7 @@ import { type ScopedTerminal, scopedTerminals } from "../breakers/queries.ts";
 import type { DashboardScope } from "../scope.ts";
 import { dayIn, widenedBounds } from "./days.ts";
 import type { ApprovalRecord } from "./ledger.ts";
-import { type ShiftRecord, ZShiftSnapshot } from "./shift-snapshot.ts";
+import { type ShiftRecord, type TShiftSnapshot, ZShiftSnapshot } from "./shift-snapshot.ts";
 
 export interface ShiftFilter {
   storeId?: string | undefined;
@@ -18,17 +18,52 @@ export interface ShiftFilter {
 export const MAX_SHIFTS = 20_000;
 
 /**
- * The scoped shifts opened on [dayFrom, dayTo] in their store's time zone, newest first. The SQL
- * compares the snapshot's ISO text (agents write UTC `toISOString()`, which sorts as text) against
- * widened bounds, a range of terminal_records_shift_opened_idx; the exact day is decided here per
- * store. The order only decides which shifts a truncated view keeps (the pages sort themselves):
- * byte order ("C"), the same as the locale's for ISO times and ULIDs, and far cheaper to sort by.
+ * A scoped shift as the ledger reads it: its record and, in the same statement, everything kept
+ * for it — its counters, its register shift's stored documents, its latest approval and its
+ * organization's tolerance. `figures` is null for the rare shift whose receipts are matched by time
+ * (a till with receipts naming no shift) and whose snapshot's times are not in the form agents
+ * write (UTC `toISOString()`), which SQL cannot safely read: storedFigures sums those from the
+ * parsed snapshot.
  */
-export async function readShifts(
+export interface LedgerRow extends ShiftRecord {
+  figures: StoredFigures | null;
+  approval: ApprovalView | null;
+  tolerance: bigint | null;
+}
+
+/**
+ * An ISO time SQL can cast without failing the statement: the form agents write, on a real
+ * calendar day (a snapshot is stored as the till sent it; anything else is left to the parsed
+ * snapshot in JS, see LedgerRow.figures).
+ */
+const CANONICAL_TIME = (
+  t: string,
+) => `CASE WHEN ${t} ~ '^[12][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,6})?Z$'
+  AND substr(${t}, 9, 2)::int <= extract(day FROM (left(${t}, 7) || '-01')::date + interval '1 month' - interval '1 day')
+  THEN ${t}::timestamptz END`;
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The scoped shifts opened on [dayFrom, dayTo] in their store's time zone, newest first, each with
+ * its figures: one statement, keyed probes only. The SQL compares the snapshot's ISO text against
+ * widened bounds, a range of terminal_records_shift_opened_idx; the exact day is decided here per
+ * store. The SQL order only decides which shifts a truncated view keeps (the pages sort
+ * themselves): byte order ("C"), the same as the locale's for ISO times and ULIDs, and far cheaper.
+ *
+ * Per shift: its counters row (receipts naming it, cash in/out, the receipt before it — kept by
+ * ingest, sync/shift-cash.ts); its register shift's documents by FN (the shift-number probe of
+ * fiscalStored, its time window applied here to the parsed snapshot: casting thousands of ISO
+ * texts in SQL cost more than the probes); its latest approval (the audit rows are append-only).
+ * Receipts naming no shift (older agents) are matched by time only on tills that have any since
+ * the range began (one probe per till, not per shift), and only for those is the till's previous
+ * receipt probed instead of read from the counters.
+ */
+export async function readLedger(
   db: CentralDatabase,
   scope: DashboardScope,
   filter: ShiftFilter,
-): Promise<{ shifts: ShiftRecord[]; truncated: boolean; terminals: ScopedTerminal[] }> {
+): Promise<{ shifts: LedgerRow[]; truncated: boolean; terminals: ScopedTerminal[] }> {
   const terminals = await scopedTerminals(db, scope, {
     storeId: filter.storeId,
     terminalId: filter.terminalId,
@@ -37,20 +72,82 @@ export async function readShifts(
   const byId = new Map(terminals.map((t) => [t.id, t]));
   // One shift by id: its days do not matter (an approval names the shift, not its day).
   const bounds = filter.shiftId ? { from: "", to: "" } : widenedBounds(filter.dayFrom, filter.dayTo);
-  const rows = await db.sql.query<{
-    organization_id: string;
-    terminal_id: string;
-    id: string;
-    data: unknown;
-    received_at: Date;
-    hlc: string;
-  }>(
-    `SELECT organization_id, terminal_id, id, data, received_at, hlc FROM terminal_records
-     WHERE organization_id = ANY($1::text[]) AND terminal_id = ANY($2::text[]) AND kind = 'shift'
-       AND ($5::text IS NOT NULL OR (data->>'openedAt' >= $3 AND data->>'openedAt' < $4))
-       AND ($5::text IS NULL OR id = $5)
-     ORDER BY data->>'openedAt' COLLATE "C" DESC, terminal_id COLLATE "C", id COLLATE "C"
-     LIMIT $6`,
+  // A receipt of a shift opened at or after `from` has an HLC at or above it (the HLC never runs
+  // behind the wall clock that stamped its accept time).
+  const lowestHlc = bounds.from ? String(Date.parse(bounds.from)).padStart(13, "0") : "";
+  const rows = await withoutJit(db).query<LedgerSqlRow>(
+    `WITH legacy AS MATERIALIZED (
+       SELECT t.org, t.terminal FROM unnest($7::text[], $2::text[]) AS t(org, terminal)
+       WHERE EXISTS (SELECT 1 FROM receipts x WHERE x.organization_id = t.org AND x.terminal_id = t.terminal
+         AND x.shift_id IS NULL AND x.hlc >= $8)
+     )
+     SELECT sh.organization_id, sh.terminal_id, sh.id, sh.hlc, o.cash_tolerance,
+       g.terminal IS NULL OR (v.opened IS NOT NULL AND (NOT sh.is_closed OR v.closed_text IS NULL OR v.closed IS NOT NULL))
+         AS canonical,
+       coalesce(k.cash_sales, 0) + t.sales AS sales, coalesce(k.cash_refunds, 0) + t.refunds AS refunds,
+       coalesce(k.cash_sales_all, 0) + t.sales_all AS sales_all,
+       coalesce(k.cash_refunds_all, 0) + t.refunds_all AS refunds_all,
+       (coalesce(k.receipts, 0) + t.receipts)::int AS receipts, (coalesce(k.voided_receipts, 0) + t.voided)::int AS voided,
+       least(k.min_seq, t.min_seq) AS min_seq, greatest(k.max_seq, t.max_seq) AS max_seq,
+       (coalesce(k.receipts, 0) + t.distinct_seqs)::int AS distinct_seqs,
+       CASE WHEN t.first_hlc IS NOT NULL AND (k.first_hlc IS NULL OR t.first_hlc < k.first_hlc)
+         THEN (SELECT x.seq FROM receipts x WHERE x.organization_id = v.org AND x.terminal_id = v.terminal
+               AND x.hlc < t.first_hlc ORDER BY x.hlc DESC LIMIT 1)
+         ELSE k.prev_seq END AS prev_seq,
+       coalesce(k.cash_in, 0) AS cash_in, coalesce(k.cash_out, 0) AS cash_out,
+       d.receipts AS documents, (extract(epoch FROM d.first_fiscalized_at) * 1000)::float8 AS first_ms,
+       (extract(epoch FROM d.last_fiscalized_at) * 1000)::float8 AS last_ms,
+       a.id AS a_id, a.expected AS a_expected, a.counted AS a_counted, a.variance AS a_variance,
+       a.tolerance AS a_tolerance, a.note AS a_note, a.approved_by AS a_approved_by,
+       a.approved_by_name AS a_approved_by_name, a.role AS a_role, a.approved_at AS a_approved_at
+     FROM (
+       SELECT r.organization_id, r.terminal_id, r.id, r.data, r.hlc,
+         r.data->>'status' = 'closed' AS is_closed,
+         -- (Nested: a CASE is the one place SQL promises not to cast a non-number.)
+         CASE WHEN jsonb_typeof(r.data->'number') = 'number' AND jsonb_typeof(r.data->'openFd') = 'number'
+           AND jsonb_typeof(r.data->'closeFd') = 'number'
+           THEN CASE WHEN (r.data->'number')::numeric BETWEEN 0 AND 2147483647 THEN (r.data->'number')::numeric::int END
+         END AS documented_number
+       FROM terminal_records r
+       WHERE r.organization_id = ANY($1::text[]) AND r.terminal_id = ANY($2::text[]) AND r.kind = 'shift'
+         AND ($5::text IS NOT NULL OR (r.data->>'openedAt' >= $3 AND r.data->>'openedAt' < $4))
+         AND ($5::text IS NULL OR r.id = $5)
+       ORDER BY r.data->>'openedAt' COLLATE "C" DESC, r.terminal_id COLLATE "C", r.id COLLATE "C"
+       LIMIT $6
+     ) sh
+     LEFT JOIN legacy g ON g.org = sh.organization_id AND g.terminal = sh.terminal_id
+     -- The snapshot's times, read in SQL only for the shifts matched by time.
+     LEFT JOIN LATERAL (
+       SELECT sh.organization_id AS org, sh.terminal_id AS terminal, sh.id AS shift,
+         ${CANONICAL_TIME("(sh.data->>'openedAt')")} AS opened,
+         nullif(sh.data->>'closedAt', '') AS closed_text,
+         CASE WHEN sh.is_closed THEN ${CANONICAL_TIME("nullif(sh.data->>'closedAt', '')")} END AS closed,
+         CASE WHEN sh.is_closed THEN sh.hlc END AS close_hlc
+       WHERE g.terminal IS NOT NULL OFFSET 0
+     ) v ON true
+     LEFT JOIN organizations o ON o.id = sh.organization_id
+     LEFT JOIN shift_cash_counters k
+       ON k.organization_id = sh.organization_id AND k.terminal_id = sh.terminal_id AND k.shift_id = sh.id
+     CROSS JOIN LATERAL (
+       SELECT
+         coalesce(sum(x.cash_total) FILTER (WHERE x.kind = 'sale' AND ${COUNTED}), 0)::bigint AS sales,
+         coalesce(sum(x.cash_total) FILTER (WHERE x.kind = 'refund' AND ${COUNTED}), 0)::bigint AS refunds,
+         coalesce(sum(x.cash_total) FILTER (WHERE x.kind = 'sale'), 0)::bigint AS sales_all,
+         coalesce(sum(x.cash_total) FILTER (WHERE x.kind = 'refund'), 0)::bigint AS refunds_all,
+         count(*) AS receipts,
+         count(*) FILTER (WHERE NOT ${COUNTED}) AS voided,
+         min(x.seq) AS min_seq, max(x.seq) AS max_seq, count(DISTINCT x.seq) AS distinct_seqs,
+         min(x.hlc) AS first_hlc
+       FROM receipts x WHERE v.opened IS NOT NULL AND ${IN_SHIFT_BY_TIME}
+     ) t
+     -- One row per FN that printed a register shift of this number (nearly always one).
+     LEFT JOIN register_shift_documents d
+       ON sh.documented_number IS NOT NULL
+         AND d.organization_id = sh.organization_id AND d.terminal_id = sh.terminal_id
+         AND d.shift_number = sh.documented_number
+     LEFT JOIN cash_approvals a
+       ON a.organization_id = k.organization_id AND a.terminal_id = k.terminal_id AND a.shift_id = k.shift_id
+         AND a.id = k.approval_id`,
     [
       [...new Set(terminals.map((t) => t.organizationId))],
       terminals.map((t) => t.id),
@@ -58,17 +155,35 @@ export async function readShifts(
       bounds.to,
       filter.shiftId ?? null,
       MAX_SHIFTS + 1,
+      terminals.map((t) => t.organizationId),
+      lowestHlc,
     ],
   );
-  const shifts: ShiftRecord[] = [];
-  for (const row of rows.slice(0, MAX_SHIFTS)) {
+  // A shift comes once per FN that printed a register shift of its number (nearly always one).
+  const fnsOf = new Map<string, DocumentsRow[]>();
+  const distinct: LedgerSqlRow[] = [];
+  for (const row of rows) {
+    const key = shiftKey(row.organization_id, row.terminal_id, row.id);
+    let fns = fnsOf.get(key);
+    if (!fns) {
+      fns = [];
+      fnsOf.set(key, fns);
+      distinct.push(row);
+    }
+    if (row.documents !== null) fns.push(row);
+  }
+  // The SQL kept the newest MAX_SHIFTS + 1; the order they come in is the joins' (the pages sort).
+  const kept = distinct.slice(0, MAX_SHIFTS);
+  const snapshotOf = await snapshotsOf(db, kept);
+  const shifts: LedgerRow[] = [];
+  for (const row of kept) {
     const terminal = byId.get(row.terminal_id)!;
-    const parsed = ZShiftSnapshot.safeParse(row.data);
-    const snapshot = parsed.success ? parsed.data : null;
+    const snapshot = snapshotOf.get(shiftKey(row.organization_id, row.terminal_id, row.id)) ?? null;
     if (snapshot && !filter.shiftId) {
       const day = dayIn(terminal.store.timezone, new Date(snapshot.openedAt));
       if (day < filter.dayFrom || day > filter.dayTo) continue;
     }
+    const fns = fnsOf.get(shiftKey(row.organization_id, row.terminal_id, row.id))!;
     shifts.push({
       organizationId: row.organization_id,
       terminalId: row.terminal_id,
@@ -78,11 +193,154 @@ export async function readShifts(
       storeName: terminal.store.name,
       timezone: terminal.store.timezone,
       snapshot,
-      receivedAt: row.received_at,
       hlc: row.hlc,
+      figures: row.canonical && snapshot ? toFigures(row, documentsInWindow(fns, snapshot)) : null,
+      approval:
+        row.a_id === null
+          ? null
+          : toApproval({
+              id: row.a_id,
+              expected: BigInt(row.a_expected!),
+              counted: BigInt(row.a_counted!),
+              variance: BigInt(row.a_variance!),
+              tolerance: BigInt(row.a_tolerance!),
+              note: row.a_note!,
+              approved_by: row.a_approved_by!,
+              approved_by_name: row.a_approved_by_name!,
+              role: row.a_role!,
+              approved_at: row.a_approved_at!,
+            }),
+      tolerance: row.cash_tolerance === null ? null : BigInt(row.cash_tolerance),
     });
   }
-  return { shifts, truncated: rows.length > MAX_SHIFTS, terminals };
+  return { shifts, truncated: distinct.length > MAX_SHIFTS, terminals };
+}
+
+/**
+ * Snapshots already parsed, by shift and HLC: a stored snapshot is replaced only by one with a later
+ * HLC, so the same key is the same snapshot. A chain's week is thousands of them, read again on
+ * every page: sending and parsing them cost more than the figures. Cleared when it grows.
+ */
+const snapshots = new Map<string, TShiftSnapshot | null>();
+const versionKey = (r: { organization_id: string; terminal_id: string; id: string; hlc: string }) =>
+  `${r.organization_id}/${r.terminal_id}/${r.id}/${r.hlc}`;
+
+/**
+ * Each shift's parsed snapshot (null: it does not parse), by shiftKey: from the cache, the rest
+ * read by key. A snapshot replaced since the ledger's statement is read as it now is.
+ */
+async function snapshotsOf(
+  db: CentralDatabase,
+  rows: readonly { organization_id: string; terminal_id: string; id: string; hlc: string }[],
+): Promise<Map<string, TShiftSnapshot | null>> {
+  const found = new Map<string, TShiftSnapshot | null>();
+  const missing: (typeof rows)[number][] = [];
+  for (const row of rows) {
+    const known = snapshots.get(versionKey(row));
+    if (known === undefined) missing.push(row);
+    else found.set(shiftKey(row.organization_id, row.terminal_id, row.id), known);
+  }
+  if (missing.length === 0) return found;
+  const stored = await db.sql.query<{
+    organization_id: string;
+    terminal_id: string;
+    id: string;
+    hlc: string;
+    data: unknown;
+  }>(
+    `SELECT r.organization_id, r.terminal_id, r.id, r.hlc, r.data
+     FROM unnest($1::text[], $2::text[], $3::text[]) AS v(org, terminal, id)
+     JOIN terminal_records r
+       ON r.organization_id = v.org AND r.terminal_id = v.terminal AND r.kind = 'shift' AND r.id = v.id`,
+    [missing.map((r) => r.organization_id), missing.map((r) => r.terminal_id), missing.map((r) => r.id)],
+  );
+  if (snapshots.size + stored.length > 100_000) snapshots.clear();
+  for (const row of stored) {
+    const parsed = ZShiftSnapshot.safeParse(row.data);
+    const snapshot = parsed.success ? parsed.data : null;
+    snapshots.set(versionKey(row), snapshot);
+    found.set(shiftKey(row.organization_id, row.terminal_id, row.id), snapshot);
+  }
+  return found;
+}
+
+/**
+ * fiscalStored's rule on the register shifts of the snapshot's number: a shift without both FDs
+ * has none; of the FNs that printed a shift of that number, the one whose documents were printed
+ * while this shift was open (± a day).
+ */
+function documentsInWindow(fns: readonly DocumentsRow[], s: TShiftSnapshot): number {
+  if (s.openFd === null || s.openFd === undefined || s.closeFd === null || s.closeFd === undefined) return 0;
+  const opened = Date.parse(s.openedAt);
+  const closed = s.status === "closed" && s.closedAt ? Date.parse(s.closedAt) : opened;
+  let stored = 0;
+  for (const fn of fns) {
+    if (Number(fn.last_ms) >= opened - DAY_MS && Number(fn.first_ms) <= closed + DAY_MS) {
+      stored += Number(fn.documents);
+    }
+  }
+  return stored;
+}
+
+interface DocumentsRow {
+  documents: number | null;
+  first_ms: Int8 | null;
+  last_ms: Int8 | null;
+}
+
+type Int8 = bigint | string | number;
+
+interface FigureColumns {
+  sales: Int8;
+  refunds: Int8;
+  sales_all: Int8;
+  refunds_all: Int8;
+  receipts: Int8;
+  voided: Int8;
+  min_seq: Int8 | null;
+  max_seq: Int8 | null;
+  distinct_seqs: Int8;
+  prev_seq: Int8 | null;
+  cash_in: Int8;
+  cash_out: Int8;
+}
+
+interface LedgerSqlRow extends FigureColumns, DocumentsRow {
+  organization_id: string;
+  terminal_id: string;
+  id: string;
+  data: unknown;
+  hlc: string;
+  cash_tolerance: Int8 | null;
+  canonical: boolean;
+  a_id: string | null;
+  a_expected: Int8 | null;
+  a_counted: Int8 | null;
+  a_variance: Int8 | null;
+  a_tolerance: Int8 | null;
+  a_note: string | null;
+  a_approved_by: string | null;
+  a_approved_by_name: string | null;
+  a_role: string | null;
+  a_approved_at: Date | null;
+}
+
+function toFigures(r: FigureColumns, fiscalStored: number): StoredFigures {
+  return {
+    cashSales: BigInt(r.sales),
+    cashRefunds: BigInt(r.refunds),
+    cashSalesAll: BigInt(r.sales_all),
+    cashRefundsAll: BigInt(r.refunds_all),
+    receipts: Number(r.receipts),
+    voidedReceipts: Number(r.voided),
+    fiscalStored,
+    minSeq: r.min_seq === null ? null : Number(r.min_seq),
+    maxSeq: r.max_seq === null ? null : Number(r.max_seq),
+    distinctSeqs: Number(r.distinct_seqs),
+    previousSeq: r.prev_seq === null ? 0 : Number(r.prev_seq),
+    cashIn: BigInt(r.cash_in),
+    cashOut: BigInt(r.cash_out),
+  };
 }
 
 /**
@@ -216,21 +474,7 @@ export async function storedFigures(
 ): Promise<StoredFigures[]> {
   if (shifts.length === 0) return [];
   const [rows, fiscal] = await Promise.all([receiptFigures(db, shifts), fiscalStored(db, shifts)]);
-  return rows.map((r, n) => ({
-    cashSales: BigInt(r.sales),
-    cashRefunds: BigInt(r.refunds),
-    cashSalesAll: BigInt(r.sales_all),
-    cashRefundsAll: BigInt(r.refunds_all),
-    receipts: Number(r.receipts),
-    voidedReceipts: Number(r.voided),
-    fiscalStored: fiscal[n]!,
-    minSeq: r.min_seq === null ? null : Number(r.min_seq),
-    maxSeq: r.max_seq === null ? null : Number(r.max_seq),
-    distinctSeqs: Number(r.distinct_seqs),
-    previousSeq: r.prev_seq === null ? 0 : Number(r.prev_seq),
-    cashIn: r.cash_in,
-    cashOut: r.cash_out,
-  }));
+  return rows.map((r, n) => toFigures(r, fiscal[n]!));
 }
 
 function receiptFigures(db: CentralDatabase, shifts: readonly ShiftKey[]) {
@@ -253,7 +497,7 @@ function receiptFigures(db: CentralDatabase, shifts: readonly ShiftKey[]) {
        coalesce(k.cash_sales, 0) + t.sales AS sales, coalesce(k.cash_refunds, 0) + t.refunds AS refunds,
        coalesce(k.cash_sales_all, 0) + t.sales_all AS sales_all,
        coalesce(k.cash_refunds_all, 0) + t.refunds_all AS refunds_all,
-       coalesce(k.receipts, 0) + t.receipts AS receipts, coalesce(k.voided_receipts, 0) + t.voided AS voided,
+       (coalesce(k.receipts, 0) + t.receipts)::int AS receipts, (coalesce(k.voided_receipts, 0) + t.voided)::int AS voided,
        least(k.min_seq, t.min_seq) AS min_seq, greatest(k.max_seq, t.max_seq) AS max_seq,
        coalesce(k.receipts, 0) + t.distinct_seqs AS distinct_seqs,
        p.prev_seq, m.cash_in, m.cash_out
@@ -334,39 +578,6 @@ export async function shiftSeqs(db: CentralDatabase, shifts: readonly ShiftKey[]
   return rows.map((r) => (r.seqs ?? []).map(Number));
 }
 
-/** Each shift's latest approval (the audit rows are append-only; the newest is the one that counts). */
-export async function latestApprovals(
-  db: CentralDatabase,
-  shifts: readonly { organizationId: string; terminalId: string; shiftId: string }[],
-): Promise<Map<string, ApprovalView>> {
-  const approvals = new Map<string, ApprovalView>();
-  if (shifts.length === 0) return approvals;
-  const rows = await db.sql.query<{
-    organization_id: string;
-    terminal_id: string;
-    shift_id: string;
-    id: string;
-    expected: bigint;
-    counted: bigint;
-    variance: bigint;
-    tolerance: bigint;
-    note: string;
-    approved_by: string;
-    approved_by_name: string;
-    role: string;
-    approved_at: Date;
-  }>(
-    `SELECT DISTINCT ON (a.organization_id, a.terminal_id, a.shift_id) a.*
-     FROM cash_approvals a
-     JOIN unnest($1::text[], $2::text[], $3::text[]) AS v(org, terminal, shift)
-       ON a.organization_id = v.org AND a.terminal_id = v.terminal AND a.shift_id = v.shift
-     ORDER BY a.organization_id, a.terminal_id, a.shift_id, a.approved_at DESC, a.id DESC`,
-    [shifts.map((s) => s.organizationId), shifts.map((s) => s.terminalId), shifts.map((s) => s.shiftId)],
-  );
-  for (const r of rows) approvals.set(shiftKey(r.organization_id, r.terminal_id, r.shift_id), toApproval(r));
-  return approvals;
-}
-
 export interface ApprovalView extends ApprovalRecord {
   id: string;
   tolerance: bigint;
@@ -405,15 +616,3 @@ export function toApproval(r: {
 
 export const shiftKey = (organizationId: string, terminalId: string, shiftId: string) =>
   `${organizationId}/${terminalId}/${shiftId}`;
-
-/** Each organization's tolerance (kopecks). */
-export async function tolerances(
-  db: CentralDatabase,
-  organizationIds: readonly string[],
-): Promise<Map<string, bigint>> {
-  const rows = await db.prisma.organization.findMany({
-    where: { id: { in: [...new Set(organizationIds)] } },
-    select: { id: true, cashTolerance: true },
-  });
-  return new Map(rows.map((r) => [r.id, r.cashTolerance]));
-}

@@ -9,16 +9,8 @@ import {
   reconciliationState,
   seqGaps,
 } from "./ledger.ts";
-import {
-  latestApprovals,
-  readShifts,
-  type ShiftFilter,
-  shiftKey,
-  shiftSeqs,
-  storedFigures,
-  tolerances,
-} from "./ledger-queries.ts";
-import type { ShiftRecord, TShiftSnapshot } from "./shift-snapshot.ts";
+import { type LedgerRow, readLedger, type ShiftFilter, shiftSeqs, storedFigures } from "./ledger-queries.ts";
+import type { TShiftSnapshot } from "./shift-snapshot.ts";
 import type { TShiftReconciliation } from "./shift-view.types.ts";
 
 /** Default when an organization row is missing its tolerance: 100 ₽ (schema.prisma, cashTolerance). */
@@ -37,10 +29,8 @@ export async function reconcileShifts(
   scope: DashboardScope,
   filter: ShiftFilter,
 ): Promise<Reconciled> {
-  const { shifts: records, truncated } = await readShifts(db, scope, filter);
-  const readable = records.filter(
-    (r): r is ShiftRecord & { snapshot: TShiftSnapshot } => r.snapshot !== null,
-  );
+  const { shifts: records, truncated } = await readLedger(db, scope, filter);
+  const readable = records.filter((r): r is LedgerRow & { snapshot: TShiftSnapshot } => r.snapshot !== null);
   const unreadable = records
     .filter((r) => r.snapshot === null)
     .map((r) => ({ terminalId: r.terminalId, shiftId: r.shiftId }));
@@ -55,14 +45,16 @@ export async function reconcileShifts(
     closeFd: r.snapshot.closeFd ?? null,
     closeHlc: r.snapshot.status === "closed" ? r.hlc : null,
   }));
-  const [figures, approvals, tolerance] = await Promise.all([
-    storedFigures(db, inputs),
-    latestApprovals(db, inputs),
-    tolerances(
-      db,
-      inputs.map((i) => i.organizationId),
-    ),
-  ]);
+  // Snapshots whose times SQL could not read as agents write them: summed from the parsed snapshot.
+  const unsummed = readable.flatMap((r, index) => (r.figures === null ? [index] : []));
+  const summed = await storedFigures(
+    db,
+    unsummed.map((index) => inputs[index]!),
+  );
+  const figures = readable.map((r) => r.figures!);
+  unsummed.forEach((index, n) => {
+    figures[index] = summed[n]!;
+  });
   // Holes in the sequence: before the shift's first stored receipt, or inside its range.
   const holed = figures
     .map((f, index) => ({ f, index }))
@@ -93,9 +85,8 @@ export async function reconcileShifts(
     });
     const counted =
       closed && s.countedCash !== null && s.countedCash !== undefined ? BigInt(s.countedCash) : null;
-    const key = shiftKey(record.organizationId, record.terminalId, record.shiftId);
-    const approval = approvals.get(key) ?? null;
-    const orgTolerance = tolerance.get(record.organizationId) ?? DEFAULT_TOLERANCE;
+    const approval = record.approval;
+    const orgTolerance = record.tolerance ?? DEFAULT_TOLERANCE;
     const { state, variance } = reconciliationState({
       closed,
       expected,

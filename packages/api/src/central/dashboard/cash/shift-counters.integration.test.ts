@@ -495,6 +495,9 @@ describe("the migration's backfill", () => {
       "utf8",
     );
     await db.sql.exec(migration.slice(migration.indexOf("-- BACKFILL")));
+    // Then, as a database migrated from then on would, the later counters' backfill (cash in/out,
+    // the receipt before each shift).
+    await db.sql.exec(ledgerBackfill());
 
     const rows = await db.sql.query<{ seq: bigint; shift_id: string | null }>(
       "SELECT seq, shift_id FROM receipts WHERE organization_id = $1 AND terminal_id = $2 ORDER BY seq",
@@ -513,5 +516,248 @@ describe("the migration's backfill", () => {
     expect(after).toEqual(before);
     expect(after[0]).toMatchObject({ cashSales: 1_000n, receipts: 2, voidedReceipts: 1 });
     expect(after[1]).toMatchObject({ cashSales: 4_000n, receipts: 1 });
+  });
+});
+
+/** The ledger migration's backfill (cash in/out, the receipt before each shift), as a later database runs it. */
+function ledgerBackfill(): string {
+  const migration = readFileSync(
+    new URL(
+      "../../../../../db/prisma/central/migrations/20261202100000_shift_cash_ledger/migration.sql",
+      import.meta.url,
+    ),
+    "utf8",
+  );
+  return migration.slice(migration.indexOf("-- BACKFILL"));
+}
+
+const movement = (
+  id: string,
+  shiftId: string,
+  kind: "in" | "out",
+  amount: number,
+  when: Date,
+): TIngestItem => ({
+  kind: "cash_movement",
+  id,
+  hlc: hlc(when, 3),
+  data: {
+    id,
+    shiftId,
+    kind,
+    amount,
+    reason: kind === "in" ? "change float top-up" : "collection",
+    denominations: null,
+    cashierName: "Ivanova A.",
+    at: when.toISOString(),
+    hlc: hlc(when, 3),
+  },
+});
+
+/** A correction receipt paid `cash` (change given back when cash + electronic exceeds the total). */
+const correction = (
+  id: string,
+  shiftId: string,
+  kind: "income" | "income_return" | "expense" | "expense_return",
+  total: number,
+  cash = total,
+): TIngestItem => ({
+  kind: "correction",
+  id,
+  hlc: hlc(at("09:00"), 4),
+  data: {
+    kind,
+    correctionType: "self",
+    basis: { date: "2026-11-20" },
+    taxSystem: "osn",
+    cashier: { name: "Ivanova A." },
+    items: [{ name: "Correction", price: total, quantity: 1, vat: "vat20", sum: total }],
+    payments: { cash, electronic: 0 },
+    total,
+    shiftId,
+    acceptedAt: at("09:00").toISOString(),
+  },
+});
+const correctionFiscalized = (id: string, fd: number): TIngestItem => ({
+  kind: "correction_fiscalized",
+  id,
+  hlc: hlc(at("09:00"), 5),
+  data: {
+    fdNumber: fd,
+    fiscalSign: `${fd}000`,
+    fnNumber: FN,
+    shiftNumber: 1,
+    dateTime: at("09:00").toISOString(),
+  },
+});
+
+const counters = async (till: Till, shiftId: string) =>
+  (
+    await db.sql.query<{ cash_in: bigint; cash_out: bigint; prev_seq: bigint | null }>(
+      "SELECT cash_in, cash_out, prev_seq FROM shift_cash_counters WHERE organization_id = $1 AND terminal_id = $2 AND shift_id = $3",
+      [orgId, till.terminal.id, shiftId],
+    )
+  ).map((r) => ({
+    cashIn: BigInt(r.cash_in),
+    cashOut: BigInt(r.cash_out),
+    prevSeq: r.prev_seq === null ? null : Number(r.prev_seq),
+  }))[0];
+
+describe("a shift's cash in and out, kept at ingest", () => {
+  it("counts a cash movement once however often it is delivered, also when it arrives before its shift", async () => {
+    const till = await newTill("C1 till 8");
+    const shiftId = "01SHIFTMOVEDFIRST0000000001";
+    const topUp = movement("cm-1", shiftId, "in", 10_000, at("06:30"));
+    const collection = movement("cm-2", shiftId, "out", 3_000, at("07:30"));
+    // Before the shift's snapshot and receipts: its counters row starts with the movement.
+    expect(await push(till, [topUp, collection, topUp])).toEqual(["accepted", "accepted", "duplicate"]);
+    expect(await push(till, [topUp, collection])).toEqual(["duplicate", "duplicate"]);
+    await seedShift(db.prisma, {
+      terminal: till.terminal,
+      id: shiftId,
+      openedAt: at("06:00"),
+      openingFloat: 5_000,
+    });
+    await push(till, [receipt(1, at("07:00"), 2_000, { shiftId }), collection]);
+    expect(await counters(till, shiftId)).toMatchObject({ cashIn: 10_000n, cashOut: 3_000n });
+    expect(await shiftOf(till.terminal.id, shiftId)).toMatchObject({
+      cashIn: 10_000n,
+      cashOut: 3_000n,
+      expected: 5_000n + 2_000n + 10_000n - 3_000n,
+    });
+  });
+
+  it("counts a fiscalized correction once, in either arrival order, and a refused one never", async () => {
+    const till = await newTill("C1 till 9");
+    const s = await seedShift(db.prisma, { terminal: till.terminal, openedAt: at("06:00") });
+    // Fiscal document first, the correction a batch later; then both again.
+    expect(await push(till, [correctionFiscalized("corr-1", 21)])).toEqual(["accepted"]);
+    expect(await counters(till, s.shiftId)).toBeUndefined();
+    expect(await push(till, [correction("corr-1", s.shiftId, "income", 4_000)])).toEqual(["accepted"]);
+    expect(
+      await push(till, [
+        correction("corr-1", s.shiftId, "income", 4_000),
+        correctionFiscalized("corr-1", 21),
+      ]),
+    ).toEqual(["duplicate", "duplicate"]);
+    // Correction and its document in one batch, paid 5,000 in cash for 4,500: 500 change back.
+    expect(
+      await push(till, [
+        correction("corr-2", s.shiftId, "expense", 4_500, 5_000),
+        correctionFiscalized("corr-2", 22),
+      ]),
+    ).toEqual(["accepted", "accepted"]);
+    // The correction first, its document a batch later.
+    await push(till, [correction("corr-3", s.shiftId, "income_return", 700)]);
+    await push(till, [correctionFiscalized("corr-3", 23)]);
+    await push(till, [correctionFiscalized("corr-3", 23)]);
+    // Refused by the register: no fiscal document ever follows.
+    await push(till, [correction("corr-4", s.shiftId, "income", 90_000)]);
+    // Another document for a stored one is a conflict and moves nothing.
+    expect((await push(till, [correctionFiscalized("corr-1", 99)]))[0]).toBe("rejected");
+
+    expect(await counters(till, s.shiftId)).toMatchObject({ cashIn: 4_000n, cashOut: 4_500n + 700n });
+    expect(await shiftOf(till.terminal.id, s.shiftId)).toMatchObject({ cashIn: 4_000n, cashOut: 5_200n });
+  });
+});
+
+describe("the receipt before a shift, kept at ingest", () => {
+  it("turns a shift complete when the last receipt of the shift before arrives late, of that shift or naming none", async () => {
+    const till = await newTill("C1 till 10");
+    const s1 = await seedShift(db.prisma, {
+      terminal: till.terminal,
+      number: 1,
+      openedAt: at("06:00"),
+      closedAt: at("09:00"),
+    });
+    const s2 = await seedShift(db.prisma, { terminal: till.terminal, number: 2, openedAt: at("09:30") });
+    await push(till, [receipt(1, at("07:00"), 1_000, { shiftId: s1.shiftId })]);
+    await push(till, [receipt(4, at("10:00"), 1_000, { shiftId: s2.shiftId })]);
+    expect(await shiftOf(till.terminal.id, s2.shiftId)).toMatchObject({
+      provisional: true,
+      missing: { receiptSeqs: [{ from: 2, to: 3 }], missingReceipts: 2 },
+    });
+    // Seq 3 from an older agent (no shift named) and seq 2 of S1, late and out of order.
+    await push(till, [receipt(3, at("08:30"), 1_000)]);
+    expect(await counters(till, s2.shiftId)).toMatchObject({ prevSeq: 3 });
+    expect(await shiftOf(till.terminal.id, s2.shiftId)).toMatchObject({ provisional: false });
+    expect(await shiftOf(till.terminal.id, s1.shiftId)).toMatchObject({
+      missing: { receiptSeqs: [{ from: 2, to: 2 }] },
+    });
+    await push(till, [receipt(2, at("08:00"), 1_000, { shiftId: s1.shiftId })]);
+    await push(till, [
+      receipt(2, at("08:00"), 1_000, { shiftId: s1.shiftId }),
+      receipt(4, at("10:00"), 1_000, { shiftId: s2.shiftId }),
+    ]);
+    expect(await counters(till, s2.shiftId)).toMatchObject({ prevSeq: 3 });
+    expect(await counters(till, s1.shiftId)).toMatchObject({ prevSeq: null });
+    expect(await shiftOf(till.terminal.id, s1.shiftId)).toMatchObject({ provisional: false, receipts: 3 });
+    // A receipt earlier than the shift's first, in the shift itself, moves its previous receipt back.
+    const s3 = await seedShift(db.prisma, { terminal: till.terminal, number: 3, openedAt: at("11:00") });
+    await push(till, [receipt(7, at("11:30"), 1_000, { shiftId: s3.shiftId })]);
+    expect(await counters(till, s3.shiftId)).toMatchObject({ prevSeq: 4 });
+    await push(till, [
+      receipt(5, at("11:05"), 1_000, { shiftId: s3.shiftId }),
+      receipt(6, at("11:10"), 1_000, { shiftId: s3.shiftId }),
+    ]);
+    expect(await counters(till, s3.shiftId)).toMatchObject({ prevSeq: 4 });
+    expect(await shiftOf(till.terminal.id, s3.shiftId)).toMatchObject({ provisional: false, receipts: 3 });
+  });
+});
+
+describe("the ledger's backfill and its reading", () => {
+  it("sets cash in/out and the receipt before each shift as ingest kept them", async () => {
+    const till = await newTill("C1 till 12");
+    const s1 = await seedShift(db.prisma, {
+      terminal: till.terminal,
+      openedAt: at("06:00"),
+      closedAt: at("08:00"),
+    });
+    const s2 = await seedShift(db.prisma, { terminal: till.terminal, openedAt: at("08:30") });
+    await push(till, [
+      receipt(1, at("07:00"), 1_000, { shiftId: s1.shiftId }),
+      receipt(2, at("09:00"), 1_000, { shiftId: s2.shiftId }),
+      movement("cm-12", s2.shiftId, "out", 700, at("09:10")),
+      correction("corr-12", s2.shiftId, "expense_return", 300),
+      correctionFiscalized("corr-12", 31),
+    ]);
+    expect(await counters(till, s2.shiftId)).toEqual({ cashIn: 300n, cashOut: 700n, prevSeq: 1 });
+    const all = () =>
+      db.sql.query(
+        "SELECT organization_id, terminal_id, shift_id, cash_in, cash_out, prev_seq, prev_hlc FROM shift_cash_counters ORDER BY organization_id, terminal_id, shift_id",
+        [],
+      );
+    const kept = await all();
+    await db.sql.exec(
+      "UPDATE shift_cash_counters SET cash_in = 0, cash_out = 0, prev_seq = NULL, prev_hlc = NULL",
+    );
+    await db.sql.exec(ledgerBackfill());
+    expect(await all()).toEqual(kept);
+  });
+
+  it("reads a snapshot whose times are not in the agents' UTC form the same (summed from the parsed snapshot)", async () => {
+    const till = await newTill("C1 till 11");
+    const s = await seedShift(db.prisma, {
+      terminal: till.terminal,
+      number: 1,
+      openedAt: at("06:00"),
+      closedAt: at("09:00"),
+      openFd: 1,
+      closeFd: 4,
+    });
+    await push(till, [
+      receipt(1, at("07:00"), 1_000, { shiftId: s.shiftId, fd: 2 }),
+      receipt(2, at("07:30"), 500),
+      movement("cm-11", s.shiftId, "in", 2_000, at("07:40")),
+    ]);
+    const canonical = await shiftOf(till.terminal.id, s.shiftId);
+    expect(canonical).toMatchObject({ cashSales: 1_500n, cashIn: 2_000n, missing: { fiscalDocuments: 1 } });
+    // The same instants written with Moscow's offset, as another writer might (a later snapshot).
+    await db.sql.query(
+      `UPDATE terminal_records SET hlc = hlc || '1', data = data || jsonb_build_object('openedAt', '${DAY}T09:00:00+03:00', 'closedAt', '${DAY}T12:00:00.000+03:00')
+       WHERE organization_id = $1 AND terminal_id = $2 AND kind = 'shift' AND id = $3`,
+      [orgId, till.terminal.id, s.shiftId],
+    );
+    expect(await shiftOf(till.terminal.id, s.shiftId)).toEqual(canonical);
   });
 });

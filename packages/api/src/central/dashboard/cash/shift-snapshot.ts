@@ -42,7 +42,6 @@ export interface ShiftRecord {
   storeName: string;
   timezone: string;
   snapshot: TShiftSnapshot | null;
-  receivedAt: Date;
   /** The stored snapshot's HLC (the till's clock when it was taken: at close, for a closed shift). */
   hlc: string;
 }
