@@ -2,14 +2,15 @@
 
 import type { TAlertView } from "@kassa/api/central/dashboard";
 import { useSuspenseQuery } from "@tanstack/react-query";
-import { Search, X } from "lucide-react";
+import { Search } from "lucide-react";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
-import { type FormEvent, useMemo } from "react";
+import { useMemo } from "react";
 import { DataTable, dataTableColumns, useUrlCursor } from "~/components/data-table.tsx";
+import { FilterBar, FilterSelect } from "~/components/filter-bar.tsx";
 import { StoreFilter } from "~/components/scope-filters.tsx";
-import { Badge, buttonClass, Muted } from "~/components/ui.tsx";
+import { Badge, Muted } from "~/components/ui.tsx";
 import { useFormat } from "~/lib/use-format.ts";
 import { useTRPC } from "~/trpc/react.tsx";
 import styles from "./alerts.module.css";
@@ -29,60 +30,38 @@ export function AlertsFilters() {
   const [search, setSearch] = useQueryStates(alertsSearchParams);
   const { data: me } = useSuspenseQuery(trpc.dashboard.me.queryOptions());
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget);
-    const text = (name: string) => String(data.get(name) ?? "").trim() || null;
-    void setSearch({
-      rule: ALERT_RULE_VALUES.find((r) => r === text("rule")) ?? null,
-      storeId: text("storeId"),
-      state: ALERT_STATES.find((s) => s === text("state")) ?? "firing",
-      cursor: null,
-    });
-  }
-
   return (
-    <form
-      key={JSON.stringify(search)}
-      className={styles.filters}
-      aria-label={t("label")}
-      onSubmit={onSubmit}
-      onReset={(event) => {
-        event.preventDefault();
-        void setSearch({ rule: null, storeId: null, state: "firing", cursor: null });
-      }}
+    <FilterBar
+      label={t("label")}
+      state={search}
+      applyLabel={t("apply")}
+      applyIcon={Search}
+      clearLabel={t("clear")}
+      onApply={(field) =>
+        void setSearch({
+          rule: ALERT_RULE_VALUES.find((r) => r === field("rule")) ?? null,
+          storeId: field("storeId"),
+          state: ALERT_STATES.find((s) => s === field("state")) ?? "firing",
+          cursor: null,
+        })
+      }
+      onClear={() => void setSearch({ rule: null, storeId: null, state: "firing", cursor: null })}
     >
-      <label>
-        {t("rule")}
-        <select name="rule" defaultValue={search.rule ?? ""}>
-          <option value="">{t("anyRule")}</option>
-          {ALERT_RULE_VALUES.map((rule) => (
-            <option key={rule} value={rule}>
-              {tr("rules", { rule })}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect
+        label={t("rule")}
+        name="rule"
+        defaultValue={search.rule ?? ""}
+        anyLabel={t("anyRule")}
+        options={ALERT_RULE_VALUES.map((rule) => ({ value: rule, label: tr("rules", { rule }) }))}
+      />
       <StoreFilter label={t("store")} allLabel={t("allStores")} stores={me.stores} value={search.storeId} />
-      <label>
-        {t("state")}
-        <select name="state" defaultValue={search.state}>
-          {ALERT_STATES.map((state) => (
-            <option key={state} value={state}>
-              {t("states", { state })}
-            </option>
-          ))}
-        </select>
-      </label>
-      <div className={styles.actions}>
-        <button type="submit" className={buttonClass.primary}>
-          <Search size={16} aria-hidden /> {t("apply")}
-        </button>
-        <button type="reset" className={buttonClass.ghost}>
-          <X size={16} aria-hidden /> {t("clear")}
-        </button>
-      </div>
-    </form>
+      <FilterSelect
+        label={t("state")}
+        name="state"
+        defaultValue={search.state}
+        options={ALERT_STATES.map((state) => ({ value: state, label: t("states", { state }) }))}
+      />
+    </FilterBar>
   );
 }
 

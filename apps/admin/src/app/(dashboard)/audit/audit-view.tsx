@@ -6,10 +6,10 @@ import { useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
 import { useMemo } from "react";
 import { DataTable, dataTableColumns, useUrlCursor } from "~/components/data-table.tsx";
+import { FilterBar, FilterSelect } from "~/components/filter-bar.tsx";
 import { Badge, Muted } from "~/components/ui.tsx";
 import { useFormat } from "~/lib/use-format.ts";
 import { useTRPC } from "~/trpc/react.tsx";
-import { adminStyles as styles } from "../_admin/admin-ui.tsx";
 import { AUDIT_KINDS, auditListInput, auditSearchParams } from "./search-params.ts";
 
 // The organization's log has no single store: times in Moscow time, as the DLQ log shows them.
@@ -34,27 +34,21 @@ export function AuditFilters() {
   const t = useTranslations("admin.audit.filters");
   const [search, setSearch] = useQueryStates(auditSearchParams);
   return (
-    <form className={styles.filters} aria-label={t("label")} onSubmit={(e) => e.preventDefault()}>
-      <label>
-        {t("kind")}
-        <select
-          name="kind"
-          value={search.kind ?? ""}
-          onChange={(e) => {
-            const kind = AUDIT_KINDS.find((k) => k === e.currentTarget.value) ?? null;
-            void setSearch({ kind, cursor: null });
-          }}
-          data-testid="audit-kind"
-        >
-          <option value="">{t("all")}</option>
-          {AUDIT_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {t(k)}
-            </option>
-          ))}
-        </select>
-      </label>
-    </form>
+    // The kind applies as it is picked: this bar has no Apply button.
+    <FilterBar label={t("label")}>
+      <FilterSelect
+        label={t("kind")}
+        name="kind"
+        value={search.kind ?? ""}
+        onChange={(e) => {
+          const kind = AUDIT_KINDS.find((k) => k === e.currentTarget.value) ?? null;
+          void setSearch({ kind, cursor: null });
+        }}
+        data-testid="audit-kind"
+        anyLabel={t("all")}
+        options={AUDIT_KINDS.map((k) => ({ value: k, label: t(k) }))}
+      />
+    </FilterBar>
   );
 }
 

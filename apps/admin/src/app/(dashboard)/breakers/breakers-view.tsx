@@ -6,10 +6,8 @@ import type {
   TGetBreakerTimelineOutput,
 } from "@kassa/api/central/dashboard";
 import { useSuspenseQuery } from "@tanstack/react-query";
-import { Filter, X } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
-import type { FormEvent } from "react";
 import {
   Bar,
   BarChart,
@@ -21,8 +19,9 @@ import {
   YAxis,
 } from "recharts";
 import { DataTable, dataTableColumns } from "~/components/data-table.tsx";
+import { FilterBar, FilterSelect } from "~/components/filter-bar.tsx";
 import { StoreFilter, TerminalFilter } from "~/components/scope-filters.tsx";
-import { Badge, buttonClass, Muted, Stat, Stats, type Tone } from "~/components/ui.tsx";
+import { Badge, Muted, Stat, Stats, type Tone } from "~/components/ui.tsx";
 import { useFormat } from "~/lib/use-format.ts";
 import { useTRPC } from "~/trpc/react.tsx";
 import styles from "./breakers.module.css";
@@ -56,50 +55,36 @@ export function BreakerFilters() {
   const [search, setSearch] = useQueryStates(breakerSearchParams);
   const { data: me } = useSuspenseQuery(trpc.dashboard.me.queryOptions());
   const { data: fleet } = useSuspenseQuery(trpc.dashboard.fleet.list.queryOptions());
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget);
-    const text = (name: string) => String(data.get(name) ?? "").trim() || null;
-    void setSearch({
-      range: BREAKER_RANGES.find((r) => r === text("range")) ?? "24h",
-      destination: DESTINATIONS.find((d) => d === text("destination")) ?? null,
-      storeId: text("storeId"),
-      terminalId: text("terminalId"),
-      end: null,
-    });
-  }
   return (
-    <form
-      key={JSON.stringify(search)}
-      className={styles.filters}
-      aria-label={t("label")}
-      onSubmit={onSubmit}
-      onReset={(event) => {
-        event.preventDefault();
-        void setSearch(null);
-      }}
+    <FilterBar
+      label={t("label")}
+      state={search}
+      applyLabel={t("apply")}
+      clearLabel={t("clear")}
+      onApply={(field) =>
+        void setSearch({
+          range: BREAKER_RANGES.find((r) => r === field("range")) ?? "24h",
+          destination: DESTINATIONS.find((d) => d === field("destination")) ?? null,
+          storeId: field("storeId"),
+          terminalId: field("terminalId"),
+          end: null,
+        })
+      }
+      onClear={() => void setSearch(null)}
     >
-      <label>
-        {t("range")}
-        <select name="range" defaultValue={search.range}>
-          {BREAKER_RANGES.map((r) => (
-            <option key={r} value={r}>
-              {t("ranges", { range: r })}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t("destination")}
-        <select name="destination" defaultValue={search.destination ?? ""}>
-          <option value="">{t("allDestinations")}</option>
-          {DESTINATIONS.map((d) => (
-            <option key={d} value={d}>
-              {common("destination", { destination: d })}
-            </option>
-          ))}
-        </select>
-      </label>
+      <FilterSelect
+        label={t("range")}
+        name="range"
+        defaultValue={search.range}
+        options={BREAKER_RANGES.map((r) => ({ value: r, label: t("ranges", { range: r }) }))}
+      />
+      <FilterSelect
+        label={t("destination")}
+        name="destination"
+        defaultValue={search.destination ?? ""}
+        anyLabel={t("allDestinations")}
+        options={DESTINATIONS.map((d) => ({ value: d, label: common("destination", { destination: d }) }))}
+      />
       <StoreFilter label={t("store")} allLabel={t("allStores")} stores={me.stores} value={search.storeId} />
       <TerminalFilter
         label={t("terminal")}
@@ -107,15 +92,7 @@ export function BreakerFilters() {
         terminals={fleet.terminals}
         value={search.terminalId}
       />
-      <div className={styles.actions}>
-        <button type="submit" className={buttonClass.primary}>
-          <Filter size={16} aria-hidden /> {t("apply")}
-        </button>
-        <button type="reset" className={buttonClass.ghost}>
-          <X size={16} aria-hidden /> {t("clear")}
-        </button>
-      </div>
-    </form>
+    </FilterBar>
   );
 }
 

@@ -3,12 +3,13 @@
 import type { TCashDay, TShiftReconciliation } from "@kassa/api/central/dashboard";
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { isTRPCClientError } from "@trpc/client";
-import { CircleAlert, CircleCheck, Clock, Download, Filter, Hourglass, ShieldCheck, X } from "lucide-react";
+import { CircleAlert, CircleCheck, Clock, Download, Hourglass, ShieldCheck } from "lucide-react";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
-import { type FormEvent, useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { DataTable, dataTableColumns } from "~/components/data-table.tsx";
+import { FilterBar, FilterInput, FilterSelect } from "~/components/filter-bar.tsx";
 import { StoreFilter } from "~/components/scope-filters.tsx";
 import { Badge, Badges, buttonClass, Muted, type Tone } from "~/components/ui.tsx";
 import { useFormat } from "~/lib/use-format.ts";
@@ -38,63 +39,39 @@ export function CashFilters() {
   const states = useTranslations("cash.states");
   const [search, setSearch] = useQueryStates(cashSearchParams);
   const { data: me } = useSuspenseQuery(trpc.dashboard.me.queryOptions());
-
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget);
-    const text = (name: string) => String(data.get(name) ?? "").trim() || null;
-    void setSearch({
-      storeId: text("storeId"),
-      dayFrom: text("dayFrom"),
-      dayTo: text("dayTo"),
-      state: CASH_STATES.find((s) => s === text("state")) ?? null,
-      page: 0,
-    });
-  }
-
   return (
-    <form
-      key={JSON.stringify(search)}
-      className={styles.filters}
-      aria-label={t("label")}
-      onSubmit={onSubmit}
-      onReset={(event) => {
-        event.preventDefault();
-        void setSearch(null);
-      }}
-    >
-      <StoreFilter label={t("store")} allLabel={t("allStores")} stores={me.stores} value={search.storeId} />
-      <label>
-        {t("dayFrom")}
-        <input name="dayFrom" type="date" defaultValue={search.dayFrom ?? ""} />
-      </label>
-      <label>
-        {t("dayTo")}
-        <input name="dayTo" type="date" defaultValue={search.dayTo ?? ""} />
-      </label>
-      <label>
-        {t("state")}
-        <select name="state" defaultValue={search.state ?? ""}>
-          <option value="">{t("anyState")}</option>
-          {CASH_STATES.map((s) => (
-            <option key={s} value={s}>
-              {states(s)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <div className={styles.actions}>
-        <button type="submit" className={buttonClass.primary}>
-          <Filter size={16} aria-hidden /> {t("apply")}
-        </button>
-        <button type="reset" className={buttonClass.ghost}>
-          <X size={16} aria-hidden /> {t("clear")}
-        </button>
+    <FilterBar
+      label={t("label")}
+      state={search}
+      applyLabel={t("apply")}
+      clearLabel={t("clear")}
+      onApply={(field) =>
+        void setSearch({
+          storeId: field("storeId"),
+          dayFrom: field("dayFrom"),
+          dayTo: field("dayTo"),
+          state: CASH_STATES.find((s) => s === field("state")) ?? null,
+          page: 0,
+        })
+      }
+      onClear={() => void setSearch(null)}
+      actions={
         <a className={buttonClass.ghost} href={cashCsvHref(search)} download data-testid="cash-csv">
           <Download size={16} aria-hidden /> {t("csv")}
         </a>
-      </div>
-    </form>
+      }
+    >
+      <StoreFilter label={t("store")} allLabel={t("allStores")} stores={me.stores} value={search.storeId} />
+      <FilterInput label={t("dayFrom")} name="dayFrom" type="date" defaultValue={search.dayFrom ?? ""} />
+      <FilterInput label={t("dayTo")} name="dayTo" type="date" defaultValue={search.dayTo ?? ""} />
+      <FilterSelect
+        label={t("state")}
+        name="state"
+        defaultValue={search.state ?? ""}
+        anyLabel={t("anyState")}
+        options={CASH_STATES.map((s) => ({ value: s, label: states(s) }))}
+      />
+    </FilterBar>
   );
 }
 

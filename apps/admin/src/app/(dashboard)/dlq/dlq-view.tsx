@@ -9,12 +9,13 @@ import type {
 } from "@kassa/api/central/dashboard";
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { isTRPCClientError } from "@trpc/client";
-import { RotateCcw, Search, Trash2, X } from "lucide-react";
+import { RotateCcw, Search, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
 import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
 import { DataTable, dataTableColumns, useUrlCursor } from "~/components/data-table.tsx";
+import { FilterBar, FilterInput, FilterNote, FilterSelect } from "~/components/filter-bar.tsx";
 import { StoreFilter, TerminalFilter } from "~/components/scope-filters.tsx";
 import { Badge, buttonClass, Mono, Muted, type Tone } from "~/components/ui.tsx";
 import { useFormat } from "~/lib/use-format.ts";
@@ -91,29 +92,25 @@ export function DlqFilters() {
   const { data: fleet } = useSuspenseQuery(trpc.dashboard.fleet.list.queryOptions());
   if (search.view === "audit") return null;
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget);
-    const text = (name: string) => String(data.get(name) ?? "").trim() || null;
-    void setSearch({
-      storeId: text("storeId"),
-      terminalId: text("terminalId"),
-      kind: text("kind"),
-      errorCode: text("errorCode"),
-      age: DLQ_AGES.find((a) => a === text("age")) ?? null,
-      state: DLQ_STATES.find((s) => s === text("state")) ?? "pending",
-      cursor: null,
-    });
-  }
-
   return (
-    <form
-      key={JSON.stringify(search)}
-      className={styles.filters}
-      aria-label={t("label")}
-      onSubmit={onSubmit}
-      onReset={(event) => {
-        event.preventDefault();
+    <FilterBar
+      label={t("label")}
+      state={search}
+      applyLabel={t("apply")}
+      applyIcon={Search}
+      clearLabel={t("clear")}
+      onApply={(field) =>
+        void setSearch({
+          storeId: field("storeId"),
+          terminalId: field("terminalId"),
+          kind: field("kind"),
+          errorCode: field("errorCode"),
+          age: DLQ_AGES.find((a) => a === field("age")) ?? null,
+          state: DLQ_STATES.find((s) => s === field("state")) ?? "pending",
+          cursor: null,
+        })
+      }
+      onClear={() =>
         void setSearch({
           storeId: null,
           terminalId: null,
@@ -123,8 +120,22 @@ export function DlqFilters() {
           age: null,
           state: "pending",
           cursor: null,
-        });
-      }}
+        })
+      }
+      footer={
+        search.fingerprint && (
+          <FilterNote>
+            {t("fingerprint")} <Mono>{search.fingerprint}</Mono>{" "}
+            <button
+              type="button"
+              className={buttonClass.ghost}
+              onClick={() => void setSearch({ fingerprint: null, cursor: null })}
+            >
+              {t("clearFingerprint")}
+            </button>
+          </FilterNote>
+        )
+      }
     >
       <StoreFilter label={t("store")} allLabel={t("allStores")} stores={me.stores} value={search.storeId} />
       <TerminalFilter
@@ -133,56 +144,27 @@ export function DlqFilters() {
         terminals={fleet.terminals}
         value={search.terminalId}
       />
-      <label>
-        {t("kind")}
-        <input name="kind" defaultValue={search.kind ?? ""} placeholder="receipt" />
-      </label>
-      <label>
-        {t("errorCode")}
-        <input name="errorCode" defaultValue={search.errorCode ?? ""} placeholder="VALIDATION_FAILED" />
-      </label>
-      <label>
-        {t("age")}
-        <select name="age" defaultValue={search.age ?? ""}>
-          <option value="">{t("anyAge")}</option>
-          {DLQ_AGES.map((age) => (
-            <option key={age} value={age}>
-              {t("ages", { age })}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t("state")}
-        <select name="state" defaultValue={search.state}>
-          {DLQ_STATES.map((state) => (
-            <option key={state} value={state}>
-              {t("states", { state })}
-            </option>
-          ))}
-        </select>
-      </label>
-      <div className={styles.actions}>
-        <button type="submit" className={buttonClass.primary}>
-          <Search size={16} aria-hidden /> {t("apply")}
-        </button>
-        <button type="reset" className={buttonClass.ghost}>
-          <X size={16} aria-hidden /> {t("clear")}
-        </button>
-      </div>
-      {search.fingerprint && (
-        <p className={styles.note}>
-          {t("fingerprint")} <Mono>{search.fingerprint}</Mono>{" "}
-          <button
-            type="button"
-            className={buttonClass.ghost}
-            onClick={() => void setSearch({ fingerprint: null, cursor: null })}
-          >
-            {t("clearFingerprint")}
-          </button>
-        </p>
-      )}
-    </form>
+      <FilterInput label={t("kind")} name="kind" defaultValue={search.kind ?? ""} placeholder="receipt" />
+      <FilterInput
+        label={t("errorCode")}
+        name="errorCode"
+        defaultValue={search.errorCode ?? ""}
+        placeholder="VALIDATION_FAILED"
+      />
+      <FilterSelect
+        label={t("age")}
+        name="age"
+        defaultValue={search.age ?? ""}
+        anyLabel={t("anyAge")}
+        options={DLQ_AGES.map((age) => ({ value: age, label: t("ages", { age }) }))}
+      />
+      <FilterSelect
+        label={t("state")}
+        name="state"
+        defaultValue={search.state}
+        options={DLQ_STATES.map((state) => ({ value: state, label: t("states", { state }) }))}
+      />
+    </FilterBar>
   );
 }
 

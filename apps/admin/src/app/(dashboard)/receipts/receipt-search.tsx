@@ -4,14 +4,14 @@ import { useSuspenseQuery } from "@tanstack/react-query";
 import { CircleAlert, Search, X } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
-import { type FormEvent, useState } from "react";
+import { useState } from "react";
 import { useUrlCursor } from "~/components/data-table.tsx";
+import { FilterActions, FilterBar, FilterInput, FilterNote, FilterSelect } from "~/components/filter-bar.tsx";
 import { ReceiptsTable } from "~/components/receipts-table.tsx";
 import { StoreFilter, TerminalFilter } from "~/components/scope-filters.tsx";
 import { buttonClass } from "~/components/ui.tsx";
 import { useFormat } from "~/lib/use-format.ts";
 import { useTRPC } from "~/trpc/react.tsx";
-import styles from "./receipt-search.module.css";
 import { RECEIPT_STATUSES, receiptSearchParams, receiptsFilter, receiptsListInput } from "./search-params.ts";
 
 /** `<input type="datetime-local">` speaks the browser's local time; the URL keeps instants. */
@@ -37,46 +37,67 @@ export function ReceiptFilters() {
   const { data: me } = useSuspenseQuery(trpc.dashboard.me.queryOptions());
   const { data: fleet } = useSuspenseQuery(trpc.dashboard.fleet.list.queryOptions());
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget);
-    const text = (name: string) => String(data.get(name) ?? "").trim() || null;
-    const from = fromLocalInput(text("from") ?? "");
-    const to = fromLocalInput(text("to") ?? "");
-    // The server refuses an empty window; say so here instead of failing the page.
-    if (from && to && from >= to) {
-      setRangeError(true);
-      return;
-    }
-    setRangeError(false);
-    const fd = text("fdNumber");
-    const statusValue = RECEIPT_STATUSES.find((s) => s === text("status")) ?? null;
-    void setSearch({
-      storeId: text("storeId"),
-      terminalId: text("terminalId"),
-      status: statusValue,
-      from,
-      to,
-      fdNumber: fd && /^\d{1,9}$/.test(fd) ? Number(fd) : null,
-      // The shift stays while its till does (it is not a form field: the cash page sets it).
-      shiftId: text("terminalId") === search.terminalId ? search.shiftId : null,
-      // A new search starts at its first page.
-      cursor: null,
-    });
-  }
-
   return (
-    // Keyed by the search so "Clear" and back/forward reset the inputs to the URL's values.
-    <form
-      key={JSON.stringify(search)}
-      className={styles.filters}
-      aria-label={t("label")}
-      onSubmit={onSubmit}
-      onReset={(event) => {
-        event.preventDefault();
+    <FilterBar
+      label={t("label")}
+      state={search}
+      applyLabel={t("search")}
+      applyIcon={Search}
+      clearLabel={t("clear")}
+      onApply={(field) => {
+        const from = fromLocalInput(field("from") ?? "");
+        const to = fromLocalInput(field("to") ?? "");
+        // The server refuses an empty window; say so here instead of failing the page.
+        if (from && to && from >= to) {
+          setRangeError(true);
+          return;
+        }
+        setRangeError(false);
+        const fd = field("fdNumber");
+        void setSearch({
+          storeId: field("storeId"),
+          terminalId: field("terminalId"),
+          status: RECEIPT_STATUSES.find((s) => s === field("status")) ?? null,
+          from,
+          to,
+          fdNumber: fd && /^\d{1,9}$/.test(fd) ? Number(fd) : null,
+          // The shift stays while its till does (it is not a form field: the cash page sets it).
+          shiftId: field("terminalId") === search.terminalId ? search.shiftId : null,
+          // A new search starts at its first page.
+          cursor: null,
+        });
+      }}
+      onClear={() => {
         setRangeError(false);
         void setSearch(null);
       }}
+      footer={
+        <>
+          {rangeError && (
+            <FilterNote id="receipts-range-error" alert>
+              {t("rangeInvalid")}
+            </FilterNote>
+          )}
+          <FilterActions>
+            {/* The one question support asks most: which sales did the register refuse? */}
+            <button
+              type="button"
+              className={buttonClass.ghost}
+              aria-pressed={search.status === "needs_attention"}
+              data-testid="receipts-needs-attention"
+              onClick={() =>
+                void setSearch({
+                  status: search.status === "needs_attention" ? null : "needs_attention",
+                  cursor: null,
+                })
+              }
+            >
+              <CircleAlert size={16} aria-hidden /> {t("needsAttention")}
+            </button>
+          </FilterActions>
+          {search.shiftId && search.terminalId && <ShiftNote />}
+        </>
+      }
     >
       <StoreFilter label={t("store")} allLabel={t("allStores")} stores={me.stores} value={search.storeId} />
       <TerminalFilter
@@ -85,73 +106,36 @@ export function ReceiptFilters() {
         terminals={fleet.terminals}
         value={search.terminalId}
       />
-      <label>
-        {t("status")}
-        <select name="status" defaultValue={search.status ?? ""}>
-          <option value="">{t("anyStatus")}</option>
-          {RECEIPT_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {status(s)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        {t("from")}
-        <input name="from" type="datetime-local" defaultValue={toLocalInput(search.from)} />
-      </label>
-      <label>
-        {t("to")}
-        <input
-          name="to"
-          type="datetime-local"
-          defaultValue={toLocalInput(search.to)}
-          aria-invalid={rangeError || undefined}
-          aria-describedby={rangeError ? "receipts-range-error" : undefined}
-        />
-      </label>
-      <label>
-        {t("fdNumber")}
-        <input
-          name="fdNumber"
-          inputMode="numeric"
-          pattern="\d*"
-          placeholder={t("fdPlaceholder")}
-          defaultValue={search.fdNumber ?? ""}
-        />
-      </label>
-      <div className={styles.actions}>
-        <button type="submit" className={buttonClass.primary}>
-          <Search size={16} aria-hidden /> {t("search")}
-        </button>
-        <button type="reset" className={buttonClass.ghost}>
-          <X size={16} aria-hidden /> {t("clear")}
-        </button>
-      </div>
-      {rangeError && (
-        <p id="receipts-range-error" className={styles.error} role="alert">
-          {t("rangeInvalid")}
-        </p>
-      )}
-      <div className={styles.actions}>
-        {/* The one question support asks most: which sales did the register refuse? */}
-        <button
-          type="button"
-          className={buttonClass.ghost}
-          aria-pressed={search.status === "needs_attention"}
-          data-testid="receipts-needs-attention"
-          onClick={() =>
-            void setSearch({
-              status: search.status === "needs_attention" ? null : "needs_attention",
-              cursor: null,
-            })
-          }
-        >
-          <CircleAlert size={16} aria-hidden /> {t("needsAttention")}
-        </button>
-      </div>
-      {search.shiftId && search.terminalId && <ShiftNote />}
-    </form>
+      <FilterSelect
+        label={t("status")}
+        name="status"
+        defaultValue={search.status ?? ""}
+        anyLabel={t("anyStatus")}
+        options={RECEIPT_STATUSES.map((s) => ({ value: s, label: status(s) }))}
+      />
+      <FilterInput
+        label={t("from")}
+        name="from"
+        type="datetime-local"
+        defaultValue={toLocalInput(search.from)}
+      />
+      <FilterInput
+        label={t("to")}
+        name="to"
+        type="datetime-local"
+        defaultValue={toLocalInput(search.to)}
+        aria-invalid={rangeError || undefined}
+        aria-describedby={rangeError ? "receipts-range-error" : undefined}
+      />
+      <FilterInput
+        label={t("fdNumber")}
+        name="fdNumber"
+        inputMode="numeric"
+        pattern="\d*"
+        placeholder={t("fdPlaceholder")}
+        defaultValue={search.fdNumber ?? ""}
+      />
+    </FilterBar>
   );
 }
 
@@ -168,7 +152,7 @@ function ShiftNote() {
   );
   const timezone = data.receipts[0]?.timezone ?? "Europe/Moscow";
   return (
-    <p className={styles.note} data-testid="receipts-shift">
+    <FilterNote testId="receipts-shift">
       {!data.shift
         ? t("shiftUnknown")
         : data.shift.closedAt
@@ -188,7 +172,7 @@ function ShiftNote() {
       >
         <X size={16} aria-hidden /> {t("clearShift")}
       </button>
-    </p>
+    </FilterNote>
   );
 }
 

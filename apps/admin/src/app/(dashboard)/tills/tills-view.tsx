@@ -2,11 +2,12 @@
 
 import type { TAdminTill, TTillKeyOutput } from "@kassa/api/central/dashboard";
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
-import { Archive, Filter, KeyRound, Plus, X } from "lucide-react";
+import { Archive, KeyRound, Plus } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
 import { type FormEvent, useMemo, useState } from "react";
 import { DataTable, dataTableColumns } from "~/components/data-table.tsx";
+import { FilterBar, FilterSelect } from "~/components/filter-bar.tsx";
 import { StoreFilter } from "~/components/scope-filters.tsx";
 import { Badge, buttonClass, Muted } from "~/components/ui.tsx";
 import { useFormat } from "~/lib/use-format.ts";
@@ -29,23 +30,19 @@ export function TillsFilters() {
   const admin = useTranslations("admin");
   const [search, setSearch] = useQueryStates(tillsSearchParams);
   const { data: me } = useSuspenseQuery(trpc.dashboard.me.queryOptions());
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const storeId = String(form.get("storeId") ?? "") || null;
-    const status = TILL_STATUSES.find((s) => s === form.get("status")) ?? "active";
-    void setSearch({ storeId, status });
-  }
   return (
-    <form
-      key={JSON.stringify(search)}
-      className={styles.filters}
-      aria-label={t("filters.label")}
-      onSubmit={onSubmit}
-      onReset={(event) => {
-        event.preventDefault();
-        void setSearch(null);
-      }}
+    <FilterBar
+      label={t("filters.label")}
+      state={search}
+      applyLabel={t("filters.apply")}
+      clearLabel={t("filters.clear")}
+      onApply={(field) =>
+        void setSearch({
+          storeId: field("storeId"),
+          status: TILL_STATUSES.find((s) => s === field("status")) ?? "active",
+        })
+      }
+      onClear={() => void setSearch(null)}
     >
       <StoreFilter
         label={t("filters.store")}
@@ -53,25 +50,13 @@ export function TillsFilters() {
         stores={me.stores}
         value={search.storeId}
       />
-      <label>
-        {t("filters.status")}
-        <select name="status" defaultValue={search.status}>
-          {TILL_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {t(`statuses.${s}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      <div className={styles.actions}>
-        <button type="submit" className={buttonClass.primary}>
-          <Filter size={16} aria-hidden /> {t("filters.apply")}
-        </button>
-        <button type="reset" className={buttonClass.ghost}>
-          <X size={16} aria-hidden /> {t("filters.clear")}
-        </button>
-      </div>
-    </form>
+      <FilterSelect
+        label={t("filters.status")}
+        name="status"
+        defaultValue={search.status}
+        options={TILL_STATUSES.map((s) => ({ value: s, label: t(`statuses.${s}`) }))}
+      />
+    </FilterBar>
   );
 }
 
