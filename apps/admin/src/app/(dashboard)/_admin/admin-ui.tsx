@@ -4,12 +4,13 @@ import { useSuspenseQuery } from "@tanstack/react-query";
 import { isTRPCClientError } from "@trpc/client";
 import { Check, Copy } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { type ReactNode, useEffect, useId, useRef, useState } from "react";
+import { type ComponentProps, useId, useState } from "react";
+import { ConfirmDialog } from "~/components/confirm-dialog.tsx";
 import { buttonClass } from "~/components/ui.tsx";
 import { useTRPC } from "~/trpc/react.tsx";
 import styles from "./admin.module.css";
 
-// The few pieces the admin pages share: who may change things, a modal dialog, error text, and a
+// The few pieces the admin pages share: who may change things, their dialogs, error text, and a
 // copy-once field for secrets (a till's key, a set-password link).
 
 /**
@@ -39,58 +40,15 @@ export function mutationError(error: unknown, fallback: string, field?: string):
   return fallback;
 }
 
-/** A modal `<dialog>`: focus is trapped and Escape closes it, natively. */
-export function AdminDialog({
-  title,
-  onClose,
-  children,
-  testId,
-}: {
-  title: ReactNode;
-  onClose: () => void;
-  children: ReactNode;
-  testId?: string;
-}) {
-  const ref = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  useEffect(() => {
-    ref.current?.showModal();
-  }, []);
-  return (
-    <dialog
-      ref={ref}
-      className={styles.dialog}
-      aria-labelledby={titleId}
-      onClose={onClose}
-      data-testid={testId}
-    >
-      <h2 id={titleId}>{title}</h2>
-      {children}
-    </dialog>
-  );
-}
-
-/** Cancel + submit row of a dialog's form. */
-export function DialogActions({
-  onCancel,
-  submit,
-  pending,
-}: {
-  onCancel: () => void;
-  submit: ReactNode;
-  pending: boolean;
-}) {
+/**
+ * The admin pages' form and confirm dialogs: ConfirmDialog with their Cancel, and "Saving…" on
+ * the submit button while the change runs.
+ */
+export function AdminDialog(
+  props: Omit<ComponentProps<typeof ConfirmDialog>, "cancelLabel" | "pendingLabel">,
+) {
   const t = useTranslations("admin");
-  return (
-    <div className={styles.dialogActions}>
-      <button type="button" className={buttonClass.ghost} onClick={onCancel}>
-        {t("cancel")}
-      </button>
-      <button type="submit" className={buttonClass.primary} disabled={pending}>
-        {pending ? t("saving") : submit}
-      </button>
-    </div>
-  );
+  return <ConfirmDialog cancelLabel={t("cancel")} pendingLabel={t("saving")} {...props} />;
 }
 
 export function FormError({ message }: { message: string | null }) {

@@ -7,7 +7,8 @@ import { CircleAlert, CircleCheck, Clock, Download, Hourglass, ShieldCheck } fro
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
-import { useEffect, useRef, useState } from "react";
+import { useState } from "react";
+import { ConfirmDialog } from "~/components/confirm-dialog.tsx";
 import { DataTable, dataTableColumns } from "~/components/data-table.tsx";
 import { FilterBar, FilterInput, FilterSelect } from "~/components/filter-bar.tsx";
 import { StoreFilter } from "~/components/scope-filters.tsx";
@@ -343,13 +344,12 @@ export function CashShifts() {
   );
 }
 
-/** Approve-with-note: a modal <dialog> (focus is trapped and Escape closes it, natively). */
+/** Approve-with-note: the note is required, and the server refuses a provisional shift. */
 function ApproveDialog({ shift, onClose }: { shift: TShiftReconciliation; onClose: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const t = useTranslations("cash.approve");
   const f = useFormat();
-  const ref = useRef<HTMLDialogElement>(null);
   const approve = useMutation(
     trpc.dashboard.cash.approve.mutationOptions({
       onSuccess: async () => {
@@ -358,64 +358,53 @@ function ApproveDialog({ shift, onClose }: { shift: TShiftReconciliation; onClos
       },
     }),
   );
-  useEffect(() => {
-    ref.current?.showModal();
-  }, []);
   const error = approve.error
     ? isTRPCClientError(approve.error)
       ? (approve.error.data?.fieldErrors?.note?.[0] ?? approve.error.message)
       : t("failed")
     : null;
   return (
-    <dialog
-      ref={ref}
-      className={styles.dialog}
-      aria-labelledby="approve-title"
+    <ConfirmDialog
+      title={t("title", { terminal: shift.terminalName, number: shift.number })}
       onClose={onClose}
-      data-testid="approve-dialog"
+      onConfirm={(fields) =>
+        approve.mutate({
+          terminalId: shift.terminalId,
+          shiftId: shift.shiftId,
+          note: String(fields.get("note") ?? ""),
+        })
+      }
+      confirmLabel={
+        <>
+          <ShieldCheck size={16} aria-hidden /> {t("submit")}
+        </>
+      }
+      cancelLabel={t("cancel")}
+      pending={approve.isPending}
+      error={error}
+      errorId="approve-error"
+      testId="approve-dialog"
     >
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          const note = String(new FormData(event.currentTarget).get("note") ?? "");
-          approve.mutate({ terminalId: shift.terminalId, shiftId: shift.shiftId, note });
-        }}
-      >
-        <h2 id="approve-title">{t("title", { terminal: shift.terminalName, number: shift.number })}</h2>
-        <p>
-          {t("summary", {
-            variance: f.money(shift.variance),
-            expected: f.money(shift.expected),
-            counted: f.money(shift.counted),
-            tolerance: f.money(shift.tolerance),
-          })}
-        </p>
-        <label>
-          {t("note")}
-          <textarea
-            name="note"
-            required
-            minLength={3}
-            maxLength={1000}
-            placeholder={t("notePlaceholder")}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? "approve-error" : undefined}
-          />
-        </label>
-        {error && (
-          <p id="approve-error" className={styles.error} role="alert">
-            {error}
-          </p>
-        )}
-        <div className={styles.dialogActions}>
-          <button type="button" className={buttonClass.ghost} onClick={() => ref.current?.close()}>
-            {t("cancel")}
-          </button>
-          <button type="submit" className={buttonClass.primary} disabled={approve.isPending}>
-            <ShieldCheck size={16} aria-hidden /> {t("submit")}
-          </button>
-        </div>
-      </form>
-    </dialog>
+      <p>
+        {t("summary", {
+          variance: f.money(shift.variance),
+          expected: f.money(shift.expected),
+          counted: f.money(shift.counted),
+          tolerance: f.money(shift.tolerance),
+        })}
+      </p>
+      <label>
+        {t("note")}
+        <textarea
+          name="note"
+          required
+          minLength={3}
+          maxLength={1000}
+          placeholder={t("notePlaceholder")}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? "approve-error" : undefined}
+        />
+      </label>
+    </ConfirmDialog>
   );
 }

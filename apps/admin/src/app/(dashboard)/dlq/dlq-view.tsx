@@ -13,7 +13,8 @@ import { RotateCcw, Search, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
-import { type FormEvent, useEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
+import { ConfirmDialog } from "~/components/confirm-dialog.tsx";
 import { DataTable, dataTableColumns, useUrlCursor } from "~/components/data-table.tsx";
 import { FilterBar, FilterInput, FilterNote, FilterSelect } from "~/components/filter-bar.tsx";
 import { StoreFilter, TerminalFilter } from "~/components/scope-filters.tsx";
@@ -543,7 +544,6 @@ export function ConfirmAction({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const t = useTranslations("dlq.dialog");
-  const ref = useRef<HTMLDialogElement>(null);
   const retry = useMutation(trpc.dashboard.dlq.retry.mutationOptions());
   const discard = useMutation(trpc.dashboard.dlq.discard.mutationOptions());
   const [count, setCount] = useState<{ issued: number; skipped: number } | null>(null);
@@ -567,12 +567,10 @@ export function ConfirmAction({
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the dry run runs once, when the dialog opens
   useEffect(() => {
-    ref.current?.showModal();
     void dryRun();
   }, []);
 
-  async function confirm(event: FormEvent) {
-    event.preventDefault();
+  async function confirm() {
     if (!count) return;
     setError(null);
     try {
@@ -594,50 +592,34 @@ export function ConfirmAction({
   }
 
   return (
-    <dialog
-      ref={ref}
-      className={styles.dialog}
-      aria-labelledby="dlq-dialog-title"
+    <ConfirmDialog
+      title={t("title", { action: pending.action })}
       onClose={() => onClose(null)}
-      data-testid="dlq-confirm"
+      onConfirm={() => void confirm()}
+      confirmLabel={t("confirm", { action: pending.action, count: count?.issued ?? 0 })}
+      cancelLabel={t("cancel")}
+      pending={busy}
+      disabled={count === null || count.issued === 0}
+      error={error}
+      testId="dlq-confirm"
     >
-      <form onSubmit={confirm}>
-        <h2 id="dlq-dialog-title">{t("title", { action: pending.action })}</h2>
-        <p data-testid="dlq-dry-run">
-          {count === null
-            ? t("counting")
-            : t("count", { action: pending.action, issued: count.issued, skipped: count.skipped })}
-        </p>
-        {pending.action === "discard" && (
-          <label>
-            {t("reason")}
-            <textarea
-              name="reason"
-              required
-              maxLength={2000}
-              value={reason}
-              onChange={(event) => setReason(event.target.value)}
-            />
-          </label>
-        )}
-        {error && (
-          <p className={styles.error} role="alert">
-            {error}
-          </p>
-        )}
-        <div className={styles.dialogActions}>
-          <button type="button" className={buttonClass.ghost} onClick={() => ref.current?.close()}>
-            {t("cancel")}
-          </button>
-          <button
-            type="submit"
-            className={buttonClass.primary}
-            disabled={busy || count === null || count.issued === 0}
-          >
-            {t("confirm", { action: pending.action, count: count?.issued ?? 0 })}
-          </button>
-        </div>
-      </form>
-    </dialog>
+      <p data-testid="dlq-dry-run">
+        {count === null
+          ? t("counting")
+          : t("count", { action: pending.action, issued: count.issued, skipped: count.skipped })}
+      </p>
+      {pending.action === "discard" && (
+        <label>
+          {t("reason")}
+          <textarea
+            name="reason"
+            required
+            maxLength={2000}
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+          />
+        </label>
+      )}
+    </ConfirmDialog>
   );
 }

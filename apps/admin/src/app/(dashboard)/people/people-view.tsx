@@ -4,19 +4,13 @@ import type { TInviteMemberOutput, TMember, TPendingInvitation } from "@kassa/ap
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { Pencil, UserMinus, UserPlus, X } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { type FormEvent, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
+import { Dialog, DialogActions } from "~/components/confirm-dialog.tsx";
 import { DataTable, dataTableColumns } from "~/components/data-table.tsx";
 import { Badge, buttonClass, Muted } from "~/components/ui.tsx";
 import { useFormat } from "~/lib/use-format.ts";
 import { useTRPC } from "~/trpc/react.tsx";
-import {
-  AdminDialog,
-  CopyField,
-  DialogActions,
-  FormError,
-  mutationError,
-  adminStyles as styles,
-} from "../_admin/admin-ui.tsx";
+import { AdminDialog, CopyField, mutationError, adminStyles as styles } from "../_admin/admin-ui.tsx";
 
 const ROLES = ["owner", "manager", "support"] as const;
 type Role = (typeof ROLES)[number];
@@ -236,9 +230,7 @@ function MemberDialog({
       },
     }),
   );
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
+  function onSubmit(form: FormData) {
     const storeIds = role === "owner" ? [] : form.getAll("storeIds").map(String);
     if (member) {
       update.mutate({ organizationId, userId: member.userId, role, storeIds });
@@ -257,55 +249,51 @@ function MemberDialog({
     <AdminDialog
       title={member ? t("editTitle", { name: member.name }) : t("inviteTitle")}
       onClose={onClose}
+      onConfirm={onSubmit}
+      confirmLabel={member ? t("submitEdit") : t("submitInvite")}
+      pending={invite.isPending || update.isPending}
+      error={error}
       testId="person-dialog"
     >
-      <form className={styles.form} onSubmit={onSubmit}>
-        {!member && (
-          <>
-            <label>
-              {t("email")}
-              <input name="email" type="email" required autoComplete="off" />
+      {!member && (
+        <>
+          <label>
+            {t("email")}
+            <input name="email" type="email" required autoComplete="off" />
+          </label>
+          <label>
+            {t("name")}
+            <input name="name" required maxLength={200} autoComplete="off" />
+          </label>
+        </>
+      )}
+      <label>
+        {t("role")}
+        <select name="role" value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {roles(r)}
+            </option>
+          ))}
+        </select>
+      </label>
+      {role !== "owner" && (
+        <fieldset className={styles.checks}>
+          <legend>{t("stores")}</legend>
+          {stores.map((s) => (
+            <label key={s.id}>
+              <input
+                type="checkbox"
+                name="storeIds"
+                value={s.id}
+                defaultChecked={member?.storeIds?.includes(s.id) ?? false}
+              />
+              {s.name}
             </label>
-            <label>
-              {t("name")}
-              <input name="name" required maxLength={200} autoComplete="off" />
-            </label>
-          </>
-        )}
-        <label>
-          {t("role")}
-          <select name="role" value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {roles(r)}
-              </option>
-            ))}
-          </select>
-        </label>
-        {role !== "owner" && (
-          <fieldset className={styles.checks}>
-            <legend>{t("stores")}</legend>
-            {stores.map((s) => (
-              <label key={s.id}>
-                <input
-                  type="checkbox"
-                  name="storeIds"
-                  value={s.id}
-                  defaultChecked={member?.storeIds?.includes(s.id) ?? false}
-                />
-                {s.name}
-              </label>
-            ))}
-          </fieldset>
-        )}
-        <span className={styles.hint}>{t("storesHint")}</span>
-        <FormError message={error} />
-        <DialogActions
-          onCancel={onClose}
-          submit={member ? t("submitEdit") : t("submitInvite")}
-          pending={invite.isPending || update.isPending}
-        />
-      </form>
+          ))}
+        </fieldset>
+      )}
+      <span className={styles.hint}>{t("storesHint")}</span>
     </AdminDialog>
   );
 }
@@ -332,18 +320,16 @@ function RemoveDialog({
     }),
   );
   return (
-    <AdminDialog title={t("title", { name: member.name })} onClose={onClose} testId="person-remove-dialog">
-      <form
-        className={styles.form}
-        onSubmit={(event) => {
-          event.preventDefault();
-          remove.mutate({ organizationId, userId: member.userId });
-        }}
-      >
-        <p>{t("body", { email: member.email })}</p>
-        <FormError message={mutationError(remove.error, admin("failed"))} />
-        <DialogActions onCancel={onClose} submit={t("submit")} pending={remove.isPending} />
-      </form>
+    <AdminDialog
+      title={t("title", { name: member.name })}
+      onClose={onClose}
+      onConfirm={() => remove.mutate({ organizationId, userId: member.userId })}
+      confirmLabel={t("submit")}
+      pending={remove.isPending}
+      error={mutationError(remove.error, admin("failed"))}
+      testId="person-remove-dialog"
+    >
+      <p>{t("body", { email: member.email })}</p>
     </AdminDialog>
   );
 }
@@ -355,7 +341,7 @@ function LinkDialog({ result, onClose }: { result: TInviteMemberOutput; onClose:
   const format = useFormat();
   const link = `${window.location.origin}${result.path}`;
   return (
-    <AdminDialog
+    <Dialog
       title={t("title", { email: result.invitation.email })}
       onClose={onClose}
       testId="person-link-dialog"
@@ -368,12 +354,12 @@ function LinkDialog({ result, onClose }: { result: TInviteMemberOutput; onClose:
           })}
         </p>
         <CopyField label={t("label")} value={link} testId="person-link" />
-        <div className={styles.dialogActions}>
+        <DialogActions>
           <button type="button" className={buttonClass.primary} onClick={onClose}>
             {admin("close")}
           </button>
-        </div>
+        </DialogActions>
       </div>
-    </AdminDialog>
+    </Dialog>
   );
 }

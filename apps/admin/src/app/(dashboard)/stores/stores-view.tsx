@@ -4,15 +4,13 @@ import type { TAdminStore } from "@kassa/api/central/dashboard";
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { Pencil, Plus } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { type FormEvent, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import { DataTable, dataTableColumns, useUrlSort } from "~/components/data-table.tsx";
 import { buttonClass, Muted } from "~/components/ui.tsx";
 import { useFormat } from "~/lib/use-format.ts";
 import { useTRPC } from "~/trpc/react.tsx";
 import {
   AdminDialog,
-  DialogActions,
-  FormError,
   mutationError,
   adminStyles as styles,
   useOwnedOrganization,
@@ -124,9 +122,7 @@ function StoreDialog({
   const pending = create.isPending || update.isPending;
   const error = mutationError(create.error ?? update.error, admin("failed"));
   const zones = useMemo(timeZones, []);
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
+  function onSubmit(form: FormData) {
     const name = String(form.get("name") ?? "");
     const timezone = String(form.get("timezone") ?? "");
     const address = String(form.get("address") ?? "").trim();
@@ -140,36 +136,36 @@ function StoreDialog({
     <AdminDialog
       title={store ? t("editTitle", { name: store.name }) : t("createTitle")}
       onClose={onClose}
+      onConfirm={onSubmit}
+      confirmLabel={admin("save")}
+      pending={pending}
+      error={error}
       testId="store-dialog"
     >
-      <form className={styles.form} onSubmit={onSubmit}>
-        <label>
-          {t("name")}
-          <input name="name" required maxLength={120} defaultValue={store?.name ?? ""} />
-        </label>
-        <label>
-          {t("timezone")}
-          <input
-            name="timezone"
-            required
-            list="store-timezones"
-            defaultValue={store?.timezone ?? "Europe/Moscow"}
-            autoComplete="off"
-          />
-          <datalist id="store-timezones">
-            {zones.map((zone) => (
-              <option key={zone} value={zone} />
-            ))}
-          </datalist>
-        </label>
-        <label>
-          {t("address")}
-          <textarea name="address" maxLength={500} defaultValue={store?.address ?? ""} />
-          <span className={styles.hint}>{t("addressHint")}</span>
-        </label>
-        <FormError message={error} />
-        <DialogActions onCancel={onClose} submit={admin("save")} pending={pending} />
-      </form>
+      <label>
+        {t("name")}
+        <input name="name" required maxLength={120} defaultValue={store?.name ?? ""} />
+      </label>
+      <label>
+        {t("timezone")}
+        <input
+          name="timezone"
+          required
+          list="store-timezones"
+          defaultValue={store?.timezone ?? "Europe/Moscow"}
+          autoComplete="off"
+        />
+        <datalist id="store-timezones">
+          {zones.map((zone) => (
+            <option key={zone} value={zone} />
+          ))}
+        </datalist>
+      </label>
+      <label>
+        {t("address")}
+        <textarea name="address" maxLength={500} defaultValue={store?.address ?? ""} />
+        <span className={styles.hint}>{t("addressHint")}</span>
+      </label>
     </AdminDialog>
   );
 }

@@ -5,7 +5,8 @@ import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-q
 import { Archive, KeyRound, Plus } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useQueryStates } from "nuqs";
-import { type FormEvent, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
+import { Dialog, DialogActions } from "~/components/confirm-dialog.tsx";
 import { DataTable, dataTableColumns } from "~/components/data-table.tsx";
 import { FilterBar, FilterSelect } from "~/components/filter-bar.tsx";
 import { StoreFilter } from "~/components/scope-filters.tsx";
@@ -15,8 +16,6 @@ import { useTRPC } from "~/trpc/react.tsx";
 import {
   AdminDialog,
   CopyField,
-  DialogActions,
-  FormError,
   mutationError,
   adminStyles as styles,
   useOwnedOrganization,
@@ -257,9 +256,7 @@ function ProvisionDialog({
       },
     }),
   );
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
+  function onSubmit(form: FormData) {
     provision.mutate({
       organizationId,
       storeId: String(form.get("storeId") ?? ""),
@@ -268,25 +265,29 @@ function ProvisionDialog({
     });
   }
   return (
-    <AdminDialog title={t("title")} onClose={onClose} testId="till-provision-dialog">
-      <form className={styles.form} onSubmit={onSubmit}>
-        <label>
-          {t("store")}
-          <select name="storeId" required>
-            {stores.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t("name")}
-          <input name="name" required maxLength={120} />
-        </label>
-        <FormError message={mutationError(provision.error, admin("failed"))} />
-        <DialogActions onCancel={onClose} submit={t("submit")} pending={provision.isPending} />
-      </form>
+    <AdminDialog
+      title={t("title")}
+      onClose={onClose}
+      onConfirm={onSubmit}
+      confirmLabel={t("submit")}
+      pending={provision.isPending}
+      error={mutationError(provision.error, admin("failed"))}
+      testId="till-provision-dialog"
+    >
+      <label>
+        {t("store")}
+        <select name="storeId" required>
+          {stores.map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        {t("name")}
+        <input name="name" required maxLength={120} />
+      </label>
     </AdminDialog>
   );
 }
@@ -315,18 +316,16 @@ function RotateDialog({
     }),
   );
   return (
-    <AdminDialog title={t("title", { name: till.name })} onClose={onClose} testId="till-rotate-dialog">
-      <form
-        className={styles.form}
-        onSubmit={(event) => {
-          event.preventDefault();
-          rotate.mutate({ organizationId, terminalId: till.id, centralUrl: centralUrl() });
-        }}
-      >
-        <p>{t("body")}</p>
-        <FormError message={mutationError(rotate.error, admin("failed"))} />
-        <DialogActions onCancel={onClose} submit={t("submit")} pending={rotate.isPending} />
-      </form>
+    <AdminDialog
+      title={t("title", { name: till.name })}
+      onClose={onClose}
+      onConfirm={() => rotate.mutate({ organizationId, terminalId: till.id, centralUrl: centralUrl() })}
+      confirmLabel={t("submit")}
+      pending={rotate.isPending}
+      error={mutationError(rotate.error, admin("failed"))}
+      testId="till-rotate-dialog"
+    >
+      <p>{t("body")}</p>
     </AdminDialog>
   );
 }
@@ -353,18 +352,16 @@ function RetireDialog({
     }),
   );
   return (
-    <AdminDialog title={t("title", { name: till.name })} onClose={onClose} testId="till-retire-dialog">
-      <form
-        className={styles.form}
-        onSubmit={(event) => {
-          event.preventDefault();
-          retire.mutate({ organizationId, terminalId: till.id });
-        }}
-      >
-        <p>{t("body")}</p>
-        <FormError message={mutationError(retire.error, admin("failed"))} />
-        <DialogActions onCancel={onClose} submit={t("submit")} pending={retire.isPending} />
-      </form>
+    <AdminDialog
+      title={t("title", { name: till.name })}
+      onClose={onClose}
+      onConfirm={() => retire.mutate({ organizationId, terminalId: till.id })}
+      confirmLabel={t("submit")}
+      pending={retire.isPending}
+      error={mutationError(retire.error, admin("failed"))}
+      testId="till-retire-dialog"
+    >
+      <p>{t("body")}</p>
     </AdminDialog>
   );
 }
@@ -373,18 +370,18 @@ function RetireDialog({
 function KeyDialog({ result, onClose }: { result: TTillKeyOutput; onClose: () => void }) {
   const t = useTranslations("admin.tills.key");
   return (
-    <AdminDialog title={t("title", { name: result.till.name })} onClose={onClose} testId="till-key-dialog">
+    <Dialog title={t("title", { name: result.till.name })} onClose={onClose} testId="till-key-dialog">
       <div className={styles.form}>
         <p className={styles.notice}>{t("once")}</p>
         <CopyField label={t("configLabel")} value={result.config.text} multiline testId="till-config" />
         <CopyField label={t("keyLabel")} value={result.terminalKey} testId="till-key" />
         <p className={styles.hint}>{t("hint")}</p>
-        <div className={styles.dialogActions}>
+        <DialogActions>
           <button type="button" className={buttonClass.primary} onClick={onClose}>
             {t("done")}
           </button>
-        </div>
+        </DialogActions>
       </div>
-    </AdminDialog>
+    </Dialog>
   );
 }
