@@ -3,7 +3,7 @@ import { permitted } from "../permissions.ts";
 import { correlateTrips } from "./correlation.ts";
 import { fleetLanes, laneTransitions, tripCauses, tripKey, tripsInWindow } from "./fleet-queries.ts";
 import { ZGetBreakerFleetInput, ZGetBreakerFleetOutput } from "./get-fleet.types.ts";
-import { scopedTerminals } from "./queries.ts";
+import { type ScopedTerminal, scopedTerminals } from "./queries.ts";
 import { compactLaneOf, type LaneTransitionColumns } from "./segments.ts";
 
 /**
@@ -27,6 +27,33 @@ export const MAX_INCIDENT_TRIPS = 20;
 const NO_TRANSITIONS: LaneTransitionColumns = { atMs: [], toStates: [], ids: [] };
 
 /**
+ * Each till's place in the order by store name, then till name (compareText): tills that compare
+ * equal on both share a place. Store names are ranked first, so till names are compared only
+ * within a store.
+ */
+export function rankTills(terminals: readonly ScopedTerminal[]): Map<string, number> {
+  const storeNames = [...new Set(terminals.map((t) => t.store.name))].sort(compareText);
+  const storeRank = new Map<string, number>();
+  storeNames.forEach((name, i) => {
+    const previous = storeNames[i - 1];
+    storeRank.set(
+      name,
+      previous !== undefined && compareText(previous, name) === 0 ? storeRank.get(previous)! : i,
+    );
+  });
+  const tills = terminals.map((t) => ({ id: t.id, store: storeRank.get(t.store.name)!, name: t.name }));
+  tills.sort((a, b) => a.store - b.store || compareText(a.name, b.name));
+  const ranks = new Map<string, number>();
+  tills.forEach((till, i) => {
+    const previous = tills[i - 1];
+    const same =
+      previous !== undefined && previous.store === till.store && compareText(previous.name, till.name) === 0;
+    ranks.set(till.id, same ? ranks.get(previous.id)! : i);
+  });
+  return ranks;
+}
+
+/**
  * The fleet's breakers over a window: every trip lined up in time, grouped into incidents by the
  * correlation rule (outage of the destination vs one till alone), and a lane per till and
  * destination that was not closed at some point.
@@ -39,32 +66,54 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
     const rule = { windowMs: input.windowSeconds * 1000, minTills: input.minTills };
     const terminals = await scopedTerminals(ctx.db, ctx.scope, { storeId: input.storeId });
     const byId = new Map(terminals.map((t) => [t.id, t]));
+    // The lanes' order (by store, till, destination) through each till's rank among the scope's:
+    // a few hundred names compared once, not in each of thousands of lane comparisons.
+    const tillRank = rankTills(terminals);
     const till = (terminalId: string) => {
       const t = byId.get(terminalId)!;
       return { terminalId, terminalName: t.name, storeId: t.storeId, storeName: t.store.name };
     };
     // Not every transition in the window with its cause (a week of a chain: 18,000 rows, most of
-    // them of lanes never drawn; fleet-queries.ts), and side by side: the trips, for correlation;
-    // and which lanes there are, then the transitions of those drawn.
-    const [trips, drawing] = await Promise.all([
-      tripsInWindow(ctx.db, terminals, window, input.destination, MAX_FLEET_TRIPS),
+    // them of lanes never drawn; fleet-queries.ts), but two chains side by side, each one's work
+    // done while the other's statements run: the trips, their correlation, the causes of those
+    // listed; and which lanes there are, the transitions of those drawn, their segments.
+    const [listing, drawing] = await Promise.all([
+      (async () => {
+        const trips = await tripsInWindow(ctx.db, terminals, window, input.destination, MAX_FLEET_TRIPS);
+        const incidents = correlateTrips(
+          trips.trips.map((t) => ({
+            terminalId: t.terminal.id,
+            storeId: t.terminal.storeId,
+            destination: t.destination,
+            at: t.at,
+            cause: "",
+            failures: 0,
+          })),
+          rule,
+        );
+        const shown = incidents.slice(0, MAX_FLEET_INCIDENTS).map((incident) => ({
+          incident,
+          trips: incident.trips.slice(0, MAX_INCIDENT_TRIPS),
+        }));
+        // The causes of the trips listed only: a few hundred of a week's thousands.
+        const causes = await tripCauses(
+          ctx.db,
+          shown.flatMap((s) =>
+            s.trips.map((t) => ({ terminal: byId.get(t.terminalId)!, destination: t.destination, at: t.at })),
+          ),
+        );
+        return { truncated: trips.truncated, incidents, shown, causes };
+      })(),
       (async () => {
         const { moved, notClosedBefore } = await fleetLanes(ctx.db, terminals, window, input.destination);
         // A lane per pair with a transition in the window or not closed when it began.
         const laneSet = new Set(moved.map((l) => `${l.terminalId}/${l.destination}`));
         for (const key of notClosedBefore.keys()) laneSet.add(key);
-        // Sort keys computed once per lane, not per comparison (a few hundred lanes, thousands of comparisons).
         const laneOrder = [...laneSet].map((key) => {
           const [terminalId, destination] = key.split("/") as [string, string];
-          const t = byId.get(terminalId)!;
-          return { key, terminalId, destination, store: t.store.name, name: t.name };
+          return { key, terminalId, destination, till: tillRank.get(terminalId)! };
         });
-        laneOrder.sort(
-          (a, b) =>
-            compareText(a.store, b.store) ||
-            compareText(a.name, b.name) ||
-            compareText(a.destination, b.destination),
-        );
+        laneOrder.sort((a, b) => a.till - b.till || compareText(a.destination, b.destination));
         const drawn = laneOrder.slice(0, MAX_FLEET_LANES);
         const drawnIds = new Set(drawn.map((l) => l.terminalId));
         // Every transition of the drawn tills is read, of their lanes not drawn too (as many as moved).
@@ -77,51 +126,29 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
           MAX_FLEET_TRANSITIONS,
           expected,
         );
-        return { drawn, notClosedBefore, read, laneCount: laneOrder.length };
+        const perLane = new Map<string, LaneTransitionColumns>(
+          read.lanes.map((l) => [`${l.terminalId}/${l.destination}`, l]),
+        );
+        const lanes = drawn.map(({ key, terminalId, destination }) => ({
+          ...till(terminalId),
+          destination,
+          ...compactLaneOf(
+            notClosedBefore.get(key) ?? "closed",
+            perLane.get(key) ?? NO_TRANSITIONS,
+            window,
+            MAX_LANE_SEGMENTS,
+          ),
+        }));
+        return { lanes, truncated: read.truncated || laneOrder.length > MAX_FLEET_LANES };
       })(),
     ]);
-
-    const incidents = correlateTrips(
-      trips.trips.map((t) => ({
-        terminalId: t.terminal.id,
-        storeId: t.terminal.storeId,
-        destination: t.destination,
-        at: t.at,
-        cause: "",
-        failures: 0,
-      })),
-      rule,
-    );
-    const shown = incidents.slice(0, MAX_FLEET_INCIDENTS).map((incident) => ({
-      incident,
-      trips: incident.trips.slice(0, MAX_INCIDENT_TRIPS),
-    }));
-    // The causes of the trips shown only: a few hundred of a week's thousands.
-    const causes = await tripCauses(
-      ctx.db,
-      shown.flatMap((s) =>
-        s.trips.map((t) => ({ terminal: byId.get(t.terminalId)!, destination: t.destination, at: t.at })),
-      ),
-    );
-    const perLane = new Map<string, LaneTransitionColumns>(
-      drawing.read.lanes.map((l) => [`${l.terminalId}/${l.destination}`, l]),
-    );
-    const lanes = drawing.drawn.map(({ key, terminalId, destination }) => ({
-      ...till(terminalId),
-      destination,
-      ...compactLaneOf(
-        drawing.notClosedBefore.get(key) ?? "closed",
-        perLane.get(key) ?? NO_TRANSITIONS,
-        window,
-        MAX_LANE_SEGMENTS,
-      ),
-    }));
+    const { incidents, causes } = listing;
 
     return {
       from: input.from,
       to: input.to,
       rule,
-      incidents: shown.map(({ incident, trips: listed }) => ({
+      incidents: listing.shown.map(({ incident, trips: listed }) => ({
         destination: incident.destination,
         kind: incident.kind,
         startedAt: incident.startedAt,
@@ -138,7 +165,7 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
         })),
         storeCount: incident.storeIds.length,
       })),
-      lanes,
+      lanes: drawing.lanes,
       incidentCount: incidents.length,
       summary: {
         outages: incidents.filter((i) => i.kind === "outage").length,
@@ -146,6 +173,6 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
         local: incidents.filter((i) => i.kind === "local").length,
         tillsTripped: new Set(incidents.flatMap((i) => i.trips.map((t) => t.terminalId))).size,
       },
-      truncated: trips.truncated || drawing.read.truncated || drawing.laneCount > MAX_FLEET_LANES,
+      truncated: listing.truncated || drawing.truncated,
     };
   });
