@@ -69,23 +69,29 @@ export function correlateTrips(
     while (i < list.length) {
       const first = list[i]!;
       const end = first.at.getTime() + rule.windowMs;
-      const perTill = new Map<string, BreakerTrip>();
-      let last = first;
-      while (i < list.length && list[i]!.at.getTime() <= end) {
-        const trip = list[i]!;
-        if (!perTill.has(trip.terminalId)) perTill.set(trip.terminalId, trip);
-        last = trip;
-        i++;
+      let j = i + 1;
+      while (j < list.length && list[j]!.at.getTime() <= end) j++;
+      // Most incidents are one trip (a week of a chain: thousands): no set of tills or stores for those.
+      let tills: BreakerTrip[] = [first];
+      if (j > i + 1) {
+        const seen = new Set<string>();
+        tills = [];
+        for (let k = i; k < j; k++) {
+          const trip = list[k]!;
+          if (seen.has(trip.terminalId)) continue;
+          seen.add(trip.terminalId);
+          tills.push(trip);
+        }
       }
-      const tills = [...perTill.values()];
       incidents.push({
         destination,
         kind: tills.length >= rule.minTills ? "outage" : tills.length === 1 ? "local" : "several",
         startedAt: first.at,
-        lastTripAt: last.at,
+        lastTripAt: list[j - 1]!.at,
         trips: tills,
-        storeIds: [...new Set(tills.map((t) => t.storeId))].sort(),
+        storeIds: tills.length === 1 ? [first.storeId] : [...new Set(tills.map((t) => t.storeId))].sort(),
       });
+      i = j;
     }
   }
   return incidents.sort(

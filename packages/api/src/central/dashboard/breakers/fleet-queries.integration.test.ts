@@ -2,7 +2,14 @@ import type { CentralDatabase } from "@kassa/db/central";
 import { seedOrganization, seedStore, seedTerminal } from "@kassa/db/seed";
 import { createTestCentralDatabase } from "@kassa/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fleetLanes, laneTransitions, tripCauses, tripKey, tripsInWindow } from "./fleet-queries.ts";
+import {
+  fleetLanes,
+  instantKey,
+  laneTransitions,
+  parseTimes,
+  tripCauses,
+  tripsInWindow,
+} from "./fleet-queries.ts";
 import type { ScopedTerminal } from "./queries.ts";
 
 // The fleet view's reads on their own, with limits small enough to cut (get-fleet.ts uses 20,000).
@@ -56,6 +63,8 @@ beforeAll(async () => {
       row(b, "b-1", "central", "09:05:00", "closed", "open", "connect ETIMEDOUT"),
       row(b, "b-2", "central", "09:15:00", "open", "closed"),
       row(b, "b-3", "relay", "10:00:00", "closed", "open", "relay down"),
+      // …and at the same instant half-opens (ids order a tie).
+      row(b, "b-4", "relay", "10:00:00", "open", "half_open"),
       // a's relay breaker was left open before the window and stays so: a lane without a transition.
       row(a, "a-r", "relay", "06:00:00", "closed", "open"),
       // After the window: never read.
@@ -68,18 +77,25 @@ afterAll(async () => {
   await db?.close();
 });
 
+describe("parseTimes", () => {
+  it("reads string_agg's comma-separated epoch ms", () => {
+    expect(parseTimes("1764000000123,0,1764000000124")).toEqual([1764000000123, 0, 1764000000124]);
+    expect(parseTimes("7")).toEqual([7]);
+    expect(parseTimes("")).toEqual([]);
+  });
+});
+
 describe("tripsInWindow", () => {
   it("reads the window's trips, the oldest first when more than the limit", async () => {
     const all = await tripsInWindow(db, [a, b], WINDOW, undefined, 10);
     expect(all.truncated).toBe(false);
     expect(
-      all.trips.map((t) => `${t.terminal.name}/${t.destination} ${t.at.toISOString().slice(11, 19)}`).sort(),
-    ).toEqual([
-      "A till 1/ofd 09:00:00",
-      "A till 1/ofd 09:00:00",
-      "A till 2/central 09:05:00",
-      "A till 2/relay 10:00:00",
-    ]);
+      all.trips
+        .map(
+          (t) => `${t.terminalId === a.id ? "a" : "b"}/${t.destination} ${t.at.toISOString().slice(11, 19)}`,
+        )
+        .sort(),
+    ).toEqual(["a/ofd 09:00:00", "a/ofd 09:00:00", "b/central 09:05:00", "b/relay 10:00:00"]);
     const cut = await tripsInWindow(db, [a, b], WINDOW, undefined, 3);
     expect(cut.truncated).toBe(true);
     expect(cut.trips.map((t) => t.at.toISOString().slice(11, 19)).sort()).toEqual([
@@ -93,7 +109,7 @@ describe("tripsInWindow", () => {
 
   it("reads one destination's, and none for no terminals", async () => {
     const central = await tripsInWindow(db, [a, b], WINDOW, "central", 10);
-    expect(central.trips.map((t) => t.terminal.id)).toEqual([b.id]);
+    expect(central.trips).toMatchObject([{ terminalId: b.id, storeId: b.storeId, cause: "", failures: 0 }]);
     expect(await tripsInWindow(db, [], WINDOW, undefined, 10)).toEqual({ trips: [], truncated: false });
   });
 });
@@ -104,11 +120,11 @@ describe("tripCauses", () => {
       { terminal: a, destination: "ofd", at: at("09:00:00") },
       { terminal: b, destination: "central", at: at("09:05:00") },
     ]);
-    expect(causes.get(tripKey(a.id, "ofd", at("09:00:00").getTime()))).toEqual({
+    expect(causes.get(instantKey(a.id, "ofd", at("09:00:00").getTime()))).toEqual({
       cause: "first report",
       failures: 5,
     });
-    expect(causes.get(tripKey(b.id, "central", at("09:05:00").getTime()))).toEqual({
+    expect(causes.get(instantKey(b.id, "central", at("09:05:00").getTime()))).toEqual({
       cause: "connect ETIMEDOUT",
       failures: 5,
     });
@@ -121,7 +137,7 @@ describe("fleetLanes", () => {
     const lanes = await fleetLanes(db, [a, b], WINDOW, undefined);
     expect(
       lanes.moved.map((l) => `${l.terminalId === a.id ? "a" : "b"}/${l.destination} ${l.transitions}`).sort(),
-    ).toEqual(["a/ofd 4", "b/central 2", "b/relay 1"]);
+    ).toEqual(["a/ofd 4", "b/central 2", "b/relay 2"]);
     // a's relay lane did not move but was open: found because relay moved for another till.
     expect(lanes.notClosedBefore).toEqual(
       new Map([
@@ -139,36 +155,39 @@ describe("fleetLanes", () => {
 });
 
 describe("laneTransitions", () => {
+  const minutes = (lane: { atMs: readonly number[] }, i: number) =>
+    (lane.atMs[i]! - WINDOW.from.getTime()) / 60_000;
   const flat = (read: Awaited<ReturnType<typeof laneTransitions>>) =>
     read.lanes
       .flatMap((l) =>
-        l.ids.map((id, i) => `${id} ${l.toStates[i]} ${(l.atMs[i]! - WINDOW.from.getTime()) / 60_000}`),
+        l.toStates.map((state, i) => `${l.destination} ${minutes(l, i)} ${state} ${l.ids[i] || "-"}`),
       )
       .sort();
 
-  it("reads each lane's times, shown states and ids, uncut when within the limit", async () => {
-    const read = await laneTransitions(db, [a, b], WINDOW, undefined, 10, 7);
+  it("reads each lane's times and shown states, uncut within the limit; ids only where a lane has a tie", async () => {
+    const read = await laneTransitions(db, [a, b], WINDOW, undefined, 10, 8);
     expect(read.truncated).toBe(false);
     expect(flat(read)).toEqual([
-      "a-1 closed 30",
-      "a-2 open 60",
-      "a-3 open 60",
-      "a-4 half_open 70",
-      "b-1 open 65",
-      "b-2 closed 75",
-      "b-3 open 120",
+      "central 65 open -",
+      "central 75 closed -",
+      "ofd 30 closed -",
+      "ofd 60 open a-2",
+      "ofd 60 open a-3",
+      "ofd 70 half_open -",
+      "relay 120 half_open b-4",
+      "relay 120 open b-3",
     ]);
   });
 
-  it("keeps the oldest when more than the limit are expected", async () => {
-    const read = await laneTransitions(db, [a, b], WINDOW, undefined, 3, 7);
+  it("keeps the oldest, with their ids, when more than the limit are expected", async () => {
+    const read = await laneTransitions(db, [a, b], WINDOW, undefined, 3, 8);
     expect(read.truncated).toBe(true);
-    expect(flat(read)).toEqual(["a-1 closed 30", "a-2 open 60", "a-3 open 60"]);
+    expect(flat(read)).toEqual(["ofd 30 closed a-1", "ofd 60 open a-2", "ofd 60 open a-3"]);
   });
 
   it("cuts as well when fewer were counted than it reads (stored since)", async () => {
     const read = await laneTransitions(db, [a, b], WINDOW, undefined, 3, 2);
     expect(read.truncated).toBe(true);
-    expect(flat(read)).toEqual(["a-1 closed 30", "a-2 open 60", "a-3 open 60"]);
+    expect(flat(read)).toEqual(["ofd 30 closed a-1", "ofd 60 open a-2", "ofd 60 open a-3"]);
   });
 });

@@ -1,4 +1,5 @@
 import type { CentralDatabase } from "../../context.ts";
+import type { BreakerTrip } from "./correlation.ts";
 import { KNOWN_DESTINATIONS, type ScopedTerminal } from "./queries.ts";
 import type { BreakerState, LaneTransitionColumns } from "./segments.ts";
 
@@ -21,11 +22,24 @@ function terminalParams(terminals: readonly ScopedTerminal[]) {
   };
 }
 
-/** A trip (isTrip) as the correlation rule sees it. Its cause comes later, for the trips shown (tripCauses). */
-export interface FleetTrip {
-  terminal: ScopedTerminal;
-  destination: string;
-  at: Date;
+/**
+ * Epoch-ms integers in a comma-separated string (string_agg of atMs), read without a string for
+ * each: a week's lanes are 10,000+ of them.
+ */
+export function parseTimes(text: string): number[] {
+  const times: number[] = [];
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 44) {
+      times.push(n);
+      n = 0;
+    } else {
+      n = n * 10 + (c - 48);
+    }
+  }
+  if (text.length > 0) times.push(n);
+  return times;
 }
 
 /**
@@ -40,7 +54,7 @@ export async function tripsInWindow(
   window: { from: Date; to: Date },
   destination: string | undefined,
   limit: number,
-): Promise<{ trips: FleetTrip[]; truncated: boolean }> {
+): Promise<{ trips: BreakerTrip[]; truncated: boolean }> {
   if (terminals.length === 0) return { trips: [], truncated: false };
   const p = terminalParams(terminals);
   // One more than `limit` is read to tell whether it was cut; row_number counts along the order
@@ -66,12 +80,18 @@ export async function tripsInWindow(
   );
   const byId = new Map(terminals.map((t) => [t.id, t]));
   return {
+    // As correlateTrips takes them; causes come later, for the trips listed (tripCauses).
     trips: rows.flatMap((r) => {
       if (r.ats === null) return [];
-      const terminal = byId.get(r.terminal_id)!;
-      return r.ats
-        .split(",")
-        .map((at) => ({ terminal, destination: r.destination, at: new Date(Number(at)) }));
+      const { id: terminalId, storeId } = byId.get(r.terminal_id)!;
+      return parseTimes(r.ats).map((at) => ({
+        terminalId,
+        storeId,
+        destination: r.destination,
+        at: new Date(at),
+        cause: "",
+        failures: 0,
+      }));
     }),
     truncated: rows.some((r) => r.last > BigInt(limit)),
   };
@@ -117,12 +137,13 @@ export async function tripCauses(
     ],
   );
   for (const r of rows) {
-    causes.set(tripKey(r.terminal_id, r.destination, r.at_ms), { cause: r.cause, failures: r.failures });
+    causes.set(instantKey(r.terminal_id, r.destination, r.at_ms), { cause: r.cause, failures: r.failures });
   }
   return causes;
 }
 
-export const tripKey = (terminalId: string, destination: string, atMs: number) =>
+/** A lane's instant: `terminalId/destination/epoch ms`. */
+export const instantKey = (terminalId: string, destination: string, atMs: number) =>
   `${terminalId}/${destination}/${atMs}`;
 
 /** Which lanes a fleet view has, before it picks the ones it draws. */
@@ -205,15 +226,18 @@ export interface LaneTransitions extends LaneTransitionColumns {
 }
 
 /** Shown states as one letter each (segments.ts, shownState), a lane's letters in one string. */
-const SHOWN_CODE = `CASE to_state WHEN 'half_open' THEN 'h' WHEN 'open' THEN 'o' WHEN 'isolated' THEN 'o' ELSE 'c' END`;
+const shownCode = (column: string) =>
+  `CASE ${column} WHEN 'half_open' THEN 'h' WHEN 'open' THEN 'o' WHEN 'isolated' THEN 'o' ELSE 'c' END`;
 const SHOWN_STATE: Record<string, BreakerState> = { h: "half_open", o: "open", c: "closed" };
 
 /**
  * The transitions of these terminals inside [from, to) per (terminal, destination), without causes,
  * at most `limit` of them (the oldest, then by till and id), each lane's in no particular order
- * (compactLaneOf sorts them). `expected` is how many there are (fleetLanes): when it is within
- * `limit` nothing is cut and the statement neither sorts nor limits. Per lane: times as one string,
- * shown states as one string of letters, ids (ties in time go by id) as one JSON array.
+ * (compactLaneOf sorts them). Per lane: times as one string, shown states as one string of letters.
+ * `expected` is how many there are (fleetLanes). Within `limit` nothing is cut: the statement
+ * neither sorts nor limits, and reads no ids, which only order transitions of one lane at one
+ * instant — those few are read again with theirs (tiedIds). Beyond it, the oldest `limit` are read,
+ * ids and all.
  */
 export async function laneTransitions(
   db: CentralDatabase,
@@ -226,33 +250,102 @@ export async function laneTransitions(
   if (terminals.length === 0) return { lanes: [], truncated: false };
   const p = terminalParams(terminals);
   const cut = expected > limit;
+  // Grouped in "C" order: the groups' order does not matter, and strcoll costs a third of the sort.
   const rows = await db.sql.query<{
     terminal_id: string;
     destination: string;
     ats: string;
     states: string;
-    ids: string[];
+    ids?: string[];
   }>(
-    `SELECT terminal_id, destination, string_agg(${atMs("at")}::text, ',') AS ats,
-       string_agg(${SHOWN_CODE}, '') AS states, json_agg(id) AS ids
+    `SELECT terminal_id COLLATE "C" AS terminal_id, destination COLLATE "C" AS destination,
+       string_agg(${atMs("at")}::text, ',') AS ats, string_agg(${shownCode("to_state")}, '') AS states
+       ${cut ? ", json_agg(id) AS ids" : ""}
      FROM (
        SELECT terminal_id, destination, id, at, to_state FROM breaker_transitions
        WHERE organization_id = ANY($1::text[]) AND terminal_id = ANY($2::text[]) AND at >= $3 AND at < $4
          AND ($5::text IS NULL OR destination = $5)
        ${cut ? "ORDER BY at, terminal_id, id LIMIT $6" : ""}
      ) w
-     GROUP BY terminal_id, destination`,
+     GROUP BY 1, 2`,
     [p.organizations, p.ids, window.from, window.to, destination ?? null, ...(cut ? [limit] : [])],
   );
   let read = 0;
   const lanes = rows.map((r) => {
-    const atMs = r.ats.split(",").map(Number);
+    const atMs = parseTimes(r.ats);
     read += atMs.length;
     const toStates: BreakerState[] = new Array(atMs.length);
     for (let i = 0; i < atMs.length; i++) toStates[i] = SHOWN_STATE[r.states[i]!]!;
-    return { terminalId: r.terminal_id, destination: r.destination, atMs, toStates, ids: r.ids };
+    return {
+      terminalId: r.terminal_id,
+      destination: r.destination,
+      atMs,
+      toStates,
+      ids: r.ids ?? new Array<string>(atMs.length).fill(""),
+    };
   });
+  if (cut) return { lanes, truncated: true };
   // Transitions stored since fleetLanes counted them: read again as if they had been counted.
-  if (!cut && read > limit) return laneTransitions(db, terminals, window, destination, limit, read);
-  return { lanes, truncated: cut };
+  if (read > limit) return laneTransitions(db, terminals, window, destination, limit, read);
+  await tiedIds(db, terminals, lanes);
+  return { lanes, truncated: false };
+}
+
+/**
+ * Gives the transitions of a lane that share an instant their ids (and, read in the same row, their
+ * states), the rest keeping none: compactLaneOf orders such a tie by id. One statement for every
+ * tie of the view, none when there is no tie (a breaker's transitions are seconds apart).
+ */
+async function tiedIds(
+  db: CentralDatabase,
+  terminals: readonly ScopedTerminal[],
+  lanes: readonly LaneTransitions[],
+): Promise<void> {
+  const ties: { lane: LaneTransitions; atMs: number; positions: number[] }[] = [];
+  for (const lane of lanes) {
+    const positions = new Map<number, number[]>();
+    lane.atMs.forEach((at, i) => {
+      const list = positions.get(at);
+      if (list) list.push(i);
+      else positions.set(at, [i]);
+    });
+    for (const [at, list] of positions) if (list.length > 1) ties.push({ lane, atMs: at, positions: list });
+  }
+  if (ties.length === 0) return;
+  const organizationOf = new Map(terminals.map((t) => [t.id, t.organizationId]));
+  const rows = await db.sql.query<{
+    terminal_id: string;
+    destination: string;
+    at_ms: number;
+    id: string;
+    state: string;
+  }>(
+    `SELECT b.terminal_id, b.destination, ${atMs("b.at")} AS at_ms, b.id, ${shownCode("b.to_state")} AS state
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) AS k(organization_id, terminal_id, destination, at)
+     JOIN breaker_transitions b ON b.organization_id = k.organization_id AND b.terminal_id = k.terminal_id
+       AND b.destination = k.destination AND b.at = k.at`,
+    [
+      ties.map((t) => organizationOf.get(t.lane.terminalId)!),
+      ties.map((t) => t.lane.terminalId),
+      ties.map((t) => t.lane.destination),
+      ties.map((t) => new Date(t.atMs)),
+    ],
+  );
+  const read = new Map<string, { id: string; state: string }[]>();
+  for (const r of rows) {
+    const key = instantKey(r.terminal_id, r.destination, r.at_ms);
+    const list = read.get(key);
+    if (list) list.push(r);
+    else read.set(key, [r]);
+  }
+  for (const { lane, atMs: at, positions } of ties) {
+    const found = read.get(instantKey(lane.terminalId, lane.destination, at)) ?? [];
+    // As many as read before (the table is append-only): each position takes one of them.
+    positions.forEach((position, k) => {
+      const row = found[k];
+      if (!row) return;
+      (lane.ids as string[])[position] = row.id;
+      (lane.toStates as BreakerState[])[position] = SHOWN_STATE[row.state]!;
+    });
+  }
 }

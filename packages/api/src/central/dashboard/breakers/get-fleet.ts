@@ -1,7 +1,7 @@
 import { compareText } from "../compare-text.ts";
 import { permitted } from "../permissions.ts";
-import { correlateTrips } from "./correlation.ts";
-import { fleetLanes, laneTransitions, tripCauses, tripKey, tripsInWindow } from "./fleet-queries.ts";
+import { type BreakerIncident, correlateTrips } from "./correlation.ts";
+import { fleetLanes, instantKey, laneTransitions, tripCauses, tripsInWindow } from "./fleet-queries.ts";
 import { ZGetBreakerFleetInput, ZGetBreakerFleetOutput } from "./get-fleet.types.ts";
 import { type ScopedTerminal, scopedTerminals } from "./queries.ts";
 import { compactLaneOf, type LaneTransitionColumns } from "./segments.ts";
@@ -25,6 +25,20 @@ export const MAX_LANE_SEGMENTS = 80;
 export const MAX_INCIDENT_TRIPS = 20;
 
 const NO_TRANSITIONS: LaneTransitionColumns = { atMs: [], toStates: [], ids: [] };
+
+/** How many incidents of each kind, and how many tills tripped in any. */
+export function summarize(incidents: readonly BreakerIncident[]) {
+  const summary = { outages: 0, several: 0, local: 0, tillsTripped: 0 };
+  const tripped = new Set<string>();
+  for (const incident of incidents) {
+    if (incident.kind === "outage") summary.outages++;
+    else if (incident.kind === "several") summary.several++;
+    else summary.local++;
+    for (const trip of incident.trips) tripped.add(trip.terminalId);
+  }
+  summary.tillsTripped = tripped.size;
+  return summary;
+}
 
 /**
  * Each till's place in the order by store name, then till name (compareText): tills that compare
@@ -69,10 +83,14 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
     // The lanes' order (by store, till, destination) through each till's rank among the scope's:
     // a few hundred names compared once, not in each of thousands of lane comparisons.
     const tillRank = rankTills(terminals);
-    const till = (terminalId: string) => {
-      const t = byId.get(terminalId)!;
-      return { terminalId, terminalName: t.name, storeId: t.storeId, storeName: t.store.name };
-    };
+    // Each till as the answer names it, made once (spread into each of thousands of trips and lanes).
+    const tills = new Map(
+      terminals.map((t) => [
+        t.id,
+        { terminalId: t.id, terminalName: t.name, storeId: t.storeId, storeName: t.store.name },
+      ]),
+    );
+    const till = (terminalId: string) => tills.get(terminalId)!;
     // Not every transition in the window with its cause (a week of a chain: 18,000 rows, most of
     // them of lanes never drawn; fleet-queries.ts), but two chains side by side, each one's work
     // done while the other's statements run: the trips, their correlation, the causes of those
@@ -80,17 +98,7 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
     const [listing, drawing] = await Promise.all([
       (async () => {
         const trips = await tripsInWindow(ctx.db, terminals, window, input.destination, MAX_FLEET_TRIPS);
-        const incidents = correlateTrips(
-          trips.trips.map((t) => ({
-            terminalId: t.terminal.id,
-            storeId: t.terminal.storeId,
-            destination: t.destination,
-            at: t.at,
-            cause: "",
-            failures: 0,
-          })),
-          rule,
-        );
+        const incidents = correlateTrips(trips.trips, rule);
         const shown = incidents.slice(0, MAX_FLEET_INCIDENTS).map((incident) => ({
           incident,
           trips: incident.trips.slice(0, MAX_INCIDENT_TRIPS),
@@ -158,7 +166,7 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
           ...till(trip.terminalId),
           at: trip.at,
           // Read a moment ago from an append-only table: always found (the fallback is for types).
-          ...(causes.get(tripKey(trip.terminalId, trip.destination, trip.at.getTime())) ?? {
+          ...(causes.get(instantKey(trip.terminalId, trip.destination, trip.at.getTime())) ?? {
             cause: "",
             failures: 0,
           }),
@@ -167,12 +175,7 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
       })),
       lanes: drawing.lanes,
       incidentCount: incidents.length,
-      summary: {
-        outages: incidents.filter((i) => i.kind === "outage").length,
-        several: incidents.filter((i) => i.kind === "several").length,
-        local: incidents.filter((i) => i.kind === "local").length,
-        tillsTripped: new Set(incidents.flatMap((i) => i.trips.map((t) => t.terminalId))).size,
-      },
+      summary: summarize(incidents),
       truncated: listing.truncated || drawing.truncated,
     };
   });
