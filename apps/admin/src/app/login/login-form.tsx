@@ -3,6 +3,7 @@
 import { LogIn } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useActionState } from "react";
+import { authStyles } from "~/components/auth-card.tsx";
 import { buttonClass } from "~/components/ui.tsx";
 import { type SignInState, signInAction } from "./actions.ts";
 import styles from "./login.module.css";
@@ -11,7 +12,7 @@ export function LoginForm() {
   const t = useTranslations("login");
   const [state, action, pending] = useActionState<SignInState, FormData>(signInAction, {});
   return (
-    <form action={action} className={styles.form} noValidate>
+    <form action={action} className={authStyles.form} noValidate>
       <label>
         {t("email")}
         <input
@@ -40,7 +41,7 @@ export function LoginForm() {
         )}
       </label>
       {state.error && (
-        <p className={styles.formError} role="alert">
+        <p className={authStyles.error} role="alert">
           {state.error === "throttled"
             ? t("throttled", waitParts(state.retryAfterSeconds ?? 60))
             : t(state.error)}

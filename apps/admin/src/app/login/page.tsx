@@ -1,5 +1,6 @@
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
+import { AuthCard, authStyles } from "~/components/auth-card.tsx";
 import { currentSession } from "~/server/session.ts";
 import styles from "./login.module.css";
 import { LoginForm } from "./login-form.tsx";
@@ -14,17 +15,15 @@ export default async function LoginPage() {
   const t = await getTranslations("login");
   const common = await getTranslations("common");
   return (
-    <main className={styles.page}>
-      <div className={styles.card}>
-        <h1 className={styles.brand}>
-          <span className={styles.brandMark} aria-hidden>
-            K
-          </span>{" "}
-          {common("appName")}
-        </h1>
-        <p className={styles.intro}>{t("intro")}</p>
-        <LoginForm />
-      </div>
-    </main>
+    <AuthCard>
+      <h1 className={styles.brand}>
+        <span className={styles.brandMark} aria-hidden>
+          K
+        </span>{" "}
+        {common("appName")}
+      </h1>
+      <p className={authStyles.intro}>{t("intro")}</p>
+      <LoginForm />
+    </AuthCard>
   );
 }

@@ -2,6 +2,7 @@ import { previewInvitation } from "@kassa/api/central/dashboard";
 import { AppError } from "@kassa/api/errors";
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
+import { AuthCard, authStyles } from "~/components/auth-card.tsx";
 import { getDb } from "~/server/db.ts";
 import styles from "./set-password.module.css";
 import { SetPasswordForm } from "./set-password-form.tsx";
@@ -30,28 +31,28 @@ export default async function SetPasswordPage({
     throw error;
   });
   return (
-    <main className={styles.page}>
-      <div className={styles.card}>
-        {typeof preview === "string" ? (
-          <>
-            <h1>{t("invalidTitle")}</h1>
-            <p className={styles.error} role="alert" data-testid="set-password-invalid">
-              {preview}
-            </p>
-            <p>
-              <Link href="/login">{t("toLogin")}</Link>
-            </p>
-          </>
-        ) : (
-          <>
-            <h1>{t("heading", { organization: preview.organizationName })}</h1>
-            <p className={styles.intro}>{t("intro", { role: roles(preview.role), email: preview.email })}</p>
-            {/* Whether the email has an account is not said here (the inviting owner could read it):
+    <AuthCard>
+      {typeof preview === "string" ? (
+        <>
+          <h1 className={styles.heading}>{t("invalidTitle")}</h1>
+          <p className={authStyles.error} role="alert" data-testid="set-password-invalid">
+            {preview}
+          </p>
+          <p>
+            <Link href="/login">{t("toLogin")}</Link>
+          </p>
+        </>
+      ) : (
+        <>
+          <h1 className={styles.heading}>{t("heading", { organization: preview.organizationName })}</h1>
+          <p className={authStyles.intro}>
+            {t("intro", { role: roles(preview.role), email: preview.email })}
+          </p>
+          {/* Whether the email has an account is not said here (the inviting owner could read it):
                 the form asks for a new password, or the current one when the person says or the server finds that they have one. */}
-            <SetPasswordForm token={token} email={preview.email} />
-          </>
-        )}
-      </div>
-    </main>
+          <SetPasswordForm token={token} email={preview.email} />
+        </>
+      )}
+    </AuthCard>
   );
 }

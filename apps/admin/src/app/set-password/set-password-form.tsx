@@ -4,6 +4,7 @@ import { KeyRound } from "lucide-react";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useActionState, useState } from "react";
+import { authStyles } from "~/components/auth-card.tsx";
 import { buttonClass } from "~/components/ui.tsx";
 import { type SetPasswordState, setPasswordAction } from "./actions.ts";
 import styles from "./set-password.module.css";
@@ -25,7 +26,7 @@ export function SetPasswordForm({ token, email }: { token: string; email: string
   const existing = state.existingAccount ?? saysExisting;
   if (state.done) {
     return (
-      <div className={styles.form}>
+      <div className={authStyles.form}>
         <p className={styles.done} role="status" data-testid="set-password-done">
           {t(state.done.joined ? "joined" : "done", { email: state.done.email })}
         </p>
@@ -36,7 +37,7 @@ export function SetPasswordForm({ token, email }: { token: string; email: string
     );
   }
   return (
-    <form action={action} className={styles.form}>
+    <form action={action} className={authStyles.form}>
       <input type="hidden" name="token" value={token} />
       {/* For password managers: the account this password belongs to. */}
       <input type="hidden" name="username" autoComplete="username" value={email} />
@@ -83,7 +84,7 @@ export function SetPasswordForm({ token, email }: { token: string; email: string
         </>
       )}
       {state.error && (
-        <p className={styles.error} role="alert" data-testid="set-password-error">
+        <p className={authStyles.error} role="alert" data-testid="set-password-error">
           {state.error === "failed"
             ? admin("failed")
             : state.error === "throttled"
