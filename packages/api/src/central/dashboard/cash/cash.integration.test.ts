@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import type { CentralDatabase } from "@kassa/db/central";
 import {
   seedCashMovement,
@@ -355,6 +356,31 @@ describe("approval above tolerance", () => {
       ["out", 300_000n],
       ["in", 1_000n],
     ]);
+    expect((await shiftOf(ids.s1)).state).toBe("approved");
+  });
+
+  it("the shift's counters name its latest approval, as the ledger migration's backfill does too", async () => {
+    const named = () =>
+      db.sql.query<{ approval_id: string | null }>(
+        "SELECT approval_id FROM shift_cash_counters WHERE organization_id = $1 AND terminal_id = $2 AND shift_id = $3",
+        [ids.orgA, ids.tA1, ids.s1],
+      );
+    const [latest] = await db.sql.query<{ id: string }>(
+      "SELECT id FROM cash_approvals WHERE shift_id = $1 ORDER BY approved_at DESC, id DESC LIMIT 1",
+      [ids.s1],
+    );
+    expect(await named()).toEqual([{ approval_id: latest!.id }]);
+    await db.sql.exec("UPDATE shift_cash_counters SET approval_id = NULL");
+    const migration = readFileSync(
+      new URL(
+        "../../../../../db/prisma/central/migrations/20261202100000_shift_cash_ledger/migration.sql",
+        import.meta.url,
+      ),
+      "utf8",
+    );
+    await db.sql.exec(migration.slice(migration.indexOf("-- BACKFILL")));
+    expect(await named()).toEqual([{ approval_id: latest!.id }]);
+    expect(await shiftOf(ids.s1)).toMatchObject({ state: "approved", approval: { id: latest!.id } });
   });
 });
 

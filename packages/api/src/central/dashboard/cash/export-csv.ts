@@ -1,9 +1,9 @@
-import { compareText } from "../compare-text.ts";
 import { permitted } from "../permissions.ts";
 import { csvCell, csvRow, roubles } from "./csv.ts";
 import { ZExportCashCsvInput, ZExportCashCsvOutput } from "./export-csv.types.ts";
 import { filteredShifts } from "./filter.ts";
 import type { TShiftReconciliation } from "./shift-view.types.ts";
+import { textRanks } from "./text-rank.ts";
 
 const COLUMNS: [string, (s: TShiftReconciliation) => string][] = [
   ["store", (s) => csvCell(s.storeName)],
@@ -37,13 +37,19 @@ export const exportCashCsvProcedure = permitted("cash.view")
   .output(ZExportCashCsvOutput)
   .query(async ({ ctx, input }) => {
     const result = await filteredShifts(ctx.db, ctx.scope, input, ctx.now());
-    const shifts = [...result.shifts].sort(
-      (a, b) =>
-        compareText(a.day, b.day) ||
-        compareText(a.storeName, b.storeName) ||
-        compareText(a.terminalName, b.terminalName) ||
-        a.openedAt.getTime() - b.openedAt.getTime(),
-    );
+    const days = textRanks(result.shifts.map((s) => s.day));
+    const stores = textRanks(result.shifts.map((s) => s.storeName));
+    const terminals = textRanks(result.shifts.map((s) => s.terminalName));
+    const shifts = result.shifts
+      .map((s) => ({
+        s,
+        day: days.get(s.day)!,
+        store: stores.get(s.storeName)!,
+        terminal: terminals.get(s.terminalName)!,
+        opened: s.openedAt.getTime(),
+      }))
+      .sort((a, b) => a.day - b.day || a.store - b.store || a.terminal - b.terminal || a.opened - b.opened)
+      .map(({ s }) => s);
     const csv =
       csvRow(COLUMNS.map(([name]) => name)) +
       shifts.map((s) => csvRow(COLUMNS.map(([, cell]) => cell(s)))).join("");

@@ -18,14 +18,18 @@ export interface ShiftFilter {
 export const MAX_SHIFTS = 20_000;
 
 /**
- * A scoped shift as the ledger reads it: its record and, in the same statement, everything kept
- * for it — its counters, its register shift's stored documents, its latest approval and its
- * organization's tolerance. `figures` is null for the rare shift whose receipts are matched by time
+ * A scoped shift as the ledger reads it: its record and what is kept for it — its counters and
+ * latest approval (one statement), its register shift's stored documents and its organization's
+ * tolerance (read beside it). `figures` is null for the rare shift whose receipts are matched by time
  * (a till with receipts naming no shift) and whose snapshot's times are not in the form agents
  * write (UTC `toISOString()`), which SQL cannot safely read: storedFigures sums those from the
  * parsed snapshot.
  */
 export interface LedgerRow extends ShiftRecord {
+  /** From the snapshot (when it parsed): its opening, its close (closed shifts only) and the store-local day. */
+  openedAt: Date;
+  closedAt: Date | null;
+  day: string;
   figures: StoredFigures | null;
   approval: ApprovalView | null;
   tolerance: bigint | null;
@@ -45,19 +49,19 @@ const CANONICAL_TIME = (
 const DAY_MS = 86_400_000;
 
 /**
- * The scoped shifts opened on [dayFrom, dayTo] in their store's time zone, newest first, each with
- * its figures: one statement, keyed probes only. The SQL compares the snapshot's ISO text against
- * widened bounds, a range of terminal_records_shift_opened_idx; the exact day is decided here per
- * store. The SQL order only decides which shifts a truncated view keeps (the pages sort
- * themselves): byte order ("C"), the same as the locale's for ISO times and ULIDs, and far cheaper.
+ * The scoped shifts opened on [dayFrom, dayTo] in their store's time zone, each with its figures:
+ * one statement of keyed probes, the register shifts and tolerances read beside it. The SQL
+ * compares the snapshot's ISO text against widened bounds, a range of
+ * terminal_records_shift_opened_idx; the exact day is decided here per store. The SQL order only
+ * decides which shifts a truncated view keeps (newest; the pages sort themselves): byte order
+ * ("C"), the same as the locale's for ISO times and ULIDs, and far cheaper.
  *
- * Per shift: its counters row (receipts naming it, cash in/out, the receipt before it — kept by
- * ingest, sync/shift-cash.ts); its register shift's documents by FN (the shift-number probe of
- * fiscalStored, its time window applied here to the parsed snapshot: casting thousands of ISO
- * texts in SQL cost more than the probes); its latest approval (the audit rows are append-only).
- * Receipts naming no shift (older agents) are matched by time only on tills that have any since
- * the range began (one probe per till, not per shift), and only for those is the till's previous
- * receipt probed instead of read from the counters.
+ * Per shift: its counters row (receipts naming it, cash in/out, the receipt before it, its latest
+ * approval — kept by ingest and by approval, sync/shift-cash.ts) and that approval by key. Receipts
+ * naming no shift (older agents) are matched by time only on tills that have any since the range
+ * began (one probe per till, not per shift), and only for those is the till's previous receipt
+ * probed instead of read from the counters. Its register shift's documents come from one range
+ * read (registerShifts), fiscalStored's time window applied here to the parsed snapshot.
  */
 export async function readLedger(
   db: CentralDatabase,
@@ -73,15 +77,29 @@ export async function readLedger(
   // One shift by id: its days do not matter (an approval names the shift, not its day).
   const bounds = filter.shiftId ? { from: "", to: "" } : widenedBounds(filter.dayFrom, filter.dayTo);
   // A receipt of a shift opened at or after `from` has an HLC at or above it (the HLC never runs
-  // behind the wall clock that stamped its accept time).
-  const lowestHlc = bounds.from ? String(Date.parse(bounds.from)).padStart(13, "0") : "";
-  const rows = await withoutJit(db).query<LedgerSqlRow>(
+  // behind the wall clock that stamped its accept time); 14 h less for an opening written with an
+  // offset, whose text may sort up to that much after its instant.
+  const lowestHlc = bounds.from ? String(Date.parse(bounds.from) - 14 * 3600_000).padStart(13, "0") : "";
+  const documents = registerShifts(db, terminals, filter.shiftId ? null : bounds.from);
+  const tolerance = tolerances(db, terminals);
+  const ledger = withoutJit(db).query<LedgerSqlRow>(
     `WITH legacy AS MATERIALIZED (
        SELECT t.org, t.terminal FROM unnest($7::text[], $2::text[]) AS t(org, terminal)
        WHERE EXISTS (SELECT 1 FROM receipts x WHERE x.organization_id = t.org AND x.terminal_id = t.terminal
          AND x.shift_id IS NULL AND x.hlc >= $8)
      )
-     SELECT sh.organization_id, sh.terminal_id, sh.id, sh.hlc, o.cash_tolerance,
+     -- Most figures have their usual value (no voids, no cash in/out, no hole): sent as NULL then,
+     -- 3,200 rows of a dozen numbers each cost more to send and parse than to compute.
+     SELECT f.terminal_id, f.id, f.hlc, nullif(NOT f.canonical, false) AS unsummed,
+       f.sales, f.refunds, f.receipts,
+       nullif(f.sales_all, f.sales) AS sales_all, nullif(f.refunds_all, f.refunds) AS refunds_all,
+       nullif(f.voided, 0) AS voided, nullif(f.cash_in, 0) AS cash_in, nullif(f.cash_out, 0) AS cash_out,
+       -- A hole before its first stored receipt or inside its range: the seq it counts from.
+       CASE WHEN f.min_seq > coalesce(f.prev_seq, 0) + 1 OR f.max_seq - f.min_seq + 1 > f.distinct_seqs
+         THEN coalesce(f.prev_seq, 0) END AS holed_after,
+       f.approval
+     FROM (
+     SELECT sh.terminal_id, sh.id, sh.hlc,
        g.terminal IS NULL OR (v.opened IS NOT NULL AND (NOT sh.is_closed OR v.closed_text IS NULL OR v.closed IS NOT NULL))
          AS canonical,
        coalesce(k.cash_sales, 0) + t.sales AS sales, coalesce(k.cash_refunds, 0) + t.refunds AS refunds,
@@ -95,19 +113,13 @@ export async function readLedger(
                AND x.hlc < t.first_hlc ORDER BY x.hlc DESC LIMIT 1)
          ELSE k.prev_seq END AS prev_seq,
        coalesce(k.cash_in, 0) AS cash_in, coalesce(k.cash_out, 0) AS cash_out,
-       d.receipts AS documents, (extract(epoch FROM d.first_fiscalized_at) * 1000)::float8 AS first_ms,
-       (extract(epoch FROM d.last_fiscalized_at) * 1000)::float8 AS last_ms,
-       a.id AS a_id, a.expected AS a_expected, a.counted AS a_counted, a.variance AS a_variance,
-       a.tolerance AS a_tolerance, a.note AS a_note, a.approved_by AS a_approved_by,
-       a.approved_by_name AS a_approved_by_name, a.role AS a_role, a.approved_at AS a_approved_at
+       CASE WHEN a.id IS NOT NULL THEN json_build_object('id', a.id, 'expected', a.expected::text,
+         'counted', a.counted::text, 'variance', a.variance::text, 'tolerance', a.tolerance::text, 'note', a.note,
+         'approved_by', a.approved_by, 'approved_by_name', a.approved_by_name, 'role', a.role,
+         'approved_at', a.approved_at) END AS approval
      FROM (
        SELECT r.organization_id, r.terminal_id, r.id, r.data, r.hlc,
-         r.data->>'status' = 'closed' AS is_closed,
-         -- (Nested: a CASE is the one place SQL promises not to cast a non-number.)
-         CASE WHEN jsonb_typeof(r.data->'number') = 'number' AND jsonb_typeof(r.data->'openFd') = 'number'
-           AND jsonb_typeof(r.data->'closeFd') = 'number'
-           THEN CASE WHEN (r.data->'number')::numeric BETWEEN 0 AND 2147483647 THEN (r.data->'number')::numeric::int END
-         END AS documented_number
+         r.data->>'status' = 'closed' AS is_closed
        FROM terminal_records r
        WHERE r.organization_id = ANY($1::text[]) AND r.terminal_id = ANY($2::text[]) AND r.kind = 'shift'
          AND ($5::text IS NOT NULL OR (r.data->>'openedAt' >= $3 AND r.data->>'openedAt' < $4))
@@ -125,7 +137,6 @@ export async function readLedger(
          CASE WHEN sh.is_closed THEN sh.hlc END AS close_hlc
        WHERE g.terminal IS NOT NULL OFFSET 0
      ) v ON true
-     LEFT JOIN organizations o ON o.id = sh.organization_id
      LEFT JOIN shift_cash_counters k
        ON k.organization_id = sh.organization_id AND k.terminal_id = sh.terminal_id AND k.shift_id = sh.id
      CROSS JOIN LATERAL (
@@ -140,14 +151,10 @@ export async function readLedger(
          min(x.hlc) AS first_hlc
        FROM receipts x WHERE v.opened IS NOT NULL AND ${IN_SHIFT_BY_TIME}
      ) t
-     -- One row per FN that printed a register shift of this number (nearly always one).
-     LEFT JOIN register_shift_documents d
-       ON sh.documented_number IS NOT NULL
-         AND d.organization_id = sh.organization_id AND d.terminal_id = sh.terminal_id
-         AND d.shift_number = sh.documented_number
      LEFT JOIN cash_approvals a
        ON a.organization_id = k.organization_id AND a.terminal_id = k.terminal_id AND a.shift_id = k.shift_id
-         AND a.id = k.approval_id`,
+         AND a.id = k.approval_id
+     ) f`,
     [
       [...new Set(terminals.map((t) => t.organizationId))],
       terminals.map((t) => t.id),
@@ -159,33 +166,20 @@ export async function readLedger(
       lowestHlc,
     ],
   );
-  // A shift comes once per FN that printed a register shift of its number (nearly always one).
-  const fnsOf = new Map<string, DocumentsRow[]>();
-  const distinct: LedgerSqlRow[] = [];
-  for (const row of rows) {
-    const key = shiftKey(row.organization_id, row.terminal_id, row.id);
-    let fns = fnsOf.get(key);
-    if (!fns) {
-      fns = [];
-      fnsOf.set(key, fns);
-      distinct.push(row);
-    }
-    if (row.documents !== null) fns.push(row);
-  }
+  const [rows, fnsOf, toleranceOf] = await Promise.all([ledger, documents, tolerance]);
   // The SQL kept the newest MAX_SHIFTS + 1; the order they come in is the joins' (the pages sort).
-  const kept = distinct.slice(0, MAX_SHIFTS);
-  const snapshotOf = await snapshotsOf(db, kept);
+  const kept = rows.slice(0, MAX_SHIFTS);
+  const snapshotOf = await snapshotsOf(db, kept, byId);
   const shifts: LedgerRow[] = [];
   for (const row of kept) {
     const terminal = byId.get(row.terminal_id)!;
-    const snapshot = snapshotOf.get(shiftKey(row.organization_id, row.terminal_id, row.id)) ?? null;
-    if (snapshot && !filter.shiftId) {
-      const day = dayIn(terminal.store.timezone, new Date(snapshot.openedAt));
-      if (day < filter.dayFrom || day > filter.dayTo) continue;
-    }
-    const fns = fnsOf.get(shiftKey(row.organization_id, row.terminal_id, row.id))!;
+    const parsed = snapshotOf.get(`${row.terminal_id}/${row.id}`) ?? null;
+    const snapshot = parsed?.snapshot ?? null;
+    const day = parsed ? dayIn(terminal.store.timezone, parsed.openedAt) : "";
+    if (parsed && !filter.shiftId && (day < filter.dayFrom || day > filter.dayTo)) continue;
+    const fns = snapshot ? (fnsOf.get(`${row.terminal_id}/${snapshot.number}`) ?? []) : [];
     shifts.push({
-      organizationId: row.organization_id,
+      organizationId: terminal.organizationId,
       terminalId: row.terminal_id,
       shiftId: row.id,
       terminalName: terminal.name,
@@ -194,26 +188,15 @@ export async function readLedger(
       timezone: terminal.store.timezone,
       snapshot,
       hlc: row.hlc,
-      figures: row.canonical && snapshot ? toFigures(row, documentsInWindow(fns, snapshot)) : null,
-      approval:
-        row.a_id === null
-          ? null
-          : toApproval({
-              id: row.a_id,
-              expected: BigInt(row.a_expected!),
-              counted: BigInt(row.a_counted!),
-              variance: BigInt(row.a_variance!),
-              tolerance: BigInt(row.a_tolerance!),
-              note: row.a_note!,
-              approved_by: row.a_approved_by!,
-              approved_by_name: row.a_approved_by_name!,
-              role: row.a_role!,
-              approved_at: row.a_approved_at!,
-            }),
-      tolerance: row.cash_tolerance === null ? null : BigInt(row.cash_tolerance),
+      openedAt: parsed?.openedAt ?? new Date(0),
+      closedAt: parsed?.closedAt ?? null,
+      day,
+      figures: row.unsummed || !parsed ? null : toFigures(row, documentsInWindow(fns, parsed)),
+      approval: row.approval === null ? null : approvalOf(row.approval),
+      tolerance: toleranceOf.get(terminal.organizationId) ?? null,
     });
   }
-  return { shifts, truncated: distinct.length > MAX_SHIFTS, terminals };
+  return { shifts, truncated: rows.length > MAX_SHIFTS, terminals };
 }
 
 /**
@@ -221,47 +204,133 @@ export async function readLedger(
  * HLC, so the same key is the same snapshot. A chain's week is thousands of them, read again on
  * every page: sending and parsing them cost more than the figures. Cleared when it grows.
  */
-const snapshots = new Map<string, TShiftSnapshot | null>();
-const versionKey = (r: { organization_id: string; terminal_id: string; id: string; hlc: string }) =>
-  `${r.organization_id}/${r.terminal_id}/${r.id}/${r.hlc}`;
+const snapshots = new Map<string, ParsedShift | null>();
+
+/** A snapshot that parsed, with its times as instants (made once: thousands per page). */
+interface ParsedShift {
+  snapshot: TShiftSnapshot;
+  openedAt: Date;
+  closedAt: Date | null;
+}
+
+function parseShift(data: unknown): ParsedShift | null {
+  const parsed = ZShiftSnapshot.safeParse(data);
+  if (!parsed.success) return null;
+  const s = parsed.data;
+  return {
+    snapshot: s,
+    openedAt: new Date(s.openedAt),
+    closedAt: s.status === "closed" && s.closedAt ? new Date(s.closedAt) : null,
+  };
+}
+// Terminal ids are unique across organizations (terminals' @@unique([id])).
+const versionKey = (r: { terminal_id: string; id: string; hlc: string }) =>
+  `${r.terminal_id}/${r.id}/${r.hlc}`;
 
 /**
- * Each shift's parsed snapshot (null: it does not parse), by shiftKey: from the cache, the rest
- * read by key. A snapshot replaced since the ledger's statement is read as it now is.
+ * Each shift's parsed snapshot (null: it does not parse), by terminal/shift: from the cache, the
+ * rest read by key. A snapshot replaced since the ledger's statement is read as it now is.
  */
 async function snapshotsOf(
   db: CentralDatabase,
-  rows: readonly { organization_id: string; terminal_id: string; id: string; hlc: string }[],
-): Promise<Map<string, TShiftSnapshot | null>> {
-  const found = new Map<string, TShiftSnapshot | null>();
+  rows: readonly { terminal_id: string; id: string; hlc: string }[],
+  terminals: ReadonlyMap<string, ScopedTerminal>,
+): Promise<Map<string, ParsedShift | null>> {
+  const found = new Map<string, ParsedShift | null>();
   const missing: (typeof rows)[number][] = [];
   for (const row of rows) {
     const known = snapshots.get(versionKey(row));
     if (known === undefined) missing.push(row);
-    else found.set(shiftKey(row.organization_id, row.terminal_id, row.id), known);
+    else found.set(`${row.terminal_id}/${row.id}`, known);
   }
   if (missing.length === 0) return found;
-  const stored = await db.sql.query<{
-    organization_id: string;
-    terminal_id: string;
-    id: string;
-    hlc: string;
-    data: unknown;
-  }>(
-    `SELECT r.organization_id, r.terminal_id, r.id, r.hlc, r.data
+  const stored = await db.sql.query<{ terminal_id: string; id: string; hlc: string; data: unknown }>(
+    `SELECT r.terminal_id, r.id, r.hlc, r.data
      FROM unnest($1::text[], $2::text[], $3::text[]) AS v(org, terminal, id)
      JOIN terminal_records r
        ON r.organization_id = v.org AND r.terminal_id = v.terminal AND r.kind = 'shift' AND r.id = v.id`,
-    [missing.map((r) => r.organization_id), missing.map((r) => r.terminal_id), missing.map((r) => r.id)],
+    [
+      missing.map((r) => terminals.get(r.terminal_id)!.organizationId),
+      missing.map((r) => r.terminal_id),
+      missing.map((r) => r.id),
+    ],
   );
   if (snapshots.size + stored.length > 100_000) snapshots.clear();
   for (const row of stored) {
-    const parsed = ZShiftSnapshot.safeParse(row.data);
-    const snapshot = parsed.success ? parsed.data : null;
-    snapshots.set(versionKey(row), snapshot);
-    found.set(shiftKey(row.organization_id, row.terminal_id, row.id), snapshot);
+    const parsed = parseShift(row.data);
+    snapshots.set(versionKey(row), parsed);
+    found.set(`${row.terminal_id}/${row.id}`, parsed);
   }
   return found;
+}
+
+/** Each scoped organization's tolerance (kopecks). */
+async function tolerances(
+  db: CentralDatabase,
+  terminals: readonly ScopedTerminal[],
+): Promise<Map<string, bigint>> {
+  const rows = await db.sql.query<{ id: string; cash_tolerance: bigint }>(
+    "SELECT id, cash_tolerance FROM organizations WHERE id = ANY($1::text[])",
+    [[...new Set(terminals.map((t) => t.organizationId))]],
+  );
+  return new Map(rows.map((r) => [r.id, BigInt(r.cash_tolerance)]));
+}
+
+/** The approval as the ledger's statement sends it (json_build_object: amounts as text). */
+interface ApprovalJson {
+  id: string;
+  expected: string;
+  counted: string;
+  variance: string;
+  tolerance: string;
+  note: string;
+  approved_by: string;
+  approved_by_name: string;
+  role: string;
+  approved_at: string;
+}
+
+function approvalOf(a: ApprovalJson): ApprovalView {
+  return toApproval({
+    ...a,
+    expected: BigInt(a.expected),
+    counted: BigInt(a.counted),
+    variance: BigInt(a.variance),
+    tolerance: BigInt(a.tolerance),
+    approved_at: new Date(a.approved_at),
+  });
+}
+
+/**
+ * The scoped tills' register shifts (FN and shift number: their stored documents, kept by ingest
+ * in register_shift_documents) printed since `from` less two days — more than any shift opened in
+ * the range can use (a day either side, fiscalStored's window, and a snapshot's time written with
+ * an offset may lie up to 14 h before its text) — by terminal and shift number: one range of
+ * (organization_id, last_fiscalized_at) instead of a probe per shift. `from` null (one shift):
+ * all of its till's.
+ */
+async function registerShifts(
+  db: CentralDatabase,
+  terminals: readonly ScopedTerminal[],
+  from: string | null,
+): Promise<Map<string, DocumentsRow[]>> {
+  const rows = await db.sql.query<DocumentsRow & { terminal_id: string; shift_number: number }>(
+    `SELECT d.terminal_id, d.shift_number, d.receipts AS documents,
+       (extract(epoch FROM d.first_fiscalized_at) * 1000)::float8 AS first_ms,
+       (extract(epoch FROM d.last_fiscalized_at) * 1000)::float8 AS last_ms
+     FROM register_shift_documents d
+     WHERE d.organization_id = ANY($1::text[]) AND d.terminal_id = ANY($2::text[])
+       AND ($3::timestamptz IS NULL OR d.last_fiscalized_at >= $3::timestamptz - interval '2 days')`,
+    [[...new Set(terminals.map((t) => t.organizationId))], terminals.map((t) => t.id), from],
+  );
+  const byShift = new Map<string, DocumentsRow[]>();
+  for (const row of rows) {
+    const key = `${row.terminal_id}/${row.shift_number}`;
+    const fns = byShift.get(key);
+    if (fns) fns.push(row);
+    else byShift.set(key, [row]);
+  }
+  return byShift;
 }
 
 /**
@@ -269,10 +338,11 @@ async function snapshotsOf(
  * has none; of the FNs that printed a shift of that number, the one whose documents were printed
  * while this shift was open (± a day).
  */
-function documentsInWindow(fns: readonly DocumentsRow[], s: TShiftSnapshot): number {
+function documentsInWindow(fns: readonly DocumentsRow[], shift: ParsedShift): number {
+  const s = shift.snapshot;
   if (s.openFd === null || s.openFd === undefined || s.closeFd === null || s.closeFd === undefined) return 0;
-  const opened = Date.parse(s.openedAt);
-  const closed = s.status === "closed" && s.closedAt ? Date.parse(s.closedAt) : opened;
+  const opened = shift.openedAt.getTime();
+  const closed = shift.closedAt?.getTime() ?? opened;
   let stored = 0;
   for (const fn of fns) {
     if (Number(fn.last_ms) >= opened - DAY_MS && Number(fn.first_ms) <= closed + DAY_MS) {
@@ -283,63 +353,45 @@ function documentsInWindow(fns: readonly DocumentsRow[], s: TShiftSnapshot): num
 }
 
 interface DocumentsRow {
-  documents: number | null;
-  first_ms: Int8 | null;
-  last_ms: Int8 | null;
+  documents: number;
+  first_ms: number;
+  last_ms: number;
 }
 
 type Int8 = bigint | string | number;
 
-interface FigureColumns {
-  sales: Int8;
-  refunds: Int8;
-  sales_all: Int8;
-  refunds_all: Int8;
-  receipts: Int8;
-  voided: Int8;
-  min_seq: Int8 | null;
-  max_seq: Int8 | null;
-  distinct_seqs: Int8;
-  prev_seq: Int8 | null;
-  cash_in: Int8;
-  cash_out: Int8;
-}
-
-interface LedgerSqlRow extends FigureColumns, DocumentsRow {
-  organization_id: string;
+/** A shift's figures as the ledger's statement sends them: NULL where the value is the usual one. */
+interface LedgerSqlRow {
   terminal_id: string;
   id: string;
-  data: unknown;
   hlc: string;
-  cash_tolerance: Int8 | null;
-  canonical: boolean;
-  a_id: string | null;
-  a_expected: Int8 | null;
-  a_counted: Int8 | null;
-  a_variance: Int8 | null;
-  a_tolerance: Int8 | null;
-  a_note: string | null;
-  a_approved_by: string | null;
-  a_approved_by_name: string | null;
-  a_role: string | null;
-  a_approved_at: Date | null;
+  /** True: its times need the parsed snapshot (storedFigures). */
+  unsummed: boolean | null;
+  sales: Int8;
+  refunds: Int8;
+  receipts: number;
+  sales_all: Int8 | null;
+  refunds_all: Int8 | null;
+  voided: number | null;
+  cash_in: Int8 | null;
+  cash_out: Int8 | null;
+  holed_after: Int8 | null;
+  approval: ApprovalJson | null;
 }
 
-function toFigures(r: FigureColumns, fiscalStored: number): StoredFigures {
+function toFigures(r: LedgerSqlRow, fiscalStored: number): StoredFigures {
   return {
     cashSales: BigInt(r.sales),
     cashRefunds: BigInt(r.refunds),
-    cashSalesAll: BigInt(r.sales_all),
-    cashRefundsAll: BigInt(r.refunds_all),
-    receipts: Number(r.receipts),
-    voidedReceipts: Number(r.voided),
+    cashSalesAll: BigInt(r.sales_all ?? r.sales),
+    cashRefundsAll: BigInt(r.refunds_all ?? r.refunds),
+    receipts: r.receipts,
+    voidedReceipts: r.voided ?? 0,
     fiscalStored,
-    minSeq: r.min_seq === null ? null : Number(r.min_seq),
-    maxSeq: r.max_seq === null ? null : Number(r.max_seq),
-    distinctSeqs: Number(r.distinct_seqs),
-    previousSeq: r.prev_seq === null ? 0 : Number(r.prev_seq),
-    cashIn: BigInt(r.cash_in),
-    cashOut: BigInt(r.cash_out),
+    holed: r.holed_after !== null,
+    previousSeq: r.holed_after === null ? 0 : Number(r.holed_after),
+    cashIn: r.cash_in === null ? 0n : BigInt(r.cash_in),
+    cashOut: r.cash_out === null ? 0n : BigInt(r.cash_out),
   };
 }
 
@@ -358,10 +410,9 @@ export interface StoredFigures {
   voidedReceipts: number;
   /** Receipts whose FD lies between the shift's opening report and its Z report. */
   fiscalStored: number;
-  minSeq: number | null;
-  maxSeq: number | null;
-  distinctSeqs: number;
-  /** The till's last receipt seq before the shift opened (0 = none). */
+  /** Its till's receipt sequence has a hole before its first stored receipt or inside its range. */
+  holed: boolean;
+  /** The till's last receipt seq before the shift opened (0 = none); meaningful when holed. */
   previousSeq: number;
   cashIn: bigint;
   cashOut: bigint;
@@ -474,7 +525,25 @@ export async function storedFigures(
 ): Promise<StoredFigures[]> {
   if (shifts.length === 0) return [];
   const [rows, fiscal] = await Promise.all([receiptFigures(db, shifts), fiscalStored(db, shifts)]);
-  return rows.map((r, n) => toFigures(r, fiscal[n]!));
+  return rows.map((r, n) => {
+    const previousSeq = r.prev_seq === null ? 0 : Number(r.prev_seq);
+    const min = r.min_seq === null ? null : Number(r.min_seq);
+    const max = r.max_seq === null ? null : Number(r.max_seq);
+    return {
+      cashSales: BigInt(r.sales),
+      cashRefunds: BigInt(r.refunds),
+      cashSalesAll: BigInt(r.sales_all),
+      cashRefundsAll: BigInt(r.refunds_all),
+      receipts: Number(r.receipts),
+      voidedReceipts: Number(r.voided),
+      fiscalStored: fiscal[n]!,
+      holed:
+        min !== null && max !== null && (min > previousSeq + 1 || max - min + 1 > Number(r.distinct_seqs)),
+      previousSeq,
+      cashIn: BigInt(r.cash_in),
+      cashOut: BigInt(r.cash_out),
+    };
+  });
 }
 
 function receiptFigures(db: CentralDatabase, shifts: readonly ShiftKey[]) {

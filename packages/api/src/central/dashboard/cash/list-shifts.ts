@@ -3,6 +3,7 @@ import { permitted } from "../permissions.ts";
 import { filteredShifts } from "./filter.ts";
 import { ZListCashShiftsInput, ZListCashShiftsOutput } from "./list-shifts.types.ts";
 import type { TShiftReconciliation } from "./shift-view.types.ts";
+import { textRanks } from "./text-rank.ts";
 
 const size = (s: TShiftReconciliation) =>
   s.variance === null ? -1n : s.variance < 0n ? -s.variance : s.variance;
@@ -15,17 +16,20 @@ export const listCashShiftsProcedure = permitted("cash.view")
     const { sort, order, page, pageSize, ...filter } = input;
     const result = await filteredShifts(ctx.db, ctx.scope, filter, ctx.now());
     const sign = order === "asc" ? 1 : -1;
-    const sorted = [...result.shifts].sort((a, b) => {
-      const primary =
-        sort === "variance"
-          ? size(a) === size(b)
-            ? 0
-            : size(a) < size(b)
-              ? -1
-              : 1
-          : a.openedAt.getTime() - b.openedAt.getTime();
-      return sign * primary || compareText(a.terminalId, b.terminalId) || compareText(a.shiftId, b.shiftId);
-    });
+    const terminals = textRanks(result.shifts.map((s) => s.terminalId));
+    const sorted = result.shifts
+      .map((s) => ({
+        s,
+        size: size(s),
+        opened: s.openedAt.getTime(),
+        terminal: terminals.get(s.terminalId)!,
+      }))
+      .sort((a, b) => {
+        const primary =
+          sort === "variance" ? (a.size === b.size ? 0 : a.size < b.size ? -1 : 1) : a.opened - b.opened;
+        return sign * primary || a.terminal - b.terminal || compareText(a.s.shiftId, b.s.shiftId);
+      })
+      .map(({ s }) => s);
     return {
       shifts: sorted.slice(page * pageSize, (page + 1) * pageSize),
       total: sorted.length,

@@ -1,12 +1,12 @@
 import type { CentralDatabase } from "../../context.ts";
 import type { DashboardScope } from "../scope.ts";
-import { dayIn } from "./days.ts";
 import {
   expectedCash,
   isProvisional,
   type MissingFromShift,
   missingByCounters,
   reconciliationState,
+  type SeqRange,
   seqGaps,
 } from "./ledger.ts";
 import { type LedgerRow, readLedger, type ShiftFilter, shiftSeqs, storedFigures } from "./ledger-queries.ts";
@@ -15,6 +15,9 @@ import type { TShiftReconciliation } from "./shift-view.types.ts";
 
 /** Default when an organization row is missing its tolerance: 100 ₽ (schema.prisma, cashTolerance). */
 export const DEFAULT_TOLERANCE = 10_000n;
+
+/** A shift without holes (shared: thousands of shifts, none of them changes it). */
+const NO_GAP: { ranges: SeqRange[]; count: number } = { ranges: [], count: 0 };
 
 export interface Reconciled {
   shifts: TShiftReconciliation[];
@@ -30,51 +33,48 @@ export async function reconcileShifts(
   filter: ShiftFilter,
 ): Promise<Reconciled> {
   const { shifts: records, truncated } = await readLedger(db, scope, filter);
-  const readable = records.filter((r): r is LedgerRow & { snapshot: TShiftSnapshot } => r.snapshot !== null);
-  const unreadable = records
-    .filter((r) => r.snapshot === null)
-    .map((r) => ({ terminalId: r.terminalId, shiftId: r.shiftId }));
-  const inputs = readable.map((r) => ({
+  const readable: (LedgerRow & { snapshot: TShiftSnapshot })[] = [];
+  const unreadable: Reconciled["unreadable"] = [];
+  for (const r of records) {
+    if (r.snapshot) readable.push(r as LedgerRow & { snapshot: TShiftSnapshot });
+    else unreadable.push({ terminalId: r.terminalId, shiftId: r.shiftId });
+  }
+  // What the fallback sums and the seq lists need of a shift (only for the few that need them).
+  const keyOf = (r: LedgerRow & { snapshot: TShiftSnapshot }) => ({
     organizationId: r.organizationId,
     terminalId: r.terminalId,
     shiftId: r.shiftId,
     number: r.snapshot.number,
-    openedAt: new Date(r.snapshot.openedAt),
-    closedAt: r.snapshot.status === "closed" && r.snapshot.closedAt ? new Date(r.snapshot.closedAt) : null,
+    openedAt: r.openedAt,
+    closedAt: r.closedAt,
     openFd: r.snapshot.openFd ?? null,
     closeFd: r.snapshot.closeFd ?? null,
     closeHlc: r.snapshot.status === "closed" ? r.hlc : null,
-  }));
+  });
   // Snapshots whose times SQL could not read as agents write them: summed from the parsed snapshot.
   const unsummed = readable.flatMap((r, index) => (r.figures === null ? [index] : []));
   const summed = await storedFigures(
     db,
-    unsummed.map((index) => inputs[index]!),
+    unsummed.map((index) => keyOf(readable[index]!)),
   );
   const figures = readable.map((r) => r.figures!);
   unsummed.forEach((index, n) => {
     figures[index] = summed[n]!;
   });
   // Holes in the sequence: before the shift's first stored receipt, or inside its range.
-  const holed = figures
-    .map((f, index) => ({ f, index }))
-    .filter(
-      ({ f }) =>
-        f.minSeq !== null &&
-        f.maxSeq !== null &&
-        (f.minSeq > f.previousSeq + 1 || f.maxSeq - f.minSeq + 1 > f.distinctSeqs),
-    );
+  const holed = figures.flatMap((f, index) => (f.holed ? [index] : []));
   const seqLists = await shiftSeqs(
     db,
-    holed.map(({ index }) => inputs[index]!),
+    holed.map((index) => keyOf(readable[index]!)),
   );
-  const gaps = new Map(holed.map(({ f, index }, n) => [index, seqGaps(f.previousSeq, seqLists[n] ?? [])]));
+  const gaps = new Map(
+    holed.map((index, n) => [index, seqGaps(figures[index]!.previousSeq, seqLists[n] ?? [])]),
+  );
 
   const shifts = readable.map((record, index): TShiftReconciliation => {
     const s = record.snapshot;
     const f = figures[index]!;
-    const input = inputs[index]!;
-    const closed = input.closedAt !== null;
+    const closed = record.closedAt !== null;
     const openingFloat = BigInt(s.openingFloat);
     const expected = expectedCash({
       openingFloat,
@@ -94,7 +94,7 @@ export async function reconcileShifts(
       tolerance: orgTolerance,
       latestApproval: approval,
     });
-    const gap = gaps.get(index) ?? { ranges: [], count: 0 };
+    const gap = gaps.get(index) ?? NO_GAP;
     const missing: MissingFromShift = {
       receiptSeqs: gap.ranges,
       missingReceipts: gap.count,
@@ -102,8 +102,8 @@ export async function reconcileShifts(
         till: closed ? (s.cash ?? null) : null,
         storedIncludingVoided: { cashSales: f.cashSalesAll, cashRefunds: f.cashRefundsAll },
         storedMovements: { cashIn: f.cashIn, cashOut: f.cashOut },
-        openFd: input.openFd,
-        closeFd: closed ? input.closeFd : null,
+        openFd: s.openFd ?? null,
+        closeFd: closed ? (s.closeFd ?? null) : null,
         fiscalStored: f.fiscalStored,
       }),
     };
@@ -116,9 +116,9 @@ export async function reconcileShifts(
       timezone: record.timezone,
       shiftId: record.shiftId,
       number: s.number,
-      day: dayIn(record.timezone, input.openedAt),
-      openedAt: input.openedAt,
-      closedAt: input.closedAt,
+      day: record.day,
+      openedAt: record.openedAt,
+      closedAt: record.closedAt,
       cashierName: s.cashierName,
       openingFloat,
       cashSales: f.cashSales,

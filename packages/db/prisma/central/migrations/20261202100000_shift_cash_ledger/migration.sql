@@ -15,6 +15,9 @@ ADD COLUMN "prev_seq" BIGINT;
 -- CreateIndex
 CREATE INDEX "shift_cash_counters_organization_id_terminal_id_first_hlc_idx" ON "shift_cash_counters"("organization_id", "terminal_id", "first_hlc");
 
+-- CreateIndex: a week's register shifts as one range (the cash page), not a probe per shift.
+CREATE INDEX "register_shift_documents_organization_id_last_fiscalized_at_idx" ON "register_shift_documents"("organization_id", "last_fiscalized_at");
+
 -- BACKFILL: the cash records and fiscalized corrections already stored, and each shift's previous
 -- receipt (the same rules as ingest and as the read-time sums they replace; re-runnable: it sets,
 -- it does not add).
