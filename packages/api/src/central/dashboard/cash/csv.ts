@@ -16,10 +16,27 @@ export function csvRow(cells: string[]): string {
   return `${cells.join(",")}\r\n`;
 }
 
-/** Kopecks as roubles with two decimals ("-1234.05"), from the integer: no float ever touches money. */
+/** Kopecks as roubles with two decimals ("-1234.05"), from the integer's digits: no float ever touches money. */
 export function roubles(kopecks: bigint | null): string {
   if (kopecks === null) return "";
-  const sign = kopecks < 0n ? "-" : "";
-  const abs = kopecks < 0n ? -kopecks : kopecks;
-  return `${sign}${abs / 100n}.${String(abs % 100n).padStart(2, "0")}`;
+  const negative = kopecks < 0n;
+  const digits = (negative ? -kopecks : kopecks).toString().padStart(3, "0");
+  return `${negative ? "-" : ""}${digits.slice(0, -2)}.${digits.slice(-2)}`;
+}
+
+/**
+ * csvCell for text, remembered per value: a chain's week repeats its store, till and cashier names,
+ * days and states thousands of times (one cache per export).
+ */
+export function csvTextCells(): (value: string | null | undefined) => string {
+  const cells = new Map<string, string>();
+  return (value) => {
+    if (value === null || value === undefined) return "";
+    let cell = cells.get(value);
+    if (cell === undefined) {
+      cell = csvCell(value);
+      cells.set(value, cell);
+    }
+    return cell;
+  };
 }

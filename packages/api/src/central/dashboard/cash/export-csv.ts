@@ -1,35 +1,65 @@
 import { permitted } from "../permissions.ts";
-import { csvCell, csvRow, roubles } from "./csv.ts";
+import { csvCell, csvRow, csvTextCells, roubles } from "./csv.ts";
 import { ZExportCashCsvInput, ZExportCashCsvOutput } from "./export-csv.types.ts";
 import { filteredShifts } from "./filter.ts";
 import type { TShiftReconciliation } from "./shift-view.types.ts";
 import { textRanks } from "./text-rank.ts";
 
-const COLUMNS: [string, (s: TShiftReconciliation) => string][] = [
-  ["store", (s) => csvCell(s.storeName)],
-  ["day", (s) => csvCell(s.day)],
-  ["terminal", (s) => csvCell(s.terminalName)],
-  ["shift_number", (s) => csvCell(s.number, "number")],
-  ["shift_id", (s) => csvCell(s.shiftId)],
-  ["opened_at", (s) => csvCell(s.openedAt.toISOString())],
-  ["closed_at", (s) => csvCell(s.closedAt?.toISOString())],
-  ["cashier", (s) => csvCell(s.cashierName)],
-  ["opening_float", (s) => roubles(s.openingFloat)],
-  ["cash_sales", (s) => roubles(s.cashSales)],
-  ["cash_refunds", (s) => roubles(s.cashRefunds)],
-  ["cash_in", (s) => roubles(s.cashIn)],
-  ["cash_out", (s) => roubles(s.cashOut)],
-  ["expected", (s) => roubles(s.expected)],
-  ["counted", (s) => roubles(s.counted)],
-  ["variance", (s) => roubles(s.variance)],
-  ["tolerance", (s) => roubles(s.tolerance)],
-  ["state", (s) => csvCell(s.state)],
-  ["provisional", (s) => (s.provisional ? "yes" : "no")],
-  ["missing_receipts", (s) => csvCell(s.missing.missingReceipts + s.missing.fiscalDocuments, "number")],
-  ["approved_by", (s) => csvCell(s.state === "approved" ? s.approval?.approvedByName : null)],
-  ["approved_at", (s) => csvCell(s.state === "approved" ? s.approval?.approvedAt.toISOString() : null)],
-  ["approval_note", (s) => csvCell(s.state === "approved" ? s.approval?.note : null)],
+const COLUMNS = [
+  "store",
+  "day",
+  "terminal",
+  "shift_number",
+  "shift_id",
+  "opened_at",
+  "closed_at",
+  "cashier",
+  "opening_float",
+  "cash_sales",
+  "cash_refunds",
+  "cash_in",
+  "cash_out",
+  "expected",
+  "counted",
+  "variance",
+  "tolerance",
+  "state",
+  "provisional",
+  "missing_receipts",
+  "approved_by",
+  "approved_at",
+  "approval_note",
 ];
+
+/** One shift's line, its cells in COLUMNS order (`text` quotes and neutralises text, see csvCell). */
+function line(s: TShiftReconciliation, text: (value: string | null | undefined) => string): string {
+  const approved = s.state === "approved" ? s.approval : null;
+  return csvRow([
+    text(s.storeName),
+    text(s.day),
+    text(s.terminalName),
+    csvCell(s.number, "number"),
+    csvCell(s.shiftId),
+    csvCell(s.openedAt.toISOString()),
+    csvCell(s.closedAt?.toISOString()),
+    text(s.cashierName),
+    roubles(s.openingFloat),
+    roubles(s.cashSales),
+    roubles(s.cashRefunds),
+    roubles(s.cashIn),
+    roubles(s.cashOut),
+    roubles(s.expected),
+    roubles(s.counted),
+    roubles(s.variance),
+    roubles(s.tolerance),
+    s.state,
+    s.provisional ? "yes" : "no",
+    String(s.missing.missingReceipts + s.missing.fiscalDocuments),
+    text(approved?.approvedByName),
+    csvCell(approved?.approvedAt.toISOString()),
+    text(approved?.note),
+  ]);
+}
 
 /** The filter's shifts as CSV text (the page downloads it; apps/admin's route handler serves it as a file). */
 export const exportCashCsvProcedure = permitted("cash.view")
@@ -50,9 +80,8 @@ export const exportCashCsvProcedure = permitted("cash.view")
       }))
       .sort((a, b) => a.day - b.day || a.store - b.store || a.terminal - b.terminal || a.opened - b.opened)
       .map(({ s }) => s);
-    const csv =
-      csvRow(COLUMNS.map(([name]) => name)) +
-      shifts.map((s) => csvRow(COLUMNS.map(([, cell]) => cell(s)))).join("");
+    const text = csvTextCells();
+    const csv = csvRow(COLUMNS) + shifts.map((s) => line(s, text)).join("");
     return {
       filename: `kassa-cash-${result.dayFrom}_${result.dayTo}.csv`,
       csv,
