@@ -107,7 +107,7 @@ export interface TripKey {
 /**
  * The cause and failure count of each trip asked for (`terminalId/destination/epoch ms` → them):
  * one index probe per trip on (organization_id, terminal_id, destination, at). Two trips of one
- * breaker at the same millisecond give the first by id, the one tripsInWindow lists first.
+ * breaker at the same millisecond give the first by id, the first in tripsInWindow's (at, till, id) order.
  */
 export async function tripCauses(
   db: CentralDatabase,
