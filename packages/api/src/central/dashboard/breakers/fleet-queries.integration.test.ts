@@ -2,7 +2,9 @@ import type { CentralDatabase } from "@kassa/db/central";
 import { seedOrganization, seedStore, seedTerminal } from "@kassa/db/seed";
 import { createTestCentralDatabase } from "@kassa/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { drawLanes } from "./fleet-lanes.ts";
 import {
+  allLanes,
   fleetLanes,
   instantKey,
   laneTransitions,
@@ -10,6 +12,7 @@ import {
   tripCauses,
   tripsInWindow,
 } from "./fleet-queries.ts";
+import { rankTills } from "./get-fleet.ts";
 import type { ScopedTerminal } from "./queries.ts";
 
 // The fleet view's reads on their own, with limits small enough to cut (get-fleet.ts uses 20,000).
@@ -189,5 +192,45 @@ describe("laneTransitions", () => {
     const read = await laneTransitions(db, [a, b], WINDOW, undefined, 3, 2);
     expect(read.truncated).toBe(true);
     expect(flat(read)).toEqual(["ofd 30 closed a-1", "ofd 60 open a-2", "ofd 60 open a-3"]);
+  });
+});
+
+describe("allLanes", () => {
+  it("reads the whole window's lanes within the bound, nothing beyond it", async () => {
+    const lanes = await allLanes(db, [a, b], WINDOW, undefined, 8);
+    expect(lanes?.map((l) => `${l.destination} ${l.atMs.length}`).sort()).toEqual([
+      "central 2",
+      "ofd 4",
+      "relay 2",
+    ]);
+    expect(await allLanes(db, [a, b], WINDOW, undefined, 7)).toBeNull();
+  });
+});
+
+describe("drawLanes (the fleet view's lanes)", () => {
+  const limits = { lanes: 300, transitions: 20_000, segments: 80, read: 50_000 };
+  const draw = (over: Partial<typeof limits>, destination?: string) =>
+    drawLanes(db, [a, b], rankTills([a, b]), WINDOW, destination, { ...limits, ...over });
+
+  it("draws each lane that moved or was not closed, by till and destination, the tie ordered by id", async () => {
+    const view = await draw({});
+    expect(view.truncated).toBe(false);
+    expect(
+      view.lanes.map((l) => `${l.terminalId === a.id ? "a" : "b"}/${l.destination} ${l.states.join(",")}`),
+    ).toEqual([
+      "a/ofd open,closed,open,half_open",
+      "a/relay open",
+      "b/central closed,open,closed",
+      "b/relay closed,half_open",
+    ]);
+  });
+
+  it("draws the same when the window is read whole and when its lanes are read first (a busier one)", async () => {
+    for (const over of [{}, { lanes: 1 }, { transitions: 3 }, { segments: 2 }]) {
+      expect(await draw({ ...over, read: 0 })).toEqual(await draw(over));
+    }
+    expect(await draw({ read: 0 }, "ofd")).toEqual(await draw({}, "ofd"));
+    expect((await draw({ transitions: 3 })).truncated).toBe(true);
+    expect((await draw({ lanes: 1 })).truncated).toBe(true);
   });
 });

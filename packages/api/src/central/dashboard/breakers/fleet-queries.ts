@@ -231,25 +231,22 @@ const shownCode = (column: string) =>
 const SHOWN_STATE: Record<string, BreakerState> = { h: "half_open", o: "open", c: "closed" };
 
 /**
- * The transitions of these terminals inside [from, to) per (terminal, destination), without causes,
- * at most `limit` of them (the oldest, then by till and id), each lane's in no particular order
- * (compactLaneOf sorts them). Per lane: times as one string, shown states as one string of letters.
- * `expected` is how many there are (fleetLanes). Within `limit` nothing is cut: the statement
- * neither sorts nor limits, and reads no ids, which only order transitions of one lane at one
- * instant — those few are read again with theirs (tiedIds). Beyond it, the oldest `limit` are read,
- * ids and all.
+ * The transitions of these terminals inside [from, to) per (terminal, destination), without causes:
+ * per lane its times as one string and its shown states as one string of letters, each lane's in no
+ * particular order (compactLaneOf sorts them), and no ids (they only order transitions of one lane
+ * at one instant: tiedIds reads those few). `cut`: the oldest `cut` only (then by till and id),
+ * ids and all. `bound`: at most `bound` + 1 of them, any (whether there are more than `bound`).
  */
-export async function laneTransitions(
+async function readLanes(
   db: CentralDatabase,
   terminals: readonly ScopedTerminal[],
   window: { from: Date; to: Date },
   destination: string | undefined,
-  limit: number,
-  expected: number,
-): Promise<{ lanes: LaneTransitions[]; truncated: boolean }> {
-  if (terminals.length === 0) return { lanes: [], truncated: false };
+  only: { cut?: number; bound?: number } = {},
+): Promise<{ lanes: LaneTransitions[]; read: number }> {
+  if (terminals.length === 0) return { lanes: [], read: 0 };
   const p = terminalParams(terminals);
-  const cut = expected > limit;
+  const { cut, bound } = only;
   // Grouped in "C" order: the groups' order does not matter, and strcoll costs a third of the sort.
   const rows = await db.sql.query<{
     terminal_id: string;
@@ -260,15 +257,22 @@ export async function laneTransitions(
   }>(
     `SELECT terminal_id COLLATE "C" AS terminal_id, destination COLLATE "C" AS destination,
        string_agg(${atMs("at")}::text, ',') AS ats, string_agg(${shownCode("to_state")}, '') AS states
-       ${cut ? ", json_agg(id) AS ids" : ""}
+       ${cut !== undefined ? ", json_agg(id) AS ids" : ""}
      FROM (
        SELECT terminal_id, destination, id, at, to_state FROM breaker_transitions
        WHERE organization_id = ANY($1::text[]) AND terminal_id = ANY($2::text[]) AND at >= $3 AND at < $4
          AND ($5::text IS NULL OR destination = $5)
-       ${cut ? "ORDER BY at, terminal_id, id LIMIT $6" : ""}
+       ${cut !== undefined ? "ORDER BY at, terminal_id, id LIMIT $6" : bound !== undefined ? "LIMIT $6" : ""}
      ) w
      GROUP BY 1, 2`,
-    [p.organizations, p.ids, window.from, window.to, destination ?? null, ...(cut ? [limit] : [])],
+    [
+      p.organizations,
+      p.ids,
+      window.from,
+      window.to,
+      destination ?? null,
+      ...(cut !== undefined ? [cut] : bound !== undefined ? [bound + 1] : []),
+    ],
   );
   let read = 0;
   const lanes = rows.map((r) => {
@@ -284,7 +288,43 @@ export async function laneTransitions(
       ids: r.ids ?? new Array<string>(atMs.length).fill(""),
     };
   });
-  if (cut) return { lanes, truncated: true };
+  return { lanes, read };
+}
+
+/**
+ * Every lane of these terminals that moved inside [from, to), with its transitions as the fleet
+ * view draws them (readLanes, ties not yet given their ids), when they are at most `bound`; null
+ * when there are more (the view then reads which lanes moved first: fleetLanes).
+ */
+export async function allLanes(
+  db: CentralDatabase,
+  terminals: readonly ScopedTerminal[],
+  window: { from: Date; to: Date },
+  destination: string | undefined,
+  bound: number,
+): Promise<LaneTransitions[] | null> {
+  const { lanes, read } = await readLanes(db, terminals, window, destination, { bound });
+  return read > bound ? null : lanes;
+}
+
+/**
+ * The transitions of these terminals inside [from, to) per lane (readLanes), at most `limit` of
+ * them: the oldest, then by till and id. `expected` is how many there are (fleetLanes): within
+ * `limit` nothing is cut and the statement neither sorts nor limits.
+ */
+export async function laneTransitions(
+  db: CentralDatabase,
+  terminals: readonly ScopedTerminal[],
+  window: { from: Date; to: Date },
+  destination: string | undefined,
+  limit: number,
+  expected: number,
+): Promise<{ lanes: LaneTransitions[]; truncated: boolean }> {
+  if (expected > limit) {
+    const { lanes } = await readLanes(db, terminals, window, destination, { cut: limit });
+    return { lanes, truncated: true };
+  }
+  const { lanes, read } = await readLanes(db, terminals, window, destination);
   // Transitions stored since fleetLanes counted them: read again as if they had been counted.
   if (read > limit) return laneTransitions(db, terminals, window, destination, limit, read);
   await tiedIds(db, terminals, lanes);
@@ -296,7 +336,7 @@ export async function laneTransitions(
  * states), the rest keeping none: compactLaneOf orders such a tie by id. One statement for every
  * tie of the view, none when there is no tie (a breaker's transitions are seconds apart).
  */
-async function tiedIds(
+export async function tiedIds(
   db: CentralDatabase,
   terminals: readonly ScopedTerminal[],
   lanes: readonly LaneTransitions[],

@@ -1,10 +1,10 @@
 import { compareText } from "../compare-text.ts";
 import { permitted } from "../permissions.ts";
 import { type BreakerIncident, correlateTrips } from "./correlation.ts";
-import { fleetLanes, instantKey, laneTransitions, tripCauses, tripsInWindow } from "./fleet-queries.ts";
+import { drawLanes } from "./fleet-lanes.ts";
+import { instantKey, tripCauses, tripsInWindow } from "./fleet-queries.ts";
 import { ZGetBreakerFleetInput, ZGetBreakerFleetOutput } from "./get-fleet.types.ts";
 import { type ScopedTerminal, scopedTerminals } from "./queries.ts";
-import { compactLaneOf, type LaneTransitionColumns } from "./segments.ts";
 
 /**
  * One fleet view holds at most this many trips, transitions of its drawn lanes, and lanes (a
@@ -13,6 +13,11 @@ import { compactLaneOf, type LaneTransitionColumns } from "./segments.ts";
 export const MAX_FLEET_TRIPS = 20_000;
 export const MAX_FLEET_TRANSITIONS = 20_000;
 export const MAX_FLEET_LANES = 300;
+/**
+ * A window of the scope with at most this many transitions is read whole at once, its lanes known
+ * from it (fleet-lanes.ts); a busier one reads which lanes moved first.
+ */
+export const MAX_FLEET_READ = 50_000;
 /**
  * The page lists at most this many incidents (newest first) and names at most this many tills per
  * incident: a week of a busy chain is thousands of incidents and outages of hundreds of tills, more
@@ -23,8 +28,6 @@ export const MAX_FLEET_INCIDENTS = 200;
 /** Segments a lane ships (the page's chart draws as many; the till's timeline has them all). */
 export const MAX_LANE_SEGMENTS = 80;
 export const MAX_INCIDENT_TRIPS = 20;
-
-const NO_TRANSITIONS: LaneTransitionColumns = { atMs: [], toStates: [], ids: [] };
 
 /** How many incidents of each kind, and how many tills tripped in any. */
 export function summarize(incidents: readonly BreakerIncident[]) {
@@ -91,10 +94,10 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
       ]),
     );
     const till = (terminalId: string) => tills.get(terminalId)!;
-    // Not every transition in the window with its cause (a week of a chain: 18,000 rows, most of
-    // them of lanes never drawn; fleet-queries.ts), but two chains side by side, each one's work
-    // done while the other's statements run: the trips, their correlation, the causes of those
-    // listed; and which lanes there are, the transitions of those drawn, their segments.
+    // Not every transition in the window with its cause (a week of a chain: 18,000 rows;
+    // fleet-queries.ts), but two chains side by side, each one's work done while the other's
+    // statements run: the trips, their correlation, the causes of those listed; and the lanes
+    // (fleet-lanes.ts).
     const [listing, drawing] = await Promise.all([
       (async () => {
         const trips = await tripsInWindow(ctx.db, terminals, window, input.destination, MAX_FLEET_TRIPS);
@@ -112,44 +115,14 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
         );
         return { truncated: trips.truncated, incidents, shown, causes };
       })(),
-      (async () => {
-        const { moved, notClosedBefore } = await fleetLanes(ctx.db, terminals, window, input.destination);
-        // A lane per pair with a transition in the window or not closed when it began.
-        const laneSet = new Set(moved.map((l) => `${l.terminalId}/${l.destination}`));
-        for (const key of notClosedBefore.keys()) laneSet.add(key);
-        const laneOrder = [...laneSet].map((key) => {
-          const [terminalId, destination] = key.split("/") as [string, string];
-          return { key, terminalId, destination, till: tillRank.get(terminalId)! };
-        });
-        laneOrder.sort((a, b) => a.till - b.till || compareText(a.destination, b.destination));
-        const drawn = laneOrder.slice(0, MAX_FLEET_LANES);
-        const drawnIds = new Set(drawn.map((l) => l.terminalId));
-        // Every transition of the drawn tills is read, of their lanes not drawn too (as many as moved).
-        const expected = moved.reduce((n, l) => n + (drawnIds.has(l.terminalId) ? l.transitions : 0), 0);
-        const read = await laneTransitions(
-          ctx.db,
-          [...drawnIds].map((id) => byId.get(id)!),
-          window,
-          input.destination,
-          MAX_FLEET_TRANSITIONS,
-          expected,
-        );
-        const perLane = new Map<string, LaneTransitionColumns>(
-          read.lanes.map((l) => [`${l.terminalId}/${l.destination}`, l]),
-        );
-        const lanes = drawn.map(({ key, terminalId, destination }) => ({
-          ...till(terminalId),
-          destination,
-          ...compactLaneOf(
-            notClosedBefore.get(key) ?? "closed",
-            perLane.get(key) ?? NO_TRANSITIONS,
-            window,
-            MAX_LANE_SEGMENTS,
-          ),
-        }));
-        return { lanes, truncated: read.truncated || laneOrder.length > MAX_FLEET_LANES };
-      })(),
+      drawLanes(ctx.db, terminals, tillRank, window, input.destination, {
+        lanes: MAX_FLEET_LANES,
+        transitions: MAX_FLEET_TRANSITIONS,
+        segments: MAX_LANE_SEGMENTS,
+        read: MAX_FLEET_READ,
+      }),
     ]);
+
     const { incidents, causes } = listing;
 
     return {
@@ -173,7 +146,7 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
         })),
         storeCount: incident.storeIds.length,
       })),
-      lanes: drawing.lanes,
+      lanes: drawing.lanes.map((lane) => ({ ...till(lane.terminalId), ...lane })),
       incidentCount: incidents.length,
       summary: summarize(incidents),
       truncated: listing.truncated || drawing.truncated,
