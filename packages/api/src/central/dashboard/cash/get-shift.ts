@@ -17,8 +17,11 @@ export const getCashShiftProcedure = permitted("cash.view")
          ORDER BY approved_at DESC, id DESC`,
         [shift.organizationId, shift.terminalId, shift.shiftId],
       ),
-      ctx.db.sql.query<{ id: string; data: Record<string, unknown> }>(
-        `SELECT id, data FROM terminal_records
+      // The amount by the rule the shift's cash in/out counts it (sync/shift-cash.ts COUNT_MOVEMENTS),
+      // so a movement listed with an amount is one the figures count, and one without is not.
+      ctx.db.sql.query<{ id: string; data: Record<string, unknown>; amount: bigint | string | null }>(
+        `SELECT id, data, CASE WHEN data->>'amount' ~ '^[0-9]{1,15}$' THEN (data->>'amount')::bigint END AS amount
+         FROM terminal_records
          WHERE organization_id = $1 AND terminal_id = $2 AND kind = 'cash_movement' AND data->>'shiftId' = $3
          ORDER BY data->>'at', id`,
         [shift.organizationId, shift.terminalId, shift.shiftId],
@@ -30,7 +33,7 @@ export const getCashShiftProcedure = permitted("cash.view")
       movements: movements.map((m) => ({
         id: m.id,
         kind: text(m.data.kind) ?? "",
-        amount: Number.isSafeInteger(m.data.amount) ? BigInt(m.data.amount as number) : null,
+        amount: m.amount === null ? null : BigInt(m.amount),
         reason: text(m.data.reason),
         at: text(m.data.at),
       })),
