@@ -37,8 +37,13 @@ export const approveVarianceProcedure = permitted("cash.approve")
       shiftId: shift.shiftId,
     };
     // With it, in one transaction, the shift's counters name its latest approval (the ledger reads
-    // it by key): recomputed from the rows, so two approvals at once still leave the latest named.
+    // it by key). The row is locked first, so approvals of one shift take turns: each names the
+    // latest it then sees, and the one committing last sees them all, whichever it is.
     await ctx.db.prisma.$transaction([
+      ctx.db.prisma.$executeRaw`
+        INSERT INTO shift_cash_counters AS c (organization_id, terminal_id, shift_id)
+        VALUES (${key.organizationId}, ${key.terminalId}, ${key.shiftId})
+        ON CONFLICT (organization_id, terminal_id, shift_id) DO UPDATE SET approval_id = c.approval_id`,
       ctx.db.prisma.cashApproval.create({
         data: {
           ...key,
@@ -55,13 +60,13 @@ export const approveVarianceProcedure = permitted("cash.approve")
         },
       }),
       ctx.db.prisma.$executeRaw`
-        INSERT INTO shift_cash_counters AS c (organization_id, terminal_id, shift_id, approval_id)
-        SELECT ${key.organizationId}, ${key.terminalId}, ${key.shiftId}, (
+        UPDATE shift_cash_counters SET approval_id = (
           SELECT a.id FROM cash_approvals a
           WHERE a.organization_id = ${key.organizationId} AND a.terminal_id = ${key.terminalId}
             AND a.shift_id = ${key.shiftId}
           ORDER BY a.approved_at DESC, a.id DESC LIMIT 1)
-        ON CONFLICT (organization_id, terminal_id, shift_id) DO UPDATE SET approval_id = excluded.approval_id`,
+        WHERE organization_id = ${key.organizationId} AND terminal_id = ${key.terminalId}
+          AND shift_id = ${key.shiftId}`,
     ]);
     return oneShift(ctx.db, ctx.scope, input);
   });

@@ -381,7 +381,8 @@ async function figures(till: Till, shiftId: string) {
 }
 
 beforeAll(async () => {
-  db = await createTestCentralDatabase();
+  // Room for the approval race below: a lock holder, two approvals each reading beside it, a poll.
+  db = await createTestCentralDatabase({ poolSize: 8 });
   const org = await seedOrganization(db.prisma, { name: "Optika R" });
   orgId = org.id;
   storeId = (await seedStore(db.prisma, { organizationId: orgId, name: "R1", timezone: "Europe/Moscow" })).id;
@@ -812,6 +813,73 @@ describe("an approval", () => {
       variance: -18_000n,
     });
   });
+});
+
+describe("two approvals at once", () => {
+  // The race needs two connections at once: PostgreSQL only (PGlite runs one statement at a time).
+  it.skipIf(!process.env.TEST_DATABASE_URL)(
+    "leave the later one named on the shift, whichever commits last",
+    async () => {
+      const till = await newTill("R1 till 15");
+      const s = "01REVIEWSHIFT0000000000015";
+      await push(till, [
+        shift(till, s, {
+          openedAt: at("06:00"),
+          closedAt: at("12:00"),
+          float: 50_000,
+          counted: 0,
+          cash: { cashSales: 0, cashRefunds: 0, cashIn: 0, cashOut: 0 },
+        }),
+      ]);
+      const ref = { terminalId: till.terminal.id, shiftId: s };
+      // Hold the shift's counters row so that both approvals have written their cash_approvals row
+      // (each unseen by the other) and wait on it; the lock's queue lets the later one through first.
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const holder = db.sql.transaction(async (tx) => {
+        await tx.query(
+          "SELECT 1 FROM shift_cash_counters WHERE organization_id = $1 AND terminal_id = $2 AND shift_id = $3 FOR UPDATE",
+          [orgId, till.terminal.id, s],
+        );
+        await released;
+      });
+      const waiting = async (n: number) => {
+        for (let polls = 0; polls < 5_000; polls++) {
+          const [row] = await db.sql.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+            [],
+          );
+          if (row!.n >= n) return;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        throw new Error(`fewer than ${n} statements ever waited on the shift's row`);
+      };
+      const approving: Promise<unknown>[] = [];
+      try {
+        approving.push(
+          dashboardCaller(db, managerId, new Date(NOW.getTime() + 60_000)).cash.approve({
+            ...ref,
+            note: "the later approval",
+          }),
+        );
+        await waiting(1);
+        approving.push(
+          dashboardCaller(db, ownerId, NOW).cash.approve({ ...ref, note: "the earlier approval" }),
+        );
+        await waiting(2);
+      } finally {
+        release();
+        await holder;
+      }
+      await Promise.all(approving);
+      const { shift: view, approvals } = await owner().cash.shift(ref);
+      expect(approvals.map((a) => a.note)).toEqual(["the later approval", "the earlier approval"]);
+      expect(view).toMatchObject({ state: "approved", approval: { id: approvals[0]!.id } });
+      expect(await weekShift(till, s)).toEqual(view);
+    },
+  );
 });
 
 describe("a till's day delivered in any order", () => {
