@@ -336,18 +336,20 @@ export async function seedFleet(db: CentralDatabase, size: FleetSize, now: numbe
   // rather than by summing the million rows again: 20,000 rows in milliseconds, not seconds.
   const step = RECEIPT_STEP_MS / 1000;
   const unprinted = `CASE WHEN d = 0 AND t.n % 10 = 0 THEN 3 WHEN d = 0 AND t.n % 20 = 5 THEN 2 ELSE 0 END`;
-  // With each shift's cash movements (COUNT_MOVEMENTS: the in or out seeded above) and the till's
-  // receipt before it (RECOMPUTE_PREVIOUS: the last of the shift a day earlier; none before the first).
+  // With each shift's cash movements (COUNT_MOVEMENTS: the in or out seeded above), the till's
+  // receipt before it (RECOMPUTE_PREVIOUS: the last of the shift a day earlier; none before the first)
+  // and its stored snapshot (NAME_SNAPSHOTS: the HLC and opening of the snapshot seeded above).
   const previousLast = `s.opened - interval '1 day' + make_interval(secs => ${R * step})`;
   await db.sql.query(
     `INSERT INTO shift_cash_counters (organization_id, terminal_id, shift_id, receipts, voided_receipts,
        cash_sales, cash_refunds, cash_sales_all, cash_refunds_all, min_seq, max_seq, first_hlc,
-       prev_seq, prev_hlc, cash_in, cash_out)
+       prev_seq, prev_hlc, cash_in, cash_out, shift_hlc, shift_opened)
      SELECT t.organization_id, t.id, 'sh' || lpad(${ms("s.opened")}::text, 13, '0') || '-' || t.n, ${R}, 0,
        ${cash.cashSales}, ${cash.cashRefunds}, ${cash.cashSales}, ${cash.cashRefunds},
        (s.k - 1) * ${R} + 1, s.k * ${R}, ${hlc(`s.opened + make_interval(secs => ${step})`)},
        CASE WHEN s.k > 1 THEN (s.k - 1) * ${R} END, CASE WHEN s.k > 1 THEN ${hlc(previousLast)} END,
-       ${cashIn("s.k")}, ${cashOut("s.k")}
+       ${cashIn("s.k")}, ${cashOut("s.k")},
+       ${hlc("CASE WHEN d = 0 THEN s.opened ELSE s.opened + interval '8 hours' END")}, ${iso("s.opened")}
      FROM ${shiftGrid}`,
     [new Date(base)],
   );

@@ -70,6 +70,13 @@ export async function seedShift(prisma: PrismaClient, input: SeedShiftInput) {
       data: data as unknown as Prisma.InputJsonValue,
     },
   });
+  // Its shift's row names the stored snapshot, as ingest keeps it (api: sync/shift-cash.ts
+  // NAME_SNAPSHOTS); the cash page finds a day's shifts there.
+  await prisma.$executeRaw`
+    INSERT INTO shift_cash_counters AS c (organization_id, terminal_id, shift_id, shift_hlc, shift_opened)
+    VALUES (${input.terminal.organizationId}, ${input.terminal.id}, ${id}, ${data.hlc}, ${data.openedAt})
+    ON CONFLICT (organization_id, terminal_id, shift_id) DO UPDATE SET
+      shift_hlc = excluded.shift_hlc, shift_opened = excluded.shift_opened`;
   return data;
 }
 

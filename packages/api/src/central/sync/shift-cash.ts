@@ -129,3 +129,14 @@ UPDATE shift_cash_counters c SET (prev_seq, prev_hlc) = (
   ORDER BY x.hlc DESC LIMIT 1)
 WHERE c.organization_id = $1 AND c.terminal_id = $2 AND c.first_hlc IS NOT NULL
   AND (c.shift_id = ANY($3::text[]) OR (c.first_hlc > $4 AND (c.prev_hlc IS NULL OR c.prev_hlc < $5)))`;
+
+/**
+ * Names on each shift's row the snapshot just stored for it (`$3` ids, `$4` HLCs, `$5` openedAt as
+ * stored): the rows INSERT_RECORDS inserted or replaced with a later HLC, so the row always names
+ * the stored one, whatever order snapshots arrive in. The cash page reads a range's shifts from here.
+ */
+export const NAME_SNAPSHOTS = `
+INSERT INTO shift_cash_counters AS c (organization_id, terminal_id, shift_id, shift_hlc, shift_opened)
+SELECT $1, $2, v.id, v.hlc, v.opened FROM unnest($3::text[], $4::text[], $5::text[]) AS v(id, hlc, opened)
+ON CONFLICT (organization_id, terminal_id, shift_id) DO UPDATE SET
+  shift_hlc = excluded.shift_hlc, shift_opened = excluded.shift_opened`;

@@ -1,6 +1,6 @@
 import { bodyHash } from "./body-hash.ts";
 import { accepted, duplicate, type ItemResult, rejected } from "./item-result.ts";
-import { COUNT_MOVEMENTS } from "./shift-cash.ts";
+import { COUNT_MOVEMENTS, NAME_SNAPSHOTS } from "./shift-cash.ts";
 import type { SqlRunner, TerminalScope } from "./sql.ts";
 
 export interface RecordItem {
@@ -20,9 +20,9 @@ FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS v(kin
 ON CONFLICT (organization_id, terminal_id, kind, id) DO UPDATE SET
   hlc = EXCLUDED.hlc, body_hash = EXCLUDED.body_hash, data = EXCLUDED.data, received_at = now()
 WHERE terminal_records.kind = ANY($8::text[]) AND terminal_records.hlc < EXCLUDED.hlc
-RETURNING kind, id, data
+RETURNING kind, id, hlc, data
 ), moved AS (${COUNT_MOVEMENTS("stored")})
-SELECT kind, id FROM stored`;
+SELECT kind, id, hlc, CASE WHEN kind = 'shift' THEN data->>'openedAt' END AS opened FROM stored`;
 
 /**
  * Kinds whose item is a snapshot of something that changes (a shift: open, then closed with its Z
@@ -44,17 +44,32 @@ export async function storeRecords(
   const results = new Map<string, ItemResult>();
   if (items.length === 0) return results;
   const hashes = items.map((i) => bodyHash(i.data));
-  const inserted = await sql.query<{ kind: string; id: string }>(INSERT_RECORDS, [
-    terminal.organizationId,
-    terminal.id,
-    items.map((i) => i.kind),
-    items.map((i) => i.id),
-    items.map((i) => i.hlc),
-    hashes,
-    items.map((i) => JSON.stringify(i.data)),
-    SNAPSHOT_KINDS,
-  ]);
+  const inserted = await sql.query<{ kind: string; id: string; hlc: string; opened: string | null }>(
+    INSERT_RECORDS,
+    [
+      terminal.organizationId,
+      terminal.id,
+      items.map((i) => i.kind),
+      items.map((i) => i.id),
+      items.map((i) => i.hlc),
+      hashes,
+      items.map((i) => JSON.stringify(i.data)),
+      SNAPSHOT_KINDS,
+    ],
+  );
   for (const row of inserted) results.set(`${row.kind}:${row.id}`, accepted(row.kind, row.id));
+  // A separate statement: the movements' counters above may be the same rows (one statement must
+  // not change a row twice).
+  const snapshots = inserted.filter((row) => row.kind === "shift");
+  if (snapshots.length > 0) {
+    await sql.query(NAME_SNAPSHOTS, [
+      terminal.organizationId,
+      terminal.id,
+      snapshots.map((r) => r.id),
+      snapshots.map((r) => r.hlc),
+      snapshots.map((r) => r.opened),
+    ]);
+  }
   const rest = items
     .map((item, index) => ({ item, hash: hashes[index] }))
     .filter(({ item }) => !results.has(`${item.kind}:${item.id}`));

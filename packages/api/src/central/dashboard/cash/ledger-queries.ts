@@ -50,14 +50,14 @@ const DAY_MS = 86_400_000;
 
 /**
  * The scoped shifts opened on [dayFrom, dayTo] in their store's time zone, each with its figures:
- * one statement of keyed probes, the register shifts and tolerances read beside it. The SQL
- * compares the snapshot's ISO text against widened bounds, a range of
- * terminal_records_shift_opened_idx; the exact day is decided here per store. The SQL order only
+ * one statement, the register shifts and tolerances read beside it. The SQL compares the
+ * snapshot's ISO text (as stored) against widened bounds; the exact day is decided here per store. The SQL order only
  * decides which shifts a truncated view keeps (newest; the pages sort themselves): byte order
  * ("C"), the same as the locale's for ISO times and ULIDs, and far cheaper.
  *
- * Per shift: its counters row (receipts naming it, cash in/out, the receipt before it, its latest
- * approval — kept by ingest and by approval, sync/shift-cash.ts) and that approval by key. Receipts
+ * The shifts are their counters rows (receipts naming it, cash in/out, the receipt before it, its
+ * latest approval, and which snapshot is stored — kept by ingest and by approval,
+ * sync/shift-cash.ts), one range of (organization_id, shift_opened), with that approval by key. Receipts
  * naming no shift (older agents) are matched by time only on tills that have any since the range
  * began (one probe per till, not per shift), and only for those is the till's previous receipt
  * probed instead of read from the counters. Its register shift's documents come from one range
@@ -99,8 +99,8 @@ export async function readLedger(
          THEN coalesce(f.prev_seq, 0) END AS holed_after,
        f.approval
      FROM (
-     SELECT sh.terminal_id, sh.id, sh.hlc,
-       g.terminal IS NULL OR (v.opened IS NOT NULL AND (NOT sh.is_closed OR v.closed_text IS NULL OR v.closed IS NOT NULL))
+     SELECT k.terminal_id, k.id, k.hlc,
+       g.terminal IS NULL OR (v.opened IS NOT NULL AND (NOT v.is_closed OR v.closed_text IS NULL OR v.closed IS NOT NULL))
          AS canonical,
        coalesce(k.cash_sales, 0) + t.sales AS sales, coalesce(k.cash_refunds, 0) + t.refunds AS refunds,
        coalesce(k.cash_sales_all, 0) + t.sales_all AS sales_all,
@@ -118,27 +118,35 @@ export async function readLedger(
          'approved_by', a.approved_by, 'approved_by_name', a.approved_by_name, 'role', a.role,
          'approved_at', a.approved_at) END AS approval
      FROM (
-       SELECT r.organization_id, r.terminal_id, r.id, r.data, r.hlc,
-         r.data->>'status' = 'closed' AS is_closed
-       FROM terminal_records r
-       WHERE r.organization_id = ANY($1::text[]) AND r.terminal_id = ANY($2::text[]) AND r.kind = 'shift'
-         AND ($5::text IS NOT NULL OR (r.data->>'openedAt' >= $3 AND r.data->>'openedAt' < $4))
-         AND ($5::text IS NULL OR r.id = $5)
-       ORDER BY r.data->>'openedAt' COLLATE "C" DESC, r.terminal_id COLLATE "C", r.id COLLATE "C"
+       -- The shifts whose snapshot opened in the range, from the rows that name them (NAME_SNAPSHOTS).
+       SELECT k.organization_id, k.terminal_id, k.shift_id AS id, k.shift_hlc AS hlc, k.receipts, k.voided_receipts,
+         k.cash_sales, k.cash_refunds, k.cash_sales_all, k.cash_refunds_all, k.min_seq, k.max_seq, k.first_hlc,
+         k.prev_seq, k.cash_in, k.cash_out, k.approval_id
+       FROM shift_cash_counters k
+       WHERE k.organization_id = ANY($1::text[]) AND k.terminal_id = ANY($2::text[]) AND k.shift_hlc IS NOT NULL
+         AND ($5::text IS NOT NULL OR (k.shift_opened >= $3 AND k.shift_opened < $4))
+         AND ($5::text IS NULL OR k.shift_id = $5)
+       ORDER BY k.shift_opened COLLATE "C" DESC, k.terminal_id COLLATE "C", k.shift_id COLLATE "C"
        LIMIT $6
-     ) sh
-     LEFT JOIN legacy g ON g.org = sh.organization_id AND g.terminal = sh.terminal_id
+     ) k
+     LEFT JOIN legacy g ON g.org = k.organization_id AND g.terminal = k.terminal_id
      -- The snapshot's times, read in SQL only for the shifts matched by time.
      LEFT JOIN LATERAL (
-       SELECT sh.organization_id AS org, sh.terminal_id AS terminal, sh.id AS shift,
-         ${CANONICAL_TIME("(sh.data->>'openedAt')")} AS opened,
-         nullif(sh.data->>'closedAt', '') AS closed_text,
-         CASE WHEN sh.is_closed THEN ${CANONICAL_TIME("nullif(sh.data->>'closedAt', '')")} END AS closed,
-         CASE WHEN sh.is_closed THEN sh.hlc END AS close_hlc
+       -- OFFSET 0: kept a probe behind its gate, not joined to every stored snapshot.
+       SELECT r.data FROM terminal_records r
+       WHERE g.terminal IS NOT NULL
+         AND r.organization_id = k.organization_id AND r.terminal_id = k.terminal_id AND r.kind = 'shift' AND r.id = k.id
+       OFFSET 0
+     ) rec ON true
+     LEFT JOIN LATERAL (
+       SELECT k.organization_id AS org, k.terminal_id AS terminal, k.id AS shift,
+         ${CANONICAL_TIME("(rec.data->>'openedAt')")} AS opened,
+         rec.data->>'status' = 'closed' AS is_closed,
+         nullif(rec.data->>'closedAt', '') AS closed_text,
+         CASE WHEN rec.data->>'status' = 'closed' THEN ${CANONICAL_TIME("nullif(rec.data->>'closedAt', '')")} END AS closed,
+         CASE WHEN rec.data->>'status' = 'closed' THEN k.hlc END AS close_hlc
        WHERE g.terminal IS NOT NULL OFFSET 0
      ) v ON true
-     LEFT JOIN shift_cash_counters k
-       ON k.organization_id = sh.organization_id AND k.terminal_id = sh.terminal_id AND k.shift_id = sh.id
      CROSS JOIN LATERAL (
        SELECT
          coalesce(sum(x.cash_total) FILTER (WHERE x.kind = 'sale' AND ${COUNTED}), 0)::bigint AS sales,
@@ -152,7 +160,7 @@ export async function readLedger(
        FROM receipts x WHERE v.opened IS NOT NULL AND ${IN_SHIFT_BY_TIME}
      ) t
      LEFT JOIN cash_approvals a
-       ON a.organization_id = k.organization_id AND a.terminal_id = k.terminal_id AND a.shift_id = k.shift_id
+       ON a.organization_id = k.organization_id AND a.terminal_id = k.terminal_id AND a.shift_id = k.id
          AND a.id = k.approval_id
      ) f`,
     [

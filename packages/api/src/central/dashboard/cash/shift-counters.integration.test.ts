@@ -494,9 +494,14 @@ describe("the migration's backfill", () => {
       ),
       "utf8",
     );
+    // Before that migration there were no counters rows (seedShift now starts one, as ingest does).
+    await db.sql.query("DELETE FROM shift_cash_counters WHERE organization_id = $1 AND terminal_id = $2", [
+      orgId,
+      till.terminal.id,
+    ]);
     await db.sql.exec(migration.slice(migration.indexOf("-- BACKFILL")));
     // Then, as a database migrated from then on would, the later counters' backfill (cash in/out,
-    // the receipt before each shift).
+    // the receipt before each shift, which snapshot is stored).
     await db.sql.exec(ledgerBackfill());
 
     const rows = await db.sql.query<{ seq: bigint; shift_id: string | null }>(
@@ -632,7 +637,7 @@ describe("a shift's cash in and out, kept at ingest", () => {
     const s = await seedShift(db.prisma, { terminal: till.terminal, openedAt: at("06:00") });
     // Fiscal document first, the correction a batch later; then both again.
     expect(await push(till, [correctionFiscalized("corr-1", 21)])).toEqual(["accepted"]);
-    expect(await counters(till, s.shiftId)).toBeUndefined();
+    expect(await counters(till, s.shiftId)).toMatchObject({ cashIn: 0n, cashOut: 0n });
     expect(await push(till, [correction("corr-1", s.shiftId, "income", 4_000)])).toEqual(["accepted"]);
     expect(
       await push(till, [
@@ -724,12 +729,12 @@ describe("the ledger's backfill and its reading", () => {
     expect(await counters(till, s2.shiftId)).toEqual({ cashIn: 300n, cashOut: 700n, prevSeq: 1 });
     const all = () =>
       db.sql.query(
-        "SELECT organization_id, terminal_id, shift_id, cash_in, cash_out, prev_seq, prev_hlc FROM shift_cash_counters ORDER BY organization_id, terminal_id, shift_id",
+        "SELECT organization_id, terminal_id, shift_id, cash_in, cash_out, prev_seq, prev_hlc, shift_hlc, shift_opened FROM shift_cash_counters ORDER BY organization_id, terminal_id, shift_id",
         [],
       );
     const kept = await all();
     await db.sql.exec(
-      "UPDATE shift_cash_counters SET cash_in = 0, cash_out = 0, prev_seq = NULL, prev_hlc = NULL",
+      "UPDATE shift_cash_counters SET cash_in = 0, cash_out = 0, prev_seq = NULL, prev_hlc = NULL, shift_hlc = NULL, shift_opened = NULL",
     );
     await db.sql.exec(ledgerBackfill());
     expect(await all()).toEqual(kept);
@@ -756,6 +761,12 @@ describe("the ledger's backfill and its reading", () => {
     await db.sql.query(
       `UPDATE terminal_records SET hlc = hlc || '1', data = data || jsonb_build_object('openedAt', '${DAY}T09:00:00+03:00', 'closedAt', '${DAY}T12:00:00.000+03:00')
        WHERE organization_id = $1 AND terminal_id = $2 AND kind = 'shift' AND id = $3`,
+      [orgId, till.terminal.id, s.shiftId],
+    );
+    // As storing it through ingest would, its row names the new snapshot (NAME_SNAPSHOTS).
+    await db.sql.query(
+      `UPDATE shift_cash_counters SET shift_hlc = shift_hlc || '1', shift_opened = '${DAY}T09:00:00+03:00'
+       WHERE organization_id = $1 AND terminal_id = $2 AND shift_id = $3`,
       [orgId, till.terminal.id, s.shiftId],
     );
     expect(await shiftOf(till.terminal.id, s.shiftId)).toEqual(canonical);

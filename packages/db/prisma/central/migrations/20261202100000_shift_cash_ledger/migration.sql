@@ -4,16 +4,23 @@
 -- them on the shift's counters row (sync/shift-cash.ts): cash in/out moved once per record the
 -- batch actually stored (a correction once both it and its fiscal document are stored, in either
 -- order), and the previous receipt recomputed whenever a stored receipt can change it. Its latest
--- approval is named there too, set by each approval (dashboard/cash/approve-variance.ts).
+-- approval is named there too, set by each approval (dashboard/cash/approve-variance.ts), and its
+-- snapshot's HLC and opening text, set with each snapshot stored: a range's shifts are one range
+-- of this table, not a probe per snapshot.
 -- AlterTable
 ALTER TABLE "shift_cash_counters" ADD COLUMN "cash_in" BIGINT NOT NULL DEFAULT 0,
 ADD COLUMN "approval_id" TEXT,
 ADD COLUMN "cash_out" BIGINT NOT NULL DEFAULT 0,
 ADD COLUMN "prev_hlc" TEXT,
-ADD COLUMN "prev_seq" BIGINT;
+ADD COLUMN "prev_seq" BIGINT,
+ADD COLUMN "shift_hlc" TEXT,
+ADD COLUMN "shift_opened" TEXT;
 
 -- CreateIndex
 CREATE INDEX "shift_cash_counters_organization_id_terminal_id_first_hlc_idx" ON "shift_cash_counters"("organization_id", "terminal_id", "first_hlc");
+
+-- CreateIndex
+CREATE INDEX "shift_cash_counters_organization_id_shift_opened_idx" ON "shift_cash_counters"("organization_id", "shift_opened");
 
 -- CreateIndex: a week's register shifts as one range (the cash page), not a probe per shift.
 CREATE INDEX "register_shift_documents_organization_id_last_fiscalized_at_idx" ON "register_shift_documents"("organization_id", "last_fiscalized_at");
@@ -56,3 +63,10 @@ SELECT DISTINCT ON (a."organization_id", a."terminal_id", a."shift_id") a."organ
 FROM "cash_approvals" a
 ORDER BY a."organization_id", a."terminal_id", a."shift_id", a."approved_at" DESC, a."id" DESC
 ON CONFLICT ("organization_id", "terminal_id", "shift_id") DO UPDATE SET "approval_id" = excluded."approval_id";
+
+INSERT INTO "shift_cash_counters" AS c ("organization_id", "terminal_id", "shift_id", "shift_hlc", "shift_opened")
+SELECT r."organization_id", r."terminal_id", r."id", r."hlc", r."data"->>'openedAt'
+FROM "terminal_records" r
+WHERE r."kind" = 'shift'
+ON CONFLICT ("organization_id", "terminal_id", "shift_id") DO UPDATE SET
+  "shift_hlc" = excluded."shift_hlc", "shift_opened" = excluded."shift_opened";
