@@ -22,6 +22,10 @@ CREATE INDEX "shift_cash_counters_organization_id_terminal_id_first_hlc_idx" ON 
 -- CreateIndex
 CREATE INDEX "shift_cash_counters_organization_id_shift_opened_idx" ON "shift_cash_counters"("organization_id", "shift_opened");
 
+-- DropIndex: the cash page found a range's snapshots by this expression index; it reads the range
+-- from shift_cash_counters now (above), and every stored snapshot no longer pays for it.
+DROP INDEX "terminal_records_shift_opened_idx";
+
 -- CreateIndex: a week's register shifts as one range (the cash page), not a probe per shift.
 CREATE INDEX "register_shift_documents_organization_id_last_fiscalized_at_idx" ON "register_shift_documents"("organization_id", "last_fiscalized_at");
 
