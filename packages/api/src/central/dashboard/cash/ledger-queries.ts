@@ -179,12 +179,12 @@ export async function readLedger(
   const kept = rows.slice(0, MAX_SHIFTS);
   const snapshotOf = await snapshotsOf(db, kept, byId);
   const shifts: LedgerRow[] = [];
-  for (const row of kept) {
+  kept.forEach((row, n) => {
     const terminal = byId.get(row.terminal_id)!;
-    const parsed = snapshotOf.get(`${row.terminal_id}/${row.id}`) ?? null;
+    const parsed = snapshotOf[n] ?? null;
     const snapshot = parsed?.snapshot ?? null;
-    const day = parsed ? dayIn(terminal.store.timezone, parsed.openedAt) : "";
-    if (parsed && !filter.shiftId && (day < filter.dayFrom || day > filter.dayTo)) continue;
+    const day = parsed ? dayOf(parsed, terminal.store.timezone) : "";
+    if (parsed && !filter.shiftId && (day < filter.dayFrom || day > filter.dayTo)) return;
     const fns = snapshot ? (fnsOf.get(`${row.terminal_id}/${snapshot.number}`) ?? []) : [];
     shifts.push({
       organizationId: terminal.organizationId,
@@ -203,7 +203,7 @@ export async function readLedger(
       approval: row.approval === null ? null : approvalOf(row.approval),
       tolerance: toleranceOf.get(terminal.organizationId) ?? null,
     });
-  }
+  });
   return { shifts, truncated: rows.length > MAX_SHIFTS, terminals };
 }
 
@@ -219,6 +219,13 @@ interface ParsedShift {
   snapshot: TShiftSnapshot;
   openedAt: Date;
   closedAt: Date | null;
+  /** Its store-local day, in the zone it was last worked out for (a store's zone rarely changes). */
+  day?: { timezone: string; day: string };
+}
+
+function dayOf(parsed: ParsedShift, timezone: string): string {
+  if (parsed.day?.timezone !== timezone) parsed.day = { timezone, day: dayIn(timezone, parsed.openedAt) };
+  return parsed.day.day;
 }
 
 function parseShift(data: unknown): ParsedShift | null {
@@ -236,39 +243,42 @@ const versionKey = (r: { terminal_id: string; id: string; hlc: string }) =>
   `${r.terminal_id}/${r.id}/${r.hlc}`;
 
 /**
- * Each shift's parsed snapshot (null: it does not parse), by terminal/shift: from the cache, the
+ * Each row's parsed snapshot (null: it does not parse), in the rows' order: from the cache, the
  * rest read by key. A snapshot replaced since the ledger's statement is read as it now is.
  */
 async function snapshotsOf(
   db: CentralDatabase,
   rows: readonly { terminal_id: string; id: string; hlc: string }[],
   terminals: ReadonlyMap<string, ScopedTerminal>,
-): Promise<Map<string, ParsedShift | null>> {
-  const found = new Map<string, ParsedShift | null>();
-  const missing: (typeof rows)[number][] = [];
-  for (const row of rows) {
+): Promise<(ParsedShift | null)[]> {
+  const found: (ParsedShift | null)[] = new Array(rows.length);
+  const missing = new Map<string, number>();
+  rows.forEach((row, n) => {
     const known = snapshots.get(versionKey(row));
-    if (known === undefined) missing.push(row);
-    else found.set(`${row.terminal_id}/${row.id}`, known);
-  }
-  if (missing.length === 0) return found;
+    if (known === undefined) missing.set(`${row.terminal_id}/${row.id}`, n);
+    else found[n] = known;
+  });
+  if (missing.size === 0) return found;
+  const wanted = [...missing.values()].map((n) => rows[n]!);
   const stored = await db.sql.query<{ terminal_id: string; id: string; hlc: string; data: unknown }>(
     `SELECT r.terminal_id, r.id, r.hlc, r.data
      FROM unnest($1::text[], $2::text[], $3::text[]) AS v(org, terminal, id)
      JOIN terminal_records r
        ON r.organization_id = v.org AND r.terminal_id = v.terminal AND r.kind = 'shift' AND r.id = v.id`,
     [
-      missing.map((r) => terminals.get(r.terminal_id)!.organizationId),
-      missing.map((r) => r.terminal_id),
-      missing.map((r) => r.id),
+      wanted.map((r) => terminals.get(r.terminal_id)!.organizationId),
+      wanted.map((r) => r.terminal_id),
+      wanted.map((r) => r.id),
     ],
   );
   if (snapshots.size + stored.length > 100_000) snapshots.clear();
   for (const row of stored) {
     const parsed = parseShift(row.data);
     snapshots.set(versionKey(row), parsed);
-    found.set(`${row.terminal_id}/${row.id}`, parsed);
+    found[missing.get(`${row.terminal_id}/${row.id}`)!] = parsed;
   }
+  // A snapshot gone since the statement (none are deleted today) reads as unreadable, not as missing.
+  for (const n of missing.values()) if (found[n] === undefined) found[n] = null;
   return found;
 }
 
