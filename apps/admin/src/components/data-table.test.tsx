@@ -65,6 +65,28 @@ describe("DataTable", () => {
     expect(rowsOf(html)).toEqual(["Till A", "Till B"]);
   });
 
+  it("shows one page of a list it holds whole, after sorting all of it", () => {
+    const many: Till[] = Array.from({ length: 7 }, (_, i) => ({
+      id: `t${i}`,
+      name: `Till ${i}`,
+      pending: i,
+    }));
+    const html = render(
+      <DataTable
+        caption="Terminals"
+        columns={columns}
+        data={many}
+        getRowId={(t) => t.id}
+        empty="none"
+        sorting={{ sort: { id: "pending", desc: true }, onSortChange: () => {}, mode: "client" }}
+        pagination={{ kind: "page", pageIndex: 1, pageCount: 3, pageSize: 3, onPageChange: () => {} }}
+      />,
+    );
+    // The second page of the whole list by pending, descending: 6 5 4 | 3 2 1 | 0.
+    expect(rowsOf(html)).toEqual(["Till 3", "Till 2", "Till 1"]);
+    expect(html).toContain("<nav");
+  });
+
   it("has plain headers without sorting, and an empty state spanning every column", () => {
     const html = render(
       <DataTable

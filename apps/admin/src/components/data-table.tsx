@@ -17,7 +17,7 @@ import {
 } from "@tanstack/react-table";
 import { ArrowDown, ArrowUp, ArrowUpDown, ChevronLeft, ChevronRight, ChevronsLeft } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { useQueryState } from "nuqs";
+import { parseAsInteger, useQueryState } from "nuqs";
 import { type ReactNode, useCallback, useMemo, useRef } from "react";
 import { parseAsCursor, parseAsSort, type TableSort } from "~/lib/table-search-params.ts";
 import styles from "./data-table.module.css";
@@ -64,13 +64,18 @@ export interface CursorPagination {
   onFirst?: () => void;
 }
 
-/** Page pagination (the server counts): page n of m. */
+/**
+ * Page pagination: page n of m. The server counts and sends one page, or — `pageSize` set — the
+ * table holds every row (a list the server returns whole, sorted by the table: Fleet) and shows
+ * this page of them after sorting.
+ */
 export interface PagePagination {
   kind: "page";
   /** 0-based. */
   pageIndex: number;
   pageCount: number;
   onPageChange: (pageIndex: number) => void;
+  pageSize?: number;
 }
 
 export interface DataTableSorting {
@@ -152,7 +157,11 @@ export function DataTable<TData extends RowData>(props: {
     enableMultiSort: false,
   });
   const columnCount = props.columns.length;
-  const rows = table.getRowModel().rows;
+  const sortedRows = table.getRowModel().rows;
+  const page = props.pagination?.kind === "page" ? props.pagination : null;
+  const rows = page?.pageSize
+    ? sortedRows.slice(page.pageIndex * page.pageSize, (page.pageIndex + 1) * page.pageSize)
+    : sortedRows;
   return (
     <div className={styles.wrapper}>
       <table
@@ -260,7 +269,8 @@ function cellClass(meta: DataTableColumnMeta | undefined): string | undefined {
   return classes.length > 0 ? classes.join(" ") : undefined;
 }
 
-function Pager({ pagination }: { pagination: CursorPagination | PagePagination }) {
+/** Previous / Next (and page n of m) for a paginated list; DataTable draws it under its rows. */
+export function Pager({ pagination }: { pagination: CursorPagination | PagePagination }) {
   const t = useTranslations("common.table");
   const cursor = pagination.kind === "cursor" ? pagination : null;
   const page = pagination.kind === "page" ? pagination : null;
@@ -372,6 +382,41 @@ export function useUrlSort<const TColumn extends string, TDefault extends TableS
     [columns, setSort, setCursor],
   );
   return { sort: sort ?? defaultSort, onSortChange };
+}
+
+/**
+ * Pages of a list the page holds whole (`?page=N`, or `?<key>=N`: 1-based in the URL, as the pager
+ * shows it): the `pagination` for `rowCount` rows, `pageSize` a page — for DataTable, or for Pager
+ * under a chart that slices its own rows. `onSortChange` wraps a sort's so that a new sort goes back
+ * to the first page. A page past the end (the list shrank) shows the last; one page shows no pager.
+ */
+export function useUrlClientPages(
+  rowCount: number,
+  pageSize: number,
+  options: { key?: string; onSortChange?: (sort: TableSort) => void } = {},
+): { pagination: PagePagination | undefined; onSortChange: (sort: TableSort) => void } {
+  const [page, setPage] = useQueryState(options.key ?? "page", parseAsInteger.withDefault(1));
+  const pageCount = Math.max(1, Math.ceil(rowCount / pageSize));
+  const pageIndex = Math.min(Math.max(page, 1), pageCount) - 1;
+  const sortChange = options.onSortChange;
+  const onSortChange = useCallback(
+    (sort: TableSort) => {
+      sortChange?.(sort);
+      void setPage(null);
+    },
+    [sortChange, setPage],
+  );
+  const pagination: PagePagination | undefined =
+    pageCount > 1
+      ? {
+          kind: "page",
+          pageIndex,
+          pageCount,
+          pageSize,
+          onPageChange: (index) => void setPage(index === 0 ? null : index + 1),
+        }
+      : undefined;
+  return { pagination, onSortChange };
 }
 
 /**

@@ -18,7 +18,7 @@ import {
   XAxis,
   YAxis,
 } from "recharts";
-import { DataTable, dataTableColumns } from "~/components/data-table.tsx";
+import { DataTable, dataTableColumns, Pager, useUrlClientPages } from "~/components/data-table.tsx";
 import { FilterBar, FilterSelect } from "~/components/filter-bar.tsx";
 import { StoreFilter, TerminalFilter } from "~/components/scope-filters.tsx";
 import { Badge, Muted, Stat, Stats, type Tone } from "~/components/ui.tsx";
@@ -47,6 +47,9 @@ const KIND_TONE: Record<TBreakerIncidentView["kind"], Tone> = {
 };
 /** A lane shows at most this many segments (a flapping breaker; the fleet view ships no more, get-fleet.ts MAX_LANE_SEGMENTS); the transitions table has them all. */
 const MAX_SEGMENTS = 80;
+/** Incidents a page of the fleet view lists, and lanes its chart draws. */
+const INCIDENTS_PAGE = 25;
+const LANES_PAGE = 40;
 
 export function BreakerFilters() {
   const trpc = useTRPC();
@@ -272,6 +275,14 @@ function FleetBreakers() {
       failures: null,
     })),
   }));
+  // Pages of the incidents and of the lanes: a chain's week is 200 incidents and 300 lanes of up
+  // to 80 segments, ~24,000 bars drawn before the page's largest paint.
+  const incidentPages = useUrlClientPages(data.incidents.length, INCIDENTS_PAGE, { key: "incidents" });
+  const lanePages = useUrlClientPages(lanes.length, LANES_PAGE, { key: "lanes" });
+  const lanePage = lanePages.pagination;
+  const shownLanes = lanePage
+    ? lanes.slice(lanePage.pageIndex * LANES_PAGE, (lanePage.pageIndex + 1) * LANES_PAGE)
+    : lanes;
   return (
     <>
       <Stats label={t("summary.label")}>
@@ -297,6 +308,7 @@ function FleetBreakers() {
           getRowId={(i) => `${i.destination}/${i.startedAt.toISOString()}`}
           empty={t("incidents.empty")}
           testId="breaker-incidents"
+          pagination={incidentPages.pagination}
         />
         {data.incidentCount > data.incidents.length && (
           <p className={styles.note}>
@@ -310,7 +322,7 @@ function FleetBreakers() {
           <Muted block>{t("lanes.empty")}</Muted>
         ) : (
           <LanesChart
-            lanes={lanes}
+            lanes={shownLanes}
             window={breakerWindow(search)}
             timezone={timezone}
             markers={data.incidents
@@ -319,6 +331,7 @@ function FleetBreakers() {
             testId="breaker-lanes"
           />
         )}
+        {lanePage && <Pager pagination={lanePage} />}
         {data.truncated && <p className={styles.note}>{t("lanes.truncated")}</p>}
       </section>
     </>
