@@ -42,7 +42,7 @@ export const ZGetBreakerFleetOutput = z.object({
   incidentCount: z.number().int(),
   /**
    * One lane per till and destination that was not closed at some point in the window, lined up in
-   * time: its segments as parallel arrays (segments.ts, compactLane) — each one's state and its start
+   * time: its segments as parallel arrays (segments.ts, compactLaneOf) — each one's state and its start
    * in ms after `from`, ending where the next starts (the last at `to`) — the first
    * MAX_LANE_SEGMENTS (get-fleet.ts) of them, `more` left out from `cutAt` on.
    */

@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
+  type BreakerSegment,
   type BreakerTransitionRow,
   buildSegments,
-  compactLane,
+  type CompactLane,
   compactLaneOf,
   isTrip,
   notClosedMs,
@@ -64,35 +65,33 @@ describe("buildSegments", () => {
   });
 });
 
-describe("compactLane", () => {
-  it("ships each segment's state and start after the window's start, as parallel arrays", () => {
-    const segments = buildSegments("closed", [t(10, "closed", "open"), t(20, "open", "half_open")], window);
-    expect(compactLane(segments, window.from, 80)).toEqual({
-      states: ["closed", "open", "half_open"],
-      starts: [0, 10 * 60_000, 20 * 60_000],
-      more: 0,
-      cutAt: null,
-    });
-  });
-
-  it("keeps the first `cap` segments of a flapping breaker and says how many it left out", () => {
-    const flaps = Array.from({ length: 50 }, (_, m) => t(m + 1, "x", m % 2 === 0 ? "open" : "closed"));
-    const lane = compactLane(buildSegments("closed", flaps, window), window.from, 10);
-    expect(lane.states).toHaveLength(10);
-    expect(lane.starts).toEqual(Array.from({ length: 10 }, (_, i) => i * 60_000));
-    expect(lane.more).toBe(51 - 10);
-    expect(lane.cutAt).toBe(10 * 60_000); // the 10th kept segment ends where the first left out begins
-  });
-});
-
 describe("compactLaneOf (the fleet view's lanes from parallel arrays)", () => {
   const columns = (transitions: readonly BreakerTransitionRow[]) => ({
     atMs: transitions.map((x) => x.at.getTime()),
     toStates: transitions.map((x) => x.toState),
     ids: transitions.map((x) => x.id),
   });
+  /** The reference: buildSegments' segments, the first `cap` of them as the page ships them. */
+  const reference = (segments: readonly BreakerSegment[], cap: number): CompactLane => {
+    const kept = segments.slice(0, cap);
+    return {
+      states: kept.map((s) => s.state),
+      starts: kept.map((s) => s.from.getTime() - window.from.getTime()),
+      more: segments.length - kept.length,
+      cutAt: segments.length > cap ? segments[cap]!.from.getTime() - window.from.getTime() : null,
+    };
+  };
 
-  it("is compactLane of buildSegments, the lane in any order", () => {
+  it("keeps the first `cap` segments of a flapping breaker and says how many it left out", () => {
+    const flaps = Array.from({ length: 50 }, (_, m) => t(m + 1, "x", m % 2 === 0 ? "open" : "closed"));
+    const lane = compactLaneOf("closed", columns(flaps), window, 10);
+    expect(lane.states).toHaveLength(10);
+    expect(lane.starts).toEqual(Array.from({ length: 10 }, (_, i) => i * 60_000));
+    expect(lane.more).toBe(51 - 10);
+    expect(lane.cutAt).toBe(10 * 60_000); // the 10th kept segment ends where the first left out begins
+  });
+
+  it("ships each segment's state and start after the window's start, the lane in any order", () => {
     const lane = [t(30, "half_open", "closed"), t(10, "closed", "open"), t(20, "open", "half_open")];
     expect(compactLaneOf("closed", columns(lane), window, 80)).toEqual({
       states: ["closed", "open", "half_open", "closed"],
@@ -102,7 +101,7 @@ describe("compactLaneOf (the fleet view's lanes from parallel arrays)", () => {
     });
   });
 
-  it("agrees with compactLane(buildSegments(…)) on random lanes: ties, repeats, isolated, out of the window, cut", () => {
+  it("agrees with buildSegments on random lanes: ties, repeats, isolated, out of the window, cut", () => {
     // A fixed-seed generator (mulberry32): the same lanes on every run.
     let seed = 20261202;
     const random = () => {
@@ -123,7 +122,7 @@ describe("compactLaneOf (the fleet view's lanes from parallel arrays)", () => {
       const start = states[Math.floor(random() * states.length)]!;
       const cap = 1 + Math.floor(random() * 12);
       expect(compactLaneOf(start, columns(transitions), window, cap)).toEqual(
-        compactLane(buildSegments(start, transitions, window), window.from, cap),
+        reference(buildSegments(start, transitions, window), cap),
       );
     }
   });

@@ -90,16 +90,6 @@ export interface CompactLane {
   cutAt: number | null;
 }
 
-export function compactLane(segments: readonly BreakerSegment[], windowFrom: Date, cap: number): CompactLane {
-  const kept = segments.slice(0, cap);
-  return {
-    states: kept.map((s) => s.state),
-    starts: kept.map((s) => s.from.getTime() - windowFrom.getTime()),
-    more: segments.length - kept.length,
-    cutAt: segments.length > cap ? segments[cap]!.from.getTime() - windowFrom.getTime() : null,
-  };
-}
-
 /**
  * A lane's transitions as compactLaneOf reads them, as parallel arrays (the i-th transition: its
  * time in epoch ms, the state it moved to, its id), in any order: a week of a chain's lanes is
@@ -112,8 +102,9 @@ export interface LaneTransitionColumns {
 }
 
 /**
- * `compactLane(buildSegments(stateAtStart, transitions, window), window.from, cap)` without building
- * the transitions or the segments, for the fleet view's hundreds of lanes; the same rules: only
+ * A lane's first `cap` segments (buildSegments' segments, their starts as ms after the window's
+ * start) without building the transitions or the segments, for the fleet view's hundreds of lanes;
+ * buildSegments' rules: only
  * transitions inside the window, in time order and by id for ties; one to the state so far goes on
  * in its segment; a segment of no length (two transitions at one instant, or one at the window's
  * start) is dropped.

@@ -700,6 +700,3 @@ export function toApproval(r: {
     approvedAt: r.approved_at,
   };
 }
-
-export const shiftKey = (organizationId: string, terminalId: string, shiftId: string) =>
-  `${organizationId}/${terminalId}/${shiftId}`;
