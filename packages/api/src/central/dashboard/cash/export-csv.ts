@@ -67,25 +67,29 @@ export const exportCashCsvProcedure = permitted("cash.view")
   .output(ZExportCashCsvOutput)
   .query(async ({ ctx, input }) => {
     const result = await filteredShifts(ctx.db, ctx.scope, input, ctx.now());
-    const days = textRanks(result.shifts.map((s) => s.day));
-    const stores = textRanks(result.shifts.map((s) => s.storeName));
-    const terminals = textRanks(result.shifts.map((s) => s.terminalName));
-    const shifts = result.shifts
-      .map((s) => ({
-        s,
-        day: days.get(s.day)!,
-        store: stores.get(s.storeName)!,
-        terminal: terminals.get(s.terminalName)!,
-        opened: s.openedAt.getTime(),
-      }))
-      .sort((a, b) => a.day - b.day || a.store - b.store || a.terminal - b.terminal || a.opened - b.opened)
-      .map(({ s }) => s);
-    const text = csvTextCells();
-    const csv = csvRow(COLUMNS) + shifts.map((s) => line(s, text)).join("");
     return {
       filename: `kassa-cash-${result.dayFrom}_${result.dayTo}.csv`,
-      csv,
-      rows: shifts.length,
+      csv: cashCsv(result.shifts),
+      rows: result.shifts.length,
       truncated: result.truncated,
     };
   });
+
+/** The header and one line per shift, by day, store, till and opening. */
+export function cashCsv(unsorted: readonly TShiftReconciliation[]): string {
+  const days = textRanks(unsorted.map((s) => s.day));
+  const stores = textRanks(unsorted.map((s) => s.storeName));
+  const terminals = textRanks(unsorted.map((s) => s.terminalName));
+  const shifts = unsorted
+    .map((s) => ({
+      s,
+      day: days.get(s.day)!,
+      store: stores.get(s.storeName)!,
+      terminal: terminals.get(s.terminalName)!,
+      opened: s.openedAt.getTime(),
+    }))
+    .sort((a, b) => a.day - b.day || a.store - b.store || a.terminal - b.terminal || a.opened - b.opened)
+    .map(({ s }) => s);
+  const text = csvTextCells();
+  return csvRow(COLUMNS) + shifts.map((s) => line(s, text)).join("");
+}
