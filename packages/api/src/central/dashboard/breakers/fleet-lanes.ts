@@ -23,6 +23,32 @@ export interface DrawnLane extends CompactLane {
 const NO_TRANSITIONS: LaneTransitionColumns = { atMs: [], toStates: [], ids: [] };
 
 /**
+ * The window's first reads, started together: every transition of the scope in it when at most
+ * `read` (allLanes; null when more), and each known destination's state before it. The fleet view
+ * takes its trips from the first as well (tripsOfLanes), so it starts them before drawLanes waits on them.
+ */
+export interface WindowRead {
+  whole: Promise<LaneTransitions[] | null>;
+  knownBefore: Promise<Map<string, string>>;
+}
+
+export function readWindow(
+  db: CentralDatabase,
+  terminals: readonly ScopedTerminal[],
+  window: { from: Date; to: Date },
+  destination: string | undefined,
+  read: number,
+): WindowRead {
+  return {
+    whole: allLanes(db, terminals, window, destination, read),
+    knownBefore: statesBefore(db, terminals, knownDestinations(destination), window.from),
+  };
+}
+
+const knownDestinations = (destination: string | undefined): string[] =>
+  destination ? [destination] : [...KNOWN_DESTINATIONS];
+
+/**
  * The fleet view's lanes: one per till and destination that moved in the window or was not closed
  * when it began, in the order of the tills' ranks (rankTills) then destination, the first
  * `limits.lanes` drawn (compactLaneOf). `truncated`: lanes or transitions were left out.
@@ -30,7 +56,8 @@ const NO_TRANSITIONS: LaneTransitionColumns = { atMs: [], toStates: [], ids: [] 
  * A scope's window of at most `limits.read` transitions (a chain's week: 18,000) is read whole, in
  * one statement beside the probes of each lane's state before it — which lanes moved is then known
  * without a statement of its own, and nothing waits for it. A busier one reads which lanes moved
- * first (fleetLanes), then the transitions of the tills drawn.
+ * first (fleetLanes), then the transitions of the tills drawn. `started`: those first reads, when
+ * the caller began them (readWindow, with `limits.read`).
  */
 export async function drawLanes(
   db: CentralDatabase,
@@ -39,12 +66,10 @@ export async function drawLanes(
   window: { from: Date; to: Date },
   destination: string | undefined,
   limits: LaneLimits,
+  started: WindowRead = readWindow(db, terminals, window, destination, limits.read),
 ): Promise<{ lanes: DrawnLane[]; truncated: boolean }> {
-  const known = destination ? [destination] : [...KNOWN_DESTINATIONS];
-  const [whole, knownBefore] = await Promise.all([
-    allLanes(db, terminals, window, destination, limits.read),
-    statesBefore(db, terminals, known, window.from),
-  ]);
+  const known = knownDestinations(destination);
+  const [whole, knownBefore] = await Promise.all([started.whole, started.knownBefore]);
   let moved: { terminalId: string; destination: string; transitions: number }[];
   let notClosedBefore: Map<string, string>;
   if (whole) {

@@ -6,11 +6,14 @@ import { drawLanes } from "./fleet-lanes.ts";
 import {
   allLanes,
   fleetLanes,
+  inOrderUntied,
   instantKey,
   laneTransitions,
+  parseLaneCodes,
   parseTimes,
   tripCauses,
   tripsInWindow,
+  tripsOfLanes,
 } from "./fleet-queries.ts";
 import { rankTills } from "./get-fleet.ts";
 import type { ScopedTerminal } from "./queries.ts";
@@ -85,6 +88,59 @@ describe("parseTimes", () => {
     expect(parseTimes("1764000000123,0,1764000000124")).toEqual([1764000000123, 0, 1764000000124]);
     expect(parseTimes("7")).toEqual([7]);
     expect(parseTimes("")).toEqual([]);
+  });
+});
+
+describe("parseLaneCodes", () => {
+  it("reads each transition's epoch ms × 4 plus its code: closed, half-open, open, or a trip", () => {
+    const t = 1764000000123;
+    expect(parseLaneCodes(`${t * 4 + 3},${(t + 1) * 4 + 1},${(t + 2) * 4 + 2},${(t + 3) * 4}`)).toEqual({
+      atMs: [t, t + 1, t + 2, t + 3],
+      toStates: ["open", "half_open", "open", "closed"],
+      tripAtMs: [t],
+    });
+    expect(parseLaneCodes("")).toEqual({ atMs: [], toStates: [], tripAtMs: [] });
+  });
+});
+
+describe("inOrderUntied", () => {
+  it("is true only for strictly ascending times", () => {
+    expect(inOrderUntied([])).toBe(true);
+    expect(inOrderUntied([1, 2, 5])).toBe(true);
+    expect(inOrderUntied([1, 2, 2])).toBe(false);
+    expect(inOrderUntied([2, 1])).toBe(false);
+  });
+});
+
+describe("tripsOfLanes (the trips of a window read whole)", () => {
+  const tripNames = (trips: { terminalId: string; destination: string; at: Date }[]) =>
+    trips
+      .map((t) => `${t.terminalId === a.id ? "a" : "b"}/${t.destination} ${t.at.toISOString().slice(11, 19)}`)
+      .sort();
+
+  it("are tripsInWindow's, with each till's store, within the limit; null above it", async () => {
+    const lanes = (await allLanes(db, [a, b], WINDOW, undefined, 100))!;
+    const fromLanes = tripsOfLanes(lanes, [a, b], 4);
+    const read = await tripsInWindow(db, [a, b], WINDOW, undefined, 4);
+    expect(fromLanes?.truncated).toBe(false);
+    expect(tripNames(fromLanes!.trips)).toEqual(tripNames(read.trips));
+    expect(tripNames(fromLanes!.trips)).toEqual([
+      "a/ofd 09:00:00",
+      "a/ofd 09:00:00",
+      "b/central 09:05:00",
+      "b/relay 10:00:00",
+    ]);
+    expect([...fromLanes!.trips].sort((x, y) => x.at.getTime() - y.at.getTime())).toEqual(
+      [...read.trips].sort((x, y) => x.at.getTime() - y.at.getTime()),
+    );
+    expect(tripsOfLanes(lanes, [a, b], 3)).toBeNull();
+  });
+
+  it("of one destination", async () => {
+    const lanes = (await allLanes(db, [a, b], WINDOW, "central", 100))!;
+    expect(tripsOfLanes(lanes, [a, b], 10)?.trips).toEqual(
+      (await tripsInWindow(db, [a, b], WINDOW, "central", 10)).trips,
+    );
   });
 });
 

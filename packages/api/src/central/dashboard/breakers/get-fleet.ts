@@ -1,8 +1,8 @@
 import { compareText } from "../compare-text.ts";
 import { permitted } from "../permissions.ts";
 import { type BreakerIncident, correlateTrips } from "./correlation.ts";
-import { drawLanes } from "./fleet-lanes.ts";
-import { instantKey, tripCauses, tripsInWindow } from "./fleet-queries.ts";
+import { drawLanes, readWindow } from "./fleet-lanes.ts";
+import { instantKey, tripCauses, tripsInWindow, tripsOfLanes } from "./fleet-queries.ts";
 import { ZGetBreakerFleetInput, ZGetBreakerFleetOutput } from "./get-fleet.types.ts";
 import { type ScopedTerminal, scopedTerminals } from "./queries.ts";
 
@@ -95,12 +95,18 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
     );
     const till = (terminalId: string) => tills.get(terminalId)!;
     // Not every transition in the window with its cause (a week of a chain: 18,000 rows;
-    // fleet-queries.ts), but two chains side by side, each one's work done while the other's
-    // statements run: the trips, their correlation, the causes of those listed; and the lanes
-    // (fleet-lanes.ts).
+    // fleet-queries.ts): the window read whole once without causes (readWindow), which gives both
+    // the trips and the lanes; then two chains side by side, each one's work done while the other's
+    // statement runs: the trips' correlation and the causes of those listed; and the lanes
+    // (fleet-lanes.ts). A busier window (or one with more trips than a view holds) reads its
+    // trips on their own, the oldest first.
+    const started = readWindow(ctx.db, terminals, window, input.destination, MAX_FLEET_READ);
     const [listing, drawing] = await Promise.all([
       (async () => {
-        const trips = await tripsInWindow(ctx.db, terminals, window, input.destination, MAX_FLEET_TRIPS);
+        const whole = await started.whole;
+        const trips =
+          (whole && tripsOfLanes(whole, terminals, MAX_FLEET_TRIPS)) ??
+          (await tripsInWindow(ctx.db, terminals, window, input.destination, MAX_FLEET_TRIPS));
         const incidents = correlateTrips(trips.trips, rule);
         const shown = incidents.slice(0, MAX_FLEET_INCIDENTS).map((incident) => ({
           incident,
@@ -115,12 +121,20 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
         );
         return { truncated: trips.truncated, incidents, shown, causes };
       })(),
-      drawLanes(ctx.db, terminals, tillRank, window, input.destination, {
-        lanes: MAX_FLEET_LANES,
-        transitions: MAX_FLEET_TRANSITIONS,
-        segments: MAX_LANE_SEGMENTS,
-        read: MAX_FLEET_READ,
-      }),
+      drawLanes(
+        ctx.db,
+        terminals,
+        tillRank,
+        window,
+        input.destination,
+        {
+          lanes: MAX_FLEET_LANES,
+          transitions: MAX_FLEET_TRANSITIONS,
+          segments: MAX_LANE_SEGMENTS,
+          read: MAX_FLEET_READ,
+        },
+        started,
+      ),
     ]);
 
     const { incidents, causes } = listing;
