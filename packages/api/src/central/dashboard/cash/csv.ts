@@ -19,9 +19,10 @@ export function csvRow(cells: string[]): string {
 /** Kopecks as roubles with two decimals ("-1234.05"), from the integer's digits: no float ever touches money. */
 export function roubles(kopecks: bigint | null): string {
   if (kopecks === null) return "";
-  const negative = kopecks < 0n;
-  const digits = (negative ? -kopecks : kopecks).toString().padStart(3, "0");
-  return `${negative ? "-" : ""}${digits.slice(0, -2)}.${digits.slice(-2)}`;
+  if (kopecks < 0n) return `-${roubles(-kopecks)}`;
+  const digits = kopecks.toString();
+  if (digits.length > 2) return `${digits.slice(0, -2)}.${digits.slice(-2)}`;
+  return digits.length === 2 ? `0.${digits}` : `0.0${digits}`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { permitted } from "../permissions.ts";
 import { csvCell, csvRow, csvTextCells, roubles } from "./csv.ts";
 import { ZExportCashCsvInput, ZExportCashCsvOutput } from "./export-csv.types.ts";
 import { filteredShifts } from "./filter.ts";
-import type { TShiftReconciliation } from "./shift-view.types.ts";
+import type { ReconciledShift } from "./reconcile.ts";
 import { textRanks } from "./text-rank.ts";
 
 const COLUMNS = [
@@ -32,7 +32,7 @@ const COLUMNS = [
 ];
 
 /** One shift's line, its cells in COLUMNS order (`text` quotes and neutralises text, see csvCell). */
-function line(s: TShiftReconciliation, text: (value: string | null | undefined) => string): string {
+function line(s: ReconciledShift, text: (value: string | null | undefined) => string): string {
   const approved = s.state === "approved" ? s.approval : null;
   return csvRow([
     text(s.storeName),
@@ -40,8 +40,8 @@ function line(s: TShiftReconciliation, text: (value: string | null | undefined) 
     text(s.terminalName),
     csvCell(s.number, "number"),
     csvCell(s.shiftId),
-    csvCell(s.openedAt.toISOString()),
-    csvCell(s.closedAt?.toISOString()),
+    csvCell(s.openedIso),
+    csvCell(s.closedIso),
     text(s.cashierName),
     roubles(s.openingFloat),
     roubles(s.cashSales),
@@ -76,7 +76,7 @@ export const exportCashCsvProcedure = permitted("cash.view")
   });
 
 /** The header and one line per shift, by day, store, till and opening. */
-export function cashCsv(unsorted: readonly TShiftReconciliation[]): string {
+export function cashCsv(unsorted: readonly ReconciledShift[]): string {
   const days = textRanks(unsorted.map((s) => s.day));
   const stores = textRanks(unsorted.map((s) => s.storeName));
   const terminals = textRanks(unsorted.map((s) => s.terminalName));

@@ -94,6 +94,11 @@ describe("csv", () => {
   it("roubles from kopecks exactly, negative too", () => {
     expect(roubles(-123_405n)).toBe("-1234.05");
     expect(roubles(5n)).toBe("0.05");
+    expect(roubles(-5n)).toBe("-0.05");
+    expect(roubles(0n)).toBe("0.00");
+    expect(roubles(40n)).toBe("0.40");
+    expect(roubles(-100n)).toBe("-1.00");
+    expect(roubles(900_719_925_474_099_312_345n)).toBe("9007199254740993123.45");
     expect(roubles(null)).toBe("");
   });
   it("quotes per RFC 4180 and neutralises formula-looking text", () => {

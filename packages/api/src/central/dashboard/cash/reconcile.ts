@@ -19,8 +19,14 @@ export const DEFAULT_TOLERANCE = 10_000n;
 /** A shift without holes (shared: thousands of shifts, none of them changes it). */
 const NO_GAP: { ranges: SeqRange[]; count: number } = { ranges: [], count: 0 };
 
+/** A reconciled shift, with its times also as the UTC ISO text the CSV writes (kept per snapshot). */
+export interface ReconciledShift extends TShiftReconciliation {
+  openedIso: string;
+  closedIso: string | null;
+}
+
 export interface Reconciled {
-  shifts: TShiftReconciliation[];
+  shifts: ReconciledShift[];
   /** Shift records whose snapshot did not parse (an agent bug or a foreign writer): listed, never guessed at. */
   unreadable: { terminalId: string; shiftId: string }[];
   truncated: boolean;
@@ -71,7 +77,7 @@ export async function reconcileShifts(
     holed.map((index, n) => [index, seqGaps(figures[index]!.previousSeq, seqLists[n] ?? [])]),
   );
 
-  const shifts = readable.map((record, index): TShiftReconciliation => {
+  const shifts = readable.map((record, index): ReconciledShift => {
     const s = record.snapshot;
     const f = figures[index]!;
     const closed = record.closedAt !== null;
@@ -119,6 +125,8 @@ export async function reconcileShifts(
       day: record.day,
       openedAt: record.openedAt,
       closedAt: record.closedAt,
+      openedIso: record.openedIso,
+      closedIso: record.closedIso,
       cashierName: s.cashierName,
       openingFloat,
       cashSales: f.cashSales,
