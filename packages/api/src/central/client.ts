@@ -1,6 +1,6 @@
 import { createTRPCClient, httpLink } from "@trpc/client";
-import superjson from "superjson";
 import type { CentralRouter } from "./router.ts";
+import { wireTransformer } from "./transformer.ts";
 
 export interface CentralClientOptions {
   /** Base URL of the central server, e.g. `http://127.0.0.1:3000`. */
@@ -20,7 +20,7 @@ export function createCentralClient(options: CentralClientOptions) {
     links: [
       httpLink({
         url: `${options.url.replace(/\/$/, "")}/api/trpc`,
-        transformer: superjson,
+        transformer: wireTransformer,
         headers: { authorization: `Bearer ${options.terminalKey}` },
         ...(options.fetch ? { fetch: options.fetch } : {}),
       }),

@@ -1,12 +1,12 @@
 import { parseTerminalKey, verifyTerminalKey } from "@kassa/db/central";
 import { initTRPC } from "@trpc/server";
-import superjson from "superjson";
 import { AppError, formatKassaError } from "../errors.ts";
 import type { CentralContext } from "./context.ts";
+import { wireTransformer } from "./transformer.ts";
 
 /**
  * The central server's tRPC instance. superjson carries BigInt money and Dates between the
- * central server, the dashboard and the agents' sync client.
+ * central server, the dashboard and the agents' sync client (skipped for plain JSON: transformer.ts).
  */
 /** Procedure metadata: the dashboard permission a procedure needs (dashboard/permissions.ts). */
 export interface CentralMeta {
@@ -14,7 +14,7 @@ export interface CentralMeta {
 }
 
 const t = initTRPC.context<CentralContext>().meta<CentralMeta>().create({
-  transformer: superjson,
+  transformer: wireTransformer,
   errorFormatter: formatKassaError,
 });
 
