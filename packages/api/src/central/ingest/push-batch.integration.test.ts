@@ -61,6 +61,27 @@ describe("ingest.push", () => {
     expect(await countReceipts(t!.id)).toBe(3);
   });
 
+  it("answers an item repeated inside one batch from its first copy: the same body is a duplicate, another body a conflict", async () => {
+    const [t] = await seedFleet(db, { stores: 1, perStore: 1 });
+    const first = sampleReceiptItem(101);
+    // The same body with its keys in another order is the same item (canonical JSON).
+    const reordered = {
+      ...first,
+      data: Object.fromEntries(Object.entries(first.data).reverse()),
+    } as typeof first;
+    const changed = { ...first, data: { ...first.data, cashier: { name: "Someone Else" } } };
+    const answer = await callerFor(t!).ingest.push(
+      batch(t!, [first, reordered, changed, sampleReceiptItem(102)]),
+    );
+    expect(answer.results.map((r) => r.status)).toEqual(["accepted", "duplicate", "rejected", "accepted"]);
+    expect(answer.results[2]).toMatchObject({ code: "BATCH_CONFLICT", retryable: false });
+    const stored = await db.sql.query<{ cashier_name: string }>(
+      "SELECT cashier_name FROM receipts WHERE terminal_id = $1 AND id = $2",
+      [t!.id, first.id],
+    );
+    expect(stored.map((r) => r.cashier_name)).toEqual([first.data.cashier.name]);
+  });
+
   it("rejects a different body under a stored receipt id with a clear reason, keeping the stored one", async () => {
     const [t] = terminals;
     const changed = sampleReceiptItem(1);

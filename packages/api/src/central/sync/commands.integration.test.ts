@@ -1,13 +1,17 @@
 import type { CentralDatabase } from "@kassa/db/central";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { issueDlqCommand, issueDlqCommands, pendingCommands, storeCommandAcks } from "./commands.ts";
+import { issueDlqCommand, issueDlqCommands, storeCommandAcks } from "./commands.ts";
 import { storeDlqMirror } from "./store-dlq-mirror.ts";
+import { recordTerminalSync } from "./terminal-sync-state.ts";
 import { openThrowawayCentral, type SeededTerminal, seedFleet } from "./test-central.ts";
 
 let db: CentralDatabase;
 let dispose: () => Promise<void>;
 let terminals: SeededTerminal[];
 const now = new Date("2026-11-22T09:00:00Z");
+/** The commands a push's answer hands back (ingest records the sync and delivers them in one statement). */
+const pendingCommands = (sql: CentralDatabase["sql"], terminal: SeededTerminal, at: Date) =>
+  recordTerminalSync(sql, terminal, { now: at, clockSkewMs: 0, hlc: "0", ofd: undefined });
 
 beforeAll(async () => {
   ({ db, dispose } = await openThrowawayCentral());

@@ -77,29 +77,6 @@ export async function issueDlqCommand(
   return id;
 }
 
-/** Commands not yet acknowledged, oldest first: sent with every sync answer until acknowledged. */
-export async function pendingCommands(
-  sql: SqlRunner,
-  terminal: TerminalScope,
-  now: Date,
-  limit = 100,
-): Promise<SyncCommandOut[]> {
-  const rows = await sql.query<{ id: string; action: DlqAction; dlq_item_id: string; reason: string | null }>(
-    // UPDATE … RETURNING yields rows in no particular order: sort them after, so a retry and a
-    // later discard of the same item reach the terminal in the order support issued them.
-    `WITH delivered AS (
-       UPDATE sync_commands SET delivered_at = COALESCE(delivered_at, $3)
-       WHERE (organization_id, terminal_id, id) IN (
-         SELECT organization_id, terminal_id, id FROM sync_commands
-         WHERE organization_id = $1 AND terminal_id = $2 AND acked_at IS NULL
-         ORDER BY issued_at LIMIT $4)
-       RETURNING id, action, dlq_item_id, reason, issued_at)
-     SELECT id, action, dlq_item_id, reason FROM delivered ORDER BY issued_at, id`,
-    [terminal.organizationId, terminal.id, now, limit],
-  );
-  return rows.map((r) => ({ id: r.id, action: r.action, dlqItemId: r.dlq_item_id, reason: r.reason }));
-}
-
 export interface CommandAckItem {
   id: string;
   data: { commandId: string; outcome: "applied" | "not_found"; appliedAt: string };

@@ -1,7 +1,7 @@
 import type { TIngestItem } from "../ingest/ingest-items.types.ts";
 import { type RumItem, storeRumItems } from "../rum/store-samples.ts";
 import { canonicalJson } from "./body-hash.ts";
-import { type CommandAckItem, pendingCommands, type SyncCommandOut, storeCommandAcks } from "./commands.ts";
+import { type CommandAckItem, type SyncCommandOut, storeCommandAcks } from "./commands.ts";
 import { duplicate, type ItemResult, rejected } from "./item-result.ts";
 import { acquireOrRenewLease, type SyncLease } from "./leases.ts";
 import type { SqlRunner, TerminalScope, TransactionalSql } from "./sql.ts";
@@ -64,8 +64,9 @@ async function ingestInTransaction(
     now,
   );
 
-  // An item repeated inside the batch is answered by comparing it with its first copy.
-  const first = new Map<string, { index: number; json: string }>();
+  // An item repeated inside the batch is answered by comparing it with its first copy (its
+  // canonical JSON is worked out only then: the stores hash every body once more anyway).
+  const first = new Map<string, { data: unknown; json?: string }>();
   const repeats = new Map<number, ItemResult>();
   const receipts: ReceiptItem[] = [];
   const fiscalizations: FiscalizationItem[] = [];
@@ -81,12 +82,12 @@ async function ingestInTransaction(
 
   batch.items.forEach((item, index) => {
     const key = `${item.kind}:${item.id}`;
-    const json = canonicalJson(item.data);
     const seen = first.get(key);
     if (seen) {
+      seen.json ??= canonicalJson(seen.data);
       repeats.set(
         index,
-        seen.json === json
+        seen.json === canonicalJson(item.data)
           ? duplicate(item.kind, item.id)
           : rejected(
               item.kind,
@@ -97,7 +98,7 @@ async function ingestInTransaction(
       );
       return;
     }
-    first.set(key, { index, json });
+    first.set(key, { data: item.data });
     switch (item.kind) {
       case "receipt":
         receipts.push(item);
@@ -159,20 +160,19 @@ async function ingestInTransaction(
   const byDlq = await storeDlqMirror(sql, terminal, dlq, now);
   const byAck = await storeCommandAcks(sql, terminal, acks);
   const byStatus = await storeTerminalStatus(sql, terminal, terminalStatus, now);
-  // Fleet's counters move with what this batch stored, so the page reads them instead of counting.
-  await updateTerminalCounters(
-    sql,
-    terminal,
-    {
-      dlq: dlq.length > 0,
-      attention: attention.length + voids.length + fiscalizations.length > 0,
-      breakers: newestTransitions(transitions),
-    },
-    now,
-  );
-
   const clockSkewMs = batch.sentAtMs - now.getTime();
-  await recordTerminalSync(sql, terminal, { now, clockSkewMs, hlc: batch.hlc, ofd: ofdStatus?.data });
+  const commands = await recordTerminalSync(sql, terminal, {
+    now,
+    clockSkewMs,
+    hlc: batch.hlc,
+    ofd: ofdStatus?.data,
+  });
+  // Fleet's counters move with what this batch stored, so the page reads them instead of counting.
+  await updateTerminalCounters(sql, terminal, {
+    dlq: dlq.length > 0,
+    attention: attention.length + voids.length + fiscalizations.length > 0,
+    breakers: newestTransitions(transitions),
+  });
 
   const results = batch.items.map((item, index): ItemResult => {
     const repeat = repeats.get(index);
@@ -208,6 +208,5 @@ async function ingestInTransaction(
     );
   });
 
-  const commands = await pendingCommands(sql, terminal, now);
   return { results, lease, serverTimeMs: now.getTime(), clockSkewMs, commands };
 }

@@ -12,12 +12,6 @@ export interface TerminalStatusItem {
 export const STATUS_HISTORY_KEEP = 500;
 
 /**
- * A gap between two pushes longer than this starts a new "online since" (the same 2 minutes as the
- * dashboard's online window: a few sync rounds of an idle agent).
- */
-export const ONLINE_GAP_MS = 2 * 60 * 1000;
-
-/**
  * The health-relevant part of a snapshot: pending counts and FN backlog change on every sale, so
  * they are left out (as buckets where a threshold matters), or the history would be one row per round.
  */
@@ -113,15 +107,6 @@ export interface CounterChanges {
   breakers: { destination: string; at: string; to: string; cause: string }[];
 }
 
-// A till pushing again after a gap longer than the online window is online from now on.
-// Runs before this push updates terminals.last_sync_at, so the subquery reads the previous push.
-const TOUCH = `
-INSERT INTO terminal_status (organization_id, terminal_id, online_since) VALUES ($1, $2, $3)
-ON CONFLICT (organization_id, terminal_id) DO UPDATE SET online_since = CASE
-  WHEN terminal_status.online_since IS NULL OR COALESCE((SELECT last_sync_at FROM terminals
-    WHERE organization_id = $1 AND id = $2), '-infinity') < $3::timestamptz - make_interval(secs => $4::double precision / 1000)
-  THEN $3::timestamptz ELSE terminal_status.online_since END`;
-
 // Recounted for this till only, through indexes that start with (organization_id, terminal_id): the
 // DLQ mirror's key and the partial index on refused receipts. Cheap here, so Fleet never counts.
 const RECOUNT_DLQ = `
@@ -143,17 +128,15 @@ WHERE organization_id = $1 AND terminal_id = $2
   AND (breakers -> $3::text ->> 'since' IS NULL OR (breakers -> $3::text ->> 'since')::timestamptz <= $5::timestamptz)`;
 
 /**
- * After a batch is stored: the till's online run, and the counters its items moved. Runs before
- * the terminal's `last_sync_at` is updated (it reads the previous push to see a gap).
+ * After a batch is stored and its sync recorded (recordTerminalSync: the till's terminal_status
+ * row exists from then on), the counters its items moved.
  */
 export async function updateTerminalCounters(
   sql: SqlRunner,
   terminal: TerminalScope,
   changes: CounterChanges,
-  now: Date,
 ): Promise<void> {
   const key = [terminal.organizationId, terminal.id];
-  await sql.query(TOUCH, [...key, now, ONLINE_GAP_MS]);
   if (changes.dlq) await sql.query(RECOUNT_DLQ, key);
   if (changes.attention) await sql.query(RECOUNT_ATTENTION, key);
   for (const b of changes.breakers) await sql.query(BREAKER, [...key, b.destination, b.to, b.at, b.cause]);

@@ -3,9 +3,10 @@ import { seedOrganization, seedStore, seedTerminal, seedUser } from "@kassa/db/s
 import { createTestCentralDatabase } from "@kassa/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedInContext } from "../../auth/testing.ts";
-import { pendingCommands, storeCommandAcks } from "../../sync/commands.ts";
+import { storeCommandAcks } from "../../sync/commands.ts";
 import type { SqlRunner, TerminalScope, TransactionalSql } from "../../sync/sql.ts";
 import { storeDlqMirror } from "../../sync/store-dlq-mirror.ts";
+import { recordTerminalSync } from "../../sync/terminal-sync-state.ts";
 import { createCallerFactory } from "../../trpc.ts";
 import { dashboardRouter } from "../router.ts";
 import { actOnDlq } from "./dlq-action.ts";
@@ -295,7 +296,13 @@ describe("DLQ actions", () => {
         (i) => i.command?.state,
       );
     expect(await listed()).toEqual(Array(6).fill("issued"));
-    const delivered = await pendingCommands(db.sql, t.a1, NOW);
+    // A push's answer hands them back (and marks them delivered).
+    const delivered = await recordTerminalSync(db.sql, t.a1, {
+      now: NOW,
+      clockSkewMs: 0,
+      hlc: "0",
+      ofd: undefined,
+    });
     expect(await listed()).toEqual(Array(6).fill("delivered"));
     const acks = delivered.map((c, n) => ({
       id: c.id,
