@@ -14,8 +14,10 @@ import { createSignInThrottle, type SignInThrottle, type SignInThrottleOptions }
 // Its organization plugin is not used: its members need a surrogate id and a slug, its roles and
 // access control would duplicate dashboard/permissions.ts, and it has no store scope — Kassa's
 // memberships stay the one source of roles and stores.
-// Only `auth.api.*` is called (from the admin app's server actions and the tRPC context); no
-// better-auth HTTP route is mounted, so sign-up, password reset and the rest are not reachable.
+// Only `auth.api.*` is called (from the admin app's server actions); no better-auth HTTP route is
+// mounted, so sign-up, password reset and the rest are not reachable. Each request's session is
+// read by session.ts from the same cookie and rows (better-auth's getSession, for Kassa's
+// configuration below, minus its generic machinery).
 
 /** A session lasts one working day from sign-in; it is not extended by use (no sliding expiry). */
 export const SESSION_TTL_SECONDS = 12 * 60 * 60;
