@@ -307,6 +307,45 @@ describe("fault matrix: concurrency", () => {
     }
   });
 
+  it("holds the buffer's lease from round to round, writing it once per half life, and gives it up on stop", async () => {
+    const first = await agent({ holder: "process-a", leaseTtlMs: 30_000 });
+    const second = new Database(first.path!);
+    second.pragma("busy_timeout = 5000");
+    const other = createSyncWorker({
+      db: second,
+      terminalId: first.terminal.id,
+      centralUrl: central.url,
+      terminalKey: first.terminal.key,
+      schedule: false,
+      watchMs: 0,
+      now: () => nowMs,
+      holder: "process-b",
+    });
+    cleanups.push(async () => {
+      await other.stop();
+      second.close();
+    });
+    const lease = () => second.prepare("SELECT holder, expires_at FROM sync_lease").get();
+    enqueueMany(first.db, first.terminal.id, 3);
+    await first.worker.now();
+    const held = lease();
+    expect(held).toEqual({ holder: "process-a", expires_at: nowMs + 30_000 });
+    // Between process-a's rounds the buffer stays its own.
+    expect((await other.now()).message).toMatch(/Another agent process \(process-a\)/);
+    advance(10_000);
+    enqueueMany(first.db, first.terminal.id, 2, 10);
+    expect((await first.worker.now()).delivered.central).toBe(2);
+    expect(lease()).toEqual(held); // within half its life: no write
+    advance(6_000);
+    await first.worker.now();
+    expect(lease()).toEqual({ holder: "process-a", expires_at: nowMs + 30_000 }); // past half: renewed
+    await first.worker.stop();
+    expect(lease()).toBeUndefined();
+    // process-b takes the buffer at once (the central server's lease it then waits out is its own matter).
+    expect((await other.now()).message).not.toMatch(/Another agent process/);
+    expect(lease()).toMatchObject({ holder: "process-b" });
+  });
+
   it("two workers on two connections to one buffer never both sync", async () => {
     const first = await agent({ holder: "process-a" });
     const second = new Database(first.path!);
@@ -414,11 +453,15 @@ describe("fault matrix: concurrency", () => {
     enqueueMany(first.db, first.terminal.id, 5, 100);
     const b = await other.now();
     expect(b.delivered.central).toBeGreaterThanOrEqual(5);
-    // process-a wakes up with its old token and new work: refused, it delivers nothing.
+    // process-b stalls past its buffer lease; process-a wakes up, takes the buffer, and pushes with
+    // its old central token and new work: the central server's fence refuses it, nothing delivered.
+    advance(31_000);
     enqueueMany(first.db, first.terminal.id, 5, 200);
     const a = await first.worker.now();
     expect(a.delivered.central).toBe(0);
     expect(a.message).toMatch(/sync lease/);
+    // process-a's buffer lease lapses in turn; process-b, still the central lease's holder, goes on.
+    advance(31_000);
     const b2 = await other.now();
     expect(b2.delivered.central).toBe(5);
     const stats = await central.stats();

@@ -273,28 +273,26 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     const tally: RoundTally = { delivered: 0, failed: 0, deadLettered: 0, stoppedBecause: null };
     let relay: Awaited<ReturnType<NonNullable<typeof ofd>["round"]>> | null = null;
     let message: string;
-    if (!lease.acquire(clock.nowMs())) {
+    // Held from round to round (written once half its life has gone by, not twice a round: two
+    // fsyncs per sale on a till's flash), released on stop; a crashed holder's lapses with its TTL.
+    if (!lease.renew(clock.nowMs())) {
       message = `Another agent process (${lease.holderNow()?.holder}) is syncing this buffer; this one stays idle.`;
     } else {
-      try {
-        // The OFD goes first: its status (unsent count, oldest age) then rides this round to central.
-        if (ofd) relay = await relayRound(ofd);
-        tally.deadLettered += relay?.deadLettered ?? 0;
-        if (central && deps.statusSnapshot) await queueStatusSnapshot(deps.statusSnapshot);
-        if (central) {
-          const startedAtMs = clock.nowMs();
-          await central.round(tally);
-          // Only a round that pushed (or tried to) says anything about the server: a paused one is silent.
-          offline.note("central", central.state.online, startedAtMs, tally.stoppedBecause !== null);
-        }
-        if (central?.state.online) centralKey = null;
-        if (cashiers && central?.state.online) {
-          await cashiers.maybePull(clock.nowMs()).catch((error: unknown) => {
-            log(`cashier list not refreshed: ${(error as Error).message}`);
-          });
-        }
-      } finally {
-        lease.release();
+      // The OFD goes first: its status (unsent count, oldest age) then rides this round to central.
+      if (ofd) relay = await relayRound(ofd);
+      tally.deadLettered += relay?.deadLettered ?? 0;
+      if (central && deps.statusSnapshot) await queueStatusSnapshot(deps.statusSnapshot);
+      if (central) {
+        const startedAtMs = clock.nowMs();
+        await central.round(tally);
+        // Only a round that pushed (or tried to) says anything about the server: a paused one is silent.
+        offline.note("central", central.state.online, startedAtMs, tally.stoppedBecause !== null);
+      }
+      if (central?.state.online) centralKey = null;
+      if (cashiers && central?.state.online) {
+        await cashiers.maybePull(clock.nowMs()).catch((error: unknown) => {
+          log(`cashier list not refreshed: ${(error as Error).message}`);
+        });
       }
       message = !central
         ? "Offline-only: set KASSA_CENTRAL_URL and KASSA_TERMINAL_KEY to sync."
@@ -404,6 +402,10 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
     async stop() {
       scheduler.stop();
       await running?.catch(() => undefined);
+      // Another process on this buffer may sync at once (a closed buffer has nothing to release).
+      try {
+        lease.release();
+      } catch {}
     },
   };
   return worker;

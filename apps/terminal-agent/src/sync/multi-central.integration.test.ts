@@ -247,8 +247,10 @@ describe.skipIf(!serverUrl)("two central instances on one PostgreSQL", () => {
     enqueueMany(first.db, first.terminal.id, 5, 100);
     expect((await other.now()).delivered.central).toBeGreaterThanOrEqual(5);
     expect(await leaseToken(first.terminal.id)).toBe(granted + 1);
-    // process-a wakes with its old token (granted by A) and new work, and talks to B: its token
-    // is refused as stale, then its request for a fresh lease, as process-b holds it.
+    // process-b stalls past its buffer lease; process-a wakes with its old token (granted by A) and
+    // new work, takes the buffer and talks to B: its token is refused as stale, then its request
+    // for a fresh lease, as process-b holds it.
+    advance(31_000);
     enqueueMany(first.db, first.terminal.id, 5, 200);
     balancer.route = "b";
     balancer.pushes = [];
@@ -265,6 +267,8 @@ describe.skipIf(!serverUrl)("two central instances on one PostgreSQL", () => {
     expect(again.message).toMatch(/Another process holds .* sync lease/);
     expect(balancer.pushes).toEqual(["a"]);
     expect(await leaseToken(first.terminal.id)).toBe(granted + 1);
+    // process-a's buffer lease lapses in turn; process-b, still the central lease's holder, goes on.
+    advance(31_000);
     expect((await other.now()).delivered.central).toBe(5);
     expect(receiptsAt(await a.stats(), first.terminal.id)).toEqual({ n: 15, distinct: 15 });
   });
