@@ -53,9 +53,7 @@ export function correlateTrips(
   trips: readonly BreakerTrip[],
   rule: CorrelationRule = DEFAULT_CORRELATION_RULE,
 ): BreakerIncident[] {
-  if (!(rule.windowMs >= 0) || !Number.isInteger(rule.minTills) || rule.minTills < 2) {
-    throw new RangeError("correlation rule: windowMs ≥ 0 and an integer minTills ≥ 2");
-  }
+  checkRule(rule);
   const byDestination = new Map<string, BreakerTrip[]>();
   for (const trip of trips) {
     const list = byDestination.get(trip.destination) ?? [];
@@ -68,9 +66,7 @@ export function correlateTrips(
     let i = 0;
     while (i < list.length) {
       const first = list[i]!;
-      const end = first.at.getTime() + rule.windowMs;
-      let j = i + 1;
-      while (j < list.length && list[j]!.at.getTime() <= end) j++;
+      const j = incidentEnd(list.length, i, (k) => list[k]!.at.getTime(), rule.windowMs);
       // Most incidents are one trip (a week of a chain: thousands): no set of tills or stores for those.
       let tills: BreakerTrip[] = [first];
       if (j > i + 1) {
@@ -85,7 +81,7 @@ export function correlateTrips(
       }
       incidents.push({
         destination,
-        kind: tills.length >= rule.minTills ? "outage" : tills.length === 1 ? "local" : "several",
+        kind: kindOf(tills.length, rule),
         startedAt: first.at,
         lastTripAt: list[j - 1]!.at,
         trips: tills,
@@ -97,4 +93,211 @@ export function correlateTrips(
   return incidents.sort(
     (a, b) => b.startedAt.getTime() - a.startedAt.getTime() || compareText(a.destination, b.destination),
   );
+}
+
+function checkRule(rule: CorrelationRule): void {
+  if (!(rule.windowMs >= 0) || !Number.isInteger(rule.minTills) || rule.minTills < 2) {
+    throw new RangeError("correlation rule: windowMs ≥ 0 and an integer minTills ≥ 2");
+  }
+}
+
+/**
+ * Where the incident that starts at trip `i` (of `n` in time order, `atMs(k)` the k-th's time) ends:
+ * the index after the last trip at most `windowMs` after the first.
+ */
+function incidentEnd(n: number, i: number, atMs: (k: number) => number, windowMs: number): number {
+  const end = atMs(i) + windowMs;
+  let j = i + 1;
+  while (j < n && atMs(j) <= end) j++;
+  return j;
+}
+
+const kindOf = (tills: number, rule: CorrelationRule): IncidentKind =>
+  tills >= rule.minTills ? "outage" : tills === 1 ? "local" : "several";
+
+/** Each name's place in compareText order; names it finds equal share one. */
+function ranksOf(names: readonly string[]): Int32Array {
+  const byName = names.map((_, i) => i).sort((a, b) => compareText(names[a]!, names[b]!));
+  const ranks = new Int32Array(names.length);
+  byName.forEach((name, k) => {
+    const previous = byName[k - 1];
+    ranks[name] =
+      previous !== undefined && compareText(names[previous]!, names[name]!) === 0 ? ranks[previous]! : k;
+  });
+  return ranks;
+}
+
+/** One breaker's trips — a till's, for one destination — as the fleet view reads them: times only. */
+export interface LaneTrips {
+  terminalId: string;
+  storeId: string;
+  destination: string;
+  /** Epoch ms, in any order. */
+  atMs: readonly number[];
+}
+
+/** An incident as the fleet view lists it: correlateTrips' with its tills counted and the first few named. */
+export interface ListedIncident {
+  destination: string;
+  kind: IncidentKind;
+  startedAt: Date;
+  lastTripAt: Date;
+  /** Distinct tills in the incident (correlateTrips' `trips.length`). */
+  tillCount: number;
+  /** Distinct stores of those tills (correlateTrips' `storeIds.length`). */
+  storeCount: number;
+  /** The first `tripLimit` of correlateTrips' `trips`: each till's first trip, in time order. */
+  trips: { terminalId: string; storeId: string; destination: string; at: Date }[];
+}
+
+/** A window's incidents as the fleet view shows them (correlateLanes). */
+export interface FleetIncidents {
+  /** How many incidents there are. */
+  count: number;
+  /** How many of each kind, and how many tills tripped in any. */
+  summary: { outages: number; several: number; local: number; tillsTripped: number };
+  /** The newest `incidentLimit`, newest first. */
+  listed: ListedIncident[];
+}
+
+/**
+ * correlateTrips over lanes of trip times, giving only what the fleet view shows: every incident
+ * counted, the newest `limits.incidents` listed with their first `limits.trips` tills. The same
+ * rule and the same order (trips by time, then till id by compareText; incidents newest first,
+ * then destination), without an object per trip or per incident: a chain's week is 6,000 trips in
+ * 3,500 incidents of which the page lists 200, and building them all was most of the view's work.
+ */
+export function correlateLanes(
+  lanes: readonly LaneTrips[],
+  rule: CorrelationRule,
+  limits: { incidents: number; trips: number },
+): FleetIncidents {
+  checkRule(rule);
+  // Tills as numbers, ranked by id in compareText order (the trips' tie order), with their stores.
+  const tillIndex = new Map<string, number>();
+  const tillIds: string[] = [];
+  const tillStores: string[] = [];
+  for (const lane of lanes) {
+    if (lane.atMs.length > 0 && !tillIndex.has(lane.terminalId)) {
+      tillIndex.set(lane.terminalId, tillIds.length);
+      tillIds.push(lane.terminalId);
+      tillStores.push(lane.storeId);
+    }
+  }
+  const tillRank = ranksOf(tillIds);
+  const storeIndex = new Map<string, number>();
+  const tillStore = new Int32Array(tillIds.length);
+  tillStores.forEach((store, till) => {
+    if (!storeIndex.has(store)) storeIndex.set(store, storeIndex.size);
+    tillStore[till] = storeIndex.get(store)!;
+  });
+
+  // Each destination's trips as parallel columns (time, till), in the order correlateTrips keeps them.
+  const destinations = new Map<string, { atMs: number[]; tills: number[] }>();
+  for (const lane of lanes) {
+    if (lane.atMs.length === 0) continue;
+    const column = destinations.get(lane.destination) ?? { atMs: [], tills: [] };
+    destinations.set(lane.destination, column);
+    const till = tillIndex.get(lane.terminalId)!;
+    for (const at of lane.atMs) {
+      column.atMs.push(at);
+      column.tills.push(till);
+    }
+  }
+  const destinationNames = [...destinations.keys()];
+
+  // Every incident as a few numbers: where it starts and ends among its destination's trips.
+  const incidentDestination: number[] = [];
+  const incidentFrom: number[] = [];
+  const incidentTo: number[] = [];
+  const incidentTills: number[] = [];
+  const orders: number[][] = [];
+  const summary = { outages: 0, several: 0, local: 0, tillsTripped: tillIds.length };
+  // seen[till] === the incident being counted: that till is counted already (no set per incident).
+  const seen = new Int32Array(tillIds.length).fill(-1);
+  destinationNames.forEach((name, d) => {
+    const { atMs, tills } = destinations.get(name)!;
+    const order = atMs.map((_, k) => k);
+    order.sort((a, b) => atMs[a]! - atMs[b]! || tillRank[tills[a]!]! - tillRank[tills[b]!]! || a - b);
+    orders.push(order);
+    const at = (k: number) => atMs[order[k]!]!;
+    let i = 0;
+    while (i < order.length) {
+      const j = incidentEnd(order.length, i, at, rule.windowMs);
+      const incident = incidentFrom.length;
+      let count = 0;
+      for (let k = i; k < j; k++) {
+        const till = tills[order[k]!]!;
+        if (seen[till] === incident) continue;
+        seen[till] = incident;
+        count++;
+      }
+      const kind = kindOf(count, rule);
+      if (kind === "outage") summary.outages++;
+      else if (kind === "several") summary.several++;
+      else summary.local++;
+      incidentDestination.push(d);
+      incidentFrom.push(i);
+      incidentTo.push(j);
+      incidentTills.push(count);
+      i = j;
+    }
+  });
+
+  // Newest first, then by destination (compareText; names it finds equal keep the order they came in).
+  const destinationRank = ranksOf(destinationNames);
+  const startOf = (incident: number) => {
+    const d = incidentDestination[incident]!;
+    return destinations.get(destinationNames[d]!)!.atMs[orders[d]![incidentFrom[incident]!]!]!;
+  };
+  const starts = incidentFrom.map((_, incident) => startOf(incident));
+  const newest = starts.map((_, incident) => incident);
+  newest.sort(
+    (a, b) =>
+      starts[b]! - starts[a]! ||
+      destinationRank[incidentDestination[a]!]! - destinationRank[incidentDestination[b]!]! ||
+      a - b,
+  );
+
+  const storeSeen = new Int32Array(storeIndex.size).fill(-1);
+  const listed = newest.slice(0, limits.incidents).map((incident): ListedIncident => {
+    const d = incidentDestination[incident]!;
+    const destination = destinationNames[d]!;
+    const { atMs, tills } = destinations.get(destination)!;
+    const order = orders[d]!;
+    const from = incidentFrom[incident]!;
+    const to = incidentTo[incident]!;
+    const trips: ListedIncident["trips"] = [];
+    let storeCount = 0;
+    // A second count of this incident's tills: marked with its number shifted past every first count's.
+    const mark = incidentFrom.length + incident;
+    for (let k = from; k < to; k++) {
+      const trip = order[k]!;
+      const till = tills[trip]!;
+      if (seen[till] === mark) continue;
+      seen[till] = mark;
+      if (storeSeen[tillStore[till]!] !== incident) {
+        storeSeen[tillStore[till]!] = incident;
+        storeCount++;
+      }
+      if (trips.length < limits.trips) {
+        trips.push({
+          terminalId: tillIds[till]!,
+          storeId: tillStores[till]!,
+          destination,
+          at: new Date(atMs[trip]!),
+        });
+      }
+    }
+    return {
+      destination,
+      kind: kindOf(incidentTills[incident]!, rule),
+      startedAt: new Date(atMs[order[from]!]!),
+      lastTripAt: new Date(atMs[order[to - 1]!]!),
+      tillCount: incidentTills[incident]!,
+      storeCount,
+      trips,
+    };
+  });
+  return { count: incidentFrom.length, summary, listed };
 }

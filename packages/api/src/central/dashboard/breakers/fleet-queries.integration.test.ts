@@ -2,6 +2,7 @@ import type { CentralDatabase } from "@kassa/db/central";
 import { seedOrganization, seedStore, seedTerminal } from "@kassa/db/seed";
 import { createTestCentralDatabase } from "@kassa/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { LaneTrips } from "./correlation.ts";
 import { drawLanes } from "./fleet-lanes.ts";
 import {
   allLanes,
@@ -112,34 +113,42 @@ describe("inOrderUntied", () => {
   });
 });
 
-describe("tripsOfLanes (the trips of a window read whole)", () => {
-  const tripNames = (trips: { terminalId: string; destination: string; at: Date }[]) =>
-    trips
-      .map((t) => `${t.terminalId === a.id ? "a" : "b"}/${t.destination} ${t.at.toISOString().slice(11, 19)}`)
-      .sort();
+/** Trip lanes as one trip per time, `a|b/destination hh:mm:ss`, sorted. */
+const tripNames = (lanes: readonly LaneTrips[]) =>
+  lanes
+    .flatMap((l) =>
+      l.atMs.map(
+        (ms) =>
+          `${l.terminalId === a.id ? "a" : "b"}/${l.destination} ${new Date(ms).toISOString().slice(11, 19)}`,
+      ),
+    )
+    .sort();
 
+describe("tripsOfLanes (the trips of a window read whole)", () => {
   it("are tripsInWindow's, with each till's store, within the limit; null above it", async () => {
     const lanes = (await allLanes(db, [a, b], WINDOW, undefined, 100))!;
     const fromLanes = tripsOfLanes(lanes, [a, b], 4);
     const read = await tripsInWindow(db, [a, b], WINDOW, undefined, 4);
     expect(fromLanes?.truncated).toBe(false);
-    expect(tripNames(fromLanes!.trips)).toEqual(tripNames(read.trips));
-    expect(tripNames(fromLanes!.trips)).toEqual([
+    expect(tripNames(fromLanes!.lanes)).toEqual(tripNames(read.lanes));
+    expect(tripNames(fromLanes!.lanes)).toEqual([
       "a/ofd 09:00:00",
       "a/ofd 09:00:00",
       "b/central 09:05:00",
       "b/relay 10:00:00",
     ]);
-    expect([...fromLanes!.trips].sort((x, y) => x.at.getTime() - y.at.getTime())).toEqual(
-      [...read.trips].sort((x, y) => x.at.getTime() - y.at.getTime()),
-    );
+    const byLane = (l: readonly LaneTrips[]) =>
+      [...l].sort((x, y) =>
+        `${x.terminalId}/${x.destination}`.localeCompare(`${y.terminalId}/${y.destination}`),
+      );
+    expect(byLane(fromLanes!.lanes)).toEqual(byLane(read.lanes));
     expect(tripsOfLanes(lanes, [a, b], 3)).toBeNull();
   });
 
   it("of one destination", async () => {
     const lanes = (await allLanes(db, [a, b], WINDOW, "central", 100))!;
-    expect(tripsOfLanes(lanes, [a, b], 10)?.trips).toEqual(
-      (await tripsInWindow(db, [a, b], WINDOW, "central", 10)).trips,
+    expect(tripsOfLanes(lanes, [a, b], 10)?.lanes).toEqual(
+      (await tripsInWindow(db, [a, b], WINDOW, "central", 10)).lanes,
     );
   });
 });
@@ -148,28 +157,25 @@ describe("tripsInWindow", () => {
   it("reads the window's trips, the oldest first when more than the limit", async () => {
     const all = await tripsInWindow(db, [a, b], WINDOW, undefined, 10);
     expect(all.truncated).toBe(false);
-    expect(
-      all.trips
-        .map(
-          (t) => `${t.terminalId === a.id ? "a" : "b"}/${t.destination} ${t.at.toISOString().slice(11, 19)}`,
-        )
-        .sort(),
-    ).toEqual(["a/ofd 09:00:00", "a/ofd 09:00:00", "b/central 09:05:00", "b/relay 10:00:00"]);
+    expect(tripNames(all.lanes)).toEqual([
+      "a/ofd 09:00:00",
+      "a/ofd 09:00:00",
+      "b/central 09:05:00",
+      "b/relay 10:00:00",
+    ]);
     const cut = await tripsInWindow(db, [a, b], WINDOW, undefined, 3);
     expect(cut.truncated).toBe(true);
-    expect(cut.trips.map((t) => t.at.toISOString().slice(11, 19)).sort()).toEqual([
-      "09:00:00",
-      "09:00:00",
-      "09:05:00",
-    ]);
+    expect(tripNames(cut.lanes)).toEqual(["a/ofd 09:00:00", "a/ofd 09:00:00", "b/central 09:05:00"]);
     // Exactly the limit is not cut.
     expect((await tripsInWindow(db, [a, b], WINDOW, undefined, 4)).truncated).toBe(false);
   });
 
   it("reads one destination's, and none for no terminals", async () => {
     const central = await tripsInWindow(db, [a, b], WINDOW, "central", 10);
-    expect(central.trips).toMatchObject([{ terminalId: b.id, storeId: b.storeId, cause: "", failures: 0 }]);
-    expect(await tripsInWindow(db, [], WINDOW, undefined, 10)).toEqual({ trips: [], truncated: false });
+    expect(central.lanes).toEqual([
+      { terminalId: b.id, storeId: b.storeId, destination: "central", atMs: [at("09:05:00").getTime()] },
+    ]);
+    expect(await tripsInWindow(db, [], WINDOW, undefined, 10)).toEqual({ lanes: [], truncated: false });
   });
 });
 

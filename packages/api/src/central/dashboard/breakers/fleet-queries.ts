@@ -1,5 +1,5 @@
 import type { CentralDatabase } from "../../context.ts";
-import type { BreakerTrip } from "./correlation.ts";
+import type { LaneTrips } from "./correlation.ts";
 import { KNOWN_DESTINATIONS, type ScopedTerminal } from "./queries.ts";
 import type { BreakerState, LaneTransitionColumns } from "./segments.ts";
 
@@ -45,8 +45,8 @@ export function parseTimes(text: string): number[] {
 /**
  * The trips of these terminals inside [from, to), at most `limit`: the oldest (then by till and
  * id), through the partial index of trips (breaker_transitions_trips_idx), already in time order.
- * Their times come per lane as one string (a row per trip cost more to parse than to find); the
- * list is in no particular order (correlateTrips sorts).
+ * Their times come per lane as one string (a row per trip cost more to parse than to find), in no
+ * particular order (correlateLanes sorts).
  */
 export async function tripsInWindow(
   db: CentralDatabase,
@@ -54,8 +54,8 @@ export async function tripsInWindow(
   window: { from: Date; to: Date },
   destination: string | undefined,
   limit: number,
-): Promise<{ trips: BreakerTrip[]; truncated: boolean }> {
-  if (terminals.length === 0) return { trips: [], truncated: false };
+): Promise<{ lanes: LaneTrips[]; truncated: boolean }> {
+  if (terminals.length === 0) return { lanes: [], truncated: false };
   const p = terminalParams(terminals);
   // One more than `limit` is read to tell whether it was cut; row_number counts along the order
   // the rows are already in.
@@ -78,21 +78,21 @@ export async function tripsInWindow(
      GROUP BY terminal_id, destination`,
     [p.organizations, p.ids, window.from, window.to, destination ?? null, limit + 1, limit],
   );
-  const byId = new Map(terminals.map((t) => [t.id, t]));
+  const storeOf = new Map(terminals.map((t) => [t.id, t.storeId]));
   return {
-    // As correlateTrips takes them; causes come later, for the trips listed (tripCauses).
-    trips: rows.flatMap((r) => {
-      if (r.ats === null) return [];
-      const { id: terminalId, storeId } = byId.get(r.terminal_id)!;
-      return parseTimes(r.ats).map((at) => ({
-        terminalId,
-        storeId,
-        destination: r.destination,
-        at: new Date(at),
-        cause: "",
-        failures: 0,
-      }));
-    }),
+    // As correlateLanes takes them; causes come later, for the trips listed (tripCauses).
+    lanes: rows.flatMap((r) =>
+      r.ats === null
+        ? []
+        : [
+            {
+              terminalId: r.terminal_id,
+              storeId: storeOf.get(r.terminal_id)!,
+              destination: r.destination,
+              atMs: parseTimes(r.ats),
+            },
+          ],
+    ),
     truncated: rows.some((r) => r.last > BigInt(limit)),
   };
 }
@@ -106,26 +106,22 @@ export function tripsOfLanes(
   lanes: readonly LaneTransitions[],
   terminals: readonly ScopedTerminal[],
   limit: number,
-): { trips: BreakerTrip[]; truncated: false } | null {
+): { lanes: LaneTrips[]; truncated: false } | null {
   let count = 0;
   for (const lane of lanes) count += lane.tripAtMs.length;
   if (count > limit) return null;
   const storeOf = new Map(terminals.map((t) => [t.id, t.storeId]));
-  const trips: BreakerTrip[] = [];
-  for (const lane of lanes) {
-    const storeId = storeOf.get(lane.terminalId)!;
-    for (const at of lane.tripAtMs) {
-      trips.push({
+  return {
+    lanes: lanes
+      .filter((lane) => lane.tripAtMs.length > 0)
+      .map((lane) => ({
         terminalId: lane.terminalId,
-        storeId,
+        storeId: storeOf.get(lane.terminalId)!,
         destination: lane.destination,
-        at: new Date(at),
-        cause: "",
-        failures: 0,
-      });
-    }
-  }
-  return { trips, truncated: false };
+        atMs: lane.tripAtMs,
+      })),
+    truncated: false,
+  };
 }
 
 /** A trip shown by the view, by what identifies it there: its till, destination and time. */

@@ -1,6 +1,6 @@
 import { compareText } from "../compare-text.ts";
 import { permitted } from "../permissions.ts";
-import { type BreakerIncident, correlateTrips } from "./correlation.ts";
+import { correlateLanes } from "./correlation.ts";
 import { drawLanes, readWindow } from "./fleet-lanes.ts";
 import { instantKey, tripCauses, tripsInWindow, tripsOfLanes } from "./fleet-queries.ts";
 import { ZGetBreakerFleetInput, ZGetBreakerFleetOutput } from "./get-fleet.types.ts";
@@ -28,20 +28,6 @@ export const MAX_FLEET_INCIDENTS = 200;
 /** Segments a lane ships (the page's chart draws as many; the till's timeline has them all). */
 export const MAX_LANE_SEGMENTS = 80;
 export const MAX_INCIDENT_TRIPS = 20;
-
-/** How many incidents of each kind, and how many tills tripped in any. */
-export function summarize(incidents: readonly BreakerIncident[]) {
-  const summary = { outages: 0, several: 0, local: 0, tillsTripped: 0 };
-  const tripped = new Set<string>();
-  for (const incident of incidents) {
-    if (incident.kind === "outage") summary.outages++;
-    else if (incident.kind === "several") summary.several++;
-    else summary.local++;
-    for (const trip of incident.trips) tripped.add(trip.terminalId);
-  }
-  summary.tillsTripped = tripped.size;
-  return summary;
-}
 
 /**
  * Each till's place in the order by store name, then till name (compareText): tills that compare
@@ -97,7 +83,8 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
     // Not every transition in the window with its cause (a week of a chain: 18,000 rows;
     // fleet-queries.ts): the window read whole once without causes (readWindow), which gives both
     // the trips and the lanes; then two chains side by side, each one's work done while the other's
-    // statement runs: the trips' correlation and the causes of those listed; and the lanes
+    // statement runs: the trips' correlation (correlateLanes: counted all, built only for the
+    // incidents listed) and the causes of those listed; and the lanes
     // (fleet-lanes.ts). A busier window (or one with more trips than a view holds) reads its
     // trips on their own, the oldest first.
     const started = readWindow(ctx.db, terminals, window, input.destination, MAX_FLEET_READ);
@@ -107,19 +94,22 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
         const trips =
           (whole && tripsOfLanes(whole, terminals, MAX_FLEET_TRIPS)) ??
           (await tripsInWindow(ctx.db, terminals, window, input.destination, MAX_FLEET_TRIPS));
-        const incidents = correlateTrips(trips.trips, rule);
-        const shown = incidents.slice(0, MAX_FLEET_INCIDENTS).map((incident) => ({
-          incident,
-          trips: incident.trips.slice(0, MAX_INCIDENT_TRIPS),
-        }));
+        const incidents = correlateLanes(trips.lanes, rule, {
+          incidents: MAX_FLEET_INCIDENTS,
+          trips: MAX_INCIDENT_TRIPS,
+        });
         // The causes of the trips listed only: a few hundred of a week's thousands.
         const causes = await tripCauses(
           ctx.db,
-          shown.flatMap((s) =>
-            s.trips.map((t) => ({ terminal: byId.get(t.terminalId)!, destination: t.destination, at: t.at })),
+          incidents.listed.flatMap((incident) =>
+            incident.trips.map((t) => ({
+              terminal: byId.get(t.terminalId)!,
+              destination: t.destination,
+              at: t.at,
+            })),
           ),
         );
-        return { truncated: trips.truncated, incidents, shown, causes };
+        return { truncated: trips.truncated, incidents, causes };
       })(),
       drawLanes(
         ctx.db,
@@ -143,13 +133,13 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
       from: input.from,
       to: input.to,
       rule,
-      incidents: listing.shown.map(({ incident, trips: listed }) => ({
+      incidents: incidents.listed.map((incident) => ({
         destination: incident.destination,
         kind: incident.kind,
         startedAt: incident.startedAt,
         lastTripAt: incident.lastTripAt,
-        tillCount: incident.trips.length,
-        trips: listed.map((trip) => ({
+        tillCount: incident.tillCount,
+        trips: incident.trips.map((trip) => ({
           ...till(trip.terminalId),
           at: trip.at,
           // Read a moment ago from an append-only table: always found (the fallback is for types).
@@ -158,11 +148,11 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
             failures: 0,
           }),
         })),
-        storeCount: incident.storeIds.length,
+        storeCount: incident.storeCount,
       })),
       lanes: drawing.lanes.map((lane) => ({ ...till(lane.terminalId), ...lane })),
-      incidentCount: incidents.length,
-      summary: summarize(incidents),
+      incidentCount: incidents.count,
+      summary: incidents.summary,
       truncated: listing.truncated || drawing.truncated,
     };
   });
