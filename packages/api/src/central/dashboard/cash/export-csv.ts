@@ -75,6 +75,8 @@ export const exportCashCsvProcedure = permitted("cash.view")
     };
   });
 
+const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** The header and one line per shift, by day, store, till and opening. */
 export function cashCsv(unsorted: readonly ReconciledShift[]): string {
   const days = textRanks(unsorted.map((s) => s.day));
@@ -88,7 +90,16 @@ export function cashCsv(unsorted: readonly ReconciledShift[]): string {
       terminal: terminals.get(s.terminalName)!,
       opened: s.openedAt.getTime(),
     }))
-    .sort((a, b) => a.day - b.day || a.store - b.store || a.terminal - b.terminal || a.opened - b.opened)
+    .sort(
+      (a, b) =>
+        a.day - b.day ||
+        a.store - b.store ||
+        a.terminal - b.terminal ||
+        a.opened - b.opened ||
+        // Ties (namesakes opened in the same millisecond) by ids, whatever order the ledger read them in.
+        byteOrder(a.s.terminalId, b.s.terminalId) ||
+        byteOrder(a.s.shiftId, b.s.shiftId),
+    )
     .map(({ s }) => s);
   const text = csvTextCells();
   return csvRow(COLUMNS) + shifts.map((s) => line(s, text)).join("");

@@ -37,7 +37,11 @@ export const listCashDaysProcedure = permitted("cash.view")
     }
     return {
       days: [...days.values()].sort(
-        (a, b) => compareText(b.day, a.day) || compareText(a.storeName, b.storeName),
+        // Namesake stores (two organizations' "Central") by id, whatever order the ledger read them in.
+        (a, b) =>
+          compareText(b.day, a.day) ||
+          compareText(a.storeName, b.storeName) ||
+          (a.storeId < b.storeId ? -1 : a.storeId > b.storeId ? 1 : 0),
       ),
       dayFrom: result.dayFrom,
       dayTo: result.dayTo,

@@ -146,5 +146,9 @@ export async function reconcileShifts(
       approval,
     };
   });
+  // By id: the ledger reads shifts in no particular order.
+  unreadable.sort((a, b) =>
+    a.terminalId === b.terminalId ? (a.shiftId < b.shiftId ? -1 : 1) : a.terminalId < b.terminalId ? -1 : 1,
+  );
   return { shifts, unreadable, truncated };
 }
