@@ -252,6 +252,59 @@ describe.each(backends)("on %s", (_name, serverUrl) => {
     for (const [i, r] of rows.entries()) expect(r.value).toBeCloseTo(rumBinValue(rumBin(sample[i]!)), 9);
   });
 
+  it("keeps every grain's histogram equal to a recount of the stored samples: batches, redeliveries, a week boundary", async () => {
+    const [t] = await seedFleet(db, { stores: 1, perStore: 1 });
+    const metrics = ["receipt.accept.commit", "printer.duration"];
+    // 900 samples every 17 minutes from Thu 26 Nov to Sun 6 Dec (a week boundary on Mon 30 Nov),
+    // few distinct values so one hour's bin often counts more than one.
+    const items = Array.from({ length: 900 }, (_, i) =>
+      rum(
+        `g-${i}`,
+        {
+          metric: metrics[i % 2]!,
+          value: [3, 3.1, 40, 41, 900][i % 5]! * (1 + (i % 3)),
+          unit: "ms",
+          at: new Date(Date.parse("2026-11-26T00:05:00Z") + i * 17 * 60_000).toISOString(),
+          labels: {},
+        },
+        i + 1,
+      ),
+    );
+    await push(t!, items.slice(0, 400));
+    await push(t!, items.slice(300, 700)); // 100 redelivered
+    await push(t!, items.slice(700));
+    await push(t!, items.slice(850)); // redelivered again
+    const stored = await db.sql.query<{
+      grain: string;
+      metric: string;
+      bucket: Date;
+      bin: number;
+      n: bigint;
+    }>(
+      `SELECT grain, metric, bucket, b.bin, b.n FROM rum_histograms, unnest(bins, counts) AS b(bin, n)
+       WHERE terminal_id = $1 ORDER BY 1, 2, 3, 4`,
+      [t!.id],
+    );
+    const recount = await db.sql.query<{
+      grain: string;
+      metric: string;
+      bucket: Date;
+      bin: number;
+      n: bigint;
+    }>(
+      `SELECT g.grain, metric, date_trunc(g.grain, at, 'UTC') AS bucket, rum_bin(value) AS bin, count(*) AS n
+       FROM rum_samples CROSS JOIN (VALUES ('hour'), ('day'), ('week')) AS g(grain)
+       WHERE terminal_id = $1 GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+      [t!.id],
+    );
+    expect(recount.reduce((sum, r) => sum + Number(r.n), 0)).toBe(3 * 900);
+    expect(stored).toEqual(recount);
+    // The weeks are ISO weeks (Monday): the boundary splits the samples in two weeks, not one.
+    expect(new Set(stored.filter((r) => r.grain === "week").map((r) => r.bucket.toISOString()))).toEqual(
+      new Set(["2026-11-23T00:00:00.000Z", "2026-11-30T00:00:00.000Z"]),
+    );
+  });
+
   it("the bin functions are inlinable (not STRICT) and still answer NULL for NULL", async () => {
     // A STRICT SQL function whose body PostgreSQL cannot prove strict is never inlined: ingest's
     // three rum_bin calls per sample then cost ~3 µs each instead of ~0.2 µs (migration

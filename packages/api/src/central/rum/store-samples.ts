@@ -13,42 +13,46 @@ export interface RumSampleRow {
 }
 
 /**
- * Stores samples and adds exactly the newly stored ones to the hourly and daily histograms, in one
- * statement: the histograms read the INSERT's RETURNING, so a redelivered sample (the key exists)
- * adds nothing — redelivery is idempotent for the percentiles too. A batch writes one histogram row
- * per metric × hour (and × day, × week) of the till, merged into the stored one (rum_merge_bins) and
- * stamped changed_at for the fleet-wide fold (fold.ts); rows are
- * written in key order, so two transactions touching the same rows (two dashboard beacons) wait,
- * never deadlock.
+ * Stores one origin's samples (a till's, or a dashboard user's) and adds exactly the newly stored
+ * ones to the hourly, daily and weekly histograms, in one statement: the histograms read the
+ * INSERT's RETURNING, so a redelivered sample (the key exists) adds nothing — redelivery is
+ * idempotent for the percentiles too. The origin (source, store, till) is one parameter, not a
+ * field of every sample. Samples are binned once per hour; days and weeks add up the hours. A
+ * batch writes one histogram row per metric × hour (and × day, × week), merged into the stored one
+ * (rum_merge_bins) and stamped changed_at for the fleet-wide fold (fold.ts); rows are written in
+ * key order, so two transactions touching the same rows (two dashboard beacons) wait, never deadlock.
  */
 const INSERT_SAMPLES = `
 WITH v AS (
-  SELECT * FROM json_to_recordset($2::json)
-    AS v(source text, id text, at timestamptz, store_id text, terminal_id text, metric text, value float8,
-         unit text, labels jsonb, hash text)
+  SELECT * FROM json_to_recordset($5::json)
+    AS v(id text, at timestamptz, metric text, value float8, unit text, labels jsonb, hash text)
 ), ins AS (
   INSERT INTO rum_samples (organization_id, source, id, at, store_id, terminal_id, metric, value, unit, labels, body_hash)
-  SELECT $1, source, id, at, store_id, terminal_id, metric, value, unit, labels, hash FROM v
+  SELECT $1, $2, id, at, $3, $4, metric, value, unit, labels, hash FROM v
   ON CONFLICT DO NOTHING
-  RETURNING source, id, at, store_id, terminal_id, metric, value
+  RETURNING id, at, metric, value
+), per_hour AS (
+  SELECT metric, date_trunc('hour', at, 'UTC') AS hour, rum_bin(value) AS bin, count(*) AS n
+  FROM ins GROUP BY 1, 2, 3
 ), per_bin AS (
-  SELECT ins.metric, g.grain, date_trunc(g.grain, ins.at, 'UTC') AS bucket, coalesce(ins.store_id, '') AS store_id,
-         coalesce(ins.terminal_id, '') AS terminal_id, rum_bin(ins.value) AS bin, count(*) AS n
-  FROM ins CROSS JOIN (VALUES ('hour'), ('day'), ('week')) AS g(grain)
-  GROUP BY 1, 2, 3, 4, 5, 6
+  SELECT metric, 'hour' AS grain, hour AS bucket, bin, n FROM per_hour
+  UNION ALL
+  SELECT metric, g.grain, date_trunc(g.grain, hour, 'UTC'), bin, sum(n)::bigint
+  FROM per_hour CROSS JOIN (VALUES ('day'), ('week')) AS g(grain)
+  GROUP BY 1, 2, 3, 4
 ), rolled AS (
   INSERT INTO rum_histograms (organization_id, metric, grain, bucket, store_id, terminal_id, bins, counts)
-  SELECT $1, metric, grain, bucket, store_id, terminal_id, array_agg(bin ORDER BY bin), array_agg(n ORDER BY bin)
+  SELECT $1, metric, grain, bucket, coalesce($3, ''), coalesce($4, ''), array_agg(bin ORDER BY bin), array_agg(n ORDER BY bin)
   FROM per_bin
-  GROUP BY metric, grain, bucket, store_id, terminal_id
-  ORDER BY metric, grain, bucket, store_id, terminal_id
+  GROUP BY metric, grain, bucket
+  ORDER BY metric, grain, bucket
   ON CONFLICT (organization_id, metric, grain, bucket, store_id, terminal_id)
   DO UPDATE SET (bins, counts, changed_at) = (
     SELECT m.bins, m.counts, now()
     FROM rum_merge_bins(rum_histograms.bins, rum_histograms.counts, EXCLUDED.bins, EXCLUDED.counts) AS m
   )
 )
-SELECT source, id FROM ins`;
+SELECT id FROM ins`;
 
 /** The stored body of samples not inserted (their key existed): duplicate or conflict. */
 const STORED = `
@@ -72,24 +76,38 @@ export async function insertRumSamples(
   const outcome = new Map<string, "accepted" | "duplicate" | "conflict">();
   if (rows.length === 0) return outcome;
   const hashes = rows.map((r) => hashOf(r.sample));
-  const inserted = await sql.query<{ source: string; id: string }>(INSERT_SAMPLES, [
-    organizationId,
-    JSON.stringify(
-      rows.map((r, i) => ({
-        source: r.source,
-        id: r.id,
-        at: r.sample.at,
-        store_id: r.storeId,
-        terminal_id: r.terminalId,
-        metric: r.sample.metric,
-        value: r.sample.value,
-        unit: r.sample.unit,
-        labels: r.sample.labels,
-        hash: hashes[i],
-      })),
-    ),
-  ]);
-  for (const row of inserted) outcome.set(`${row.source}/${row.id}`, "accepted");
+  // One statement per origin: a till's batch and a dashboard beacon are one origin each.
+  const origins = new Map<string, number[]>();
+  rows.forEach((row, i) => {
+    const origin = JSON.stringify([row.source, row.storeId, row.terminalId]);
+    const indexes = origins.get(origin);
+    if (indexes) indexes.push(i);
+    else origins.set(origin, [i]);
+  });
+  for (const indexes of origins.values()) {
+    const { source, storeId, terminalId } = rows[indexes[0]!]!;
+    const inserted = await sql.query<{ id: string }>(INSERT_SAMPLES, [
+      organizationId,
+      source,
+      storeId,
+      terminalId,
+      JSON.stringify(
+        indexes.map((i) => {
+          const { sample } = rows[i]!;
+          return {
+            id: rows[i]!.id,
+            at: sample.at,
+            metric: sample.metric,
+            value: sample.value,
+            unit: sample.unit,
+            labels: sample.labels,
+            hash: hashes[i],
+          };
+        }),
+      ),
+    ]);
+    for (const row of inserted) outcome.set(`${source}/${row.id}`, "accepted");
+  }
   const rest = rows
     .map((row, i) => ({ row, hash: hashes[i]! }))
     .filter(({ row }) => !outcome.has(keyOf(row)));
