@@ -150,7 +150,22 @@ export const getBreakerFleetProcedure = permitted("breakers.view")
         })),
         storeCount: incident.storeCount,
       })),
-      lanes: drawing.lanes.map((lane) => ({ ...till(lane.terminalId), ...lane })),
+      // Properties named, not spread: spreading two objects into each of 300 lanes was slower
+      // than the rest of the answer's assembly together.
+      lanes: drawing.lanes.map((lane) => {
+        const { terminalName, storeId, storeName } = till(lane.terminalId);
+        return {
+          terminalId: lane.terminalId,
+          terminalName,
+          storeId,
+          storeName,
+          destination: lane.destination,
+          states: lane.states,
+          starts: lane.starts,
+          more: lane.more,
+          cutAt: lane.cutAt,
+        };
+      }),
       incidentCount: incidents.count,
       summary: incidents.summary,
       truncated: listing.truncated || drawing.truncated,
