@@ -16,7 +16,8 @@ test("an OFD outage across three tills shows as correlated; one till's lone trip
 }) => {
   const seed = stack.cashBreakers;
   await signIn(page, stack);
-  await page.goto(`${stack.url}/breakers`);
+  // A link to later pages of the incidents and lanes (fewer here: the last page is shown).
+  await page.goto(`${stack.url}/breakers?incidents=3&lanes=2`);
   await expect(page.getByRole("heading", { level: 1, name: "Breakers" })).toBeVisible();
 
   const incidents = page.getByTestId("breaker-incidents");
@@ -38,6 +39,9 @@ test("an OFD outage across three tills shows as correlated; one till's lone trip
   await page.getByLabel("Till (timeline)").selectOption({ label: "Till 2 · Tverskaya 12" });
   await page.getByRole("button", { name: "Show" }).click();
   await expect(page).toHaveURL(/terminalId=/);
+  // Applying the filters starts the lists on their first page again.
+  expect(new URL(page.url()).searchParams.has("incidents")).toBe(false);
+  expect(new URL(page.url()).searchParams.has("lanes")).toBe(false);
   const transitions = page.getByTestId("breaker-transitions");
   await expect(transitions.getByRole("row").filter({ hasText: "closed → open" })).toContainText("HTTP 503");
   await expect(transitions.getByRole("row").filter({ hasText: "half-open → closed" })).toHaveCount(1);

@@ -61,7 +61,8 @@ export function BreakerFilters() {
   return (
     <FilterBar
       label={t("label")}
-      state={search}
+      // Turning a page of incidents or lanes is no reason to rebuild the form.
+      state={{ ...search, incidents: null, lanes: null }}
       applyLabel={t("apply")}
       clearLabel={t("clear")}
       onApply={(field) =>
@@ -71,6 +72,8 @@ export function BreakerFilters() {
           storeId: field("storeId"),
           terminalId: field("terminalId"),
           end: null,
+          incidents: null,
+          lanes: null,
         })
       }
       onClear={() => void setSearch(null)}

@@ -2,6 +2,7 @@ import type { TGetBreakerFleetInput } from "@kassa/api/central/dashboard";
 import {
   createLoader,
   type inferParserType,
+  parseAsInteger,
   parseAsIsoDateTime,
   parseAsString,
   parseAsStringLiteral,
@@ -27,6 +28,12 @@ export const breakerSearchParams = {
   storeId: parseAsString,
   /** A till: its own timeline instead of the fleet view. */
   terminalId: parseAsString,
+  /**
+   * The fleet view's pages of incidents and of lanes (useUrlClientPages reads them by these keys):
+   * here so that applying or clearing the filters starts both lists on their first page again.
+   */
+  incidents: parseAsInteger,
+  lanes: parseAsInteger,
 };
 export type BreakerSearch = inferParserType<typeof breakerSearchParams>;
 export const loadBreakerSearch = createLoader(breakerSearchParams);
