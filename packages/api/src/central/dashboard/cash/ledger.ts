@@ -92,6 +92,13 @@ export function seqGaps(
  * a void after close must not look like a missing receipt) and the fiscal documents between the
  * shift's opening report and its Z report (closeFd − openFd − 1, all receipts in Kassa).
  */
+/** What the till counted beyond what is stored (0 when it has no figure or the server has it all). */
+function short(till: number | undefined, stored: bigint): bigint {
+  if (till === undefined) return 0n;
+  const counted = BigInt(till);
+  return counted <= stored ? 0n : counted - stored;
+}
+
 export function missingByCounters(input: {
   till: { cashSales: number; cashRefunds: number; cashIn: number; cashOut: number } | null;
   storedIncludingVoided: { cashSales: bigint; cashRefunds: bigint };
@@ -100,8 +107,6 @@ export function missingByCounters(input: {
   closeFd: number | null;
   fiscalStored: number;
 }): Pick<MissingFromShift, "fiscalDocuments" | "cashSales" | "cashRefunds" | "cashIn" | "cashOut"> {
-  const short = (till: number | undefined, stored: bigint) =>
-    till === undefined || BigInt(till) <= stored ? 0n : BigInt(till) - stored;
   const fiscalExpected =
     input.openFd !== null && input.closeFd !== null && input.closeFd > input.openFd
       ? input.closeFd - input.openFd - 1
