@@ -1,117 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { type BreakerTrip, correlateLanes, correlateTrips, type LaneTrips } from "./correlation.ts";
+import { compareText } from "../compare-text.ts";
+import {
+  type CorrelationRule,
+  correlateLanes,
+  DEFAULT_CORRELATION_RULE,
+  type LaneTrips,
+} from "./correlation.ts";
+
+interface Trip {
+  terminalId: string;
+  storeId: string;
+  destination: string;
+  at: Date;
+}
 
 const T0 = new Date("2026-11-24T09:00:00Z").getTime();
-const trip = (terminalId: string, seconds: number, destination = "ofd", storeId = "s1"): BreakerTrip => ({
+const trip = (terminalId: string, seconds: number, destination = "ofd", storeId = "s1"): Trip => ({
   terminalId,
   storeId,
   destination,
   at: new Date(T0 + seconds * 1000),
-  cause: "5 consecutive failures; last: connect ECONNREFUSED",
-  failures: 5,
 });
-
-describe("correlateTrips (the breaker correlation rule)", () => {
-  it("three tills' OFD breakers opening within a minute are one outage", () => {
-    const incidents = correlateTrips([trip("t3", 41, "ofd", "s2"), trip("t1", 0), trip("t2", 12)]);
-    expect(incidents).toHaveLength(1);
-    expect(incidents[0]).toMatchObject({ destination: "ofd", kind: "outage", storeIds: ["s1", "s2"] });
-    expect(incidents[0]!.trips.map((t) => t.terminalId)).toEqual(["t1", "t2", "t3"]);
-    expect(incidents[0]!.startedAt).toEqual(new Date(T0));
-    expect(incidents[0]!.lastTripAt).toEqual(new Date(T0 + 41_000));
-  });
-
-  it("one till alone is local", () => {
-    expect(correlateTrips([trip("t1", 0)])).toMatchObject([{ kind: "local", trips: [{ terminalId: "t1" }] }]);
-  });
-
-  it("a till tripping again inside the window counts once (two tills are 'several', not an outage)", () => {
-    const [incident] = correlateTrips([trip("t1", 0), trip("t1", 20), trip("t2", 30)]);
-    expect(incident).toMatchObject({ kind: "several" });
-    expect(incident!.trips).toHaveLength(2);
-  });
-
-  it("the window is fixed at the incident's first trip: a slow trickle does not chain into an outage", () => {
-    const incidents = correlateTrips([trip("t1", 0), trip("t2", 50), trip("t3", 100), trip("t4", 150)]);
-    expect(incidents.map((i) => [i.kind, i.trips.length])).toEqual([
-      ["several", 2],
-      ["several", 2],
-    ]);
-  });
-
-  it("destinations are never mixed: the central server and the OFD failing together are two incidents", () => {
-    const incidents = correlateTrips([
-      trip("t1", 0, "ofd"),
-      trip("t2", 1, "central"),
-      trip("t3", 2, "ofd"),
-      trip("t4", 3, "central"),
-    ]);
-    expect(incidents.map((i) => [i.destination, i.kind]).sort()).toEqual([
-      ["central", "several"],
-      ["ofd", "several"],
-    ]);
-  });
-
-  it("a trip exactly windowMs after the first still joins; one millisecond later does not", () => {
-    const rule = { windowMs: 60_000, minTills: 3 };
-    expect(correlateTrips([trip("t1", 0), trip("t2", 30), trip("t3", 60)], rule)[0]!.kind).toBe("outage");
-    const late = { ...trip("t3", 60), at: new Date(T0 + 60_001) };
-    expect(correlateTrips([trip("t1", 0), trip("t2", 30), late], rule).map((i) => i.kind)).toEqual([
-      "local",
-      "several",
-    ]);
-  });
-
-  it("minTills is the threshold, and incidents come newest first", () => {
-    const trips = [trip("a", 0), trip("b", 1), trip("c", 600), trip("d", 601), trip("e", 602)];
-    expect(correlateTrips(trips, { windowMs: 60_000, minTills: 2 }).map((i) => i.kind)).toEqual([
-      "outage",
-      "outage",
-    ]);
-    expect(correlateTrips(trips).map((i) => [i.kind, i.startedAt.getTime() - T0])).toEqual([
-      ["outage", 600_000],
-      ["several", 0],
-    ]);
-  });
-
-  it("refuses a rule that cannot tell an outage from a till (minTills below 2)", () => {
-    expect(() => correlateTrips([], { windowMs: 60_000, minTills: 1 })).toThrow(RangeError);
-    expect(correlateTrips([])).toEqual([]);
-  });
-});
-
-/** correlateTrips' answer as correlateLanes gives it: counted whole, the newest listed with their first tills. */
-function listedOf(
-  trips: readonly BreakerTrip[],
-  rule = { windowMs: 60_000, minTills: 3 },
-  limits = { incidents: 200, trips: 20 },
-) {
-  const incidents = correlateTrips(trips, rule);
-  const tripped = new Set(incidents.flatMap((i) => i.trips.map((t) => t.terminalId)));
-  return {
-    count: incidents.length,
-    summary: {
-      outages: incidents.filter((i) => i.kind === "outage").length,
-      several: incidents.filter((i) => i.kind === "several").length,
-      local: incidents.filter((i) => i.kind === "local").length,
-      tillsTripped: tripped.size,
-    },
-    listed: incidents.slice(0, limits.incidents).map((i) => ({
-      destination: i.destination,
-      kind: i.kind,
-      startedAt: i.startedAt,
-      lastTripAt: i.lastTripAt,
-      tillCount: i.trips.length,
-      storeCount: i.storeIds.length,
-      trips: i.trips
-        .slice(0, limits.trips)
-        .map((t) => ({ terminalId: t.terminalId, storeId: t.storeId, destination: t.destination, at: t.at })),
-    })),
-  };
-}
 
 /** Trips as lanes (per till and destination, in the order they come), as the fleet view reads them. */
-function lanesOf(trips: readonly BreakerTrip[]): LaneTrips[] {
+function lanesOf(trips: readonly Trip[]): LaneTrips[] {
   const lanes = new Map<string, LaneTrips & { atMs: number[] }>();
   for (const t of trips) {
     const key = `${t.terminalId}/${t.destination}`;
@@ -127,8 +39,142 @@ function lanesOf(trips: readonly BreakerTrip[]): LaneTrips[] {
   return [...lanes.values()];
 }
 
+/** Every incident of these trips, each with all its tills. */
+const correlate = (trips: readonly Trip[], rule: CorrelationRule = DEFAULT_CORRELATION_RULE) =>
+  correlateLanes(lanesOf(trips), rule, {
+    incidents: Number.POSITIVE_INFINITY,
+    trips: Number.POSITIVE_INFINITY,
+  }).listed;
+
+describe("correlateLanes (the breaker correlation rule)", () => {
+  it("three tills' OFD breakers opening within a minute are one outage", () => {
+    const incidents = correlate([trip("t3", 41, "ofd", "s2"), trip("t1", 0), trip("t2", 12)]);
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]).toMatchObject({ destination: "ofd", kind: "outage", tillCount: 3, storeCount: 2 });
+    expect(incidents[0]!.trips.map((t) => t.terminalId)).toEqual(["t1", "t2", "t3"]);
+    expect(incidents[0]!.startedAt).toEqual(new Date(T0));
+    expect(incidents[0]!.lastTripAt).toEqual(new Date(T0 + 41_000));
+  });
+
+  it("one till alone is local", () => {
+    expect(correlate([trip("t1", 0)])).toMatchObject([{ kind: "local", trips: [{ terminalId: "t1" }] }]);
+  });
+
+  it("a till tripping again inside the window counts once (two tills are 'several', not an outage)", () => {
+    const [incident] = correlate([trip("t1", 0), trip("t1", 20), trip("t2", 30)]);
+    expect(incident).toMatchObject({ kind: "several", tillCount: 2 });
+    expect(incident!.trips).toHaveLength(2);
+  });
+
+  it("the window is fixed at the incident's first trip: a slow trickle does not chain into an outage", () => {
+    const incidents = correlate([trip("t1", 0), trip("t2", 50), trip("t3", 100), trip("t4", 150)]);
+    expect(incidents.map((i) => [i.kind, i.trips.length])).toEqual([
+      ["several", 2],
+      ["several", 2],
+    ]);
+  });
+
+  it("destinations are never mixed: the central server and the OFD failing together are two incidents", () => {
+    const incidents = correlate([
+      trip("t1", 0, "ofd"),
+      trip("t2", 1, "central"),
+      trip("t3", 2, "ofd"),
+      trip("t4", 3, "central"),
+    ]);
+    expect(incidents.map((i) => [i.destination, i.kind]).sort()).toEqual([
+      ["central", "several"],
+      ["ofd", "several"],
+    ]);
+  });
+
+  it("a trip exactly windowMs after the first still joins; one millisecond later does not", () => {
+    const rule = { windowMs: 60_000, minTills: 3 };
+    expect(correlate([trip("t1", 0), trip("t2", 30), trip("t3", 60)], rule)[0]!.kind).toBe("outage");
+    const late = { ...trip("t3", 60), at: new Date(T0 + 60_001) };
+    expect(correlate([trip("t1", 0), trip("t2", 30), late], rule).map((i) => i.kind)).toEqual([
+      "local",
+      "several",
+    ]);
+  });
+
+  it("minTills is the threshold, and incidents come newest first", () => {
+    const trips = [trip("a", 0), trip("b", 1), trip("c", 600), trip("d", 601), trip("e", 602)];
+    expect(correlate(trips, { windowMs: 60_000, minTills: 2 }).map((i) => i.kind)).toEqual([
+      "outage",
+      "outage",
+    ]);
+    expect(correlate(trips).map((i) => [i.kind, i.startedAt.getTime() - T0])).toEqual([
+      ["outage", 600_000],
+      ["several", 0],
+    ]);
+  });
+
+  it("refuses a rule that cannot tell an outage from a till (minTills below 2)", () => {
+    expect(() => correlate([], { windowMs: 60_000, minTills: 1 })).toThrow(RangeError);
+    expect(correlate([])).toEqual([]);
+  });
+});
+
+/**
+ * The rule as it reads most plainly (the fleet view's before it was columns): an object per trip
+ * and per incident, every incident built. correlateLanes must answer as this does.
+ */
+function referenceIncidents(trips: readonly Trip[], rule: CorrelationRule) {
+  const byDestination = new Map<string, Trip[]>();
+  for (const t of trips) {
+    const list = byDestination.get(t.destination) ?? [];
+    list.push(t);
+    byDestination.set(t.destination, list);
+  }
+  const incidents: { destination: string; startedAt: Date; lastTripAt: Date; tills: Trip[] }[] = [];
+  for (const [destination, list] of byDestination) {
+    list.sort((a, b) => a.at.getTime() - b.at.getTime() || compareText(a.terminalId, b.terminalId));
+    let i = 0;
+    while (i < list.length) {
+      const first = list[i]!;
+      let j = i + 1;
+      while (j < list.length && list[j]!.at.getTime() <= first.at.getTime() + rule.windowMs) j++;
+      const seen = new Set<string>();
+      const tills = list.slice(i, j).filter((t) => !seen.has(t.terminalId) && seen.add(t.terminalId));
+      incidents.push({ destination, startedAt: first.at, lastTripAt: list[j - 1]!.at, tills });
+      i = j;
+    }
+  }
+  return incidents.sort(
+    (a, b) => b.startedAt.getTime() - a.startedAt.getTime() || compareText(a.destination, b.destination),
+  );
+}
+
+/** The reference's answer as correlateLanes gives it: counted whole, the newest listed with their first tills. */
+function listedOf(
+  trips: readonly Trip[],
+  rule: CorrelationRule,
+  limits: { incidents: number; trips: number },
+) {
+  const incidents = referenceIncidents(trips, rule);
+  const kind = (tills: number) => (tills >= rule.minTills ? "outage" : tills === 1 ? "local" : "several");
+  return {
+    count: incidents.length,
+    summary: {
+      outages: incidents.filter((i) => kind(i.tills.length) === "outage").length,
+      several: incidents.filter((i) => kind(i.tills.length) === "several").length,
+      local: incidents.filter((i) => kind(i.tills.length) === "local").length,
+      tillsTripped: new Set(trips.map((t) => t.terminalId)).size,
+    },
+    listed: incidents.slice(0, limits.incidents).map((i) => ({
+      destination: i.destination,
+      kind: kind(i.tills.length),
+      startedAt: i.startedAt,
+      lastTripAt: i.lastTripAt,
+      tillCount: i.tills.length,
+      storeCount: new Set(i.tills.map((t) => t.storeId)).size,
+      trips: i.tills.slice(0, limits.trips),
+    })),
+  };
+}
+
 describe("correlateLanes (the rule as the fleet view lists it)", () => {
-  it("gives correlateTrips' incidents, counts and first tills for random fleets", () => {
+  it("answers as the plain rule does for random fleets: counts, order, first tills", () => {
     // A fixed pseudo-random sequence: the same cases every run.
     let seed = 7;
     const random = () => {
@@ -137,7 +183,7 @@ describe("correlateLanes (the rule as the fleet view lists it)", () => {
     };
     for (let run = 0; run < 60; run++) {
       const tills = 1 + Math.floor(random() * 12);
-      const trips: BreakerTrip[] = [];
+      const trips: Trip[] = [];
       const count = Math.floor(random() * 80);
       for (let k = 0; k < count; k++) {
         const till = Math.floor(random() * tills);

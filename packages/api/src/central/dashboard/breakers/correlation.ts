@@ -1,17 +1,9 @@
 import { compareText } from "../compare-text.ts";
 /**
  * Whether breakers tripped together (the destination itself was down: the central server or the OFD)
- * or alone (one till, or its network). The one place this rule lives; the fleet view and its page use it.
+ * or alone (one till, or its network). The one place this rule lives (correlateLanes); the fleet view
+ * and its page use it.
  */
-
-export interface BreakerTrip {
-  terminalId: string;
-  storeId: string;
-  destination: string;
-  at: Date;
-  cause: string;
-  failures: number;
-}
 
 export interface CorrelationRule {
   /** Trips of the same destination this close to an incident's first trip belong to it. */
@@ -20,80 +12,16 @@ export interface CorrelationRule {
   minTills: number;
 }
 
-/** Three tills within a minute: a till's breaker trips after ~5 failed sends, seconds apart for tills syncing every few seconds. */
+/** Three tills within a minute: a till's breaker trips after ~5 failed sends, seconds apart for tills syncing every few seconds. The fleet view's defaults. */
 export const DEFAULT_CORRELATION_RULE: CorrelationRule = { windowMs: 60_000, minTills: 3 };
 
 /**
  * - `outage`: at least `minTills` tills tripped for the destination within the window — the server
  *   or the OFD was unreachable for many at once; no till is at fault.
  * - `local`: one till alone — that till or its network (look at the till).
- * - `several`: more than one till but fewer than `minTills` — often one store's uplink (see `storeIds`).
+ * - `several`: more than one till but fewer than `minTills` — often one store's uplink (see `storeCount`).
  */
 export type IncidentKind = "outage" | "several" | "local";
-
-export interface BreakerIncident {
-  destination: string;
-  kind: IncidentKind;
-  startedAt: Date;
-  /** The last trip that joined the incident. */
-  lastTripAt: Date;
-  /** Each till's first trip in the incident, in time order. */
-  trips: BreakerTrip[];
-  storeIds: string[];
-}
-
-/**
- * The correlation rule. Per destination, trips in time order: an incident starts at the earliest trip
- * not yet in one, and every trip of the same destination at most `windowMs` after that start joins it
- * (a window fixed at the start, so a slow trickle of unrelated trips cannot chain into one "outage").
- * A till tripping twice inside one window counts once. Its kind comes from the number of distinct
- * tills (see IncidentKind). Incidents come back newest first.
- */
-export function correlateTrips(
-  trips: readonly BreakerTrip[],
-  rule: CorrelationRule = DEFAULT_CORRELATION_RULE,
-): BreakerIncident[] {
-  checkRule(rule);
-  const byDestination = new Map<string, BreakerTrip[]>();
-  for (const trip of trips) {
-    const list = byDestination.get(trip.destination) ?? [];
-    list.push(trip);
-    byDestination.set(trip.destination, list);
-  }
-  const incidents: BreakerIncident[] = [];
-  for (const [destination, list] of byDestination) {
-    list.sort((a, b) => a.at.getTime() - b.at.getTime() || compareText(a.terminalId, b.terminalId));
-    let i = 0;
-    while (i < list.length) {
-      const first = list[i]!;
-      const j = incidentEnd(list.length, i, (k) => list[k]!.at.getTime(), rule.windowMs);
-      // Most incidents are one trip (a week of a chain: thousands): no set of tills or stores for those.
-      let tills: BreakerTrip[] = [first];
-      if (j > i + 1) {
-        const seen = new Set<string>();
-        tills = [];
-        for (let k = i; k < j; k++) {
-          const trip = list[k]!;
-          if (seen.has(trip.terminalId)) continue;
-          seen.add(trip.terminalId);
-          tills.push(trip);
-        }
-      }
-      incidents.push({
-        destination,
-        kind: kindOf(tills.length, rule),
-        startedAt: first.at,
-        lastTripAt: list[j - 1]!.at,
-        trips: tills,
-        storeIds: tills.length === 1 ? [first.storeId] : [...new Set(tills.map((t) => t.storeId))].sort(),
-      });
-      i = j;
-    }
-  }
-  return incidents.sort(
-    (a, b) => b.startedAt.getTime() - a.startedAt.getTime() || compareText(a.destination, b.destination),
-  );
-}
 
 function checkRule(rule: CorrelationRule): void {
   if (!(rule.windowMs >= 0) || !Number.isInteger(rule.minTills) || rule.minTills < 2) {
@@ -136,17 +64,17 @@ export interface LaneTrips {
   atMs: readonly number[];
 }
 
-/** An incident as the fleet view lists it: correlateTrips' with its tills counted and the first few named. */
+/** An incident as the fleet view lists it: its tills counted and the first few named. */
 export interface ListedIncident {
   destination: string;
   kind: IncidentKind;
   startedAt: Date;
   lastTripAt: Date;
-  /** Distinct tills in the incident (correlateTrips' `trips.length`). */
+  /** Distinct tills in the incident (what its kind is decided by). */
   tillCount: number;
-  /** Distinct stores of those tills (correlateTrips' `storeIds.length`). */
+  /** Distinct stores of those tills. */
   storeCount: number;
-  /** The first `tripLimit` of correlateTrips' `trips`: each till's first trip, in time order. */
+  /** Each till's first trip in the incident, in time order: the first `limits.trips` of them. */
   trips: { terminalId: string; storeId: string; destination: string; at: Date }[];
 }
 
@@ -161,11 +89,17 @@ export interface FleetIncidents {
 }
 
 /**
- * correlateTrips over lanes of trip times, giving only what the fleet view shows: every incident
- * counted, the newest `limits.incidents` listed with their first `limits.trips` tills. The same
- * rule and the same order (trips by time, then till id by compareText; incidents newest first,
- * then destination), without an object per trip or per incident: a chain's week is 6,000 trips in
- * 3,500 incidents of which the page lists 200, and building them all was most of the view's work.
+ * The correlation rule. Per destination, trips in time order (then by till id, compareText): an
+ * incident starts at the earliest trip not yet in one, and every trip of the same destination at
+ * most `windowMs` after that start joins it (a window fixed at the start, so a slow trickle of
+ * unrelated trips cannot chain into one "outage"). A till tripping twice inside one window counts
+ * once. Its kind comes from the number of distinct tills (see IncidentKind). Incidents are newest
+ * first, then by destination.
+ *
+ * Every incident is counted, but only the newest `limits.incidents` are built, with their first
+ * `limits.trips` tills: a chain's week is 6,000 trips in 3,500 incidents of which the page lists
+ * 200, and an object and a Date per trip and per incident were most of the view's work. So the
+ * trips are columns of numbers per destination, and an incident a range of them.
  */
 export function correlateLanes(
   lanes: readonly LaneTrips[],
@@ -192,7 +126,7 @@ export function correlateLanes(
     tillStore[till] = storeIndex.get(store)!;
   });
 
-  // Each destination's trips as parallel columns (time, till), in the order correlateTrips keeps them.
+  // Each destination's trips as parallel columns (time, till), in the order the lanes give them.
   const destinations = new Map<string, { atMs: number[]; tills: number[] }>();
   for (const lane of lanes) {
     if (lane.atMs.length === 0) continue;

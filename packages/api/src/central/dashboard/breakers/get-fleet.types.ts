@@ -1,13 +1,19 @@
 import { z } from "zod";
+import { DEFAULT_CORRELATION_RULE } from "./correlation.ts";
 import { refineWindow, ZBreakerState, ZBreakerWindow, ZDestination } from "./window.types.ts";
 
 export const ZGetBreakerFleetInput = ZBreakerWindow.extend({
   destination: ZDestination.optional(),
   storeId: z.string().min(1).max(64).optional(),
   /** The correlation window (correlation.ts): trips this close to an incident's first belong to it. */
-  windowSeconds: z.number().int().min(1).max(3600).default(60),
+  windowSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(DEFAULT_CORRELATION_RULE.windowMs / 1000),
   /** Distinct tills that make an incident an outage of the destination. */
-  minTills: z.number().int().min(2).max(1000).default(3),
+  minTills: z.number().int().min(2).max(1000).default(DEFAULT_CORRELATION_RULE.minTills),
 }).superRefine(refineWindow);
 export type TGetBreakerFleetInput = z.input<typeof ZGetBreakerFleetInput>;
 
