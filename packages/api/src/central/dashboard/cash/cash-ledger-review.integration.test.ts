@@ -7,7 +7,7 @@ import { createCentralContext } from "../../context.ts";
 import type { TIngestItem } from "../../ingest/ingest-items.types.ts";
 import { centralRouter } from "../../router.ts";
 import { createCallerFactory } from "../../trpc.ts";
-import { storedFigures } from "./ledger-queries.ts";
+import { readTimeFigures } from "./read-time-figures.testing.ts";
 import type { TShiftReconciliation } from "./shift-view.types.ts";
 import { dashboardCaller } from "./test-caller.ts";
 
@@ -15,7 +15,7 @@ import { dashboardCaller } from "./test-caller.ts";
 // through ingest.push as a till would send it — twice, at once, out of order, changed, malformed —
 // and each shift's figures on the cash page are held against what the till's own journal says the
 // drawer holds (opening float + cash sales − cash refunds + cash in − cash out), and against the
-// read-time sums the counters replaced (storedFigures) and the migration's backfill.
+// read-time sums the counters replaced (readTimeFigures) and the migration's backfill.
 
 const NOW = new Date("2026-11-24T15:00:00Z");
 const DAY = "2026-11-24";
@@ -924,7 +924,7 @@ describe("every shift this file pushed", () => {
         [till.terminal.organizationId, till.terminal.id, shiftId],
       );
       const { openFd, closeFd } = record!.data;
-      const [sums] = await storedFigures(db, [
+      const [sums] = await readTimeFigures(db, [
         {
           organizationId: till.terminal.organizationId,
           terminalId: till.terminal.id,

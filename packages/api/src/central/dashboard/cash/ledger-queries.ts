@@ -20,10 +20,7 @@ export const MAX_SHIFTS = 20_000;
 /**
  * A scoped shift as the ledger reads it: its record and what is kept for it — its counters and
  * latest approval (one statement), its register shift's stored documents and its organization's
- * tolerance (read beside it). `figures` is null for the rare shift whose receipts are matched by time
- * (a till with receipts naming no shift) and whose snapshot's times are not in the form agents
- * write (UTC `toISOString()`), which SQL cannot safely read: storedFigures sums those from the
- * parsed snapshot.
+ * tolerance (read beside it). `figures` is null only when the snapshot did not parse.
  */
 export interface LedgerRow extends ShiftRecord {
   /** From the snapshot (when it parsed): its opening, its close (closed shifts only) and the store-local day. */
@@ -39,15 +36,21 @@ export interface LedgerRow extends ShiftRecord {
 }
 
 /**
- * An ISO time SQL can cast without failing the statement: the form agents write, on a real
- * calendar day (a snapshot is stored as the till sent it; anything else is left to the parsed
- * snapshot in JS, see LedgerRow.figures).
+ * A snapshot's ISO time as the instant the parsed snapshot has (`new Date(text)`), for every form
+ * its schema accepts (ZShiftSnapshot: a real calendar day, seconds, any fraction, Z or ±hh:mm): the
+ * wall time with its fraction cut to milliseconds as JS does, read as UTC, less its offset (applied
+ * as an interval: PostgreSQL refuses offsets beyond ±15:59 that the schema allows). Anything else,
+ * and year 0000 (JS has it, PostgreSQL does not), is NULL rather than failing the statement: such
+ * a snapshot is unreadable (it does not parse) or has no receipts matched by time.
  */
-const CANONICAL_TIME = (
+const SNAPSHOT_TIME = (
   t: string,
-) => `CASE WHEN ${t} ~ '^[12][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,6})?Z$'
+) => `CASE WHEN ${t} ~ '^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$'
+  AND left(${t}, 4) <> '0000'
   AND substr(${t}, 9, 2)::int <= extract(day FROM (left(${t}, 7) || '-01')::date + interval '1 month' - interval '1 day')
-  THEN ${t}::timestamptz END`;
+  THEN (left(${t}, 19) || coalesce(substring(${t} FROM '^.{19}(\\.[0-9]{1,3})'), '') || 'Z')::timestamptz
+    - CASE WHEN right(${t}, 1) = 'Z' THEN interval '0' ELSE (right(${t}, 6) || ':00')::interval END
+  END`;
 
 const DAY_MS = 86_400_000;
 
@@ -114,7 +117,7 @@ export async function readLedger(
      f AS (
        -- A till whose receipts all name their shift (every till since receipts carry it): its
        -- counters are the figures, no per-shift probe at all.
-       SELECT k.organization_id, k.terminal_id, k.id, k.hlc, k.approval_id, true AS canonical,
+       SELECT k.organization_id, k.terminal_id, k.id, k.hlc, k.approval_id,
          k.cash_sales AS sales, k.cash_refunds AS refunds, k.cash_sales_all AS sales_all,
          k.cash_refunds_all AS refunds_all, k.receipts, k.voided_receipts AS voided,
          k.min_seq, k.max_seq, k.receipts AS distinct_seqs, k.prev_seq, k.cash_in, k.cash_out
@@ -123,7 +126,6 @@ export async function readLedger(
        UNION ALL
        -- A till with receipts naming no shift: those accepted inside the snapshot's times count too.
        SELECT k.organization_id, k.terminal_id, k.id, k.hlc, k.approval_id,
-         v.opened IS NOT NULL AND (NOT v.is_closed OR v.closed_text IS NULL OR v.closed IS NOT NULL) AS canonical,
          k.cash_sales + t.sales, k.cash_refunds + t.refunds, k.cash_sales_all + t.sales_all,
          k.cash_refunds_all + t.refunds_all, (k.receipts + t.receipts)::int, (k.voided_receipts + t.voided)::int,
          least(k.min_seq, t.min_seq), greatest(k.max_seq, t.max_seq), (k.receipts + t.distinct_seqs)::int,
@@ -142,10 +144,8 @@ export async function readLedger(
        ) rec
        CROSS JOIN LATERAL (
          SELECT k.organization_id AS org, k.terminal_id AS terminal, k.id AS shift,
-           ${CANONICAL_TIME("(rec.data->>'openedAt')")} AS opened,
-           rec.data->>'status' = 'closed' AS is_closed,
-           nullif(rec.data->>'closedAt', '') AS closed_text,
-           CASE WHEN rec.data->>'status' = 'closed' THEN ${CANONICAL_TIME("nullif(rec.data->>'closedAt', '')")} END AS closed,
+           ${SNAPSHOT_TIME("(rec.data->>'openedAt')")} AS opened,
+           CASE WHEN rec.data->>'status' = 'closed' THEN ${SNAPSHOT_TIME("(rec.data->>'closedAt')")} END AS closed,
            CASE WHEN rec.data->>'status' = 'closed' THEN k.hlc END AS close_hlc
          OFFSET 0
        ) v
@@ -164,8 +164,7 @@ export async function readLedger(
      )
      -- Most figures have their usual value (no voids, no cash in/out, no hole): sent as NULL then,
      -- 3,200 rows of a dozen numbers each cost more to send and parse than to compute.
-     SELECT f.terminal_id, f.id, f.hlc, nullif(NOT f.canonical, false) AS unsummed,
-       nullif((SELECT count(*) FROM named) > $6, false) AS truncated,
+     SELECT f.terminal_id, f.id, f.hlc, nullif((SELECT count(*) FROM named) > $6, false) AS truncated,
        f.sales, f.refunds, f.receipts,
        nullif(f.sales_all, f.sales) AS sales_all, nullif(f.refunds_all, f.refunds) AS refunds_all,
        nullif(f.voided, 0) AS voided, nullif(f.cash_in, 0) AS cash_in, nullif(f.cash_out, 0) AS cash_out,
@@ -217,7 +216,7 @@ export async function readLedger(
       openedIso: parsed?.openedIso ?? EPOCH_ISO,
       closedIso: parsed?.closedIso ?? null,
       day,
-      figures: row.unsummed || !parsed ? null : toFigures(row, documentsInWindow(fns, parsed)),
+      figures: parsed ? toFigures(row, documentsInWindow(fns, parsed)) : null,
       approval: row.approval === null ? null : approvalOf(row.approval),
       tolerance: toleranceOf.get(terminal.organizationId) ?? null,
     });
@@ -427,8 +426,6 @@ interface LedgerSqlRow {
   terminal_id: string;
   id: string;
   hlc: string;
-  /** True: its times need the parsed snapshot (storedFigures). */
-  unsummed: boolean | null;
   /** True (on every row): more than MAX_SHIFTS matched, these are the newest. */
   truncated: boolean | null;
   sales: Int8;
@@ -484,28 +481,6 @@ export interface StoredFigures {
 
 // A voided receipt (status voided: no fiscal document, voided on the till) never counts as cash.
 const COUNTED = "NOT (x.voided_at IS NOT NULL AND x.fd_number IS NULL)";
-// Cash records are stored as the till sent them: an amount that is not a plain integer is ignored.
-const AMOUNT = "CASE WHEN c.data->>'amount' ~ '^[0-9]{1,15}$' THEN (c.data->>'amount')::bigint END";
-
-/**
- * A fiscalized correction receipt's cash (the cash paid less the change) moves the drawer like a cash
- * in (income, expense return) or out (income return, expense): the till's journal counts it so too
- * (the agent's cashSummary). Only with its fiscal document (correction_fiscalized): one the register
- * refused never moved cash. Corrections are terminal_records (ingest/ingest-items.types.ts).
- */
-const CORRECTION_CASH = `
-SELECT coalesce(sum(x.net) FILTER (WHERE x.kind IN ('income', 'expense_return')), 0)::bigint AS cash_in,
-       coalesce(sum(x.net) FILTER (WHERE x.kind IN ('income_return', 'expense')), 0)::bigint AS cash_out
-FROM (
-  SELECT r.data->>'kind' AS kind,
-    (r.data->'payments'->>'cash')::bigint - least((r.data->'payments'->>'cash')::bigint, greatest(0,
-      (r.data->'payments'->>'cash')::bigint + (r.data->'payments'->>'electronic')::bigint - (r.data->>'total')::bigint)) AS net
-  FROM terminal_records r
-  WHERE r.organization_id = v.org AND r.terminal_id = v.terminal AND r.kind = 'correction'
-    AND r.data->>'shiftId' = v.shift
-    AND EXISTS (SELECT 1 FROM terminal_records f WHERE f.organization_id = r.organization_id
-      AND f.terminal_id = r.terminal_id AND f.kind = 'correction_fiscalized' AND f.id = r.id)
-) x`;
 
 /**
  * Which receipts naming no shift are the shift's by time, as a range of the partial
@@ -575,124 +550,6 @@ const shiftParams = (shifts: readonly ShiftKey[]) => [
     })),
   ),
 ];
-
-/**
- * Two statements for all the shifts, run side by side: per shift, its counters row (receipts
- * naming it) and the receipts matched by time (IN_SHIFT_BY_TIME), the till's receipt just before its first (seq and HLC both grow in accept order, so the previous
- * HLC is the previous seq: one index probe), and its cash in/out. A till numbers its receipts once
- * each (seq is unique per till), so the counted receipts are as many distinct seqs; and the
- * stored fiscal documents of its register shift (fiscalStored).
- */
-export async function storedFigures(
-  db: CentralDatabase,
-  shifts: readonly ShiftKey[],
-): Promise<StoredFigures[]> {
-  if (shifts.length === 0) return [];
-  const [rows, fiscal] = await Promise.all([receiptFigures(db, shifts), fiscalStored(db, shifts)]);
-  return rows.map((r, n) => {
-    const previousSeq = r.prev_seq === null ? 0 : Number(r.prev_seq);
-    const min = r.min_seq === null ? null : Number(r.min_seq);
-    const max = r.max_seq === null ? null : Number(r.max_seq);
-    return {
-      cashSales: BigInt(r.sales),
-      cashRefunds: BigInt(r.refunds),
-      cashSalesAll: BigInt(r.sales_all),
-      cashRefundsAll: BigInt(r.refunds_all),
-      receipts: Number(r.receipts),
-      voidedReceipts: Number(r.voided),
-      fiscalStored: fiscal[n]!,
-      holed:
-        min !== null && max !== null && (min > previousSeq + 1 || max - min + 1 > Number(r.distinct_seqs)),
-      previousSeq,
-      cashIn: BigInt(r.cash_in),
-      cashOut: BigInt(r.cash_out),
-    };
-  });
-}
-
-function receiptFigures(db: CentralDatabase, shifts: readonly ShiftKey[]) {
-  return withoutJit(db).query<{
-    i: number;
-    sales: bigint;
-    refunds: bigint;
-    sales_all: bigint;
-    refunds_all: bigint;
-    receipts: bigint;
-    voided: bigint;
-    min_seq: bigint | null;
-    max_seq: bigint | null;
-    distinct_seqs: bigint;
-    prev_seq: bigint | null;
-    cash_in: bigint;
-    cash_out: bigint;
-  }>(
-    `SELECT v.i,
-       coalesce(k.cash_sales, 0) + t.sales AS sales, coalesce(k.cash_refunds, 0) + t.refunds AS refunds,
-       coalesce(k.cash_sales_all, 0) + t.sales_all AS sales_all,
-       coalesce(k.cash_refunds_all, 0) + t.refunds_all AS refunds_all,
-       (coalesce(k.receipts, 0) + t.receipts)::int AS receipts, (coalesce(k.voided_receipts, 0) + t.voided)::int AS voided,
-       least(k.min_seq, t.min_seq) AS min_seq, greatest(k.max_seq, t.max_seq) AS max_seq,
-       coalesce(k.receipts, 0) + t.distinct_seqs AS distinct_seqs,
-       p.prev_seq, m.cash_in, m.cash_out
-     FROM ${SHIFTS}
-     LEFT JOIN shift_cash_counters k
-       ON k.organization_id = v.org AND k.terminal_id = v.terminal AND k.shift_id = v.shift
-     CROSS JOIN LATERAL (
-       SELECT
-         coalesce(sum(x.cash_total) FILTER (WHERE x.kind = 'sale' AND ${COUNTED}), 0)::bigint AS sales,
-         coalesce(sum(x.cash_total) FILTER (WHERE x.kind = 'refund' AND ${COUNTED}), 0)::bigint AS refunds,
-         coalesce(sum(x.cash_total) FILTER (WHERE x.kind = 'sale'), 0)::bigint AS sales_all,
-         coalesce(sum(x.cash_total) FILTER (WHERE x.kind = 'refund'), 0)::bigint AS refunds_all,
-         count(*) AS receipts,
-         count(*) FILTER (WHERE NOT ${COUNTED}) AS voided,
-         min(x.seq) AS min_seq, max(x.seq) AS max_seq, count(DISTINCT x.seq) AS distinct_seqs,
-         min(x.hlc) AS first_hlc
-       FROM receipts x WHERE ${IN_SHIFT_BY_TIME}
-     ) t
-     CROSS JOIN LATERAL (
-       SELECT (SELECT x.seq FROM receipts x
-               WHERE x.organization_id = v.org AND x.terminal_id = v.terminal
-                 AND x.hlc < least(k.first_hlc, t.first_hlc)
-               ORDER BY x.hlc DESC LIMIT 1) AS prev_seq
-     ) p
-     CROSS JOIN LATERAL (
-       SELECT coalesce(sum(${AMOUNT}) FILTER (WHERE c.data->>'kind' = 'in'), 0)::bigint AS cash_in,
-              coalesce(sum(${AMOUNT}) FILTER (WHERE c.data->>'kind' = 'out'), 0)::bigint AS cash_out
-       FROM terminal_records c
-       WHERE c.organization_id = v.org AND c.terminal_id = v.terminal AND c.kind = 'cash_movement'
-         AND c.data->>'shiftId' = v.shift
-     ) m0
-     CROSS JOIN LATERAL (${CORRECTION_CASH}) q
-     CROSS JOIN LATERAL (SELECT m0.cash_in + q.cash_in AS cash_in, m0.cash_out + q.cash_out AS cash_out) m
-     ORDER BY v.i`,
-    shiftParams(shifts),
-  );
-}
-
-/**
- * Per shift, how many of its register shift's fiscal documents are stored (shifts without both FDs:
- * 0): the counts ingest keeps per FN and shift number (register_shift_documents,
- * sync/shift-cash.ts), one primary-key probe per shift instead of counting the receipts inside its
- * Z report's FD range. The snapshot names the register's shift number but not its FN, and numbers
- * restart on a new FN: the FN is the one whose documents of that number were printed while the
- * shift was open (± a day, the bound the FD-range count used).
- */
-async function fiscalStored(db: CentralDatabase, shifts: readonly ShiftKey[]): Promise<number[]> {
-  const rows = await db.sql.query<{ i: number; fiscal: number }>(
-    `SELECT v.i, sum(d.receipts)::int AS fiscal
-     FROM ${SHIFTS}
-     JOIN register_shift_documents d
-       ON v.open_fd IS NOT NULL AND v.close_fd IS NOT NULL
-         AND d.organization_id = v.org AND d.terminal_id = v.terminal AND d.shift_number = v.number
-         AND d.last_fiscalized_at >= v.opened - interval '1 day'
-         AND d.first_fiscalized_at <= coalesce(v.closed, v.opened) + interval '1 day'
-     GROUP BY v.i`,
-    shiftParams(shifts),
-  );
-  const counts = shifts.map(() => 0);
-  for (const r of rows) counts[Number(r.i) - 1] = Number(r.fiscal);
-  return counts;
-}
 
 /** The stored seqs of the shifts whose sequence has holes (only those: the common case needs no list). */
 export async function shiftSeqs(db: CentralDatabase, shifts: readonly ShiftKey[]): Promise<number[][]> {

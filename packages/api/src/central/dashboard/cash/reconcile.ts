@@ -9,7 +9,7 @@ import {
   type SeqRange,
   seqGaps,
 } from "./ledger.ts";
-import { type LedgerRow, readLedger, type ShiftFilter, shiftSeqs, storedFigures } from "./ledger-queries.ts";
+import { type LedgerRow, readLedger, type ShiftFilter, shiftSeqs } from "./ledger-queries.ts";
 import type { TShiftSnapshot } from "./shift-snapshot.ts";
 import type { TShiftReconciliation } from "./shift-view.types.ts";
 
@@ -45,7 +45,7 @@ export async function reconcileShifts(
     if (r.snapshot) readable.push(r as LedgerRow & { snapshot: TShiftSnapshot });
     else unreadable.push({ terminalId: r.terminalId, shiftId: r.shiftId });
   }
-  // What the fallback sums and the seq lists need of a shift (only for the few that need them).
+  // What the seq lists need of a shift (only for the few with holes).
   const keyOf = (r: LedgerRow & { snapshot: TShiftSnapshot }) => ({
     organizationId: r.organizationId,
     terminalId: r.terminalId,
@@ -57,20 +57,8 @@ export async function reconcileShifts(
     closeFd: r.snapshot.closeFd ?? null,
     closeHlc: r.snapshot.status === "closed" ? r.hlc : null,
   });
-  // Snapshots whose times SQL could not read as agents write them: summed from the parsed snapshot.
-  // (Loops, not flatMap: a week is 3,200 shifts, almost none of them here.)
-  const unsummed: number[] = [];
-  readable.forEach((r, index) => {
-    if (r.figures === null) unsummed.push(index);
-  });
-  const summed = await storedFigures(
-    db,
-    unsummed.map((index) => keyOf(readable[index]!)),
-  );
+  // A readable snapshot always has its figures (readLedger).
   const figures = readable.map((r) => r.figures!);
-  unsummed.forEach((index, n) => {
-    figures[index] = summed[n]!;
-  });
   // Holes in the sequence: before the shift's first stored receipt, or inside its range.
   const holed: number[] = [];
   figures.forEach((f, index) => {

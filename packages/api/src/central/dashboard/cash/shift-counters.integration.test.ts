@@ -740,7 +740,7 @@ describe("the ledger's backfill and its reading", () => {
     expect(await all()).toEqual(kept);
   });
 
-  it("reads a snapshot whose times are not in the agents' UTC form the same (summed from the parsed snapshot)", async () => {
+  it("reads a snapshot whose times are not in the agents' UTC form the same (offsets, long fractions)", async () => {
     const till = await newTill("C1 till 11");
     const s = await seedShift(db.prisma, {
       terminal: till.terminal,
@@ -751,24 +751,34 @@ describe("the ledger's backfill and its reading", () => {
       closeFd: 4,
     });
     await push(till, [
+      // Naming no shift and accepted the very millisecond it opened: it is the shift's.
+      receipt(3, at("06:00"), 250),
       receipt(1, at("07:00"), 1_000, { shiftId: s.shiftId, fd: 2 }),
       receipt(2, at("07:30"), 500),
       movement("cm-11", s.shiftId, "in", 2_000, at("07:40")),
     ]);
     const canonical = await shiftOf(till.terminal.id, s.shiftId);
-    expect(canonical).toMatchObject({ cashSales: 1_500n, cashIn: 2_000n, missing: { fiscalDocuments: 1 } });
-    // The same instants written with Moscow's offset, as another writer might (a later snapshot).
-    await db.sql.query(
-      `UPDATE terminal_records SET hlc = hlc || '1', data = data || jsonb_build_object('openedAt', '${DAY}T09:00:00+03:00', 'closedAt', '${DAY}T12:00:00.000+03:00')
-       WHERE organization_id = $1 AND terminal_id = $2 AND kind = 'shift' AND id = $3`,
-      [orgId, till.terminal.id, s.shiftId],
-    );
-    // As storing it through ingest would, its row names the new snapshot (NAME_SNAPSHOTS).
-    await db.sql.query(
-      `UPDATE shift_cash_counters SET shift_hlc = shift_hlc || '1', shift_opened = '${DAY}T09:00:00+03:00'
-       WHERE organization_id = $1 AND terminal_id = $2 AND shift_id = $3`,
-      [orgId, till.terminal.id, s.shiftId],
-    );
-    expect(await shiftOf(till.terminal.id, s.shiftId)).toEqual(canonical);
+    expect(canonical).toMatchObject({ cashSales: 1_750n, cashIn: 2_000n, missing: { fiscalDocuments: 1 } });
+    // The same instants as another writer might put them (each a later snapshot): with Moscow's
+    // offset; and with an offset PostgreSQL itself refuses (+19:00) and fractions finer than a millisecond,
+    // which the parsed snapshot (JS Date) cuts to the millisecond, so 06:00:00.0009 is 06:00.
+    for (const [openedAt, closedAt] of [
+      [`${DAY}T09:00:00+03:00`, `${DAY}T12:00:00.000+03:00`],
+      ["2026-11-23T20:00:00.0009-10:00", "2026-11-25T04:00:00.000999+19:00"],
+      [`${DAY}T06:00:00.0001234Z`, `${DAY}T09:00:00.0001Z`],
+    ] as const) {
+      await db.sql.query(
+        `UPDATE terminal_records SET hlc = hlc || '1', data = data || jsonb_build_object('openedAt', $4::text, 'closedAt', $5::text)
+         WHERE organization_id = $1 AND terminal_id = $2 AND kind = 'shift' AND id = $3`,
+        [orgId, till.terminal.id, s.shiftId, openedAt, closedAt],
+      );
+      // As storing it through ingest would, its row names the new snapshot (NAME_SNAPSHOTS).
+      await db.sql.query(
+        `UPDATE shift_cash_counters SET shift_hlc = shift_hlc || '1', shift_opened = $4
+         WHERE organization_id = $1 AND terminal_id = $2 AND shift_id = $3`,
+        [orgId, till.terminal.id, s.shiftId, openedAt],
+      );
+      expect(await shiftOf(till.terminal.id, s.shiftId)).toEqual(canonical);
+    }
   });
 });
