@@ -203,6 +203,37 @@ describe("correlateLanes (the rule as the fleet view lists it)", () => {
     }
   });
 
+  it("orders as the plain rule does when two till ids compare equal, and over a span too long to pack", () => {
+    // compareText finds these two ids equal (the same letter, composed and decomposed): the trips'
+    // order falls back to the order they came in, as a stable sort keeps it.
+    const equalIds = [
+      trip("a\u0301", 0, "ofd"),
+      trip("x", 0, "central"),
+      trip("\u00e1", 0, "ofd"),
+      trip("a\u0301", 5, "central"),
+      trip("\u00e1", 5, "central"),
+    ];
+    // Times ~285,000 years apart: time × tills no longer fits a double exactly.
+    const far = (terminalId: string, ms: number): Trip => ({
+      terminalId,
+      storeId: "s1",
+      destination: "ofd",
+      at: new Date(ms),
+    });
+    const span = [far("t2", 8e15), far("t1", 8e15), far("t1", -8e15), far("t3", -8e15 + 1)];
+    const rule = { windowMs: 60_000, minTills: 2 };
+    const limits = { incidents: 10, trips: 10 };
+    for (const trips of [equalIds, [...equalIds].reverse(), span]) {
+      expect(correlateLanes(lanesOf(trips), rule, limits)).toEqual(listedOf(trips, rule, limits));
+    }
+    expect(
+      correlateLanes(lanesOf(equalIds), rule, limits).listed.map((i) => i.trips.map((t) => t.terminalId)),
+    ).toEqual([
+      ["x", "a\u0301", "\u00e1"],
+      ["a\u0301", "\u00e1"],
+    ]);
+  });
+
   it("counts every incident but lists the newest first, each with its first tills only", () => {
     const trips = [
       trip("t1", 0),
