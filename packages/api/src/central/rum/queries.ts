@@ -64,6 +64,37 @@ const ROLLUP_WHERE = `
   AND bucket >= date_trunc($3, $4::timestamptz, 'UTC') AND bucket < $5
   AND ($6::text IS NULL OR store_id = $6) AND ($7::text IS NULL OR terminal_id = $7)`;
 
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+/** 1970-01-05, a Monday: ISO weeks (date_trunc('week')) start DAY_MS * 4 after the epoch. */
+const MONDAY_MS = 4 * DAY_MS;
+
+/**
+ * The days a day-grain read covers ([the day of `from`, `to`)), as the whole ISO weeks inside them
+ * and the days left at either end: the same samples in up to seven times fewer rows.
+ */
+export function weeksInside(from: Date, to: Date): { weekFrom: Date; weekTo: Date } {
+  const dayFrom = Math.floor(from.getTime() / DAY_MS) * DAY_MS;
+  const dayEnd = Math.ceil(to.getTime() / DAY_MS) * DAY_MS;
+  const weekFrom = Math.ceil((dayFrom - MONDAY_MS) / WEEK_MS) * WEEK_MS + MONDAY_MS;
+  const weekTo = Math.max(weekFrom, Math.floor((dayEnd - MONDAY_MS) / WEEK_MS) * WEEK_MS + MONDAY_MS);
+  return { weekFrom: new Date(weekFrom), weekTo: new Date(weekTo) };
+}
+
+/**
+ * A day-grain read's rows as weeks inside and days at the ends (weeksInside): $1 whole orgs,
+ * $2 store pairs, $3 from, $4 to, $5 store, $6 till, $7 metric, $8 first whole week, $9 its end.
+ * A week's row holds exactly its days' samples (ingest adds each sample to every grain).
+ */
+const WEEKS_AND_DAYS_WHERE = `
+  organization_id = ANY($1::text[] || ARRAY(SELECT split_part(p, '/', 1) FROM unnest($2::text[]) AS p))
+  AND (organization_id = ANY($1::text[]) OR (organization_id || '/' || store_id) = ANY($2::text[]))
+  AND metric = $7 AND store_id <> '*'
+  AND ((grain = 'week' AND bucket >= $8 AND bucket < $9)
+    OR (grain = 'day' AND bucket >= date_trunc('day', $3::timestamptz, 'UTC') AND bucket < $4
+        AND (bucket < $8 OR bucket >= $9)))
+  AND ($5::text IS NULL OR store_id = $5) AND ($6::text IS NULL OR terminal_id = $6)`;
+
 function rollupParams(
   scope: RumReadScope,
   w: Omit<RumWindow, "metric"> & { metric: string | null },
@@ -191,11 +222,28 @@ export async function metricBreakdown(
   tills: (Percentiles & { storeId: string; terminalId: string })[];
   stores: (Percentiles & { storeId: string })[];
 }> {
-  // Per store and till: the tills' own rows (one metric, so bounded by tills × buckets); beyond a
-  // month weekly rows (a window's first and last week count whole), 13 per till for 90 days.
-  const level: RumLevel = "till";
+  // Per store and till: the tills' own rows (one metric, so bounded by tills × buckets). Up to a
+  // month (beyond three days), whole weeks from weekly rows and the days at either end from daily
+  // ones — exactly the days' answer in a third of the rows; beyond a month weekly rows alone (a
+  // window's first and last week count whole), 13 per till for 90 days.
   const span = w.to.getTime() - w.from.getTime();
-  const params = rollupParams(scope, w, span > 31 * 86_400_000 ? "week" : grainFor(w.from, w.to));
+  const weekly = span > 31 * DAY_MS;
+  const daily = !weekly && grainFor(w.from, w.to) === "day";
+  const { weekFrom, weekTo } = weeksInside(w.from, w.to);
+  const filter = daily ? WEEKS_AND_DAYS_WHERE : where("till");
+  const params = daily
+    ? [
+        scope.wholeOrganizations,
+        scope.stores,
+        w.from,
+        w.to,
+        w.storeId ?? null,
+        w.terminalId ?? null,
+        w.metric,
+        weekFrom,
+        weekTo,
+      ]
+    : rollupParams(scope, w, weekly ? "week" : "hour");
   // One scan of the rows for both: GROUPING SETS gives each till's bins and each store's
   // (terminal_id NULL), and the percentiles are computed per group. The ids are grouped and sorted
   // by bytes (COLLATE "C"): ~100,000 bins for 90 days of a chain, and the database's C.UTF-8
@@ -205,7 +253,7 @@ export async function metricBreakdown(
       ["store_id", "terminal_id"],
       `SELECT store_id COLLATE "C" AS store_id, terminal_id COLLATE "C" AS terminal_id, b.bin, ${BIN_SUM} AS n
        FROM rum_histograms, unnest(bins, counts) AS b(bin, n)
-       WHERE ${where(level)} GROUP BY GROUPING SETS ((1, 2, 3), (1, 3))`,
+       WHERE ${filter} GROUP BY GROUPING SETS ((1, 2, 3), (1, 3))`,
     ),
     params,
   );

@@ -216,6 +216,69 @@ describe.each(backends)("on %s", (_name, serverUrl) => {
     expect(mismatched).toEqual([]);
   });
 
+  it("a breakdown over up to a month reads whole weeks and the days at either end: the same answer as day by day", async () => {
+    const api = dashboardCaller(db, owner, now);
+    const metric = "receipt.accept.print";
+    // Six weeks of samples on both tills, ending two days ago (the other tests' last day stays theirs).
+    for (const [n, till] of tills.entries()) {
+      await insertRumSamples(
+        db.sql,
+        till.organizationId,
+        Array.from({ length: 600 }, (_, i) => ({
+          source: tillSource(till.id),
+          id: `w-${i}`,
+          storeId: till.storeId,
+          terminalId: till.id,
+          sample: {
+            metric,
+            value: 1 + ((i * 37) % 200) * (n + 1),
+            unit: "ms",
+            at: hour(48 + i * 1.6),
+            labels: {},
+          },
+        })),
+      );
+    }
+    // The reference: the tills' daily rows of the days the window touches, merged, nearest rank.
+    const dayByDay = async (from: Date, to: Date, terminalId: string | null, storeId: string | null) => {
+      const rows = await db.sql.query<{ value: number; n: bigint }>(
+        `SELECT rum_bin_value(b.bin) AS value, sum(b.n)::bigint AS n FROM rum_histograms, unnest(bins, counts) AS b(bin, n)
+         WHERE metric = $1 AND grain = 'day' AND store_id <> '*' AND bucket >= date_trunc('day', $2::timestamptz, 'UTC')
+           AND bucket < $3 AND ($4::text IS NULL OR terminal_id = $4) AND ($5::text IS NULL OR store_id = $5)
+         GROUP BY b.bin ORDER BY b.bin`,
+        [metric, from, to, terminalId, storeId],
+      );
+      const total = rows.reduce((sum, r) => sum + Number(r.n), 0);
+      const rank = (q: number) => {
+        let cum = 0;
+        for (const r of rows) {
+          cum += Number(r.n);
+          if (cum >= q * total) return r.value;
+        }
+        return null;
+      };
+      return { count: total, p50: rank(0.5), p75: rank(0.75), p95: rank(0.95) };
+    };
+    const windows = [
+      // mid-week and mid-day at both ends, 30 days; 10 days; 4 days (no whole week); a month to midnight
+      [hour(33 * 24 + 5), hour(3 * 24 + 7)],
+      [hour(12 * 24 + 13), hour(2 * 24 + 1)],
+      [hour(9 * 24), hour(5 * 24)],
+      [hour(33 * 24 + 12), hour(2 * 24 + 12)],
+    ].map(([from, to]) => ({ from: new Date(from!), to: new Date(to!) }));
+    for (const w of windows) {
+      const view = await api.rum.metric({ ...w, metric });
+      expect(view.tills.length).toBe(2);
+      for (const t of view.tills) {
+        const { storeId: _s, terminalId: _t, ...got } = t;
+        expect(got).toMatchObject(await dayByDay(w.from, w.to, t.terminalId, null));
+      }
+      for (const s of view.stores) {
+        expect(s).toMatchObject(await dayByDay(w.from, w.to, null, s.storeId));
+      }
+    }
+  });
+
   it("refuses a malformed beacon with a typed error and stores nothing", async () => {
     const api = dashboardCaller(db, owner, now);
     const bad = [
