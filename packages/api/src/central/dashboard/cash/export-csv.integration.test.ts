@@ -183,6 +183,49 @@ beforeAll(async () => {
     [ORG, t3.id],
   );
 
+  // Namesakes: a second "Касса 3" in the same store whose shift opened the same millisecond as the
+  // first's (the lines go by till id then), and a second store named "Владивосток" (the days by store id).
+  const t0 = await till("till-0", cyrillic.id, "Касса 3");
+  await seedShift(p, {
+    terminal: t0,
+    id: "shift-namesake",
+    number: 1,
+    openedAt: at("04:00"),
+    cashierName: "Twin",
+    openingFloat: 7,
+  });
+  const eastTwin = await seedStore(p, {
+    organizationId: ORG,
+    id: "store-0",
+    name: "Владивосток",
+    timezone: "Asia/Vladivostok",
+  });
+  const t6 = await till("till-6", eastTwin.id, "Касса\tВосток");
+  await seedShift(p, {
+    terminal: t6,
+    id: "shift-east-twin",
+    number: 1,
+    openedAt: new Date("2026-11-24T05:00:00.000Z"),
+    cashierName: "Ким Ю.",
+    openingFloat: 0,
+  });
+
+  // A third, seeded after both: whichever order the shifts are read in, the ids are not all in it.
+  const eastThird = await seedStore(p, {
+    organizationId: ORG,
+    id: "store-9",
+    name: "Владивосток",
+    timezone: "Asia/Vladivostok",
+  });
+  await seedShift(p, {
+    terminal: await till("till-9", eastThird.id, "Касса\tВосток"),
+    id: "shift-east-third",
+    number: 1,
+    openedAt: new Date("2026-11-24T06:00:00.000Z"),
+    cashierName: "Ким Ю.",
+    openingFloat: 0,
+  });
+
   await seedUser(p, { organizationId: ORG, role: "owner", id: OWNER, name: '=Owner, "Chief"' });
   await dashboardCaller(db, OWNER, NOW).cash.approve({
     terminalId: t1.id,
@@ -206,7 +249,10 @@ const EXPECTED = [
   '1",8,shift-open,2026-11-24T13:00:00.000Z,,"""Petrov""",0.01,0.00,0.00,0.00,0.00,0.01,,,100.00,open,no,0,,,',
   '"Optika ""Nord"", Ltd",2026-11-24,\'-till 2,1,shift-short,2026-11-24T05:15:00.000Z,2026-11-24T11:45:00.000Z,"Сидорова Е.\nстаршая",0.99,300.01,10.00,0.05,100.00,191.05,0.00,-191.05,100.00,needs_approval,no,0,,,',
   "Владивосток,2026-11-24,Касса\tВосток,1,shift-east,2026-11-23T22:30:00.000Z,2026-11-24T08:00:00.000Z,Ким Ю.,1234567.89,0.00,0.00,0.00,0.00,1234567.89,1234567.89,0.00,100.00,within_tolerance,no,0,,,",
+  "Владивосток,2026-11-24,Касса\tВосток,1,shift-east-twin,2026-11-24T05:00:00.000Z,,Ким Ю.,0.00,0.00,0.00,0.00,0.00,0.00,,,100.00,open,no,0,,,",
+  "Владивосток,2026-11-24,Касса\tВосток,1,shift-east-third,2026-11-24T06:00:00.000Z,,Ким Ю.,0.00,0.00,0.00,0.00,0.00,0.00,,,100.00,open,no,0,,,",
   '"Магазин №3, Тверская",2026-11-24,\'@till 4,3,shift-holed,2026-11-24T04:00:00.000Z,2026-11-24T09:30:00.000Z,,0.00,30.00,0.00,0.00,0.00,30.00,29.50,-0.50,100.00,within_tolerance,yes,1,,,',
+  '"Магазин №3, Тверская",2026-11-24,Касса 3,1,shift-namesake,2026-11-24T04:00:00.000Z,,Twin,0.07,0.00,0.00,0.00,0.00,0.07,,,100.00,open,no,0,,,',
   '"Магазин №3, Тверская",2026-11-24,Касса 3,2,shift-provisional,2026-11-24T04:00:00.000Z,2026-11-24T10:00:00.000Z,\'@admin,100.00,20.00,0.00,0.00,0.00,120.00,,,100.00,not_counted,yes,4,,,',
   '"Магазин №3, Тверская",2026-11-24,Касса 3,3,shift-offset,2026-11-24T11:00:00.000Z,2026-11-24T14:00:00.000Z,Offset,5.00,0.00,0.00,0.00,0.00,5.00,5.00,0.00,100.00,within_tolerance,no,0,,,',
 ];
@@ -217,10 +263,19 @@ describe("the exported CSV", () => {
       dayFrom: DAY,
     });
     expect({ rows, filename, truncated }).toEqual({
-      rows: 7,
+      rows: 10,
       filename: `kassa-cash-${DAY}_${DAY}.csv`,
       truncated: false,
     });
     expect(csv).toBe(`${EXPECTED.join("\r\n")}\r\n`);
+  });
+
+  it("lists namesake stores' days by store id, whatever order the ledger read their shifts in", async () => {
+    const { days } = await dashboardCaller(db, OWNER, NOW).cash.days({ dayFrom: DAY });
+    expect(days.filter((d) => d.storeName === "Владивосток").map((d) => d.storeId)).toEqual([
+      "store-0",
+      "store-4",
+      "store-9",
+    ]);
   });
 });
