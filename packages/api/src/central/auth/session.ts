@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { parseCookies } from "better-call";
 import { isSecureRequest, type KassaAuth, SESSION_COOKIE } from "./kassa-auth.ts";
 
 /** Who a request's session cookie belongs to. */
@@ -45,13 +46,14 @@ export async function sessionFromHeaders(
 /**
  * The session token in cookie `name` of a `Cookie` header when its signature is right, else null:
  * the value better-auth sets (better-call's signed cookie, as signedSessionCookie writes it:
- * `<token>.<base64 HMAC-SHA256 of token under the secret>`, URL-encoded), read as better-call
- * reads it — the first cookie of that name, trimmed, unquoted, URL-decoded. The signature is
+ * `<token>.<base64 HMAC-SHA256 of token under the secret>`, URL-encoded). The signature is
  * compared in constant time with the one the secret gives, so a token alone, a changed token or
  * another secret's signature is refused.
  */
 export function signedToken(header: string | null, name: string, secret: string): string | null {
-  const value = header ? cookieValue(header, name) : null;
+  // better-call's parser, the one getSession reads the header with: the first cookie of a name,
+  // trimmed, unquoted, URL-decoded.
+  const value = header ? parseCookies(header).get(name) : undefined;
   if (!value) return null;
   const dot = value.lastIndexOf(".");
   if (dot < 1) return null;
@@ -63,36 +65,4 @@ export function signedToken(header: string | null, name: string, secret: string)
   // Only the canonical base64 of the right HMAC: the one better-auth writes (a variant spelling
   // that decodes to the same bytes is refused; no browser holds one).
   return given.length === expected.length && timingSafeEqual(given, expected) ? token : null;
-}
-
-/**
- * Cookie `name`'s value in a `Cookie` header, as better-call's parseCookies gives it: pairs split
- * at `;`, names and values trimmed, the first of a name kept, surrounding quotes dropped, the value
- * URL-decoded when it holds a `%` (kept as it is when that fails).
- */
-function cookieValue(header: string, name: string): string | null {
-  let index = 0;
-  while (index < header.length) {
-    const eq = header.indexOf("=", index);
-    if (eq === -1) break;
-    let end = header.indexOf(";", index);
-    if (end === -1) end = header.length;
-    else if (end < eq) {
-      // A pair without `=` before this one: start again after the last `;` before the `=`.
-      index = header.lastIndexOf(";", eq - 1) + 1;
-      continue;
-    }
-    if (header.slice(index, eq).trim() === name) {
-      let value = header.slice(eq + 1, end).trim();
-      if (value.codePointAt(0) === 34) value = value.slice(1, -1);
-      if (!value.includes("%")) return value;
-      try {
-        return decodeURIComponent(value);
-      } catch {
-        return value;
-      }
-    }
-    index = end + 1;
-  }
-  return null;
 }
