@@ -81,6 +81,28 @@ async function agent(overrides: Partial<SyncWorkerDeps> = {}, terminalIndex = ne
   return { terminal, db, worker, path: buffer?.path };
 }
 
+/** A second agent process's worker on `first`'s buffer file: its own connection, holder "process-b". */
+function secondProcess(first: Awaited<ReturnType<typeof agent>>, overrides: Partial<SyncWorkerDeps> = {}) {
+  const db = new Database(first.path!);
+  db.pragma("busy_timeout = 5000");
+  const worker = createSyncWorker({
+    db,
+    terminalId: first.terminal.id,
+    centralUrl: central.url,
+    terminalKey: first.terminal.key,
+    schedule: false,
+    watchMs: 0,
+    now: () => nowMs,
+    holder: "process-b",
+    ...overrides,
+  });
+  cleanups.push(async () => {
+    await worker.stop();
+    db.close();
+  });
+  return { db, worker };
+}
+
 /**
  * `count` receipts as the receipt service writes them; with `fiscal`, each one's
  * `receipt_fiscalized` row half a second later, as the fiscal queue writes it.
@@ -309,22 +331,7 @@ describe("fault matrix: concurrency", () => {
 
   it("holds the buffer's lease from round to round, writing it once per half life, and gives it up on stop", async () => {
     const first = await agent({ holder: "process-a", leaseTtlMs: 30_000 });
-    const second = new Database(first.path!);
-    second.pragma("busy_timeout = 5000");
-    const other = createSyncWorker({
-      db: second,
-      terminalId: first.terminal.id,
-      centralUrl: central.url,
-      terminalKey: first.terminal.key,
-      schedule: false,
-      watchMs: 0,
-      now: () => nowMs,
-      holder: "process-b",
-    });
-    cleanups.push(async () => {
-      await other.stop();
-      second.close();
-    });
+    const { db: second, worker: other } = secondProcess(first);
     const lease = () => second.prepare("SELECT holder, expires_at FROM sync_lease").get();
     enqueueMany(first.db, first.terminal.id, 3);
     await first.worker.now();
@@ -348,23 +355,7 @@ describe("fault matrix: concurrency", () => {
 
   it("two workers on two connections to one buffer never both sync", async () => {
     const first = await agent({ holder: "process-a" });
-    const second = new Database(first.path!);
-    second.pragma("busy_timeout = 5000");
-    const other = createSyncWorker({
-      db: second,
-      terminalId: first.terminal.id,
-      centralUrl: central.url,
-      terminalKey: first.terminal.key,
-      schedule: false,
-      watchMs: 0,
-      now: () => nowMs,
-      holder: "process-b",
-      limits: { maxBatchItems: 20 },
-    });
-    cleanups.push(async () => {
-      await other.stop();
-      second.close();
-    });
+    const { worker: other } = secondProcess(first, { limits: { maxBatchItems: 20 } });
     enqueueMany(first.db, first.terminal.id, 200);
     await central.fault({ mode: "delay", delayMs: 30 });
     const [a, b] = await Promise.all([first.worker.now(), other.now()]);
@@ -434,22 +425,8 @@ describe("fault matrix: concurrency", () => {
     // process-a stalls; both leases lapse; process-b takes over the buffer and the central lease.
     advance(120_000);
     await central.clock(120_000);
-    const second = new Database(first.path!);
-    const other = createSyncWorker({
-      db: second,
-      terminalId: first.terminal.id,
-      centralUrl: central.url,
-      terminalKey: first.terminal.key,
-      schedule: false,
-      watchMs: 0,
-      now: () => nowMs,
-      holder: "process-b",
-    });
-    cleanups.push(async () => {
-      await other.stop();
-      second.close();
-      await central.clock(0);
-    });
+    const { worker: other } = secondProcess(first);
+    cleanups.push(() => central.clock(0));
     enqueueMany(first.db, first.terminal.id, 5, 100);
     const b = await other.now();
     expect(b.delivered.central).toBeGreaterThanOrEqual(5);
