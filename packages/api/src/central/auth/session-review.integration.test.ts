@@ -3,15 +3,10 @@ import { type CentralDatabase, newId } from "@kassa/db/central";
 import { seedOrganization, seedUser } from "@kassa/db/seed";
 import { createTestCentralDatabase } from "@kassa/db/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import {
-  createKassaAuth,
-  isSecureRequest,
-  type KassaAuth,
-  SESSION_COOKIE,
-  SESSION_TTL_SECONDS,
-} from "./kassa-auth.ts";
-import { type DashboardSession, sessionFromHeaders } from "./session.ts";
+import { createKassaAuth, type KassaAuth, SESSION_COOKIE, SESSION_TTL_SECONDS } from "./kassa-auth.ts";
+import { sessionFromHeaders } from "./session.ts";
 import { signOut } from "./sign-in.ts";
+import { betterAuthSession } from "./testing.ts";
 
 // An adversarial review of sessionFromHeaders (the direct cookie + row read that replaced
 // better-auth's getSession): every request below is answered by both, and the answers must be the
@@ -31,17 +26,10 @@ beforeAll(async () => {
 afterAll(async () => db?.close());
 afterEach(() => vi.useRealTimers());
 
-/** better-auth's own answer for the same request (what the dashboard used before 2bc3ed6). */
-async function betterAuthSession(headers: Headers): Promise<DashboardSession | null> {
-  const result = await auth.forRequest(isSecureRequest(headers)).api.getSession({ headers });
-  if (!result) return null;
-  return { userId: result.user.id, sessionId: result.session.id, expiresAt: result.session.expiresAt };
-}
-
 /** Both answers for one request, labelled so a failing case names itself. */
 async function bothAnswers(label: string, headers: Headers) {
   const ours = await sessionFromHeaders(auth, headers);
-  const theirs = await betterAuthSession(headers);
+  const theirs = await betterAuthSession(auth, headers);
   return { ours: { label, session: ours }, theirs: { label, session: theirs } };
 }
 
@@ -246,7 +234,7 @@ describe("sessionFromHeaders against better-auth's getSession", { timeout: 60_00
     expect(await sessionFromHeaders(auth, headers)).toBeNull();
     expect(await db.prisma.session.count({ where: { token } })).toBe(0);
     await sessionRow(user.id, token, expiresAt);
-    expect(await betterAuthSession(headers)).toBeNull();
+    expect(await betterAuthSession(auth, headers)).toBeNull();
     expect(await db.prisma.session.count({ where: { token } })).toBe(0);
   });
 

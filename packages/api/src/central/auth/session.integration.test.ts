@@ -2,15 +2,9 @@ import type { CentralDatabase } from "@kassa/db/central";
 import { seedUser } from "@kassa/db/seed";
 import { createTestCentralDatabase } from "@kassa/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createKassaAuth,
-  isSecureRequest,
-  type KassaAuth,
-  SESSION_COOKIE,
-  signedSessionCookie,
-} from "./kassa-auth.ts";
-import { type DashboardSession, sessionFromHeaders, signedToken } from "./session.ts";
-import { testSessionCookie } from "./testing.ts";
+import { createKassaAuth, type KassaAuth, SESSION_COOKIE, signedSessionCookie } from "./kassa-auth.ts";
+import { sessionFromHeaders, signedToken } from "./session.ts";
+import { betterAuthSession, testSessionCookie } from "./testing.ts";
 import { revokeUserSessions } from "./users.ts";
 
 const SECRET = "session-test-secret-0123456789abcdef-xyz";
@@ -23,13 +17,6 @@ beforeAll(async () => {
   auth = createKassaAuth({ db, secret: SECRET });
 }, 60_000);
 afterAll(async () => db?.close());
-
-/** What sessionFromHeaders answered before it read the cookie and the row itself: better-auth's getSession. */
-async function betterAuthSession(headers: Headers): Promise<DashboardSession | null> {
-  const result = await auth.forRequest(isSecureRequest(headers)).api.getSession({ headers });
-  if (!result) return null;
-  return { userId: result.user.id, sessionId: result.session.id, expiresAt: result.session.expiresAt };
-}
 
 const cookieText = (cookie: string) => cookie.slice(cookie.indexOf("=") + 1);
 const tokenOf = (cookie: string) => decodeURIComponent(cookieText(cookie)).split(".")[0] ?? "";
@@ -71,7 +58,7 @@ describe("sessionFromHeaders", { timeout: 30_000 }, () => {
     ];
     for (const [header, extra] of cases) {
       const headers = new Headers({ ...extra, ...(header ? { cookie: header } : {}) });
-      const expected = await betterAuthSession(headers);
+      const expected = await betterAuthSession(auth, headers);
       expect({ header, session: await sessionFromHeaders(auth, headers) }).toEqual({
         header,
         session: expected,

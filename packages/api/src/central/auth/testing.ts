@@ -1,6 +1,7 @@
 import { newId } from "@kassa/db/central";
 import { type CentralContext, type CentralDatabase, createCentralContext } from "../context.ts";
-import { SESSION_TTL_SECONDS, signedSessionCookie } from "./kassa-auth.ts";
+import { isSecureRequest, type KassaAuth, SESSION_TTL_SECONDS, signedSessionCookie } from "./kassa-auth.ts";
+import type { DashboardSession } from "./session.ts";
 
 /** The cookie-signing secret of tests and benches (never a server's). */
 export const TEST_SESSION_SECRET = "test-session-secret-0123456789abcdef";
@@ -48,4 +49,14 @@ export function signedInContext(
       ...(options.now ? { now: options.now } : {}),
     });
   };
+}
+
+/**
+ * better-auth's own getSession answer for a request, as sessionFromHeaders' shape: the reference
+ * the direct cookie + row read (session.ts) is checked against.
+ */
+export async function betterAuthSession(auth: KassaAuth, headers: Headers): Promise<DashboardSession | null> {
+  const result = await auth.forRequest(isSecureRequest(headers)).api.getSession({ headers });
+  if (!result) return null;
+  return { userId: result.user.id, sessionId: result.session.id, expiresAt: result.session.expiresAt };
 }

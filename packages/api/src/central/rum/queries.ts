@@ -73,7 +73,7 @@ const MONDAY_MS = 4 * DAY_MS;
  * The days a day-grain read covers ([the day of `from`, `to`)), as the whole ISO weeks inside them
  * and the days left at either end: the same samples in up to seven times fewer rows.
  */
-export function weeksInside(from: Date, to: Date): { weekFrom: Date; weekTo: Date } {
+function weeksInside(from: Date, to: Date): { weekFrom: Date; weekTo: Date } {
   const dayFrom = Math.floor(from.getTime() / DAY_MS) * DAY_MS;
   const dayEnd = Math.ceil(to.getTime() / DAY_MS) * DAY_MS;
   const weekFrom = Math.ceil((dayFrom - MONDAY_MS) / WEEK_MS) * WEEK_MS + MONDAY_MS;
