@@ -227,6 +227,34 @@ describe("ShtrihTransport handshake", () => {
     expect(dev.frames).toHaveLength(1);
   });
 
+  it("a half answer cut off by a power loss does not swallow the device's reply to the next ENQ", async () => {
+    // The device answers half a frame and loses power: back at once, idle, with nothing pending.
+    // The answer timeout (40 ms) passes before the inter-byte timeout (50 ms) gives up on the half.
+    let cutOff = true;
+    const dev = scriptedDevice(pair.device, (e, d) => {
+      if (e.kind === "control" && e.byte === ENQ) d.send(NAK);
+      if (e.kind === "frame") {
+        d.send(ACK);
+        if (cutOff) d.send(ok(e.frame.command, 1, 2, 3).subarray(0, 4));
+        else d.send(ok(e.frame.command, 7));
+        cutOff = false;
+      }
+    });
+    const t = new ShtrihTransport(pair.host, { enqTimeoutMs: 25, enqAttempts: 2, answerTimeoutMs: () => 40 });
+    const first = t.execute(0xff01, PASSWORD).catch((err: unknown) => err);
+    await vi.advanceTimersByTimeAsync(200);
+    // The device's NAK is heard: it has no answer (it lost power), not "it went silent".
+    expect(await first).toSatisfy(
+      (err) => err instanceof DeviceTimeoutError && err.uncertain && /has no answer/.test(err.message),
+    );
+    expect(t.stats.garbageBytes).toBe(4);
+    // And the next command goes out on the first ENQ.
+    const second = t.execute(0x10, PASSWORD);
+    await vi.advanceTimersByTimeAsync(0);
+    expect((await second).data).toEqual(Uint8Array.of(0, 7));
+    expect(dev.received).toEqual([ENQ, "frame", ENQ, ENQ, "frame", ACK]);
+  });
+
   it("cable pulled while a command is in flight → disconnected and uncertain", async () => {
     scriptedDevice(pair.device, (e, d) => {
       if (e.kind === "control" && e.byte === ENQ) d.send(NAK);

@@ -225,6 +225,22 @@ export class ShtrihTransport {
     });
   }
 
+  /**
+   * Asks the device with ENQ. Its reply is a control byte or a whole new frame, so a half frame
+   * still held from before (an answer cut off by a power loss) can never be completed: it is
+   * dropped as garbage first. Held, it would swallow the reply to this ENQ as frame bytes, and a
+   * device that answers at once would look silent until the inter-byte timeout.
+   */
+  private enq(): void {
+    const held = this.reader.buffered;
+    if (held > 0) {
+      this.clearInterByte();
+      this.reader.reset();
+      this.stats.garbageBytes += held;
+    }
+    this.write(Uint8Array.of(ENQ));
+  }
+
   private write(bytes: Uint8Array): void {
     if (this.closedError) throw this.closedError;
     this.o.onTrace?.("tx", bytes);
@@ -258,7 +274,7 @@ export class ShtrihTransport {
     let silent = 0;
     let stale = 0;
     for (;;) {
-      this.write(Uint8Array.of(ENQ));
+      this.enq();
       const e = await this.next(this.o.enqTimeoutMs);
       if (e.kind === "timeout") {
         if (++silent >= this.o.enqAttempts) {
@@ -308,7 +324,7 @@ export class ShtrihTransport {
         this.stats.badFrames++;
         bad++;
         this.write(Uint8Array.of(NAK));
-        this.write(Uint8Array.of(ENQ));
+        this.enq();
         continue;
       }
       if (e.kind === "timeout") return null;
@@ -395,7 +411,7 @@ export class ShtrihTransport {
   /** ENQ while an answer is owed: "pending" (ACK), "idle" (NAK: no answer), "silent", or the answer itself. */
   private async probe(): Promise<"pending" | "idle" | "silent" | FrameEvent> {
     for (let i = 0; i < this.o.enqAttempts; i++) {
-      this.write(Uint8Array.of(ENQ));
+      this.enq();
       for (;;) {
         const e = await this.next(this.o.enqTimeoutMs);
         if (e.kind === "timeout") break;
