@@ -79,7 +79,16 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
    * a poisoned item is found without bisecting again and never rides with healthy ones.
    */
   const suspects = new Set<number>();
-  const state = { online: false, lastSyncAt: null as string | null, clockSkewMs: null as number | null };
+  const state = {
+    online: false,
+    /**
+     * The server itself answered the last push, even if only "slow down", "lease taken" or "these
+     * items are invalid": no offline period (a reconnect storm's "retry after" is not an outage).
+     */
+    reachable: false,
+    lastSyncAt: null as string | null,
+    clockSkewMs: null as number | null,
+  };
 
   function deadLetter(row: OutboxRow, code: string, reason: string, tally: RoundTally): void {
     dlq.deadLetter(row, reason, errorFingerprint(code, reason));
@@ -151,6 +160,7 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
     backoff.reset();
     leaseToken = answer.lease.token;
     state.online = true;
+    state.reachable = true;
     state.lastSyncAt = clock.iso();
     state.clockSkewMs = answer.clockSkewMs;
     if (answer.commands.length > 0) deps.applyCommands(answer.commands);
@@ -178,6 +188,7 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
     tally: RoundTally,
   ): Promise<"stop" | "continue"> {
     state.online = false;
+    state.reachable = false;
     const delay = backoff.next();
     tally.failed += rows.length;
     tally.stoppedBecause = failure.message;
@@ -230,6 +241,8 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
       } catch (error) {
         const failure = classifyPushFailure(error);
         tally.stoppedBecause = failure.message;
+        if (failure.type === "busy" || failure.type === "lease" || failure.type === "invalid")
+          state.reachable = true;
         switch (failure.type) {
           case "invalid": {
             if (batch.rows.length === 0) return;
@@ -302,6 +315,7 @@ export function createCentralDelivery(deps: CentralDeliveryDeps) {
             return;
           case "breaker_open":
             state.online = false;
+            state.reachable = false;
             return;
           case "auth":
           case "server":

@@ -1,7 +1,13 @@
 import { TRPCClientError } from "@trpc/client";
 import { BrokenCircuitError } from "cockatiel";
 import { describe, expect, it } from "vitest";
-import { CentralAnswerError, classifyPushFailure, isDestinationFailure, readableText } from "./failure.ts";
+import {
+  CentralAnswerError,
+  classifyPushFailure,
+  isDestinationFailure,
+  readableText,
+  retryAfterSeconds,
+} from "./failure.ts";
 
 /** An error as the tRPC client throws it for a Kassa (tRPC-shaped) error answer. */
 function kassaError(httpStatus: number, data: Record<string, unknown> = {}): TRPCClientError<never> {
@@ -102,6 +108,31 @@ describe("classifyPushFailure: whose fault a failed push is", () => {
     });
     expect(classifyPushFailure(new BrokenCircuitError())).toMatchObject({ type: "breaker_open" });
     expect(isDestinationFailure(kassaError(429, { kassaCode: "RETRY_LATER" }))).toBe(false);
+  });
+
+  it("a 429 in anyone's words is 'slow down' for as long as its Retry-After says, never a server fault", () => {
+    const proxy429 = (retryAfter: number | null) =>
+      new TRPCClientError("x", {
+        cause: new CentralAnswerError(429, "text/html", "<html>429 Too Many Requests</html>", retryAfter),
+      });
+    expect(classifyPushFailure(proxy429(30))).toMatchObject({ type: "busy", retryAfterMs: 30_000 });
+    expect(classifyPushFailure(proxy429(null))).toMatchObject({ type: "busy", retryAfterMs: 5_000 });
+    expect(isDestinationFailure(proxy429(30))).toBe(false);
+    const gateway = new TRPCClientError("not a tRPC answer", {
+      meta: { response: new Response(null, { status: 429, headers: { "retry-after": "12" } }) },
+    });
+    expect(classifyPushFailure(gateway)).toMatchObject({ type: "busy", retryAfterMs: 12_000 });
+  });
+
+  it("reads Retry-After as seconds or an HTTP-date, capped at an hour", () => {
+    const now = Date.UTC(2026, 11, 1, 12, 0, 0);
+    expect(retryAfterSeconds("120", now)).toBe(120);
+    expect(retryAfterSeconds(" 7 ", now)).toBe(7);
+    expect(retryAfterSeconds("Tue, 01 Dec 2026 12:00:45 GMT", now)).toBe(45);
+    expect(retryAfterSeconds("Tue, 01 Dec 2026 11:00:00 GMT", now)).toBe(0);
+    expect(retryAfterSeconds("86400", now)).toBe(3600);
+    for (const bad of [null, undefined, "", "soon", "-5", "1.5e3"])
+      expect(retryAfterSeconds(bad, now)).toBeNull();
   });
 
   it("keeps diagnostic text storable: control characters spelled out, broken UTF-16 replaced", () => {

@@ -45,6 +45,8 @@ export class CentralAnswerError extends Error {
     readonly status: number,
     readonly contentType: string,
     readonly bodyStart: string,
+    /** The answer's Retry-After, in seconds (null when absent or unreadable). */
+    readonly retryAfterSeconds: number | null = null,
   ) {
     super(
       `The central server's address answered HTTP ${status} (${contentType || "no content type"}) that is not Kassa's: ${JSON.stringify(bodyStart)}`,
@@ -77,6 +79,8 @@ export function classifyPushFailure(error: unknown): PushFailure {
     // like any 413 (only a lone item refused this way is the proxy's fault).
     if (foreign.status === 413)
       return { type: "too_large", typed: false, message: readableText(foreign.message) };
+    // A proxy's rate limit (nginx limit_req, a gateway) in its own words is "slow down" all the same.
+    if (foreign.status === 429) return busy(foreign.retryAfterSeconds, readableText(foreign.message));
     return serverFault(foreign.status, readableText(foreign.message));
   }
   // The message goes to SQLite, the log, breaker causes and the central server: a parse error can
@@ -94,7 +98,7 @@ export function classifyPushFailure(error: unknown): PushFailure {
   if (status >= 500) return serverFault(status, message);
   // 429 from anyone is "slow down"; it is nobody's fault and opens no breaker.
   if (data?.kassaCode === "RETRY_LATER" || status === 429) {
-    return { type: "busy", retryAfterMs: (data?.retryAfterSeconds ?? 5) * 1000, message };
+    return busy(data?.retryAfterSeconds ?? retryAfterSeconds(response?.headers.get("retry-after")), message);
   }
   if (data?.kassaCode === "LEASE_CONFLICT") {
     return {
@@ -120,6 +124,30 @@ export function classifyPushFailure(error: unknown): PushFailure {
     if (items.size > 0) return { type: "invalid", items, message };
   }
   return serverFault(status, message);
+}
+
+/** Seconds to wait after a "slow down" that did not say how long. */
+const DEFAULT_RETRY_AFTER_S = 5;
+
+function busy(retryAfterS: number | null | undefined, message: string): PushFailure {
+  return { type: "busy", retryAfterMs: (retryAfterS ?? DEFAULT_RETRY_AFTER_S) * 1000, message };
+}
+
+/**
+ * An HTTP Retry-After header in seconds: delta-seconds or an HTTP-date (RFC 9110 §10.2.3), capped
+ * at an hour so a confused proxy cannot park a till for a day; null when absent or unreadable.
+ */
+export function retryAfterSeconds(header: string | null | undefined, nowMs = Date.now()): number | null {
+  if (!header) return null;
+  const text = header.trim();
+  // Every HTTP-date form starts with the day's name ("Tue, 01 Dec 2026 12:00:45 GMT").
+  const seconds = /^\d+$/.test(text)
+    ? Number(text)
+    : /^[A-Za-z]{3}/.test(text)
+      ? (Date.parse(text) - nowMs) / 1000
+      : Number.NaN;
+  if (!Number.isFinite(seconds)) return null;
+  return Math.min(3600, Math.max(0, Math.ceil(seconds)));
 }
 
 function serverFault(status: number | null, message: string): PushFailure {

@@ -285,8 +285,9 @@ export function createSyncWorker(deps: SyncWorkerDeps): SyncWorker {
       if (central) {
         const startedAtMs = clock.nowMs();
         await central.round(tally);
-        // Only a round that pushed (or tried to) says anything about the server: a paused one is silent.
-        offline.note("central", central.state.online, startedAtMs, tally.stoppedBecause !== null);
+        // Only a round that pushed (or tried to) says anything about the server: a paused one is
+        // silent. Any answer from the server itself (even "retry after") means it was reachable.
+        offline.note("central", central.state.reachable, startedAtMs, tally.stoppedBecause !== null);
       }
       if (central?.state.online) centralKey = null;
       if (cashiers && central?.state.online) {

@@ -36,7 +36,8 @@ type Mode =
   | "trpc404"
   | "trpc405"
   | "mangled-gzip"
-  | "stripped-encoding";
+  | "stripped-encoding"
+  | "rate-limited";
 let mode: Mode = "pass";
 /** Items per push the proxy saw while faulting (0 = heartbeat), to prove nothing was bisected. */
 let faultedBatchSizes: number[] = [];
@@ -112,6 +113,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, body: Buffer): 
     case "stripped-encoding":
       // The gzip bytes parsed as JSON: tRPC's 400 parse error.
       return forward(req, res, body, { dropEncoding: true });
+    case "rate-limited":
+      // nginx's limit_req answering in its own words, with how long to wait.
+      res.writeHead(429, { "content-type": "text/html", "retry-after": "30" });
+      res.end("<html><head><title>429 Too Many Requests</title></head><body>nginx</body></html>");
+      return;
   }
 }
 
@@ -158,6 +164,7 @@ async function agent() {
   const buffer = await openTestBuffer();
   const logs: string[] = [];
   const faults: (number | null)[] = [];
+  const offlinePeriods: unknown[] = [];
   const worker = createSyncWorker({
     db: buffer.db,
     terminalId: terminal.id,
@@ -169,12 +176,13 @@ async function agent() {
     limits: { maxBatchItems: 20, maxAttempts: 3 },
     log: (line) => logs.push(line),
     onCentralFault: ({ status }) => faults.push(status),
+    observe: { offline: (period) => offlinePeriods.push(period) },
   });
   cleanups.push(async () => {
     await worker.stop();
     buffer.dispose();
   });
-  return { terminal, db: buffer.db, worker, logs, faults };
+  return { terminal, db: buffer.db, worker, logs, faults, offlinePeriods };
 }
 
 function dlqCount(db: SyncDb): number {
@@ -244,4 +252,28 @@ describe("a batch-level 4xx that names no item is the server's fault", () => {
       expect(opened[0]!.cause).toContain("naming no item");
     },
   );
+});
+
+describe("a proxy's rate limit (HTTP 429 in its own words) is 'slow down', not an outage", () => {
+  it("waits as long as Retry-After says, opens no breaker, records no offline period, then delivers everything once", async () => {
+    const { terminal, db, worker, faults, offlinePeriods } = await agent();
+    for (let n = 1; n <= 30; n++) enqueueReceipt(db, n, nowMs - 3600_000 + n * 1000, terminal.id);
+    // The till's very first push is turned away: it has never been online yet.
+    mode = "rate-limited";
+    const first = await worker.now();
+    expect(first.message).toMatch(/429/);
+    expect(faultedBatchSizes).toEqual([20]);
+    // Inside the 30 s it was told to wait, the till does not knock again.
+    advance(29_000);
+    await worker.now();
+    expect(faultedBatchSizes).toEqual([20]);
+    mode = "pass";
+    advance(2_000);
+    await drain(worker, db);
+    expect(worker.status().breakers.central).toBe("closed");
+    expect(faults).toEqual([]);
+    expect(offlinePeriods).toEqual([]);
+    expect(dlqCount(db)).toBe(0);
+    expect(receiptsAt(await central.stats(), terminal.id)).toEqual({ n: 30, distinct: 30 });
+  });
 });
