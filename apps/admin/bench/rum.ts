@@ -221,7 +221,8 @@ export async function benchRum(options: {
 }
 
 // `npx tsx bench/rum.ts`: this section alone, on a fleet of 500 tills with a small receipt seed
-// (the RUM figures do not depend on receipts) — BENCH_RUM_SAMPLES as above.
+// (the RUM figures do not depend on receipts) — BENCH_RUM_SAMPLES as above; BENCH_KEEP_DB=1 keeps
+// the seeded database (its URL is printed) for EXPLAIN ANALYZE.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const serverUrl = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
   if (!serverUrl) {
@@ -270,6 +271,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     if (!smoke && figures.some((f) => f.pass === false)) process.exitCode = 1;
   } finally {
     await db.close();
-    await throwaway.drop();
+    if (process.env.BENCH_KEEP_DB === "1") console.log(`bench:admin rum kept its database: ${throwaway.url}`);
+    else await throwaway.drop();
   }
 }
