@@ -1,7 +1,8 @@
 import type { CentralDatabase } from "../../context.ts";
 import { compareText } from "../compare-text.ts";
+import type { ScopedTerminal } from "../scoped-terminals.ts";
 import { allLanes, fleetLanes, type LaneTransitions, laneTransitions, tiedIds } from "./fleet-queries.ts";
-import { KNOWN_DESTINATIONS, type ScopedTerminal, statesBefore } from "./queries.ts";
+import { KNOWN_DESTINATIONS, statesBefore } from "./queries.ts";
 import { type CompactLane, compactLaneOf, type LaneTransitionColumns } from "./segments.ts";
 
 export interface LaneLimits {

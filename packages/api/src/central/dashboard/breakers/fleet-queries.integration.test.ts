@@ -2,6 +2,7 @@ import type { CentralDatabase } from "@kassa/db/central";
 import { seedOrganization, seedStore, seedTerminal } from "@kassa/db/seed";
 import { createTestCentralDatabase } from "@kassa/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ScopedTerminal } from "../scoped-terminals.ts";
 import type { LaneTrips } from "./correlation.ts";
 import { drawLanes } from "./fleet-lanes.ts";
 import {
@@ -17,7 +18,6 @@ import {
   tripsOfLanes,
 } from "./fleet-queries.ts";
 import { rankTills } from "./get-fleet.ts";
-import type { ScopedTerminal } from "./queries.ts";
 
 // The fleet view's reads on their own, with limits small enough to cut (get-fleet.ts uses 20,000).
 const at = (hhmmss: string) => new Date(`2026-11-24T${hhmmss}Z`);

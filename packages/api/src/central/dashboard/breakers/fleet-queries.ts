@@ -1,6 +1,7 @@
 import type { CentralDatabase } from "../../context.ts";
+import type { ScopedTerminal } from "../scoped-terminals.ts";
 import type { LaneTrips } from "./correlation.ts";
-import { KNOWN_DESTINATIONS, type ScopedTerminal } from "./queries.ts";
+import { KNOWN_DESTINATIONS } from "./queries.ts";
 import type { BreakerState, LaneTransitionColumns } from "./segments.ts";
 
 /**

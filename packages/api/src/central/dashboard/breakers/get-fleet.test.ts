@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { compareText } from "../compare-text.ts";
+import type { ScopedTerminal } from "../scoped-terminals.ts";
 import { rankTills } from "./get-fleet.ts";
 import { ZGetBreakerFleetOutput } from "./get-fleet.types.ts";
-import type { ScopedTerminal } from "./queries.ts";
 
 const till = (id: string, store: string, name: string): ScopedTerminal => ({
   organizationId: "o1",

@@ -1,10 +1,10 @@
 import { compareText } from "../compare-text.ts";
 import { permitted } from "../permissions.ts";
+import { type ScopedTerminal, scopedTerminals } from "../scoped-terminals.ts";
 import { correlateLanes } from "./correlation.ts";
 import { drawLanes, readWindow } from "./fleet-lanes.ts";
 import { instantKey, tripCauses, tripsInWindow, tripsOfLanes } from "./fleet-queries.ts";
 import { ZGetBreakerFleetInput, ZGetBreakerFleetOutput } from "./get-fleet.types.ts";
-import { type ScopedTerminal, scopedTerminals } from "./queries.ts";
 
 /**
  * One fleet view holds at most this many trips, transitions of its drawn lanes, and lanes (a

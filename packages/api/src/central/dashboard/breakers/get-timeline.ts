@@ -1,7 +1,8 @@
 import { AppError } from "../../../errors.ts";
 import { permitted } from "../permissions.ts";
+import { scopedTerminals } from "../scoped-terminals.ts";
 import { ZGetBreakerTimelineInput, ZGetBreakerTimelineOutput } from "./get-timeline.types.ts";
-import { KNOWN_DESTINATIONS, scopedTerminals, statesBefore, transitionsInWindow } from "./queries.ts";
+import { KNOWN_DESTINATIONS, statesBefore, transitionsInWindow } from "./queries.ts";
 import { buildSegments, isTrip, notClosedMs, shownState } from "./segments.ts";
 
 /** A flapping breaker over a month can report thousands of transitions; one view draws at most these. */

@@ -1,6 +1,6 @@
 import type { CentralDatabase } from "../../context.ts";
-import { type ScopedTerminal, scopedTerminals } from "../breakers/queries.ts";
 import type { DashboardScope } from "../scope.ts";
+import { type ScopedTerminal, scopedTerminals } from "../scoped-terminals.ts";
 import { dayIn, widenedBounds } from "./days.ts";
 import type { ApprovalRecord } from "./ledger.ts";
 import { type ShiftRecord, type TShiftSnapshot, ZShiftSnapshot } from "./shift-snapshot.ts";
