@@ -321,4 +321,40 @@ describe.each(backends)("on %s", (_name, serverUrl) => {
     );
     expect(nulls).toEqual({ bin: null, value: null });
   });
+
+  it("rum_percentile_bins: the smallest bin whose running count reaches q·total, for any split of counts", async () => {
+    const ask = async (bins: number[], counts: number[], qs: number[]) => {
+      const [row] = await db.sql.query<{ p: number[] }>(
+        "SELECT rum_percentile_bins($1::int[], $2::float8[], $3::float8[]) AS p",
+        [bins, counts, qs],
+      );
+      return row!.p;
+    };
+    // Against the definition, on random histograms (a seeded generator: the same cases every run).
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let trial = 0; trial < 40; trial++) {
+      const size = 1 + Math.floor(random() * 30);
+      const bins = Array.from({ length: size }, (_, i) => i * 3 - 20);
+      const counts = bins.map(() => Math.floor(random() * 5));
+      counts[Math.floor(random() * size)]! += 1;
+      const total = counts.reduce((a, b) => a + b, 0);
+      const nearest = (q: number) => {
+        let cum = 0;
+        return bins.find((_, i) => (cum += counts[i]!) >= q * total);
+      };
+      expect(await ask(bins, counts, [0.5, 0.75, 0.95])).toEqual([
+        total,
+        nearest(0.5),
+        nearest(0.75),
+        nearest(0.95),
+      ]);
+    }
+    // Exactly on a boundary the lower bin is the answer; one sample answers every quantile.
+    expect(await ask([1, 2, 3, 4], [1, 1, 1, 1], [0.5, 0.75, 1])).toEqual([4, 2, 3, 4]);
+    expect(await ask([9], [1], [0.5, 0.75, 0.95])).toEqual([1, 9, 9, 9]);
+    // An empty group has a count and no percentiles.
+    expect(await ask([], [], [0.5])).toEqual([0]);
+    expect(await ask([1, 2], [0, 0], [0.5])).toEqual([0]);
+  });
 });
