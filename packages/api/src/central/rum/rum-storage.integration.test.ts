@@ -332,7 +332,10 @@ describe.each(backends)("on %s", (_name, serverUrl) => {
     };
     // Against the definition, on random histograms (a seeded generator: the same cases every run).
     let seed = 7;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     for (let trial = 0; trial < 40; trial++) {
       const size = 1 + Math.floor(random() * 30);
       const bins = Array.from({ length: size }, (_, i) => i * 3 - 20);
@@ -341,7 +344,10 @@ describe.each(backends)("on %s", (_name, serverUrl) => {
       const total = counts.reduce((a, b) => a + b, 0);
       const nearest = (q: number) => {
         let cum = 0;
-        return bins.find((_, i) => (cum += counts[i]!) >= q * total);
+        return bins.find((_, i) => {
+          cum += counts[i]!;
+          return cum >= q * total;
+        });
       };
       expect(await ask(bins, counts, [0.5, 0.75, 0.95])).toEqual([
         total,
