@@ -6,6 +6,7 @@ import { openThrowawayCentral, type SeededTerminal, seedFleet } from "../sync/te
 import { foldRumHistograms } from "./fold.ts";
 import { RUM_RELATIVE_ERROR } from "./histogram.ts";
 import { maintainRumPartitions } from "./partitions.ts";
+import { MAX_OFFLINE_BANDS } from "./queries.ts";
 import { insertRumSamples, tillSource } from "./store-samples.ts";
 
 // Issue 11: the RUM page's procedures read histograms within the user's stores, web vitals are
@@ -94,18 +95,116 @@ describe.each(backends)("on %s", (_name, serverUrl) => {
     expect(view.series).toHaveLength(5);
     expect(view.distribution.reduce((n, b) => n + b.count, 0)).toBe(200);
     expect(view.offline).toEqual([
-      expect.objectContaining({
-        terminalId: tills[1]!.id,
+      {
         destination: "central",
         from: new Date(hour(3)),
         to: new Date(new Date(hour(3)).getTime() + 1_800_000),
-      }),
+        periods: 1,
+        tills: 1,
+        terminalId: tills[1]!.id,
+        terminalName: tills[1]!.id,
+        storeName: "Store 1",
+      },
     ]);
+    expect(view.offlineTotals).toEqual({ periods: 1, tills: 1, bands: 1 });
     const overview = await api.rum.overview(window);
     expect(overview.metrics.map((m) => [m.metric, m.count])).toEqual([
       ["printer.duration", 200],
       ["sync.offline", 1],
     ]);
+    expect(overview.offline).toEqual(view.offline);
+    expect(overview.offlineTotals).toEqual(view.offlineTotals);
+  });
+
+  it("offline periods merge per destination into bands, newest first, with exact totals and the newest kept when capped", async () => {
+    // A chain of its own: store 0 has tills a and b, store 1 tills c and d.
+    const fleet = await seedFleet(db, { stores: 2, perStore: 2 });
+    const [a, b, c, d] = fleet as [SeededTerminal, SeededTerminal, SeededTerminal, SeededTerminal];
+    const organizationId = a.organizationId;
+    const chainOwner = (await seedUser(db.prisma, { organizationId, role: "owner" })).user.id;
+    const offline = (till: SeededTerminal, id: string, at: string, hours: number, destination = "central") =>
+      insertRumSamples(db.sql, organizationId, [
+        {
+          source: tillSource(till.id),
+          id,
+          storeId: till.storeId,
+          terminalId: till.id,
+          sample: {
+            metric: "sync.offline",
+            value: hours * 3_600_000,
+            unit: "ms",
+            at,
+            labels: { destination },
+          },
+        },
+      ]);
+    // Window [hour(23), hour(-1)). a went offline 3 h before it and overlaps it; b starts as a ends
+    // (touching); c overlaps b: one band of three tills.
+    await offline(a, "early", hour(26), 4);
+    await offline(b, "touching", hour(22), 1);
+    await offline(c, "overlapping", hour(21.5), 2);
+    // Ended before the window: neither drawn nor counted.
+    await offline(d, "before", hour(30), 1);
+    // a twice, overlapping: a band of one till, two periods.
+    await offline(a, "again-1", hour(10), 1);
+    await offline(a, "again-2", hour(9.5), 1);
+    // A separate later one.
+    await offline(d, "later", hour(4), 0.5);
+    // The OFD link of b, at the same time as the first central band: its own band.
+    await offline(b, "ofd", hour(21.8), 1, "ofd");
+    const at = (h: number) => new Date(hour(h));
+    const api = dashboardCaller(db, chainOwner, now);
+    const view = await api.rum.metric({ ...window, metric: "sync.offline" });
+    const single = (till: SeededTerminal, storeName: string) => ({
+      tills: 1,
+      terminalId: till.id,
+      terminalName: till.id,
+      storeName,
+    });
+    expect(view.offline).toEqual([
+      { destination: "central", from: at(4), to: at(3.5), periods: 1, ...single(d, "Store 1") },
+      { destination: "central", from: at(10), to: at(8.5), periods: 2, ...single(a, "Store 0") },
+      {
+        destination: "central",
+        from: at(26),
+        to: at(19.5),
+        periods: 3,
+        tills: 3,
+        terminalId: null,
+        terminalName: null,
+        storeName: null,
+      },
+      { destination: "ofd", from: at(21.8), to: at(20.8), periods: 1, ...single(b, "Store 0") },
+    ]);
+    expect(view.offlineTotals).toEqual({ periods: 7, tills: 4, bands: 4 });
+    expect((await api.rum.overview(window)).offlineTotals).toEqual(view.offlineTotals);
+    // A store filter merges only that store's periods: c alone is the old band now.
+    const store1 = await api.rum.metric({ ...window, metric: "sync.offline", storeId: c.storeId });
+    expect(store1.offline.map((x) => [x.destination, x.from, x.to, x.periods, x.terminalId])).toEqual([
+      ["central", at(4), at(3.5), 1, d.id],
+      ["central", at(21.5), at(19.5), 1, c.id],
+    ]);
+    expect(store1.offlineTotals).toEqual({ periods: 2, tills: 2, bands: 2 });
+
+    // The cap: 620 separate ten-minute periods of c, one every twenty minutes, 30–40 days ago.
+    const capFrom = new Date(now.getTime() - 40 * 86_400_000);
+    await db.sql.query(
+      `INSERT INTO rum_samples (organization_id, source, id, at, store_id, terminal_id, metric, value, unit, labels, body_hash)
+       SELECT $1, $2, 'cap-' || i, $5::timestamptz + i * interval '20 minutes', $3, $4, 'sync.offline', 600000, 'ms',
+              '{"destination":"central"}', 'test'
+       FROM generate_series(0, 619) AS i`,
+      [organizationId, tillSource(c.id), c.storeId, c.id, capFrom],
+    );
+    const capped = await api.rum.metric({
+      from: capFrom,
+      to: new Date(now.getTime() - 30 * 86_400_000),
+      metric: "sync.offline",
+    });
+    const period = (i: number) => new Date(capFrom.getTime() + i * 1_200_000);
+    expect(capped.offline).toHaveLength(MAX_OFFLINE_BANDS);
+    expect(capped.offline[0]).toMatchObject({ from: period(619), periods: 1, terminalId: c.id });
+    expect(capped.offline.at(-1)).toMatchObject({ from: period(620 - MAX_OFFLINE_BANDS) });
+    expect(capped.offlineTotals).toEqual({ periods: 620, tills: 1, bands: 620 });
   });
 
   it("a store-scoped manager sees only their store's till, and the beacon's vitals are rated", async () => {

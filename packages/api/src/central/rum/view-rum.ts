@@ -72,18 +72,27 @@ async function scopedNames(db: CentralDatabase, scope: DashboardScope) {
   };
 }
 
+/**
+ * The merged offline bands with names for single-till bands (a band of many tills names none),
+ * and the window's totals, which count every period even when the bands were capped.
+ */
 function offlineView(
-  bands: Awaited<ReturnType<typeof offlinePeriods>>,
+  offline: Awaited<ReturnType<typeof offlinePeriods>>,
   names: Awaited<ReturnType<typeof scopedNames>>,
 ) {
-  return bands.map((b) => ({
-    terminalId: b.terminalId,
-    terminalName: names.terminal.get(b.terminalId)?.name ?? b.terminalId,
-    storeName: names.store.get(b.storeId) ?? b.storeId,
-    destination: b.destination,
-    from: b.from,
-    to: b.to,
-  }));
+  return {
+    offline: offline.bands.map((b) => ({
+      destination: b.destination,
+      from: b.from,
+      to: b.to,
+      periods: b.periods,
+      tills: b.tills,
+      terminalId: b.terminalId,
+      terminalName: b.terminalId === null ? null : (names.terminal.get(b.terminalId)?.name ?? b.terminalId),
+      storeName: b.storeId === null ? null : (names.store.get(b.storeId) ?? b.storeId),
+    })),
+    offlineTotals: offline.totals,
+  };
 }
 
 function readScope(scope: DashboardScope): RumReadScope {
@@ -106,7 +115,7 @@ export const getRumOverviewProcedure = permitted("rum.view")
       to: input.to,
       grain: grainFor(input.from, input.to),
       metrics: metrics.map((m) => ({ ...m, unit: metricUnit(m.metric), rating: rate(m.metric, m.p75) })),
-      offline: offlineView(offline, names),
+      ...offlineView(offline, names),
     };
   });
 
@@ -142,7 +151,7 @@ export const getRumMetricProcedure = permitted("rum.view")
         terminalName: s.terminalId === "" ? "" : (names.terminal.get(s.terminalId)?.name ?? s.terminalId),
         rating: rate(input.metric, s.p75),
       })),
-      offline: offlineView(offline, names),
+      ...offlineView(offline, names),
     };
   });
 

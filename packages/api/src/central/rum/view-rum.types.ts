@@ -29,13 +29,28 @@ const ZPercentiles = z.object({
 /** good / needs-improvement / poor by web.dev's thresholds; null for metrics without thresholds. */
 export const ZRumRating = z.enum(["good", "needs-improvement", "poor"]).nullable();
 
+/** Overlapping offline periods of one destination, merged (queries.ts offlinePeriods). */
 export const ZOfflineBand = z.object({
-  terminalId: z.string(),
-  terminalName: z.string(),
-  storeName: z.string(),
   destination: z.string(),
   from: z.date(),
   to: z.date(),
+  /** How many periods were merged into the band, and on how many distinct tills. */
+  periods: z.number().int(),
+  tills: z.number().int(),
+  /** The till, its name and its store's name when exactly one till is in the band; else null. */
+  terminalId: z.string().nullable(),
+  terminalName: z.string().nullable(),
+  storeName: z.string().nullable(),
+});
+
+/**
+ * Every offline period overlapping the window and the distinct tills they are on, and how many
+ * bands they merged into: more than `offline` holds when the newest MAX_OFFLINE_BANDS were kept.
+ */
+export const ZOfflineTotals = z.object({
+  periods: z.number().int(),
+  tills: z.number().int(),
+  bands: z.number().int(),
 });
 
 export const ZGetRumOverviewInput = ZRumWindow.superRefine(refineRumWindow);
@@ -55,6 +70,7 @@ export const ZGetRumOverviewOutput = z.object({
   grain: z.enum(["hour", "day"]),
   metrics: z.array(ZRumMetricSummary),
   offline: z.array(ZOfflineBand),
+  offlineTotals: ZOfflineTotals,
 });
 export type TGetRumOverviewOutput = z.infer<typeof ZGetRumOverviewOutput>;
 
@@ -81,6 +97,7 @@ export const ZGetRumMetricOutput = z.object({
     }),
   ),
   offline: z.array(ZOfflineBand),
+  offlineTotals: ZOfflineTotals,
 });
 export type TGetRumMetricOutput = z.infer<typeof ZGetRumMetricOutput>;
 
