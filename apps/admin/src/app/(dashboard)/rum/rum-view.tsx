@@ -24,6 +24,7 @@ import { StoreFilter, TerminalFilter } from "~/components/scope-filters.tsx";
 import { Badge, Muted, type Tone } from "~/components/ui.tsx";
 import { useFormat } from "~/lib/use-format.ts";
 import { useTRPC } from "~/trpc/react.tsx";
+import { OfflineLegend } from "./offline-legend.tsx";
 import styles from "./rum.module.css";
 import { RUM_RANGES, rumMetricInput, rumOverviewInput, rumSearchParams, rumWindow } from "./search-params.ts";
 
@@ -254,9 +255,10 @@ function MetricDetail({ metric, window }: { metric: TGetRumMetricOutput; window:
                     labelFormatter={(at) => time.format(new Date(Number(at)))}
                     formatter={(v) => fmt(Number(v))}
                   />
+                  {/* One area per merged band (a destination's overlapping periods, queries.ts), not per till period. */}
                   {metric.offline.map((band) => (
                     <ReferenceArea
-                      key={`${band.terminalId}/${band.destination}/${band.from.toISOString()}`}
+                      key={`${band.destination}/${band.from.toISOString()}`}
                       x1={Math.max(start, band.from.getTime())}
                       x2={Math.min(end, band.to.getTime())}
                       fill={OFFLINE_FILL}
@@ -300,7 +302,7 @@ function MetricDetail({ metric, window }: { metric: TGetRumMetricOutput; window:
               ))}
               <li>
                 <span className={styles.swatch} style={{ background: OFFLINE_FILL }} aria-hidden />
-                {t("series.offline", { count: metric.offline.length })}
+                <OfflineLegend offline={metric.offline} totals={metric.offlineTotals} />
               </li>
               {metric.thresholds && (
                 <li>
