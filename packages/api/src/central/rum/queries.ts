@@ -360,11 +360,18 @@ export async function offlinePeriods(
                    OVER (PARTITION BY destination ORDER BY seq ROWS UNBOUNDED PRECEDING) AS band
        FROM reach
      ),
+     -- Per band and till first, so a band's tills are a plain count: two hash aggregates instead
+     -- of sorting every period for count(DISTINCT).
+     per_till AS (
+       SELECT destination, band, terminal_id, min(store_id) AS store_id, count(*) AS n,
+              min(start) AS start, max(stop) AS stop
+       FROM numbered GROUP BY destination, band, terminal_id
+     ),
      bands AS (
-       SELECT destination, min(start) AS "from", max(stop) AS "to", count(*)::int AS periods,
-              count(DISTINCT terminal_id)::int AS tills, min(terminal_id) AS first_till, max(terminal_id) AS last_till,
+       SELECT destination, min(start) AS "from", max(stop) AS "to", sum(n)::int AS periods,
+              count(*)::int AS tills, min(terminal_id) AS first_till, max(terminal_id) AS last_till,
               min(store_id) AS store_id, count(*) OVER ()::int AS total_bands
-       FROM numbered GROUP BY destination, band
+       FROM per_till GROUP BY destination, band
      ),
      totals AS (SELECT count(*)::int AS total_periods, count(DISTINCT terminal_id)::int AS total_tills FROM p)
      -- The totals come back even with no band (one row of nulls).
