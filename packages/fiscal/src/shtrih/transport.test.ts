@@ -247,12 +247,78 @@ describe("ShtrihTransport handshake", () => {
     expect(await first).toSatisfy(
       (err) => err instanceof DeviceTimeoutError && err.uncertain && /has no answer/.test(err.message),
     );
-    expect(t.stats.garbageBytes).toBe(4);
+    // The half is given up at the inter-byte timeout as a bad answer (NAKed) before anyone ENQs.
+    expect(t.stats.badFrames).toBe(1);
     // And the next command goes out on the first ENQ.
     const second = t.execute(0x10, PASSWORD);
     await vi.advanceTimersByTimeAsync(0);
     expect((await second).data).toEqual(Uint8Array.of(0, 7));
-    expect(dev.received).toEqual([ENQ, "frame", ENQ, ENQ, "frame", ACK]);
+    expect(dev.received).toEqual([ENQ, "frame", NAK, ENQ, ENQ, "frame", ACK]);
+  });
+
+  // An answer `02 04 10 00 | 15 20 21`: read from its middle, its data byte 0x15 passes for NAK.
+  const splitAnswer = () => {
+    const whole = ok(0x10, 0x15, 0x20);
+    return { whole, head: whole.subarray(0, 4), rest: whole.subarray(4) };
+  };
+
+  it("an answer still arriving when the answer timeout ends is read whole, not ENQed into", async () => {
+    const { whole, head, rest } = splitAnswer();
+    // An ENQ heard while the answer goes out is answered after it: ACK, the answer is still owed.
+    let transmitting = false;
+    let enqWhileTransmitting = false;
+    const dev = scriptedDevice(pair.device, (e, d) => {
+      if (e.kind === "control" && e.byte === ENQ) {
+        if (transmitting) enqWhileTransmitting = true;
+        else d.send(NAK);
+      }
+      if (e.kind === "frame") {
+        d.send(ACK);
+        setTimeout(() => {
+          transmitting = true;
+          d.send(head);
+        }, 35);
+        setTimeout(() => {
+          d.send(rest);
+          transmitting = false;
+          if (enqWhileTransmitting) d.send(ACK, whole);
+        }, 45);
+      }
+    });
+    const t = new ShtrihTransport(pair.host, { enqTimeoutMs: 25, answerTimeoutMs: () => 40 });
+    const answer = t.execute(0x10, PASSWORD).catch((err: unknown) => err);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(await answer).toEqual({ command: 0x10, data: whole.subarray(3, -1) });
+    expect(dev.received).toEqual([ENQ, "frame", ACK]);
+  });
+
+  it("a late NAK glued to the start of the answer (its ACK lost) never gets the frame sent twice", async () => {
+    const { head, rest } = splitAnswer();
+    let transmitting = false;
+    let enqWhileTransmitting = false;
+    const dev = scriptedDevice(pair.device, (e, d) => {
+      if (e.kind === "control" && e.byte === ENQ) {
+        if (transmitting) enqWhileTransmitting = true;
+        else d.send(NAK);
+      }
+      if (e.kind === "frame" && dev.frames.length === 1) {
+        // The NAK answers an earlier ENQ; the frame's ACK was lost on the line.
+        transmitting = true;
+        d.send(Uint8Array.of(NAK, ...head));
+        setTimeout(() => {
+          d.send(rest);
+          transmitting = false;
+          if (enqWhileTransmitting) d.send(ACK, splitAnswer().whole);
+        }, 10);
+      } else if (e.kind === "frame") {
+        d.send(ACK, splitAnswer().whole);
+      }
+    });
+    const t = new ShtrihTransport(pair.host, { enqTimeoutMs: 25 });
+    const answer = t.execute(0x10, PASSWORD).catch((err: unknown) => err);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(await answer).toMatchObject({ command: 0x10, data: Uint8Array.of(0, 0x15, 0x20) });
+    expect(dev.frames).toHaveLength(1);
   });
 
   it("cable pulled while a command is in flight → disconnected and uncertain", async () => {

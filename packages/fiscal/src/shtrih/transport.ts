@@ -218,26 +218,27 @@ export class ShtrihTransport {
         this.clearWaiter();
         reject(err);
       };
-      this.waiterTimer = this.o.timers.setTimeout(() => {
+      // A frame still arriving when the wait ends is waited for until it is whole or the inter-byte
+      // timeout gives it up (a bad frame). Timing out on it instead would ENQ into the middle of an
+      // answer, and a half answer cut off by a power loss would swallow the reply to that ENQ.
+      const expire = () => {
+        if (this.interByteTimer !== null) {
+          this.waiterTimer = this.o.timers.setTimeout(expire, this.o.interByteTimeoutMs);
+          return;
+        }
         this.clearWaiter();
         resolve({ kind: "timeout" });
-      }, timeoutMs);
+      };
+      this.waiterTimer = this.o.timers.setTimeout(expire, timeoutMs);
     });
   }
 
   /**
-   * Asks the device with ENQ. Its reply is a control byte or a whole new frame, so a half frame
-   * still held from before (an answer cut off by a power loss) can never be completed: it is
-   * dropped as garbage first. Held, it would swallow the reply to this ENQ as frame bytes, and a
-   * device that answers at once would look silent until the inter-byte timeout.
+   * Asks the device with ENQ. A half frame held now is left alone: next() has already let any
+   * cut-off one end as a bad frame, so what is held is an answer still arriving, and read from its
+   * middle its data bytes would pass for ACK or NAK (a false "no answer", or the frame sent twice).
    */
   private enq(): void {
-    const held = this.reader.buffered;
-    if (held > 0) {
-      this.clearInterByte();
-      this.reader.reset();
-      this.stats.garbageBytes += held;
-    }
     this.write(Uint8Array.of(ENQ));
   }
 
