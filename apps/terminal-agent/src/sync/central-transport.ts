@@ -1,6 +1,6 @@
 import { gzipSync } from "node:zlib";
 import { type CentralClient, createCentralClient } from "@kassa/api/central/client";
-import { CentralAnswerError, retryAfterSeconds } from "./failure.ts";
+import { CentralAnswerError, retryAfterOf } from "./failure.ts";
 
 export interface TransportStats {
   /** Request bytes on the wire (compressed bodies), all pushes so far. */
@@ -66,7 +66,7 @@ export function createCentralTransport(options: CentralTransportOptions): {
           response.status,
           contentType,
           text.replace(/\s+/g, " ").trim().slice(0, 200),
-          retryAfterSeconds(response.headers.get("retry-after")),
+          retryAfterOf(response.headers),
         );
       }
       return response;

@@ -6,6 +6,7 @@ import {
   classifyPushFailure,
   isDestinationFailure,
   readableText,
+  retryAfterOf,
   retryAfterSeconds,
 } from "./failure.ts";
 
@@ -122,6 +123,23 @@ describe("classifyPushFailure: whose fault a failed push is", () => {
       meta: { response: new Response(null, { status: 429, headers: { "retry-after": "12" } }) },
     });
     expect(classifyPushFailure(gateway)).toMatchObject({ type: "busy", retryAfterMs: 12_000 });
+  });
+
+  it("an HTTP-date Retry-After counts from the answer's own Date, not the till's clock", () => {
+    // Whatever this machine's clock says, the proxy said "45 s from now" in its own time.
+    const dated = (headers: Record<string, string>) =>
+      new TRPCClientError("not a tRPC answer", {
+        meta: { response: new Response(null, { status: 429, headers }) },
+      });
+    const retryAfter = "Tue, 01 Dec 2020 12:00:45 GMT";
+    expect(
+      classifyPushFailure(dated({ "retry-after": retryAfter, date: "Tue, 01 Dec 2020 12:00:00 GMT" })),
+    ).toMatchObject({ type: "busy", retryAfterMs: 45_000 });
+    expect(
+      retryAfterOf(new Headers({ "retry-after": retryAfter, date: "Tue, 01 Dec 2020 12:00:00 GMT" })),
+    ).toBe(45);
+    // No Date of its own: this machine's clock is all there is (that date is long past).
+    expect(retryAfterOf(new Headers({ "retry-after": retryAfter }))).toBe(0);
   });
 
   it("reads Retry-After as seconds or an HTTP-date, capped at an hour", () => {

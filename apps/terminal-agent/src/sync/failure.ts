@@ -98,7 +98,7 @@ export function classifyPushFailure(error: unknown): PushFailure {
   if (status >= 500) return serverFault(status, message);
   // 429 from anyone is "slow down"; it is nobody's fault and opens no breaker.
   if (data?.kassaCode === "RETRY_LATER" || status === 429) {
-    return busy(data?.retryAfterSeconds ?? retryAfterSeconds(response?.headers.get("retry-after")), message);
+    return busy(data?.retryAfterSeconds ?? retryAfterOf(response?.headers), message);
   }
   if (data?.kassaCode === "LEASE_CONFLICT") {
     return {
@@ -148,6 +148,19 @@ export function retryAfterSeconds(header: string | null | undefined, nowMs = Dat
       : Number.NaN;
   if (!Number.isFinite(seconds)) return null;
   return Math.min(3600, Math.max(0, Math.ceil(seconds)));
+}
+
+/**
+ * An answer's Retry-After in seconds, an HTTP-date read against the answer's own Date header when
+ * it has one: the same clock wrote both, while a till's clock may be hours off (a till behind by
+ * two hours would wait the whole capped hour for a "come back in 30 s").
+ */
+export function retryAfterOf(headers: Headers | undefined): number | null {
+  const answeredAtMs = Date.parse(headers?.get("date") ?? "");
+  return retryAfterSeconds(
+    headers?.get("retry-after"),
+    Number.isFinite(answeredAtMs) ? answeredAtMs : Date.now(),
+  );
 }
 
 function serverFault(status: number | null, message: string): PushFailure {
