@@ -315,6 +315,80 @@ describe.each(backends)("on %s", (_name, serverUrl) => {
     expect(mismatched).toEqual([]);
   });
 
+  it("the breakdown equals the per-group nearest rank for a till that moved stores and the dashboard's own samples", async () => {
+    const api = dashboardCaller(db, owner, now);
+    const metric = "review.moved";
+    const [a, b] = [tills[0]!, tills[1]!];
+    const rows = (source: string, storeId: string | null, terminalId: string | null, values: number[]) =>
+      values.map((value, i) => ({
+        source,
+        id: `${storeId}-${i}`,
+        storeId,
+        terminalId,
+        sample: { metric, value, unit: "ms", at: hour((i % 3) + 0.5), labels: {} },
+      }));
+    const range = (from: number, n: number, step = 1) => Array.from({ length: n }, (_, i) => from + i * step);
+    // Till a under its own store, then under b's store (the same terminal id under two stores).
+    await insertRumSamples(db.sql, a.organizationId, rows(tillSource(a.id), a.storeId, a.id, range(1, 50)));
+    await insertRumSamples(
+      db.sql,
+      a.organizationId,
+      rows(tillSource(a.id), b.storeId, a.id, range(100, 7, 13)),
+    );
+    await insertRumSamples(
+      db.sql,
+      a.organizationId,
+      rows(tillSource(b.id), b.storeId, b.id, range(10, 4, 10)),
+    );
+    await insertRumSamples(db.sql, a.organizationId, rows("dashboard:review", null, null, range(5, 21)));
+    // The old definition: GROUPING SETS per (store, till) and per store, then min(bin) with cum >= q·total.
+    const reference = await db.sql.query<{
+      store_id: string;
+      terminal_id: string | null;
+      count: number;
+      p50: number;
+      p75: number;
+      p95: number;
+    }>(
+      `WITH h AS (
+         SELECT store_id COLLATE "C" AS store_id, terminal_id COLLATE "C" AS terminal_id, b.bin, sum(b.n::float8) AS n
+         FROM rum_histograms, unnest(bins, counts) AS b(bin, n)
+         WHERE metric = $1 AND grain = 'hour' AND store_id <> '*' GROUP BY GROUPING SETS ((1, 2, 3), (1, 3))),
+       c AS (SELECT *, sum(n) OVER (PARTITION BY store_id, terminal_id ORDER BY bin) AS cum,
+                       sum(n) OVER (PARTITION BY store_id, terminal_id) AS total FROM h)
+       SELECT store_id, terminal_id, max(total) AS count,
+              rum_bin_value(min(bin) FILTER (WHERE cum >= 0.50 * total)) AS p50,
+              rum_bin_value(min(bin) FILTER (WHERE cum >= 0.75 * total)) AS p75,
+              rum_bin_value(min(bin) FILTER (WHERE cum >= 0.95 * total)) AS p95
+       FROM c GROUP BY store_id, terminal_id ORDER BY store_id, terminal_id`,
+      [metric],
+    );
+    const view = await api.rum.metric({ ...window, metric });
+    const pick = (r: (typeof reference)[number]) => ({ count: r.count, p50: r.p50, p75: r.p75, p95: r.p95 });
+    expect(
+      view.tills.map(({ storeId, terminalId, count, p50, p75, p95 }) => ({
+        storeId,
+        terminalId,
+        count,
+        p50,
+        p75,
+        p95,
+      })),
+    ).toEqual(
+      reference
+        .filter((r) => r.terminal_id !== null)
+        .map((r) => ({ storeId: r.store_id, terminalId: r.terminal_id, ...pick(r) })),
+    );
+    expect(
+      view.stores.map(({ storeId, count, p50, p75, p95 }) => ({ storeId, count, p50, p75, p95 })),
+    ).toEqual(
+      reference.filter((r) => r.terminal_id === null).map((r) => ({ storeId: r.store_id, ...pick(r) })),
+    );
+    // Four tills (a twice, b, the dashboard's '') in three stores, each named.
+    expect(view.tills).toHaveLength(4);
+    expect(view.stores.map((s) => s.storeName).sort()).toEqual(["", "Store 0", "Store 1"]);
+  });
+
   it("a breakdown over up to a month reads whole weeks and the days at either end: the same answer as day by day", async () => {
     const api = dashboardCaller(db, owner, now);
     const metric = "receipt.accept.print";
