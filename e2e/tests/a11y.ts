@@ -11,6 +11,10 @@ export const SCREENSHOTS_DIR = join(import.meta.dirname, "..", "screenshots");
  * critical violation, listing each rule, its help text and the offending elements.
  */
 export async function expectNoSeriousA11yViolations(page: Page, options: { exclude?: string[] } = {}) {
+  // Next streams each page's metadata: after a navigation or a locale switch the new <title> is
+  // hoisted into <head> a moment after the content the test waited for. axe judges the page once it
+  // has one (a page without any still fails here, by name).
+  await expect(page, `${page.url()} has no <title>`).toHaveTitle(/\S/);
   let builder = new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]);
   for (const selector of options.exclude ?? []) builder = builder.exclude(selector);
   const { violations } = await builder.analyze();
