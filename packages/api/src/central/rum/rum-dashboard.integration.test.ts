@@ -325,7 +325,7 @@ describe.each(backends)("on %s", (_name, serverUrl) => {
         id: `${storeId}-${i}`,
         storeId,
         terminalId,
-        sample: { metric, value, unit: "ms", at: hour((i % 3) + 0.5), labels: {} },
+        sample: { metric, value, unit: "ms" as const, at: hour((i % 3) + 0.5), labels: {} },
       }));
     const range = (from: number, n: number, step = 1) => Array.from({ length: n }, (_, i) => from + i * step);
     // Till a under its own store, then under b's store (the same terminal id under two stores).
