@@ -54,12 +54,19 @@ export function levelFor(
   return scope.stores.length === 0 && !w.storeId && !w.terminalId ? "fleet" : "till";
 }
 
+/**
+ * The rows a read scope may see, on $1 (whole organizations) and $2 ("organizationId/storeId"
+ * pairs): the first line keeps it an index range on organization_id, the second narrows pairs to
+ * their stores.
+ */
+const IN_SCOPE = `organization_id = ANY($1::text[] || ARRAY(SELECT split_part(p, '/', 1) FROM unnest($2::text[]) AS p))
+  AND (organization_id = ANY($1::text[]) OR (organization_id || '/' || store_id) = ANY($2::text[]))`;
+
 /** The WHERE of a histogram read: $1 whole orgs, $2 store pairs, $3 grain, $4 from, $5 to, $6 store, $7 till, $8 metric (or NULL). */
 const where = (level: RumLevel) => `${ROLLUP_WHERE}
   AND ${level === "fleet" ? "store_id = '*' AND terminal_id = '*'" : "store_id <> '*'"}`;
 const ROLLUP_WHERE = `
-  organization_id = ANY($1::text[] || ARRAY(SELECT split_part(p, '/', 1) FROM unnest($2::text[]) AS p))
-  AND (organization_id = ANY($1::text[]) OR (organization_id || '/' || store_id) = ANY($2::text[]))
+  ${IN_SCOPE}
   AND ($8::text IS NULL OR metric = $8) AND grain = $3
   AND bucket >= date_trunc($3, $4::timestamptz, 'UTC') AND bucket < $5
   AND ($6::text IS NULL OR store_id = $6) AND ($7::text IS NULL OR terminal_id = $7)`;
@@ -87,8 +94,7 @@ function weeksInside(from: Date, to: Date): { weekFrom: Date; weekTo: Date } {
  * A week's row holds exactly its days' samples (ingest adds each sample to every grain).
  */
 const WEEKS_AND_DAYS_WHERE = `
-  organization_id = ANY($1::text[] || ARRAY(SELECT split_part(p, '/', 1) FROM unnest($2::text[]) AS p))
-  AND (organization_id = ANY($1::text[]) OR (organization_id || '/' || store_id) = ANY($2::text[]))
+  ${IN_SCOPE}
   AND metric = $7 AND store_id <> '*'
   AND ((grain = 'week' AND bucket >= $8 AND bucket < $9)
     OR (grain = 'day' AND bucket >= date_trunc('day', $3::timestamptz, 'UTC') AND bucket < $4
@@ -341,8 +347,7 @@ export async function offlinePeriods(
        SELECT terminal_id, store_id, coalesce(labels->>'destination', 'central') AS destination,
               at AS start, at + make_interval(secs => value / 1000) AS stop
        FROM rum_samples
-       WHERE organization_id = ANY($1::text[] || ARRAY(SELECT split_part(p, '/', 1) FROM unnest($2::text[]) AS p))
-         AND (organization_id = ANY($1::text[]) OR (organization_id || '/' || store_id) = ANY($2::text[]))
+       WHERE ${IN_SCOPE}
          AND metric = 'sync.offline' AND at >= $3::timestamptz - make_interval(secs => $7::float8 / 1000) AND at < $4
          AND at + make_interval(secs => value / 1000) > $3
          AND terminal_id IS NOT NULL
