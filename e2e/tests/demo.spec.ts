@@ -149,16 +149,14 @@ test("the run's work arrived centrally: receipts once each, the DLQ, the outage,
   }
   expect(breakers.incidents.some((i) => i.kind === "outage" && i.tillCount >= TILLS - 1)).toBe(true);
 
-  // Every closed shift is reconciled; Till 2's large variance waits for approval.
-  const day = now.slice(0, 10);
+  // Every closed shift is reconciled; Till 2's large variance waits for approval. Cash days are the
+  // stores' own (Moscow, UTC+3): from yesterday to tomorrow in UTC holds the shops' today at any hour.
+  const utcDay = (offsetDays: number) =>
+    new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
   const shifts = await query<{ total: number; counts: { needsApproval: number } }>(
     page,
     "dashboard.cash.shifts",
-    {
-      dayFrom: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
-      dayTo: day,
-      pageSize: 100,
-    },
+    { dayFrom: utcDay(-1), dayTo: utcDay(1), pageSize: 100 },
   );
   const closed = summary.tills.reduce((sum, till) => sum + till.stats.shiftsClosed, 0);
   expect(closed).toBeGreaterThanOrEqual(TILLS);
