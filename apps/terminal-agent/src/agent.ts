@@ -26,7 +26,7 @@ import { offlineSyncEngine } from "./offline-sync.ts";
 import { CorrectionService } from "./receipts/correction-service.ts";
 import { createFiscalStore } from "./receipts/fiscal-store.ts";
 import { ReceiptService } from "./receipts/receipt-service.ts";
-import { RumRecorder, reportRum } from "./rum.ts";
+import { type RumOptions, RumRecorder, reportRum } from "./rum.ts";
 import { createLocalServer, listen } from "./server/local-server.ts";
 import { ShiftService } from "./shift/shift-service.ts";
 import { agentStatus, type StatusServiceOptions, terminalStatusSnapshot } from "./status/status-service.ts";
@@ -42,6 +42,8 @@ export interface AgentDeps {
   createSync?: (deps: SyncWorkerDeps) => SyncEngine & { start?(): void };
   /** Extra sync worker options (schedule, fetch, limits) for tests and benches. */
   syncOptions?: Partial<SyncWorkerDeps>;
+  /** Extra RUM recorder options: tests that count the outbox set a flush timer that never fires in the test. */
+  rumOptions?: Pick<RumOptions, "flushMs">;
   log?: Logger;
   /** Commit receipts on a worker thread (default) or, with false, on the main thread. */
   commitThread?: boolean;
@@ -84,6 +86,7 @@ export async function startAgent(config: AgentConfig, deps: AgentDeps = {}): Pro
   hlc.restore(statements.maxHlc.get()?.hlc);
   const rum = new RumRecorder(db, hlc, now, {
     ...config.rum,
+    ...deps.rumOptions,
     onError: (error) => log.warn({ err: error }, "RUM samples not written yet; retrying on the next flush"),
   });
   metrics.sources.rumStored = () => rum.stored();
