@@ -33,6 +33,8 @@ export interface SeedShiftInput {
   closeFd?: number | null;
   /** The till's figures at close; default: none (an agent that never computed them). */
   cash?: SeedShiftCash | null;
+  /** The snapshot's HLC; default: its close (or opening) time, counter 0. */
+  hlc?: string;
 }
 
 /**
@@ -56,7 +58,7 @@ export async function seedShift(prisma: PrismaClient, input: SeedShiftInput) {
     closeFd: input.closeFd ?? null,
     countedCash: closedAt ? (input.countedCash ?? null) : null,
     expectedCash: closedAt && input.cash ? input.cash.expected : null,
-    hlc: hlcAt(closedAt ?? openedAt),
+    hlc: input.hlc ?? hlcAt(closedAt ?? openedAt),
     cash: input.cash ?? null,
   };
   await prisma.terminalRecord.create({

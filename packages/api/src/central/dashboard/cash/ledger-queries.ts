@@ -146,7 +146,8 @@ export async function readLedger(
          SELECT k.organization_id AS org, k.terminal_id AS terminal, k.id AS shift,
            ${SNAPSHOT_TIME("(rec.data->>'openedAt')")} AS opened,
            CASE WHEN rec.data->>'status' = 'closed' THEN ${SNAPSHOT_TIME("(rec.data->>'closedAt')")} END AS closed,
-           CASE WHEN rec.data->>'status' = 'closed' THEN k.hlc END AS close_hlc
+           CASE WHEN rec.data->>'status' = 'closed' THEN k.hlc END AS close_hlc,
+           ${PREVIOUS_SNAPSHOT_HLC("k.organization_id", "k.terminal_id", "k.id", "k.hlc")} AS prev_hlc
          OFFSET 0
        ) v
        CROSS JOIN LATERAL (
@@ -159,7 +160,7 @@ export async function readLedger(
            count(*) FILTER (WHERE NOT ${COUNTED}) AS voided,
            min(x.seq) AS min_seq, max(x.seq) AS max_seq, count(DISTINCT x.seq) AS distinct_seqs,
            min(x.hlc) AS first_hlc
-         FROM receipts x WHERE v.opened IS NOT NULL AND ${IN_SHIFT_BY_TIME}
+         FROM receipts x WHERE v.opened IS NOT NULL AND ${inShiftByTime("v.prev_hlc")}
        ) t
      )
      -- Most figures have their usual value (no voids, no cash in/out, no hole): sent as NULL then,
@@ -488,11 +489,32 @@ const COUNTED = "NOT (x.voided_at IS NOT NULL AND x.fd_number IS NULL)";
  * accepted_at. A till's HLC is never behind the wall clock that stamped accepted_at, so nothing
  * accepted after the opening has an HLC below its wall time; and the HLC only grows, so everything
  * accepted before the close has an HLC below the closed snapshot's.
+ *
+ * Accept times alone overlap where shifts meet: a receipt accepted the very millisecond one shift
+ * closed and the next opened (or while the till's clock had stepped back) lies in both windows.
+ * The HLC decides, as it does for the close: a receipt at or below `prevHlc`, the till's previous
+ * stored snapshot (PREVIOUS_SNAPSHOT_HLC), was accepted before that snapshot and so before this
+ * shift opened — it is the earlier shift's, not this one's.
  */
-const IN_SHIFT_BY_TIME = `x.organization_id = v.org AND x.terminal_id = v.terminal AND x.shift_id IS NULL
+const inShiftByTime = (
+  prevHlc: string,
+) => `x.organization_id = v.org AND x.terminal_id = v.terminal AND x.shift_id IS NULL
          AND x.hlc >= lpad((extract(epoch FROM v.opened) * 1000)::bigint::text, 13, '0')
+         AND (${prevHlc} IS NULL OR x.hlc > ${prevHlc})
          AND (v.close_hlc IS NULL OR x.hlc <= v.close_hlc)
          AND x.accepted_at >= v.opened AND (v.closed IS NULL OR x.accepted_at <= v.closed)`;
+
+/**
+ * The HLC of the till's stored snapshot just before the shift's own (`hlc`): its previous shift's
+ * close (or that shift's opening, while its close has not arrived). A till keeps one shift at a
+ * time and its HLC only grows, so no other shift's snapshot lies between this one's opening and
+ * its stored snapshot. The till's few shift rows by primary-key prefix; read only for tills with
+ * receipts naming no shift.
+ */
+const PREVIOUS_SNAPSHOT_HLC = (org: string, terminal: string, shift: string, hlc: string) =>
+  `(SELECT max(p.shift_hlc) FROM shift_cash_counters p
+    WHERE p.organization_id = ${org} AND p.terminal_id = ${terminal} AND p.shift_id <> ${shift}
+      AND p.shift_hlc < ${hlc})`;
 
 /**
  * The shifts as one JSON parameter (shiftParams), one row each with its place `i` (1…n). Thousands
@@ -551,6 +573,10 @@ const shiftParams = (shifts: readonly ShiftKey[]) => [
   ),
 ];
 
+/** A shift's stored snapshot's HLC, as its counters row names it (NAME_SNAPSHOTS). */
+const OWN_SNAPSHOT_HLC = `(SELECT c.shift_hlc FROM shift_cash_counters c
+    WHERE c.organization_id = v.org AND c.terminal_id = v.terminal AND c.shift_id = v.shift)`;
+
 /** The stored seqs of the shifts whose sequence has holes (only those: the common case needs no list). */
 export async function shiftSeqs(db: CentralDatabase, shifts: readonly ShiftKey[]): Promise<number[][]> {
   if (shifts.length === 0) return [];
@@ -559,9 +585,12 @@ export async function shiftSeqs(db: CentralDatabase, shifts: readonly ShiftKey[]
          SELECT x.seq FROM receipts x
          WHERE x.organization_id = v.org AND x.terminal_id = v.terminal AND x.shift_id = v.shift
          UNION ALL
-         SELECT x.seq FROM receipts x WHERE ${IN_SHIFT_BY_TIME}
+         SELECT x.seq FROM receipts x WHERE ${inShiftByTime("pv.prev_hlc")}
        ) s) AS seqs
      FROM ${SHIFTS}
+     CROSS JOIN LATERAL (
+       SELECT ${PREVIOUS_SNAPSHOT_HLC("v.org", "v.terminal", "v.shift", OWN_SNAPSHOT_HLC)} AS prev_hlc
+     ) pv
      ORDER BY v.i`,
     shiftParams(shifts),
   );

@@ -44,7 +44,14 @@ FROM (
 const IN_SHIFT_BY_TIME = `x.organization_id = v.org AND x.terminal_id = v.terminal AND x.shift_id IS NULL
          AND x.hlc >= lpad((extract(epoch FROM v.opened) * 1000)::bigint::text, 13, '0')
          AND (v.close_hlc IS NULL OR x.hlc <= v.close_hlc)
-         AND x.accepted_at >= v.opened AND (v.closed IS NULL OR x.accepted_at <= v.closed)`;
+         AND x.accepted_at >= v.opened AND (v.closed IS NULL OR x.accepted_at <= v.closed)
+         -- Where two shifts' times meet, the receipt is the earlier one's if it came before that
+         -- shift's snapshot (another snapshot of the till at or after it, before this one's).
+         AND NOT EXISTS (
+           SELECT 1 FROM terminal_records o, terminal_records own
+           WHERE own.organization_id = v.org AND own.terminal_id = v.terminal AND own.kind = 'shift' AND own.id = v.shift
+             AND o.organization_id = v.org AND o.terminal_id = v.terminal AND o.kind = 'shift' AND o.id <> v.shift
+             AND o.hlc >= x.hlc AND o.hlc < own.hlc)`;
 
 /**
  * The shifts as one JSON parameter (shiftParams), one row each with its place `i` (1…n). Thousands

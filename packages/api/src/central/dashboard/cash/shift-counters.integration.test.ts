@@ -197,6 +197,44 @@ describe("a receipt's own shift", () => {
     ]);
     expect(await shiftOf(till.terminal.id, s1.shiftId)).toMatchObject({ cashSales: 15_000n, receipts: 2 });
   });
+
+  it("gives a receipt naming no shift, accepted the millisecond one shift closed and the next opened, to one of them: the HLC decides", async () => {
+    const till = await newTill("C1 till 2b");
+    const s1 = await seedShift(db.prisma, {
+      terminal: till.terminal,
+      number: 1,
+      openedAt: at("06:00"),
+      closedAt: at("12:00"),
+      hlc: hlc(at("12:00"), 5),
+    });
+    const s2 = await seedShift(db.prisma, {
+      terminal: till.terminal,
+      number: 2,
+      openedAt: at("12:00"),
+      closedAt: at("18:00"),
+      hlc: hlc(at("18:00"), 0),
+    });
+    await push(till, [
+      receipt(1, at("07:00"), 10_000),
+      // Both at 12:00:00.000: the first before S1's closing snapshot (HLC counter 5), the second after.
+      receipt(2, at("12:00"), 1_000, { counter: 3 }),
+      receipt(3, at("12:00"), 300, { counter: 6 }),
+      receipt(4, at("13:00"), 20_000),
+    ]);
+    const [first, second] = [
+      await shiftOf(till.terminal.id, s1.shiftId),
+      await shiftOf(till.terminal.id, s2.shiftId),
+    ];
+    expect(first).toMatchObject({ cashSales: 11_000n, receipts: 2, provisional: false });
+    expect(second).toMatchObject({ cashSales: 20_300n, receipts: 2, provisional: false });
+    // The page's days and the CSV read the same figures: the day's cash is each receipt once.
+    const days = await dashboardCaller(db, ownerId, NOW).cash.days({
+      dayFrom: DAY,
+      dayTo: DAY,
+      terminalId: till.terminal.id,
+    });
+    expect(days.days.map((d) => d.expected)).toEqual([31_300n]);
+  });
 });
 
 describe("per-shift cash counters", () => {
