@@ -137,13 +137,19 @@ const PERCENTILE_BINS = `rum_percentile_bins(array_agg(bin ORDER BY bin), array_
 const PERCENTILE_COLUMNS =
   "p[1] AS count, rum_bin_value(p[2]::int) AS p50, rum_bin_value(p[3]::int) AS p75, rum_bin_value(p[4]::int) AS p95";
 
+/**
+ * A group has samples: a histogram row whose counts are all zero (ingest writes none; a repair
+ * by hand might) has no percentiles, and is left out rather than sent as NULLs the page refuses.
+ */
+const HAS_SAMPLES = "p[1] > 0";
+
 /** p50/p75/p95 and count per group of a histogram CTE `h(<keys>, bin, n)`. */
 function percentilesOver(keys: string[], histogram: string): string {
   const k = keys.join(", ");
   return `
 WITH h AS (${histogram}),
 g AS (SELECT ${k}, ${PERCENTILE_BINS} FROM h GROUP BY ${k})
-SELECT ${k}, ${PERCENTILE_COLUMNS} FROM g ORDER BY ${k}`;
+SELECT ${k}, ${PERCENTILE_COLUMNS} FROM g WHERE ${HAS_SAMPLES} ORDER BY ${k}`;
 }
 
 export interface Percentiles {
@@ -281,6 +287,7 @@ SELECT s.store_id, i.terminal_id, ${PERCENTILE_COLUMNS}
 FROM g
 JOIN (SELECT DISTINCT ON (store_no) store_no, store_id FROM ids ORDER BY store_no) AS s USING (store_no)
 LEFT JOIN ids AS i ON i.till_no = g.till_no
+WHERE ${HAS_SAMPLES}
 ORDER BY g.store_no, g.till_no NULLS FIRST`,
     params,
   );

@@ -389,6 +389,33 @@ describe.each(backends)("on %s", (_name, serverUrl) => {
     expect(view.stores.map((s) => s.storeName).sort()).toEqual(["", "Store 0", "Store 1"]);
   });
 
+  it("a till whose histogram counts are all zero is left out of the breakdown, not answered with empty percentiles", async () => {
+    const api = dashboardCaller(db, owner, now);
+    const metric = "review.zeroed";
+    const [a, b] = [tills[0]!, tills[1]!];
+    for (const till of [a, b]) {
+      await insertRumSamples(
+        db.sql,
+        till.organizationId,
+        [1, 2, 3].map((value) => ({
+          source: tillSource(till.id),
+          id: `zeroed-${value}`,
+          storeId: till.storeId,
+          terminalId: till.id,
+          sample: { metric, value, unit: "ms" as const, at: hour(1.5), labels: {} },
+        })),
+      );
+    }
+    // Till b's rows as a hand repair could leave them: its bins kept, every count zero.
+    await db.sql.query(
+      "UPDATE rum_histograms SET counts = array_fill(0, ARRAY[cardinality(counts)]) WHERE metric = $1 AND terminal_id = $2",
+      [metric, b.id],
+    );
+    const view = await api.rum.metric({ ...window, metric });
+    expect(view.tills.map((t) => [t.terminalId, t.count])).toEqual([[a.id, 3]]);
+    expect(view.stores.map((s) => [s.storeId, s.count])).toEqual([[a.storeId, 3]]);
+  });
+
   it("a breakdown over up to a month reads whole weeks and the days at either end: the same answer as day by day", async () => {
     const api = dashboardCaller(db, owner, now);
     const metric = "receipt.accept.print";
