@@ -9,6 +9,7 @@
  * zero duplicates, zero losses). Exits 1 when a target fails.
  *
  * BENCH_SMOKE=1 (or --smoke): a storm of 20 × 50 — proves the bench runs; its figures mean nothing.
+ * BENCH_ONLY=storm: only the storm (tuning it without the one-terminal figures' minute).
  */
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -39,6 +40,7 @@ const serverUrl = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL;
 const SMOKE = process.argv.includes("--smoke") || process.env.BENCH_SMOKE === "1";
 const STORM_TERMINALS = Number(process.env.BENCH_STORM_TERMINALS ?? (SMOKE ? 20 : 500));
 const STORM_RECEIPTS = Number(process.env.BENCH_STORM_RECEIPTS ?? (SMOKE ? 50 : 200));
+const ONLY_STORM = process.env.BENCH_ONLY === "storm";
 
 async function withBuffer(central: CentralProcess, index: number, now?: () => number) {
   const terminal = central.terminals[index]!;
@@ -74,7 +76,7 @@ function fill(
 }
 
 // ---------------------------------------------------------------- small figures (one terminal)
-{
+if (!ONLY_STORM) {
   const central = await startCentralProcess(["--stores", "1", "--per-store", "3"]);
   try {
     console.log(
@@ -192,6 +194,20 @@ if (!serverUrl) {
       `  storm: ${STORM_TERMINALS} tills × ${STORM_RECEIPTS} receipts buffered; the network returns for all at once…`,
     );
     let busyAnswers = 0;
+    // How full the central server kept its push slots meanwhile (GET /__test/admission about
+    // every 100 ms, from this process: fewer samples when the 500 tills here keep it busy). Slots
+    // standing idle while outboxes are not empty are tills sleeping out "retry after", not work.
+    const occupancy = { samples: 0, active: 0, idle: 0 };
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const answer = (await (await fetch(`${central.url}/__test/admission`)).json()) as { active: number };
+        occupancy.samples += 1;
+        occupancy.active += answer.active;
+        if (answer.active === 0) occupancy.idle += 1;
+        await sleep(100);
+      }
+    })();
     const started = performance.now();
     await Promise.all(
       tills.map(async (till) => {
@@ -204,6 +220,8 @@ if (!serverUrl) {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    sampling = false;
+    await sampler;
     const stats = await central.stats();
     const stored = stats.receipts.reduce((sum, r) => sum + Number(r.n), 0);
     const distinct = stats.receipts.reduce((sum, r) => sum + Number(r.distinct_ids), 0);
@@ -218,6 +236,9 @@ if (!serverUrl) {
         pass: seconds <= 30 && stored === expected && distinct === expected && left === 0,
       },
       `  storm drained in ${seconds.toFixed(1)} s: ${stored} stored of ${expected}, ${distinct} distinct, ${left} left in outboxes, ${busyAnswers} "retry after" answers`,
+    );
+    console.log(
+      `  central push slots: ${(occupancy.active / Math.max(1, occupancy.samples)).toFixed(2)} busy on average, none busy in ${((100 * occupancy.idle) / Math.max(1, occupancy.samples)).toFixed(0)} % of the storm's samples`,
     );
     report(
       {

@@ -56,6 +56,13 @@ export class AdmissionControl {
   private inFlight = 0;
   /** Moving average of a push's service time, ms: the base of the retry-after estimate. */
   private serviceMs = 50;
+  /**
+   * Until when (epoch ms) this instance's slots are already promised to the pushes it told to come
+   * back: each refusal is booked a push's share of the slots after the previous one.
+   */
+  private bookedUntilMs = 0;
+  /** The same per store, for refusals because the store's own slots were full. */
+  private readonly storeBookedUntilMs = new Map<string, number>();
 
   constructor(
     limits: Partial<AdmissionLimits> = {},
@@ -192,11 +199,36 @@ export class AdmissionControl {
 
   private refusal(key: string, storeFullElsewhere: boolean): AppError {
     const storeFull = storeFullElsewhere || (this.perStore.get(key) ?? 0) >= this.limits.perStore;
-    // Time for the queue ahead to drain, then up to the same again as jitter.
-    const drainSeconds = ((this.queue.length + this.inFlight) * this.serviceMs) / this.limits.total / 1000;
+    // The push's turn: after the queue ahead drains and after every push already told to come
+    // back, within its own share of the slots (serviceMs / slots). Drawing "queue drain ×
+    // (1 + random)" instead ignored the tills already sent away: they came back in waves, mostly
+    // too early (refused again: each refusal costs the till a batch and us its body), and at a
+    // storm's tail late, with the slots idle meanwhile (admission.test.ts: the storm below).
+    // A full store is served by its own slots: its tills queue behind each other, not the fleet.
+    const now = Date.now();
+    const shareMs = this.serviceMs / (storeFull ? this.limits.perStore : this.limits.total);
+    const ahead = storeFull
+      ? this.queue.filter((w) => w.key === key).length + (this.perStore.get(key) ?? 0)
+      : this.queue.length + this.inFlight;
+    const booked = storeFull ? (this.storeBookedUntilMs.get(key) ?? 0) : this.bookedUntilMs;
+    // The push's share is booked whole; its turn falls at random within it (the jitter). A turn
+    // beyond the longest retry-after books nothing: that push is told the longest and booked when
+    // it is back (booking it at the cap would pile every later push there, all back at once).
+    const base = Math.max(now + ahead * shareMs, booked);
+    const capMs = now + this.limits.maxRetryAfterSeconds * 1000;
+    const turnMs = Math.min(base + shareMs * this.random(), capMs);
+    if (base + shareMs <= capMs) {
+      if (!storeFull) this.bookedUntilMs = base + shareMs;
+      else {
+        // Bookings in the past promise nothing: dropped so the map stays as small as the storm.
+        for (const [store, until] of this.storeBookedUntilMs)
+          if (until <= now) this.storeBookedUntilMs.delete(store);
+        this.storeBookedUntilMs.set(key, base + shareMs);
+      }
+    }
     const retryAfterSeconds = Math.min(
       this.limits.maxRetryAfterSeconds,
-      Math.max(1, Math.ceil(drainSeconds * (1 + this.random()))),
+      Math.max(1, Math.ceil((turnMs - now) / 1000)),
     );
     return new AppError("RETRY_LATER", {
       message: `The central server is busy with other tills${storeFull ? " of this store" : ""}; retry after ${retryAfterSeconds} s.`,
