@@ -433,6 +433,43 @@ describe("per store and day, filters and CSV", () => {
     expect(yesterday.shifts.map((s) => s.shiftId)).not.toContain(night.shiftId);
   });
 
+  it("without days it shows the stores' own today, not UTC's: after Moscow's midnight, the new day", async () => {
+    // 21:30 UTC on the 24th is 00:30 on the 25th in Moscow, where every store of Optika A is.
+    const lateNight = new Date("2026-11-24T21:30:00Z");
+    const terminal = (await seedTerminal(db.prisma, { organizationId: ids.orgA, storeId: ids.storeA1 }))
+      .terminal;
+    const justOpened = await seedShift(db.prisma, { terminal, openedAt: new Date("2026-11-24T21:10:00Z") });
+    const owner = dashboardCaller(db, users.owner, lateNight);
+    const shifts = await owner.cash.shifts({ pageSize: 100 });
+    expect([shifts.dayFrom, shifts.dayTo]).toEqual(["2026-11-25", "2026-11-25"]);
+    expect(shifts.shifts.map((s) => s.shiftId)).toEqual([justOpened.shiftId]);
+    expect((await owner.cash.days({})).days.map((d) => d.day)).toEqual(["2026-11-25"]);
+    expect((await owner.cash.exportCsv({})).filename).toBe("kassa-cash-2026-11-25_2026-11-25.csv");
+    // A store far east is already a day ahead while Moscow's stays: the range covers both todays.
+    const far = await seedStore(db.prisma, {
+      organizationId: ids.orgA,
+      name: "A3 Vladivostok",
+      timezone: "Asia/Vladivostok",
+    });
+    await seedTerminal(db.prisma, { organizationId: ids.orgA, storeId: far.id });
+    const evening = dashboardCaller(db, users.owner, new Date("2026-11-24T15:00:00Z"));
+    expect(await evening.cash.shifts({}).then((r) => [r.dayFrom, r.dayTo])).toEqual([
+      "2026-11-24",
+      "2026-11-25",
+    ]);
+    // One store's filter: that store's today alone.
+    expect(await evening.cash.shifts({ storeId: ids.storeA1 }).then((r) => [r.dayFrom, r.dayTo])).toEqual([
+      "2026-11-24",
+      "2026-11-24",
+    ]);
+    // Another organization's owner, with no store in the far east, still sees its own today only.
+    expect(
+      await call("ownerB")
+        .cash.shifts({})
+        .then((r) => [r.dayFrom, r.dayTo]),
+    ).toEqual([DAY, DAY]);
+  });
+
   it("sorts by variance and pages on the server", async () => {
     const page = await call("owner").cash.shifts({
       dayFrom: DAY,

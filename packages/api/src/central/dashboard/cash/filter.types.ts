@@ -6,7 +6,7 @@ import { ZReconciliationState } from "./shift-view.types.ts";
 export const ZCashFilter = z.object({
   storeId: z.string().min(1).max(64).optional(),
   terminalId: z.string().min(1).max(64).optional(),
-  /** Store-local days, inclusive; default: today (UTC) for both. */
+  /** Store-local days, inclusive; default: the stores' own today (filter.ts, storesToday). */
   dayFrom: ZDay.optional(),
   dayTo: ZDay.optional(),
   /** A reconciliation state, or "provisional" (receipts still missing centrally). */
