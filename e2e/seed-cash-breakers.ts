@@ -106,10 +106,26 @@ export async function seedCashAndBreakers(
     to: "closed",
   });
 
+  // Till 2's two shifts lie in the three hours before `now`, and on one of the store's (Moscow)
+  // days: when that span crosses Moscow's midnight, they move back to end just before it (the
+  // cash page shows them under that one day; CI at 23:25 UTC found shift 8 on the next one).
+  const moscowDay = (at: Date) =>
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone: "Europe/Moscow",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+    }).format(at);
+  const lastClose = new Date(now.getTime() - 60 * MIN);
+  const shiftsEnd =
+    moscowDay(new Date(now.getTime() - 180 * MIN)) === moscowDay(lastClose)
+      ? now.getTime()
+      : Date.parse(`${moscowDay(lastClose)}T00:00:00+03:00`) - MIN + 60 * MIN;
+
   // Till 2's shift 7: float 3 000 ₽, a cash sale of 1 500 ₽ and a cash refund of 100 ₽ → 4 400 ₽
   // expected; 4 250 ₽ counted: 150 ₽ short, beyond the 100 ₽ tolerance.
-  const openedAt = new Date(now.getTime() - 180 * MIN);
-  const closedAt = new Date(now.getTime() - 130 * MIN);
+  const openedAt = new Date(shiftsEnd - 180 * MIN);
+  const closedAt = new Date(shiftsEnd - 130 * MIN);
   const short = await seedShift(p, {
     terminal: till2,
     number: 7,
@@ -157,12 +173,12 @@ export async function seedCashAndBreakers(
   });
 
   // Till 2's shift 8: its receipt seq 3 has not reached the server (seq 4 has): provisional.
-  const openedB = new Date(now.getTime() - 120 * MIN);
+  const openedB = new Date(shiftsEnd - 120 * MIN);
   const provisional = await seedShift(p, {
     terminal: till2,
     number: 8,
     openedAt: openedB,
-    closedAt: new Date(now.getTime() - 60 * MIN),
+    closedAt: new Date(shiftsEnd - 60 * MIN),
     openingFloat: 100_000,
     countedCash: 160_000,
     cashierName: "Ivanova Anna",
@@ -183,12 +199,7 @@ export async function seedCashAndBreakers(
     payments: [{ type: "cash", amount: 20_000 }],
   });
 
-  const cashDay = new Intl.DateTimeFormat("en-CA", {
-    timeZone: "Europe/Moscow",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(openedAt);
+  const cashDay = moscowDay(openedAt);
   return {
     managerEmail,
     managerPassword,
